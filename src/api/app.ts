@@ -1,0 +1,24 @@
+import express, { type Express } from "express";
+import { datasetRoutes } from "./routes/datasets.ts";
+import type { AppDeps } from "./deps.ts";
+import { errorHandler, notFoundHandler } from "./error-handler.ts";
+import { newRegistry } from "./openapi.ts";
+import { requestLog } from "./request-log.ts";
+import { jobRoutes } from "./routes/jobs.ts";
+import { metaRoutes } from "./routes/meta.ts";
+
+/** Build the HTTP application. It does not listen: server.ts does, and tests call it in-process. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("query parser", "simple"); // flat string values: no nested objects built from user query strings
+  app.use(requestLog(deps.logger));
+  app.use(express.json({ limit: deps.config.MIXCAST_MAX_JSON_MB * 1024 * 1024, type: ["application/json", "application/*+json"] }));
+  const registry = newRegistry();
+  app.use(metaRoutes(deps, registry));
+  app.use(datasetRoutes(deps, registry));
+  app.use(jobRoutes(deps, registry));
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,15 @@
+import type { Logger } from "pino";
+import type { Config } from "../config.ts";
+import type { TfBackendChoice } from "../forecast/tf-backend.ts";
+import type { JobRunner } from "../jobs/runner.ts";
+import type { Store } from "../store/store.ts";
+
+/** Everything the HTTP layer needs, built by the composition root (server.ts) or by tests. */
+export interface AppDeps {
+  readonly config: Pick<Config, "MIXCAST_MAX_UPLOAD_MB" | "MIXCAST_MAX_JSON_MB" | "MIXCAST_JOB_CONCURRENCY" | "MIXCAST_DIAGNOSTIC_JOBS">;
+  readonly store: Store;
+  readonly jobs: JobRunner;
+  readonly logger: Logger;
+  readonly tf: TfBackendChoice;
+  readonly startedAt?: Date;
+}

@@ -1,0 +1,88 @@
+import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
+import { Router, type Response } from "express";
+import { ConflictError, NotFoundError } from "../../errors.ts";
+import type { JobRecord } from "../../store/jobs.ts";
+import type { AppDeps } from "../deps.ts";
+import { defineRoute } from "../route.ts";
+import { IdParams, JobAcceptedSchema, JobSchema, SleepRequest } from "../schemas.ts";
+
+const resultUrl = (id: string) => `/v1/jobs/${id}/result`;
+
+/** The public view of a job: its stored input stays private (it may hold a whole dataset's options). */
+export function jobView(job: JobRecord) {
+  const { input: _input, ...rest } = job;
+  return { ...rest, resultUrl: resultUrl(job.jobId) };
+}
+
+/** Answer 202 Accepted for long work, pointing at the job. */
+export function acceptJob(res: Response, job: JobRecord): void {
+  res.status(202).location(`/v1/jobs/${job.jobId}`).json({ jobId: job.jobId, status: job.status, resultUrl: resultUrl(job.jobId) });
+}
+
+export function jobRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
+  const router = Router();
+  const tags = ["jobs"];
+  const jobJson = { description: "The job", content: { "application/json": { schema: JobSchema } } };
+
+  defineRoute(router, registry, { method: "get", path: "/v1/jobs", summary: "Recent jobs, newest first", tags, responses: { 200: jobJson } }, (_req, res) => {
+    res.json({ items: deps.store.jobs.list(100).map(jobView) });
+  });
+
+  defineRoute(
+    router,
+    registry,
+    { method: "get", path: "/v1/jobs/:id", summary: "A job's status, progress and (once succeeded) result", tags, params: IdParams, responses: { 200: jobJson } },
+    (_req, res, { params }) => {
+      const job = deps.store.jobs.get(params.id);
+      if (!job) throw new NotFoundError(`No job ${params.id}.`);
+      res.json(jobView(job));
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "get",
+      path: "/v1/jobs/:id/result",
+      summary: "A succeeded job's result (409 while it is not done)",
+      tags,
+      params: IdParams,
+      responses: { 200: { description: "The result" }, 409: { description: "Not succeeded (yet)" } },
+    },
+    (_req, res, { params }) => {
+      const job = deps.store.jobs.get(params.id);
+      if (!job) throw new NotFoundError(`No job ${params.id}.`);
+      if (job.status !== "succeeded") {
+        throw new ConflictError(`Job ${params.id} is ${job.status}${job.error ? `: ${job.error.detail}` : ""}; no result.`);
+      }
+      res.json(job.result);
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    { method: "delete", path: "/v1/jobs/:id", summary: "Cancel a queued or running job", tags, params: IdParams, responses: { 200: jobJson, 409: { description: "Already finished" } } },
+    (_req, res, { params }) => {
+      res.json(jobView(deps.jobs.cancel(params.id)));
+    },
+  );
+
+  if (deps.config.MIXCAST_DIAGNOSTIC_JOBS) {
+    defineRoute(
+      router,
+      registry,
+      {
+        method: "post",
+        path: "/v1/diagnostics/sleep",
+        summary: "A job that only waits (enabled by MIXCAST_DIAGNOSTIC_JOBS)",
+        tags: ["diagnostics"],
+        body: SleepRequest,
+        responses: { 202: { description: "Job accepted", content: { "application/json": { schema: JobAcceptedSchema } } } },
+      },
+      (_req, res, { body }) => acceptJob(res, deps.jobs.submit("diagnostic-sleep", body)),
+    );
+  }
+  return router;
+}

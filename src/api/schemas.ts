@@ -1,0 +1,142 @@
+import { z } from "zod";
+import "./openapi.ts"; // extends zod with .openapi()
+
+export const ColumnTypeSchema = z.enum(["number", "integer", "date", "category", "boolean"]);
+export const DateFormatSchema = z.enum(["yyyy-mm-dd", "dd-mm-yyyy", "mm-dd-yyyy", "dd/mm/yyyy", "mm/dd/yyyy", "dd.mm.yyyy"]);
+
+const DatasetName = z.string().trim().min(1).max(200);
+
+/** Options shared by both upload forms. Column keys accept standardised or original names. */
+const IngestOptionsShape = {
+  types: z.record(z.string(), ColumnTypeSchema).optional().openapi({ description: "Declared column types; a cell that does not fit is a 400 naming row, column and value." }),
+  dateFormats: z.record(z.string(), DateFormatSchema).optional().openapi({ description: "Date layout per column, when the data cannot settle day/month order." }),
+  dateColumn: z.string().min(1).optional().openapi({ description: "The time index, checked for gaps and duplicates." }),
+  seriesColumns: z.array(z.string().min(1)).max(10).optional().openapi({ description: "Columns identifying a series; the time index is checked within each." }),
+  minRows: z.number().int().min(1).max(1_000_000).optional(),
+};
+
+export const DatasetJsonUpload = z
+  .object({ name: DatasetName, csv: z.string().min(1, "csv must not be empty"), ...IngestOptionsShape })
+  .strict()
+  .openapi("DatasetUpload");
+
+/** `a:b,c:d` → {a: b, c: d}, for options passed in the query string alongside a CSV body. */
+function pairs<T extends z.ZodType<string>>(value: T) {
+  return z
+    .string()
+    .transform((s, ctx) => {
+      const out: Record<string, string> = {};
+      for (const part of s.split(",").filter((p) => p.trim() !== "")) {
+        const i = part.lastIndexOf(":");
+        if (i <= 0) {
+          ctx.addIssue({ code: "custom", message: `"${part}" is not column:value` });
+          return z.NEVER;
+        }
+        out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
+      }
+      return out;
+    })
+    .pipe(z.record(z.string(), value) as unknown as z.ZodType<Record<string, z.output<T>>, Record<string, string>>);
+}
+
+export const DatasetCsvQuery = z
+  .object({
+    name: DatasetName.optional().openapi({ description: "Dataset name (default: upload-<timestamp>)" }),
+    types: pairs(ColumnTypeSchema).optional().openapi({ description: "column:type pairs, e.g. Amount_Collected:number,Calendardate:date" }),
+    dateFormats: pairs(DateFormatSchema).optional().openapi({ description: "column:format pairs, e.g. Calendardate:dd-mm-yyyy" }),
+    dateColumn: z.string().min(1).optional(),
+    seriesColumns: z.string().transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean)).optional(),
+    minRows: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  })
+  .strict();
+
+export const IdParams = z.object({ id: z.string().min(1).max(100) });
+
+export const PageQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
+
+const ColumnInfoSchema = z
+  .object({
+    name: z.string(),
+    original: z.string(),
+    type: ColumnTypeSchema,
+    missing: z.number().int(),
+    levels: z.array(z.string()).optional(),
+    format: DateFormatSchema.optional(),
+  })
+  .openapi("ColumnInfo");
+
+const WarningSchema = z
+  .object({
+    code: z.string(),
+    column: z.string().optional(),
+    message: z.string(),
+    rows: z.array(z.number().int()).optional(),
+    count: z.number().int().optional(),
+  })
+  .openapi("DataWarning");
+
+export const DatasetSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    rows: z.number().int(),
+    columns: z.array(ColumnInfoSchema),
+    warnings: z.array(WarningSchema),
+    sourceSha256: z.string(),
+    sourceBytes: z.number().int(),
+    createdAt: z.string(),
+  })
+  .openapi("Dataset");
+
+export const DatasetListSchema = z
+  .object({ items: z.array(DatasetSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
+  .openapi("DatasetList");
+
+export const DatasetRowsSchema = z
+  .object({ columns: z.array(z.string()), rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]))), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
+  .openapi("DatasetRows");
+
+export const ProfileRequest = z
+  .object({ by: z.string().min(1).optional().openapi({ description: "Category column to summarise by (e.g. Client_Type)" }) })
+  .strict()
+  .openapi("ProfileRequest");
+
+export const JobStatusSchema = z.enum(["queued", "running", "succeeded", "failed", "cancelled"]);
+
+export const JobSchema = z
+  .object({
+    jobId: z.string(),
+    kind: z.string(),
+    status: JobStatusSchema,
+    progress: z.object({ fraction: z.number(), message: z.string() }),
+    result: z.unknown().optional(),
+    error: z.object({ title: z.string(), detail: z.string(), code: z.string().optional(), issues: z.array(z.unknown()).optional() }).optional(),
+    resultUrl: z.string(),
+    createdAt: z.string(),
+    startedAt: z.string().optional(),
+    finishedAt: z.string().optional(),
+  })
+  .openapi("Job");
+
+export const JobAcceptedSchema = z
+  .object({ jobId: z.string(), status: JobStatusSchema, resultUrl: z.string() })
+  .openapi("JobAccepted");
+
+export const SleepRequest = z.object({ seconds: z.number().min(0).max(3600) }).strict();
+
+export const HealthSchema = z
+  .object({
+    status: z.literal("ok"),
+    version: z.string(),
+    tfBackend: z.string(),
+    tfBackendNotes: z.array(z.string()),
+    store: z.string(),
+    jobs: z.object({ running: z.number().int(), queued: z.number().int(), concurrency: z.number().int() }),
+    uptimeSeconds: z.number(),
+  })
+  .openapi("Health");

@@ -1,0 +1,199 @@
+#!/usr/bin/env node
+import { readFileSync, statSync } from "node:fs";
+import { basename } from "node:path";
+import { parseArgs } from "node:util";
+import { pino } from "pino";
+import { loadConfig, type Config } from "../config.ts";
+import type { DateFormat } from "../data/types.ts";
+import { csvToDataset } from "../data/to-dataset.ts";
+import { AppError } from "../errors.ts";
+import { JobRunner } from "../jobs/runner.ts";
+import { startServer } from "../server.ts";
+import { openStore, type Store } from "../store/store.ts";
+import { formatTable, progressBar } from "./format.ts";
+
+const HELP = `mixcast: sales forecasts, marketing-mix statistics and budget allocation
+
+Usage:
+  mixcast serve [--no-samples]             start the HTTP service (PORT, HOST, MIXCAST_DATA_DIR, ... from the environment)
+  mixcast datasets add FILE [--name NAME] [--types col:type,...] [--date-formats col:fmt,...]
+  mixcast datasets list
+  mixcast datasets show ID
+  mixcast datasets rm ID
+  mixcast datasets profile ID [--by COLUMN]  summary statistics, per segment with --by (runs as a job)
+  mixcast jobs show ID
+
+Options:
+  --json     machine-readable output
+  --help     this text
+
+The CLI works on the store in MIXCAST_DATA_DIR (default ./var), the same one the service uses.`;
+
+type Flags = { json?: boolean; name?: string; types?: string; "date-formats"?: string; by?: string; "no-samples"?: boolean; help?: boolean };
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { values: flags, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      json: { type: "boolean" },
+      name: { type: "string" },
+      types: { type: "string" },
+      "date-formats": { type: "string" },
+      by: { type: "string" },
+      "no-samples": { type: "boolean" },
+      sample: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const [command, sub, arg] = positionals;
+  if (flags.help || !command) {
+    console.log(HELP);
+    return command || flags.help ? 0 : 1;
+  }
+  const config = loadConfig();
+  if (command === "serve") return serve(config, flags as Flags);
+  if (command === "datasets") return withStore(config, (store) => datasets(store, config, sub, arg, flags as Flags));
+  if (command === "jobs" && sub === "show" && arg) return withStore(config, (store) => show(store.jobs.get(arg), `No job ${arg}.`, flags as Flags));
+  console.error(`Unknown command: ${positionals.join(" ")}\n\n${HELP}`);
+  return 2;
+}
+
+async function serve(config: Config, flags: Flags): Promise<number> {
+  const running = await startServer(config, { loadSamples: flags["no-samples"] ? false : undefined });
+  const stop = async (signal: string) => {
+    running.logger.info({ signal }, "signal received");
+    await running.close();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
+  return new Promise<number>(() => {}); // runs until a signal
+}
+
+async function withStore(config: Config, fn: (store: Store) => Promise<number> | number): Promise<number> {
+  const { store } = openStore(config.MIXCAST_DATA_DIR);
+  try {
+    return await fn(store);
+  } finally {
+    store.close();
+  }
+}
+
+function pairs(s: string | undefined): Record<string, string> | undefined {
+  if (!s) return undefined;
+  return Object.fromEntries(s.split(",").map((p) => [p.slice(0, p.lastIndexOf(":")).trim(), p.slice(p.lastIndexOf(":") + 1).trim()]));
+}
+
+function show(value: unknown, missing: string, flags: Flags): number {
+  if (value === undefined) {
+    console.error(missing);
+    return 1;
+  }
+  console.log(flags.json ? JSON.stringify(value, null, 2) : JSON.stringify(value, null, 2));
+  return 0;
+}
+
+async function datasets(store: Store, config: Config, sub: string | undefined, arg: string | undefined, flags: Flags): Promise<number> {
+  switch (sub) {
+    case "add": {
+      if (!arg) throw usage("datasets add FILE");
+      const size = statSync(arg).size;
+      if (size > config.MIXCAST_MAX_UPLOAD_MB * 1024 * 1024) {
+        console.error(`${arg} is ${(size / 1048576).toFixed(1)} MB, over the ${config.MIXCAST_MAX_UPLOAD_MB} MB limit (MIXCAST_MAX_UPLOAD_MB).`);
+        return 1;
+      }
+      const bytes = readFileSync(arg);
+      const ds = csvToDataset(bytes, {
+        name: flags.name ?? basename(arg).replace(/\.csv$/i, ""),
+        types: pairs(flags.types) as never,
+        dateFormats: pairs(flags["date-formats"]) as Record<string, DateFormat> | undefined,
+      });
+      const rec = store.datasets.add(ds, bytes);
+      if (flags.json) console.log(JSON.stringify(rec, null, 2));
+      else {
+        console.log(`Stored ${rec.name} as ${rec.id}: ${rec.rows} rows, ${rec.columns.length} columns.\n`);
+        console.log(formatTable(rec.columns, ["name", "original", "type", "missing"]));
+        if (rec.warnings.length > 0) console.log(`\nWarnings:\n${rec.warnings.map((w) => `  - ${w.message}`).join("\n")}`);
+      }
+      return 0;
+    }
+    case "list": {
+      const { items } = store.datasets.list(1000);
+      if (flags.json) console.log(JSON.stringify(items, null, 2));
+      else console.log(formatTable(items.map((d) => ({ ...d, columns: d.columns.length, warnings: d.warnings.length })), ["id", "name", "rows", "columns", "warnings", "createdAt"]));
+      return 0;
+    }
+    case "show": {
+      if (!arg) throw usage("datasets show ID");
+      const rec = store.datasets.get(arg);
+      if (!rec || flags.json) return show(rec, `No dataset ${arg}.`, flags);
+      console.log(`${rec.name} (${rec.id}): ${rec.rows} rows\n`);
+      console.log(formatTable(rec.columns, ["name", "original", "type", "missing"]));
+      if (rec.warnings.length > 0) console.log(`\nWarnings:\n${rec.warnings.map((w) => `  - ${w.message}`).join("\n")}`);
+      return 0;
+    }
+    case "rm": {
+      if (!arg) throw usage("datasets rm ID");
+      if (!store.datasets.delete(arg)) {
+        console.error(`No dataset ${arg}.`);
+        return 1;
+      }
+      console.log(`Deleted ${arg}.`);
+      return 0;
+    }
+    case "profile": {
+      if (!arg) throw usage("datasets profile ID [--by COLUMN]");
+      const dataset = store.datasets.load(arg);
+      if (!dataset) return show(undefined, `No dataset ${arg}.`, flags);
+      const result = await runJob(store, "dataset-profile", { datasetId: arg, by: flags.by }, { dataset, by: flags.by }, flags);
+      if (result === undefined) return 1;
+      const profile = result as { numeric: Record<string, unknown>[]; segments: { segment: string; rows: number }[] };
+      if (flags.json) console.log(JSON.stringify(profile, null, 2));
+      else {
+        console.log(formatTable(profile.numeric, ["name", "count", "missing", "mean", "std", "min", "median", "max"]));
+        if (profile.segments.length > 0) console.log(`\n${formatTable(profile.segments, ["segment", "rows"])}`);
+      }
+      return 0;
+    }
+    default:
+      throw usage("datasets add|list|show|rm|profile");
+  }
+}
+
+/** Run a job in a worker thread from the CLI, with a progress bar on stderr. Returns its result, or undefined on failure. */
+async function runJob(store: Store, kind: "dataset-profile", input: unknown, payload: unknown, flags: Flags): Promise<unknown> {
+  const runner = new JobRunner({ jobs: store.jobs, concurrency: 1, logger: pino({ level: "silent" }) });
+  const job = runner.submit(kind, input, payload);
+  const bar = flags.json ? undefined : progressBar(process.stderr);
+  for (;;) {
+    const j = store.jobs.get(job.jobId)!;
+    bar?.update(j.progress.fraction, j.progress.message);
+    if (j.status === "succeeded") {
+      bar?.done();
+      return j.result;
+    }
+    if (j.status === "failed" || j.status === "cancelled") {
+      bar?.done();
+      console.error(`Job ${j.jobId} ${j.status}: ${j.error?.detail ?? ""}`);
+      return undefined;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function usage(what: string): Error {
+  return Object.assign(new Error(`usage: mixcast ${what}`), { usage: true });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof AppError) {
+      console.error(`${e.message}${e.issues.length > 1 ? `\n${e.issues.map((i) => `  - ${i.message}`).join("\n")}` : ""}`);
+      process.exit(1);
+    }
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit((e as { usage?: boolean }).usage ? 2 : 1);
+  },
+);

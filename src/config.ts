@@ -1,0 +1,39 @@
+import { availableParallelism } from "node:os";
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+/** Environment variables mixcast reads, validated at start-up so a typo fails fast with the variable's name. */
+export const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  MIXCAST_DATA_DIR: z.string().min(1).default("./var"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Largest CSV upload accepted, in MB. */
+  MIXCAST_MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(50),
+  /** Largest JSON body accepted, in MB (a JSON upload carries the CSV as a string). */
+  MIXCAST_MAX_JSON_MB: z.coerce.number().positive().max(1024).default(50),
+  /** Worker threads for long jobs; default cores − 1, at least 1. */
+  MIXCAST_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(Math.max(1, availableParallelism() - 1)),
+  MIXCAST_TF_BACKEND: z.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),
+  /** Load the bundled sample datasets into an empty store on first start. */
+  MIXCAST_LOAD_SAMPLES: bool.default(true),
+  /** Expose /v1/diagnostics/sleep, a job that only waits (for checking the job machinery). */
+  MIXCAST_DIAGNOSTIC_JOBS: bool.default(false),
+  /** Time allowed for in-flight requests on shutdown, in ms. */
+  MIXCAST_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Parse the environment; throws an Error listing every bad variable and what it accepts. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}

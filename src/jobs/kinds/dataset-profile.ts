@@ -1,0 +1,14 @@
+import { profileDataset } from "../../data/profile.ts";
+import type { Dataset } from "../../data/types.ts";
+import type { JobContext } from "../handlers.ts";
+
+export interface DatasetProfilePayload {
+  readonly dataset: Dataset;
+  readonly by?: string;
+}
+
+export function runDatasetProfile(payload: unknown, ctx: JobContext) {
+  const { dataset, by } = payload as DatasetProfilePayload;
+  ctx.progress(0.1, `profiling ${dataset.rows} rows`);
+  return profileDataset(dataset, by);
+}

@@ -1,0 +1,129 @@
+import { Worker } from "node:worker_threads";
+import type { Logger } from "pino";
+import { ConflictError, NotFoundError } from "../errors.ts";
+import type { JobRecord, JobRepo } from "../store/jobs.ts";
+import type { JobKind } from "./handlers.ts";
+import type { WorkerMessage } from "./worker.ts";
+
+const BOOTSTRAP = new URL("./worker-bootstrap.mjs", import.meta.url);
+const ENTRY = new URL("./worker.ts", import.meta.url).href;
+
+export interface JobRunnerOptions {
+  readonly jobs: JobRepo;
+  /** Jobs running at once, each in its own worker thread. */
+  readonly concurrency: number;
+  readonly logger: Logger;
+}
+
+interface Queued {
+  readonly id: string;
+  readonly kind: JobKind;
+  readonly payload: unknown;
+}
+
+/**
+ * Runs long work in worker threads so the HTTP event loop never blocks on it. A FIFO queue feeds at most
+ * `concurrency` workers; every state change is written to the store first, so a restart finds each job's last
+ * known state (and the store marks any job left running as failed).
+ */
+export class JobRunner {
+  private readonly queue: Queued[] = [];
+  private readonly running = new Map<string, Worker>();
+  private closed = false;
+
+  constructor(private readonly opts: JobRunnerOptions) {}
+
+  get queueDepth(): number {
+    return this.queue.length;
+  }
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  /**
+   * Queue a job. `input` is what the client asked for and is stored with the job; `payload` is what the worker
+   * gets (e.g. the loaded dataset), passed by structured clone and not stored.
+   */
+  submit(kind: JobKind, input: unknown, payload: unknown = input): JobRecord {
+    if (this.closed) throw new ConflictError("The service is shutting down; no new jobs are accepted.");
+    const job = this.opts.jobs.create(kind, input);
+    this.queue.push({ id: job.jobId, kind, payload });
+    this.pump();
+    return job;
+  }
+
+  /** Cancel a queued or running job (its worker is terminated). */
+  cancel(id: string): JobRecord {
+    const job = this.opts.jobs.get(id);
+    if (!job) throw new NotFoundError(`No job ${id}.`);
+    if (job.status !== "queued" && job.status !== "running") {
+      throw new ConflictError(`Job ${id} is already ${job.status}; only queued or running jobs can be cancelled.`);
+    }
+    const i = this.queue.findIndex((q) => q.id === id);
+    if (i >= 0) this.queue.splice(i, 1);
+    this.opts.jobs.cancel(id);
+    const worker = this.running.get(id);
+    if (worker) {
+      this.running.delete(id);
+      void worker.terminate();
+      this.pump();
+    }
+    this.opts.logger.info({ jobId: id }, "job cancelled");
+    return this.opts.jobs.get(id)!;
+  }
+
+  /** Stop accepting work, terminate running workers and mark their jobs failed with the reason. */
+  async close(reason = "The service shut down before this job finished. Submit it again."): Promise<void> {
+    this.closed = true;
+    for (const q of this.queue.splice(0)) this.opts.jobs.fail(q.id, { title: "Interrupted", detail: reason, code: "interrupted" });
+    const workers = [...this.running];
+    this.running.clear();
+    for (const [id] of workers) this.opts.jobs.fail(id, { title: "Interrupted", detail: reason, code: "interrupted" });
+    await Promise.all(workers.map(([, w]) => w.terminate()));
+  }
+
+  private pump(): void {
+    while (!this.closed && this.running.size < this.opts.concurrency && this.queue.length > 0) {
+      this.start(this.queue.shift()!);
+    }
+  }
+
+  private start(q: Queued): void {
+    const { jobs, logger } = this.opts;
+    if (!jobs.markRunning(q.id)) return; // cancelled between queueing and starting
+    const t0 = performance.now();
+    const worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY, kind: q.kind, payload: q.payload } });
+    this.running.set(q.id, worker);
+    logger.info({ jobId: q.id, kind: q.kind }, "job started");
+    let settled = false;
+    const finish = () => {
+      settled = true;
+      if (this.running.get(q.id) === worker) this.running.delete(q.id);
+      void worker.terminate();
+      this.pump();
+    };
+    worker.on("message", (m: WorkerMessage) => {
+      if (m.type === "progress") jobs.setProgress(q.id, m.fraction, m.message);
+      else if (m.type === "result") {
+        jobs.succeed(q.id, m.result);
+        logger.info({ jobId: q.id, kind: q.kind, ms: Math.round(performance.now() - t0) }, "job succeeded");
+        finish();
+      } else {
+        jobs.fail(q.id, m.error);
+        logger.warn({ jobId: q.id, kind: q.kind, error: m.error }, "job failed");
+        finish();
+      }
+    });
+    worker.on("error", (err) => {
+      if (settled) return;
+      jobs.fail(q.id, { title: "Job crashed", detail: err.message, code: "internal" });
+      logger.error({ jobId: q.id, err }, "job worker crashed");
+      finish();
+    });
+    worker.on("exit", (code) => {
+      if (settled || this.running.get(q.id) !== worker) return;
+      jobs.fail(q.id, { title: "Job crashed", detail: `The worker stopped (exit code ${code}) without a result.`, code: "internal" });
+      finish();
+    });
+  }
+}

@@ -1,0 +1,56 @@
+import type { Server } from "node:http";
+import { pino, type Logger } from "pino";
+import { createApp } from "./api/app.ts";
+import type { Config } from "./config.ts";
+import { selectTfBackend } from "./forecast/tf-backend.ts";
+import { JobRunner } from "./jobs/runner.ts";
+import { loadSamplesOnce } from "./store/samples.ts";
+import { openStore } from "./store/store.ts";
+import { VERSION } from "./version.ts";
+
+export interface RunningServer {
+  readonly server: Server;
+  readonly url: string;
+  readonly logger: Logger;
+  /** Stop accepting connections, let in-flight requests finish (up to the grace period), stop jobs, close the store. */
+  close(): Promise<void>;
+}
+
+/** The composition root: config → logger → tfjs backend → store → jobs → app → listen. */
+export async function startServer(config: Config, opts: { loadSamples?: boolean } = {}): Promise<RunningServer> {
+  const logger = pino({ level: config.LOG_LEVEL, base: { service: "mixcast" } });
+  const tf = await selectTfBackend(config.MIXCAST_TF_BACKEND);
+  logger.info({ backend: tf.backend, notes: tf.notes }, `TensorFlow.js backend: ${tf.backend}`);
+  const { store, interruptedJobs } = openStore(config.MIXCAST_DATA_DIR);
+  if (interruptedJobs > 0) logger.warn({ interruptedJobs }, "jobs left running by the previous process were marked failed");
+  if (opts.loadSamples ?? config.MIXCAST_LOAD_SAMPLES) {
+    const loaded = loadSamplesOnce(store);
+    if (loaded.length > 0) logger.info({ datasets: loaded }, "loaded the bundled sample datasets");
+  }
+  const jobs = new JobRunner({ jobs: store.jobs, concurrency: config.MIXCAST_JOB_CONCURRENCY, logger });
+  const app = createApp({ config, store, jobs, logger, tf, startedAt: new Date() });
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+    s.once("error", reject);
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.PORT;
+  const url = `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${port}`;
+  logger.info({ url, version: VERSION, dataDir: config.MIXCAST_DATA_DIR }, `mixcast ${VERSION} listening on ${url}`);
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      logger.info("shutting down");
+      const drained = new Promise<void>((r) => server.close(() => r()));
+      server.closeIdleConnections();
+      const grace = new Promise<void>((r) => setTimeout(r, config.MIXCAST_SHUTDOWN_GRACE_MS).unref());
+      await Promise.race([drained, grace]);
+      server.closeAllConnections();
+      await jobs.close();
+      store.close();
+      logger.info("stopped");
+    })());
+  return { server, url, logger, close };
+}

@@ -1,0 +1,40 @@
+import { datasetRepo } from "./datasets.ts";
+import { openDb, type Db } from "./db.ts";
+import { failInterruptedJobs, jobRepo } from "./jobs.ts";
+import { modelRepo } from "./models.ts";
+
+/** The persistence facade the API, CLI and job runner use. One SQLite file; every write is a transaction. */
+export interface Store {
+  readonly path: string;
+  readonly db: Db;
+  readonly datasets: ReturnType<typeof datasetRepo>;
+  readonly models: ReturnType<typeof modelRepo>;
+  readonly jobs: ReturnType<typeof jobRepo>;
+  getMeta(key: string): string | undefined;
+  setMeta(key: string, value: string): void;
+  close(): void;
+}
+
+export interface OpenedStore {
+  readonly store: Store;
+  /** Jobs found queued or running at open (left by a process that stopped) and now marked failed. */
+  readonly interruptedJobs: number;
+}
+
+export function openStore(dataDir: string): OpenedStore {
+  const db = openDb(dataDir);
+  const interruptedJobs = failInterruptedJobs(db);
+  const getMeta = db.prepare(`SELECT value FROM meta WHERE key = ?`);
+  const setMeta = db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
+  const store: Store = {
+    path: dataDir,
+    db,
+    datasets: datasetRepo(db),
+    models: modelRepo(db),
+    jobs: jobRepo(db),
+    getMeta: (key) => (getMeta.get(key) as { value: string } | undefined)?.value,
+    setMeta: (key, value) => void setMeta.run(key, value),
+    close: () => db.close(),
+  };
+  return { store, interruptedJobs };
+}
