@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { JobRunner } from "../../src/jobs/runner.ts";
+import { openStore, type Store } from "../../src/store/store.ts";
+import { silentLogger, waitFor } from "../helpers/app.ts";
+
+let store: Store;
+let runner: JobRunner;
+function setup(concurrency: number) {
+  store = openStore(":memory:").store;
+  runner = new JobRunner({ jobs: store.jobs, concurrency, logger: silentLogger });
+}
+afterEach(async () => {
+  await runner.close();
+  store.close();
+});
+
+const settled = (id: string) => () => {
+  const j = store.jobs.get(id)!;
+  return ["succeeded", "failed", "cancelled"].includes(j.status) ? j : undefined;
+};
+
+describe("JobRunner", () => {
+  it("When a job runs, then it runs in a worker thread, reports progress and stores its result", async () => {
+    setup(1);
+    const job = runner.submit("diagnostic-sleep", { seconds: 0.3 });
+    expect(job.status).toBe("queued");
+    const progressSeen = await waitFor(() => {
+      const j = store.jobs.get(job.jobId)!;
+      return j.status === "running" && j.progress.fraction > 0 && j.progress.fraction < 1 ? j.progress : undefined;
+    });
+    expect(progressSeen.message).toMatch(/slept/);
+    const done = await waitFor(settled(job.jobId));
+    expect(done).toMatchObject({ status: "succeeded", result: { slept: 0.3 }, progress: { fraction: 1 } });
+  });
+
+  it("When concurrency is 1, then a second job waits in the queue", async () => {
+    setup(1);
+    const a = runner.submit("diagnostic-sleep", { seconds: 0.5 });
+    const b = runner.submit("diagnostic-sleep", { seconds: 0 });
+    await waitFor(() => store.jobs.get(a.jobId)!.status === "running" || undefined);
+    expect(store.jobs.get(b.jobId)!.status).toBe("queued");
+    expect(runner.queueDepth).toBe(1);
+    await waitFor(settled(b.jobId));
+    expect(store.jobs.get(a.jobId)!.finishedAt! <= store.jobs.get(b.jobId)!.startedAt!).toBe(true);
+  });
+
+  it("When a running job is cancelled, then its worker stops and it stays cancelled", async () => {
+    setup(1);
+    const job = runner.submit("diagnostic-sleep", { seconds: 30 });
+    await waitFor(() => store.jobs.get(job.jobId)!.status === "running" || undefined);
+    expect(runner.cancel(job.jobId).status).toBe("cancelled");
+    expect(runner.runningCount).toBe(0);
+    expect(() => runner.cancel(job.jobId)).toThrow(/already cancelled/);
+  });
+
+  it("When a handler throws a domain error, then the job fails with that message", async () => {
+    setup(1);
+    const dataset = { name: "d", rows: 1, columns: [{ name: "x", original: "x", type: "integer", missing: 0, values: [1] }], warnings: [] };
+    const job = runner.submit("dataset-profile", {}, { dataset, by: "nope" });
+    const done = await waitFor(settled(job.jobId));
+    expect(done).toMatchObject({ status: "failed", error: { code: "validation_failed" } });
+    expect(done.error!.detail).toContain('"nope"');
+  });
+
+  it("When the runner closes, then running and queued jobs are failed as interrupted", async () => {
+    setup(1);
+    const a = runner.submit("diagnostic-sleep", { seconds: 30 });
+    const b = runner.submit("diagnostic-sleep", { seconds: 30 });
+    await waitFor(() => store.jobs.get(a.jobId)!.status === "running" || undefined);
+    await runner.close();
+    for (const id of [a.jobId, b.jobId]) expect(store.jobs.get(id)).toMatchObject({ status: "failed", error: { code: "interrupted" } });
+  });
+});
