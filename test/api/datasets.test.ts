@@ -71,6 +71,21 @@ describe("POST /v1/datasets", () => {
     expect(res.body.detail).toBe('row 2, column Amount_Collected: "lots" is not a number');
   });
 
+  it("When a large CSV (parsed off the request thread) is valid or has one bad cell, then the answer is the same as inline", async () => {
+    const rows = Array.from({ length: 120_000 }, (_, i) => `${i},${(i * 0.5).toFixed(1)}`);
+    const good = `id,spend\n${rows.join("\n")}\n`;
+    expect(good.length).toBeGreaterThan(1 << 20);
+    const ok = await request(t.app).post("/v1/datasets?name=large").type("text/csv").send(good);
+    expect(ok.status).toBe(201);
+    expect(ok.body).toMatchObject({ rows: 120_000, columns: [{ name: "id", type: "integer" }, { name: "spend", type: "number" }] });
+    const before = storedCount();
+    rows[99_998] = "99998,lots";
+    const bad = await request(t.app).post("/v1/datasets?types=spend:number").type("text/csv").send(`id,spend\n${rows.join("\n")}\n`);
+    expectProblem(bad, 400);
+    expect(bad.body.issues[0]).toMatchObject({ path: ["rows", 99_999, "spend"], value: "lots", line: 100_000 });
+    expect(storedCount()).toBe(before);
+  });
+
   it("When the body is over the size limit (50 MB), then 413 problem+json says the limit and nothing is stored", async () => {
     const before = storedCount();
     const big = Buffer.alloc(51 * 1024 * 1024, "1,2\n");

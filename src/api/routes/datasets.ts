@@ -1,8 +1,8 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import express, { Router } from "express";
 import { z } from "zod";
-import { csvToDataset } from "../../data/to-dataset.ts";
 import { NotFoundError } from "../../errors.ts";
+import { ingestCsv } from "../../jobs/ingest-off-thread.ts";
 import type { AppDeps } from "../deps.ts";
 import { CSV_TYPES, defineRoute, isCsv } from "../route.ts";
 import {
@@ -42,14 +42,14 @@ export function datasetRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router 
       csvBody: true,
       responses: { 201: json(DatasetSchema, "The stored dataset") },
     },
-    (req, res, { body, query }) => {
+    async (req, res, { body, query }) => {
       const upload = isCsv(req)
         ? { source: body as unknown as Buffer, options: { name: query.name ?? `upload-${new Date().toISOString()}`, ...query } }
         : (() => {
             const { csv, ...options } = body as z.infer<typeof DatasetJsonUpload>;
             return { source: csv, options };
           })();
-      const dataset = csvToDataset(upload.source, upload.options);
+      const dataset = await ingestCsv(upload.source, upload.options);
       const record = deps.store.datasets.add(dataset, upload.source);
       deps.logger.info({ datasetId: record.id, rows: record.rows, bytes: record.sourceBytes }, "dataset stored");
       res.status(201).location(`/v1/datasets/${record.id}`).json(record);
