@@ -28,6 +28,8 @@ function label(f: Factor): string {
 }
 
 export interface DesignResult extends Design {
+  /** Levels of each categorical column, as coded (for building the same design on new data). */
+  readonly levels: Readonly<Record<string, readonly string[]>>;
   /** Rows used (0-based into the dataset), after dropping rows with a missing value in a used column. */
   readonly rows: readonly number[];
   readonly warnings: readonly string[];
@@ -41,7 +43,12 @@ export interface DesignResult extends Design {
  * @throws ValidationError for unknown columns, a non-numeric target, a date in a formula, or a term with two
  *   categorical factors (not supported)
  */
-export function buildDesign(ds: Dataset, formula: ParsedFormula, rows?: readonly number[]): DesignResult {
+export function buildDesign(
+  ds: Dataset,
+  formula: ParsedFormula,
+  rows?: readonly number[],
+  fixedLevels?: Readonly<Record<string, readonly string[]>>,
+): DesignResult {
   const target = findColumn(ds, formula.target.column, ["formula"]);
   if (target.type !== "number" && target.type !== "integer" && target.type !== "boolean") {
     throw new ValidationError(`The target ${target.name} is ${target.type === "category" ? "text" : `a ${target.type}`}; it must be numeric.`, [
@@ -81,6 +88,7 @@ export function buildDesign(ds: Dataset, formula: ParsedFormula, rows?: readonly
   if (formula.intercept) present.add("");
   const names: string[] = [];
   const columns: Float64Array[] = [];
+  const levelsUsed: Record<string, readonly string[]> = {};
   if (formula.intercept) {
     names.push("Intercept");
     columns.push(new Float64Array(n).fill(1));
@@ -99,7 +107,14 @@ export function buildDesign(ds: Dataset, formula: ParsedFormula, rows?: readonly
       continue;
     }
     const values = kept.map((row) => String(cat.column.values[row]));
-    const levels = [...new Set(values)].sort(levelOrder(cat.column));
+    const levels = fixedLevels?.[cat.column.name] ?? [...new Set(values)].sort(levelOrder(cat.column));
+    const unknown = fixedLevels ? values.find((v) => !levels.includes(v)) : undefined;
+    if (unknown !== undefined) {
+      throw new ValidationError(`${cat.column.name} = "${unknown}" was not seen when the model was fitted (levels: ${levels.join(", ")}).`, [
+        { path: ["rows", cat.column.name], message: "unknown level", code: "unknown_level", value: unknown },
+      ]);
+    }
+    levelsUsed[cat.column.name] = levels;
     // Reduced (treatment) coding when the term without this factor is already in the model.
     const rest = term.filter((f) => f !== cat);
     const reduced = present.has(termKey(rest));
@@ -113,7 +128,7 @@ export function buildDesign(ds: Dataset, formula: ParsedFormula, rows?: readonly
   }
   const yv = target.values as readonly (number | boolean)[];
   const y = Float64Array.from(kept, (row) => Number(yv[row]));
-  return { names, columns, y, rows: kept, warnings };
+  return { names, columns, y, rows: kept, warnings, levels: levelsUsed };
 }
 
 const termKey = (t: readonly ResolvedFactor[]) => t.map((f) => `${f.categorical ? "C" : "N"}:${f.column.name}`).sort().join("\u0001");

@@ -12,7 +12,7 @@ export interface RegressionRequest extends OlsOptions {
 }
 
 export type GroupModel =
-  | ({ readonly group: string | null; readonly names: readonly string[] } & FittedRegression)
+  | ({ readonly group: string | null; readonly levels: Readonly<Record<string, readonly string[]>> } & FittedRegression)
   | { readonly group: string; readonly error: string };
 
 export interface RegressionResult {
@@ -65,5 +65,5 @@ export function fitFormula(ds: Dataset, req: RegressionRequest): RegressionResul
 function fitGroup(ds: Dataset, formula: ReturnType<typeof parseFormula>, rows: number[] | undefined, group: string | null, opts: OlsOptions) {
   const design = buildDesign(ds, formula, rows);
   const fit = fitOls(design, opts);
-  return { group, names: design.names, ...fit, warnings: [...design.warnings, ...fit.warnings] };
+  return { group, levels: design.levels, ...fit, warnings: [...design.warnings, ...fit.warnings] };
 }

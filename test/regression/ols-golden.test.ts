@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { csvToDataset } from "../../src/data/to-dataset.ts";
 import type { Dataset } from "../../src/data/types.ts";
 import { fitFormula } from "../../src/regression/fit-formula.ts";
+import { predictRegression } from "../../src/regression/predict.ts";
 import type { CovType } from "../../src/regression/types.ts";
 import { expectAllClose, expectClose } from "../helpers/all-close.ts";
 
@@ -29,7 +30,7 @@ describe(`OLS against ${golden.source}`, () => {
       const res = fitFormula(ds, { formula: g.formula, by: g.group ? "Client_Type" : undefined, covType: g.covType as CovType, hacLags: g.hacLags ?? undefined });
       const m = g.group ? res.models.find((x) => x.group === g.group)! : res.models[0]!;
       if ("error" in m) throw new Error(m.error);
-      expect(m.names).toEqual(g.names);
+      expect(m.params.map((p) => p.name)).toEqual(g.names);
       expect(m.nobs).toBe(g.nobs);
       expect(m.dfModel).toBe(g.dfModel);
       expect(m.dfResid).toBe(g.dfResid);
@@ -80,5 +81,21 @@ describe(`OLS against ${golden.source}`, () => {
     expect(small.warnings.join(" ")).toContain("Dropped Campaign_Phone");
     expect(small.dfModel).toBe(7);
     expect(small.fvalue!.toFixed(3)).toBe("6.829");
+  });
+});
+
+describe("prediction against statsmodels get_prediction().summary_frame()", () => {
+  it("When predicting ISLR rows 1, 6 and 200, then means, mean CIs and prediction intervals match", () => {
+    const g = golden.cases.islr_all!;
+    const ds = dataset(g.file);
+    const m = fitFormula(ds, { formula: g.formula }).models[0]!;
+    if ("error" in m) throw new Error(m.error);
+    const rows: Dataset = { ...ds, rows: g.prediction.rows.length, columns: ds.columns.map((c) => ({ ...c, values: g.prediction.rows.map((r: number) => c.values[r]) }) as typeof c) };
+    const p = predictRegression(m, g.formula, rows);
+    expectAllClose(p.map((x) => x.mean), g.prediction.mean, { rtol: 1e-8, label: "mean" });
+    expectAllClose(p.map((x) => x.meanSe), g.prediction.meanSe, { rtol: 1e-8, label: "meanSe" });
+    expectAllClose(p.map((x) => x.meanCiLower), g.prediction.meanCiLower, { rtol: 1e-8, label: "meanCiLower" });
+    expectAllClose(p.map((x) => x.obsCiUpper), g.prediction.obsCiUpper, { rtol: 1e-8, label: "obsCiUpper" });
+    expectAllClose(p.map((x) => x.obsCiLower), g.prediction.obsCiLower, { rtol: 1e-8, label: "obsCiLower" });
   });
 });
