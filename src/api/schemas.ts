@@ -140,3 +140,64 @@ export const HealthSchema = z
     uptimeSeconds: z.number(),
   })
   .openapi("Health");
+
+export const CovTypeSchema = z.enum(["nonrobust", "HC0", "HC1", "HC2", "HC3", "HAC"]);
+const Alpha = z.number().gt(0).lt(1).default(0.05);
+const ColumnName = z.string().min(1).max(200);
+
+export const RegressionRequest = z
+  .object({
+    datasetId: z.string().min(1),
+    formula: z.string().min(3).max(2000).openapi({ example: "Amount_Collected ~ Campaign_Email + Campaign_Flyer + C(Number_of_Competition)" }),
+    by: ColumnName.optional().openapi({ description: "Fit one model per level of this category column" }),
+    covType: CovTypeSchema.default("nonrobust"),
+    hacLags: z.number().int().min(0).max(1000).optional().openapi({ description: "HAC lag (default floor(4·(n/100)^(2/9)))" }),
+    alpha: Alpha,
+  })
+  .strict()
+  .openapi("RegressionRequest");
+
+export const PredictRequest = z
+  .object({
+    rows: z.array(z.record(z.string(), z.union([z.number(), z.string(), z.boolean()]))).min(1).max(10_000),
+    group: z.string().nullable().optional().openapi({ description: "Which segment's model (with `by`)" }),
+    alpha: z.number().gt(0).lt(1).optional(),
+  })
+  .strict()
+  .openapi("PredictRequest");
+
+export const RoiRequest = z
+  .object({
+    datasetId: z.string().min(1),
+    target: ColumnName,
+    tactics: z.array(ColumnName).min(1).max(200),
+    controls: z.array(ColumnName).max(200).optional(),
+    by: ColumnName.optional(),
+    alpha: Alpha,
+    costs: z.record(z.string(), z.number()).optional().openapi({ description: "Cost per unit of tactics whose column counts units" }),
+    covType: CovTypeSchema.default("nonrobust"),
+  })
+  .strict()
+  .openapi("RoiRequest");
+
+const TermSchema = z.object({
+  name: z.string(), coef: z.number().nullable(), stdErr: z.number().nullable(), t: z.number().nullable(), pValue: z.number().nullable(),
+  ciLower: z.number().nullable(), ciUpper: z.number().nullable(), vif: z.number().nullable(), dropped: z.boolean(),
+}).openapi("Term");
+
+export const RegressionResultSchema = z
+  .object({
+    id: z.string(),
+    datasetId: z.string(),
+    formula: z.string(),
+    target: z.string(),
+    by: z.string().nullable(),
+    models: z.array(z.object({
+      group: z.string().nullable(), nobs: z.number(), dfModel: z.number(), dfResid: z.number(), covType: CovTypeSchema,
+      rsquared: z.number(), rsquaredAdj: z.number(), fvalue: z.number().nullable(), fPvalue: z.number().nullable(),
+      llf: z.number(), aic: z.number(), bic: z.number(), durbinWatson: z.number(), conditionNumber: z.number(),
+      omnibus: z.number().nullable(), jarqueBera: z.number(), jarqueBeraPvalue: z.number(), skew: z.number(), kurtosis: z.number(),
+      params: z.array(TermSchema), warnings: z.array(z.string()),
+    }).passthrough()),
+  })
+  .openapi("RegressionResult");
