@@ -1,4 +1,5 @@
 import express, { type Express } from "express";
+import { analysisRoutes } from "./routes/analyses.ts";
 import { datasetRoutes } from "./routes/datasets.ts";
 import type { AppDeps } from "./deps.ts";
 import { errorHandler, notFoundHandler } from "./error-handler.ts";
@@ -20,6 +21,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(datasetRoutes(deps, registry));
   app.use(jobRoutes(deps, registry));
   app.use(regressionRoutes(deps, registry));
+  app.use(analysisRoutes(deps, registry));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;

@@ -201,3 +201,37 @@ export const RegressionResultSchema = z
     }).passthrough()),
   })
   .openapi("RegressionResult");
+
+const DatasetRef = { datasetId: z.string().min(1) };
+export const GroupAnalysisRequest = z
+  .object({ ...DatasetRef, value: ColumnName, group: ColumnName, alpha: Alpha })
+  .strict()
+  .openapi("GroupAnalysisRequest");
+
+export const TTestRequest = z
+  .discriminatedUnion("kind", [
+    z.object({ kind: z.literal("welch"), ...DatasetRef, value: ColumnName, group: ColumnName, a: z.string().min(1), b: z.string().min(1), alpha: Alpha }).strict(),
+    z.object({ kind: z.literal("paired"), ...DatasetRef, a: ColumnName, b: ColumnName, alpha: Alpha }).strict(),
+  ])
+  .openapi("TTestRequest", { description: "welch: `value` in group level `a` vs level `b`; paired: column `a` vs column `b`, row by row" });
+
+export const ChiSquareRequest = z
+  .union([
+    z.object({ ...DatasetRef, rows: ColumnName, cols: ColumnName, correction: z.boolean().default(true), alpha: Alpha }).strict(),
+    z.object({ table: z.array(z.array(z.number().int().min(0)).min(2)).min(2), rowLabels: z.array(z.string()).optional(), colLabels: z.array(z.string()).optional(), correction: z.boolean().default(true), alpha: Alpha }).strict(),
+  ])
+  .openapi("ChiSquareRequest", { description: "Either two category columns of a dataset, or a table of counts" });
+
+export const ProportionsRequest = z
+  .object({
+    successes: z.tuple([z.number().int().min(0), z.number().int().min(0)]),
+    trials: z.tuple([z.number().int().min(1), z.number().int().min(1)]),
+    alpha: Alpha,
+  })
+  .strict()
+  .openapi("ProportionsRequest", { description: "A/B conversions: successes and trials for A then B" });
+
+export const CorrelationRequest = z
+  .object({ ...DatasetRef, columns: z.array(ColumnName).min(2).max(100).optional(), method: z.enum(["pearson", "spearman"]).default("pearson") })
+  .strict()
+  .openapi("CorrelationRequest");

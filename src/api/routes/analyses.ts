@@ -1,0 +1,73 @@
+import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
+import { Router } from "express";
+import type { Dataset } from "../../data/types.ts";
+import { NotFoundError, ValidationError } from "../../errors.ts";
+import { oneWayAnova, tukeyHsd } from "../../regression/classic/anova.ts";
+import { chiSquareIndependence, twoProportionTest } from "../../regression/classic/contingency.ts";
+import { correlationMatrix } from "../../regression/classic/correlation.ts";
+import { crossTab, groupedValues, numericValues } from "../../regression/classic/from-dataset.ts";
+import { pairedTTest, welchTTest } from "../../regression/classic/ttest.ts";
+import type { AppDeps } from "../deps.ts";
+import { defineRoute } from "../route.ts";
+import { ChiSquareRequest, CorrelationRequest, GroupAnalysisRequest, ProportionsRequest, TTestRequest } from "../schemas.ts";
+
+/** The classic analyses planners ask for, each a pure function over a stored dataset. */
+export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
+  const router = Router();
+  const tags = ["analyses"];
+  const ok = { 200: { description: "The analysis" } };
+  const load = (id: string): Dataset => {
+    const ds = deps.store.datasets.load(id);
+    if (!ds) throw new NotFoundError(`No dataset ${id}.`, [{ path: ["body", "datasetId"], message: "no such dataset", value: id }]);
+    return ds;
+  };
+
+  defineRoute(router, registry, { method: "post", path: "/v1/analyses/anova", summary: "One-way ANOVA of a value across groups", tags, body: GroupAnalysisRequest, responses: ok }, (_q, res, { body }) => {
+    res.json(oneWayAnova(groupedValues(load(body.datasetId), body.value, body.group), body.alpha));
+  });
+
+  defineRoute(router, registry, { method: "post", path: "/v1/analyses/tukey", summary: "Tukey HSD: which pairs of groups differ", tags, body: GroupAnalysisRequest, responses: ok }, (_q, res, { body }) => {
+    const groups = groupedValues(load(body.datasetId), body.value, body.group);
+    res.json({ anova: oneWayAnova(groups, body.alpha), ...tukeyHsd(groups, body.alpha) });
+  });
+
+  defineRoute(router, registry, { method: "post", path: "/v1/analyses/ttest", summary: "Welch (two groups) or paired t-test, with Cohen's d", tags, body: TTestRequest, responses: ok }, (_q, res, { body }) => {
+    const ds = load(body.datasetId);
+    if (body.kind === "paired") {
+      const a = numericValues(ds, body.a, "a");
+      const b = numericValues(ds, body.b, "b");
+      const rows = a.flatMap((x, i) => (x !== null && b[i] !== null ? [i] : []));
+      return void res.json(pairedTTest(rows.map((i) => a[i]!), rows.map((i) => b[i]!), body.alpha));
+    }
+    const groups = groupedValues(ds, body.value, body.group);
+    for (const f of ["a", "b"] as const) {
+      if (!groups.has(body[f])) {
+        throw new ValidationError(`${f}: "${body[f]}" is not a level of ${body.group} (levels: ${[...groups.keys()].join(", ")}).`, [{ path: ["body", f], message: "unknown level", value: body[f] }]);
+      }
+    }
+    res.json(welchTTest(groups.get(body.a)!, groups.get(body.b)!, body.alpha));
+  });
+
+  defineRoute(router, registry, { method: "post", path: "/v1/analyses/chisquare", summary: "Chi-square test of independence, with Cramér's V", tags, body: ChiSquareRequest, responses: ok }, (_q, res, { body }) => {
+    if ("table" in body) {
+      const width = body.table[0]!.length;
+      if (body.table.some((r) => r.length !== width)) throw new ValidationError("table: every row must have the same number of counts.", [{ path: ["body", "table"], message: "ragged table" }]);
+      const rows = body.rowLabels ?? body.table.map((_, i) => `row ${i + 1}`);
+      const cols = body.colLabels ?? body.table[0]!.map((_, j) => `col ${j + 1}`);
+      return void res.json(chiSquareIndependence(rows, cols, body.table, { correction: body.correction, alpha: body.alpha }));
+    }
+    const t = crossTab(load(body.datasetId), body.rows, body.cols);
+    res.json(chiSquareIndependence(t.rows, t.cols, t.table, { correction: body.correction, alpha: body.alpha }));
+  });
+
+  defineRoute(router, registry, { method: "post", path: "/v1/analyses/proportions", summary: "A/B test of two conversion rates: z-test, effect size, power", tags, body: ProportionsRequest, responses: ok }, (_q, res, { body }) => {
+    res.json(twoProportionTest(body.successes, body.trials, body.alpha));
+  });
+
+  defineRoute(router, registry, { method: "post", path: "/v1/analyses/correlation", summary: "Pearson or Spearman correlation matrix with p-values", tags, body: CorrelationRequest, responses: ok }, (_q, res, { body }) => {
+    const ds = load(body.datasetId);
+    const names = body.columns ?? ds.columns.filter((c) => c.type === "number" || c.type === "integer").map((c) => c.name);
+    res.json(correlationMatrix(names.map((n, i) => ({ name: n, values: numericValues(ds, n, `columns.${i}`) })), body.method));
+  });
+  return router;
+}
