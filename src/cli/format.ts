@@ -1,8 +1,8 @@
 /** Plain-text output for people: aligned tables and a progress bar. Scripts use --json instead. */
 
-export function formatTable(rows: readonly Record<string, unknown>[], columns: readonly string[]): string {
+export function formatTable(rows: readonly object[], columns: readonly string[]): string {
   const cell = (v: unknown) => (v === null || v === undefined ? "" : typeof v === "number" ? formatNumber(v) : String(v));
-  const body = rows.map((r) => columns.map((c) => cell(r[c])));
+  const body = rows.map((r) => columns.map((c) => cell((r as Record<string, unknown>)[c])));
   const widths = columns.map((c, j) => Math.max(c.length, ...body.map((r) => r[j]!.length)));
   const line = (cells: readonly string[]) => cells.map((c, j) => c.padEnd(widths[j]!)).join("  ").trimEnd();
   return [line(columns), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");

@@ -11,6 +11,7 @@ import { JobRunner } from "../jobs/runner.ts";
 import { startServer } from "../server.ts";
 import { openStore, type Store } from "../store/store.ts";
 import { formatTable, progressBar } from "./format.ts";
+import { analyze, regress, roi } from "./regression-commands.ts";
 
 const HELP = `mixcast: sales forecasts, marketing-mix statistics and budget allocation
 
@@ -22,6 +23,14 @@ Usage:
   mixcast datasets rm ID
   mixcast datasets profile ID [--by COLUMN]  summary statistics, per segment with --by (runs as a job)
   mixcast jobs show ID
+  mixcast regress DATASET "y ~ x1 + C(seg)" [--by COLUMN] [--cov nonrobust|HC0|HC1|HC2|HC3|HAC]
+  mixcast roi DATASET --target COLUMN --tactics a,b,c [--by SEGMENT]
+  mixcast analyze anova|tukey DATASET --value V --group G
+  mixcast analyze ttest DATASET --value V --group G --a LEVEL --b LEVEL
+  mixcast analyze chisquare DATASET --rows R --cols C
+  mixcast analyze correlation DATASET --columns a,b,c [--method spearman]
+
+DATASET is an id or a dataset name.
 
 Options:
   --json     machine-readable output
@@ -41,6 +50,17 @@ async function main(argv: readonly string[]): Promise<number> {
       types: { type: "string" },
       "date-formats": { type: "string" },
       by: { type: "string" },
+      cov: { type: "string" },
+      target: { type: "string" },
+      tactics: { type: "string" },
+      value: { type: "string" },
+      group: { type: "string" },
+      a: { type: "string" },
+      b: { type: "string" },
+      rows: { type: "string" },
+      cols: { type: "string" },
+      columns: { type: "string" },
+      method: { type: "string" },
       "no-samples": { type: "boolean" },
       sample: { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -54,6 +74,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const config = loadConfig();
   if (command === "serve") return serve(config, flags as Flags);
   if (command === "datasets") return withStore(config, (store) => datasets(store, config, sub, arg, flags as Flags));
+  if (command === "regress") return withStore(config, (store) => regress(store, sub, arg, flags));
+  if (command === "roi") return withStore(config, (store) => roi(store, sub, flags));
+  if (command === "analyze") return withStore(config, (store) => analyze(store, sub, arg, flags));
   if (command === "jobs" && sub === "show" && arg) return withStore(config, (store) => show(store.jobs.get(arg), `No job ${arg}.`, flags as Flags));
   console.error(`Unknown command: ${positionals.join(" ")}\n\n${HELP}`);
   return 2;

@@ -134,9 +134,6 @@ export function fitOls(design: Design, opts: OlsOptions = {}): FittedRegression 
     };
   });
   const durbin = durbinWatson(resid);
-  if (conditionNumber > 1e3 && dropped.size === 0) {
-    warnings.push(`The condition number is large (${conditionNumber.toExponential(2)}): there may be strong multicollinearity or other numerical problems.`);
-  }
   const vifs = params.map((p) => p.vif).filter((v): v is number => v !== null);
   return Object.freeze({
     nobs: n,

@@ -39,6 +39,21 @@ describe("mixcast CLI", () => {
     expect((await mixcast("datasets", "show", rec.id)).code).toBe(1);
   }, 60_000);
 
+  it("When regress, roi and analyze run on a stored dataset, then each prints its table", async () => {
+    await mixcast("datasets", "add", "data/hospital-campaign/Campaign-Data.raw.csv", "--name", "hospital");
+    const tactics = "Campaign_Email,Campaign_Flyer,Campaign_Phone,Sales_Contact_1,Sales_Contact_2,Sales_Contact_3,Sales_Contact_4,Sales_Contact_5";
+    const roi = await mixcast("roi", "hospital", "--target", "Amount Collected", "--tactics", tactics, "--by", "Client_Type");
+    expect(roi.code).toBe(0);
+    expect(roi.stdout).toContain("Large Facility: put the next dollar into Sales_Contact_1 ($11.67 back per $1");
+    const reg = await mixcast("regress", "hospital", "Amount_Collected ~ " + tactics.replaceAll(",", " + "), "--json");
+    expect(JSON.parse(reg.stdout).models[0].rsquared.toFixed(3)).toBe("0.480");
+    const tukey = await mixcast("analyze", "tukey", "hospital", "--value", "Amount_Collected", "--group", "Client_Type");
+    expect(tukey.stdout).toMatch(/Private Facility\s+Small Facility\s+-3392487\.2156\s+0\.2876/);
+    const bad = await mixcast("regress", "hospital", "Amount_Collected ~ Nope");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('No column "Nope"');
+  }, 60_000);
+
   it("When the file is malformed, then the CLI exits 1 naming the problem", async () => {
     const bad = join(dataDir, "bad.csv");
     writeFileSync(bad, "a,b\n1,2\n3\n");

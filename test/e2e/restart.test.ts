@@ -27,6 +27,13 @@ describe("a real server process killed and restarted", () => {
     const samples = await json(`${a.url}/v1/datasets`);
     expect(samples.body.items.map((d: { name: string }) => d.name)).toEqual(["sample-daily-sales", "hospital-campaign", "marketing-promotion", "islr-advertising"]);
 
+    // the service answers statistics in a real process (module loading as in production, not under vitest)
+    const hospitalId = samples.body.items[1].id;
+    const tukey = await json(`${a.url}/v1/analyses/tukey`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ datasetId: hospitalId, value: "Amount_Collected", group: "Client_Type" }) });
+    expect(tukey.status).toBe(200);
+    const roi = await json(`${a.url}/v1/roi`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ datasetId: hospitalId, target: "Amount_Collected", tactics: ["Sales_Contact_2"], by: "Client_Type" }) });
+    expect(roi.status).toBe(200);
+
     const acked = await json(`${a.url}/v1/datasets?name=acked`, { method: "POST", headers: { "content-type": "text/csv" }, body: "x,y\n1,2\n3,4\n" });
     expect(acked.status).toBe(201);
     const job = await json(`${a.url}/v1/diagnostics/sleep`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ seconds: 60 }) });

@@ -1,7 +1,9 @@
-import { jStat } from "jstat";
+import jstat from "jstat";
 import { ValidationError } from "../../errors.ts";
 import { fSurvival } from "../distributions.ts";
 import { mean } from "./describe.ts";
+
+const { jStat } = jstat;
 
 export interface GroupSummary {
   readonly group: string;

@@ -1,0 +1,121 @@
+import type { Dataset } from "../data/types.ts";
+import { NotFoundError, ValidationError } from "../errors.ts";
+import { oneWayAnova, tukeyHsd } from "../regression/classic/anova.ts";
+import { chiSquareIndependence } from "../regression/classic/contingency.ts";
+import { correlationMatrix } from "../regression/classic/correlation.ts";
+import { crossTab, groupedValues, numericValues } from "../regression/classic/from-dataset.ts";
+import { welchTTest } from "../regression/classic/ttest.ts";
+import { fitFormula } from "../regression/fit-formula.ts";
+import { roiTable } from "../regression/roi.ts";
+import type { CovType } from "../regression/types.ts";
+import type { Store } from "../store/store.ts";
+import { formatNumber, formatTable } from "./format.ts";
+
+export interface RegressionFlags {
+  json?: boolean;
+  by?: string;
+  cov?: string;
+  target?: string;
+  tactics?: string;
+  value?: string;
+  group?: string;
+  a?: string;
+  b?: string;
+  rows?: string;
+  cols?: string;
+  columns?: string;
+  method?: string;
+}
+
+/** A dataset by id, or by name (the most recent with that name). */
+export function datasetByIdOrName(store: Store, ref: string | undefined): Dataset {
+  if (!ref) throw new ValidationError("Name a dataset (id or name).");
+  const byId = store.datasets.load(ref);
+  if (byId) return byId;
+  const match = store.datasets.list(10_000).items.filter((d) => d.name === ref).at(-1);
+  if (!match) throw new NotFoundError(`No dataset with id or name "${ref}". See: mixcast datasets list`);
+  return store.datasets.load(match.id)!;
+}
+
+const out = (flags: RegressionFlags, value: unknown, human: () => string) => console.log(flags.json ? JSON.stringify(value, null, 2) : human());
+const list = (s: string | undefined, what: string) => {
+  if (!s) throw new ValidationError(`--${what} is required.`);
+  return s.split(",").map((x) => x.trim()).filter(Boolean);
+};
+
+/** mixcast regress DATASET "y ~ x + C(seg)" [--by COL] [--cov HC3] */
+export function regress(store: Store, ref: string | undefined, formula: string | undefined, flags: RegressionFlags): number {
+  if (!formula) throw new ValidationError('usage: mixcast regress DATASET "y ~ x1 + x2" [--by COLUMN] [--cov nonrobust|HC0|HC1|HC2|HC3|HAC]');
+  const result = fitFormula(datasetByIdOrName(store, ref), { formula, by: flags.by, covType: (flags.cov ?? "nonrobust") as CovType });
+  out(flags, result, () =>
+    result.models
+      .map((m) => {
+        if ("error" in m) return `${m.group}: ${m.error}`;
+        const head = `${m.group === null ? "" : `${result.by} = ${m.group}\n`}${result.formula}   n = ${m.nobs}, R² = ${formatNumber(m.rsquared)}, adj. R² = ${formatNumber(m.rsquaredAdj)}, F = ${m.fvalue === null ? "n/a" : formatNumber(m.fvalue)} (p = ${m.fPvalue === null ? "n/a" : formatNumber(m.fPvalue)}), DW = ${formatNumber(m.durbinWatson)}, cov = ${m.covType}`;
+        const table = formatTable(m.params.map((p) => ({ ...p, dropped: p.dropped ? "dropped" : "" })), ["name", "coef", "stdErr", "t", "pValue", "ciLower", "ciUpper", "vif", "dropped"]);
+        const notes = [...m.assumptions.filter((a) => !a.ok).map((a) => `! ${a.message}`), ...m.warnings.map((w) => `! ${w}`)];
+        return [head, table, ...notes].join("\n");
+      })
+      .join("\n\n"),
+  );
+  return 0;
+}
+
+/** mixcast roi DATASET --target COL --tactics a,b,c [--by SEGMENT] */
+export function roi(store: Store, ref: string | undefined, flags: RegressionFlags): number {
+  if (!flags.target) throw new ValidationError("--target is required.");
+  const table = roiTable(datasetByIdOrName(store, ref), { target: flags.target, tactics: list(flags.tactics, "tactics"), by: flags.by });
+  out(flags, table, () =>
+    table.segments
+      .map((s) => `${s.recommendation}\n${formatTable(s.tactics.map((t) => ({ ...t, significant: t.significant ? "yes" : "" })), ["tactic", "roi", "pValue", "ciLower", "ciUpper", "significant"])}`)
+      .join("\n\n"),
+  );
+  return 0;
+}
+
+/** mixcast analyze anova|tukey|ttest|chisquare|correlation DATASET ... */
+export function analyze(store: Store, kind: string | undefined, ref: string | undefined, flags: RegressionFlags): number {
+  const ds = datasetByIdOrName(store, ref);
+  switch (kind) {
+    case "anova": {
+      const r = oneWayAnova(groupedValues(ds, need(flags.value, "value"), need(flags.group, "group")));
+      out(flags, r, () => `${formatTable(r.groups, ["group", "n", "mean", "std"])}\n\n${r.interpretation}`);
+      return 0;
+    }
+    case "tukey": {
+      const r = tukeyHsd(groupedValues(ds, need(flags.value, "value"), need(flags.group, "group")));
+      out(flags, r, () => formatTable(r.pairs.map((p) => ({ ...p, reject: p.reject ? "yes" : "" })), ["group1", "group2", "meandiff", "pAdj", "lower", "upper", "reject"]));
+      return 0;
+    }
+    case "ttest": {
+      const g = groupedValues(ds, need(flags.value, "value"), need(flags.group, "group"));
+      const [a, b] = [need(flags.a, "a"), need(flags.b, "b")].map((l) => {
+        const v = g.get(l);
+        if (!v) throw new ValidationError(`"${l}" is not a level of ${flags.group} (levels: ${[...g.keys()].join(", ")}).`);
+        return v;
+      });
+      const r = welchTTest(a!, b!);
+      out(flags, r, () => `Welch t = ${formatNumber(r.t)}, df = ${formatNumber(r.df)}, p = ${formatNumber(r.pValue)}, d = ${formatNumber(r.cohenD)}\n${r.interpretation}`);
+      return 0;
+    }
+    case "chisquare": {
+      const t = crossTab(ds, need(flags.rows, "rows"), need(flags.cols, "cols"));
+      const r = chiSquareIndependence(t.rows, t.cols, t.table);
+      out(flags, r, () => r.interpretation);
+      return 0;
+    }
+    case "correlation": {
+      const names = list(flags.columns, "columns");
+      const r = correlationMatrix(names.map((n) => ({ name: n, values: numericValues(ds, n, "columns") })), flags.method === "spearman" ? "spearman" : "pearson");
+      out(flags, r, () => formatTable(r.columns.map((c, i) => ({ "": c, ...Object.fromEntries(r.columns.map((d, j) => [d, r.r[i]![j]])) })), ["", ...r.columns]));
+      return 0;
+    }
+    default:
+      throw new ValidationError("usage: mixcast analyze anova|tukey|ttest|chisquare|correlation DATASET [--value V --group G] [--a L --b L] [--rows R --cols C] [--columns a,b]");
+  }
+}
+
+function need(v: string | undefined, flag: string): string {
+  if (!v) throw new ValidationError(`--${flag} is required.`);
+  return v;
+}
