@@ -1,7 +1,10 @@
 // npm run bench: prints timings for the frame's hot paths. Record results in BENCHMARKS.md with machine and date.
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { csvToDataset } from "../src/data/to-dataset.ts";
+import { seededRng } from "../src/data/random.ts";
+import { fitOls } from "../src/regression/ols.ts";
 import { openStore } from "../src/store/store.ts";
 
 function time<T>(label: string, runs: number, fn: () => T): T {
@@ -29,3 +32,29 @@ time("store a 3,288-row dataset (SQLite, one statement)", 20, () => store.datase
 const id = store.datasets.list().items[0]!.id;
 time("load a 3,288-row dataset", 20, () => store.datasets.load(id));
 store.close();
+
+// OLS: 100,000 rows × 20 regressors (+ intercept), all statistics, against statsmodels on this machine.
+const n = 100_000;
+const k = 20;
+const rng = seededRng(1);
+const columns = [new Float64Array(n).fill(1), ...Array.from({ length: k }, () => Float64Array.from({ length: n }, () => rng.normal()))];
+const beta = Array.from({ length: k + 1 }, () => rng.normal());
+const y = Float64Array.from({ length: n }, (_, i) => beta.reduce((s, b, j) => s + b * columns[j]![i]!, 0) + rng.normal());
+const names = ["Intercept", ...Array.from({ length: k }, (_, j) => `x${j + 1}`)];
+const olsMs: number[] = [];
+for (const cov of ["nonrobust", "HC3"] as const) {
+  const t0 = performance.now();
+  time(`OLS ${n.toLocaleString("en")} x ${k} + intercept, ${cov}, all statistics`, 3, () => fitOls({ names, columns, y }, { covType: cov }));
+  olsMs.push((performance.now() - t0) / 3);
+}
+const python = "/usr/bin/python3";
+const script = new URL("./ols_statsmodels.py", import.meta.url).pathname;
+if (existsSync(python)) {
+  try {
+    const ref = JSON.parse(execFileSync(python, [script, String(n), String(k)], { encoding: "utf8" })) as { median_ms: number; statsmodels: string };
+    console.log(`${`statsmodels ${ref.statsmodels} OLS(y, X).fit() + summary statistics`.padEnd(52)} median ${ref.median_ms.toFixed(1).padStart(8)} ms`);
+    console.log(`ratio mixcast / statsmodels (nonrobust, mean of runs): ${(olsMs[0]! / ref.median_ms).toFixed(2)}`);
+  } catch {
+    console.log("statsmodels reference skipped: apt-get install python3-statsmodels to compare");
+  }
+}

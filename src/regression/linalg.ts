@@ -1,6 +1,6 @@
 /**
- * The linear algebra OLS needs, over ml-matrix (maintained; Householder QR and Golub-Kahan SVD): a QR of the
- * design, the SVD of its small R factor (singular values of X, rank, the pseudo-inverse of XᵀX), and which columns
+ * The linear algebra OLS needs, over ml-matrix (maintained; Householder QR and Golub-Kahan SVD): the R factor of
+ * the design (tall-skinny QR), the SVD of that small R (singular values of X, rank, the pseudo-inverse of XᵀX), and which columns
  * are linearly dependent on earlier ones. No normal equations: XᵀX is never formed from X.
  */
 import { Matrix, QrDecomposition, SingularValueDecomposition } from "ml-matrix";
@@ -26,15 +26,6 @@ export function singularValues(m: Matrix): number[] {
   return [...d].sort((a, b) => b - a);
 }
 
-/** Column-major design (columns[j][i]) → ml-matrix. */
-export function toMatrix(columns: readonly Float64Array[], n: number): Matrix {
-  const m = new Matrix(n, columns.length);
-  columns.forEach((col, j) => {
-    for (let i = 0; i < n; i++) m.set(i, j, col[i]!);
-  });
-  return m;
-}
-
 /**
  * Indices of columns that are linear combinations of earlier columns, judged on R (rank relations among X's
  * columns are those among R's, and R is only k×k). Greedy in column order, as a user reads a formula.
@@ -55,19 +46,41 @@ export function dependentColumns(r: Matrix, n: number): number[] {
   return dropped;
 }
 
-/** QR of X; returns R and whether X is (numerically) of full column rank. */
-export function qrFactor(x: Matrix): { qr: QrDecomposition; r: Matrix } {
-  const qr = new QrDecomposition(x);
-  return { qr, r: qr.upperTriangularMatrix };
+/** Rows per block of the tall-skinny QR: small enough to stay in cache, large enough to amortise the calls. */
+const TSQR_BLOCK = 1000;
+
+/**
+ * R factor of the tall-skinny matrix [columns] by TSQR (Demmel et al. 2012): ml-matrix's Householder QR of each
+ * block of rows, then of the stacked R factors. Backward stable like one big QR, and about twice as fast with
+ * ml-matrix because each block stays in cache. With y appended as the last column, the result is
+ * [[R, Qᵀy], [0, ‖resid‖]]: the least-squares solution needs no Q.
+ */
+export function tallSkinnyR(columns: readonly Float64Array[], n: number): Matrix {
+  const k = columns.length;
+  const block = Math.max(TSQR_BLOCK, 2 * k);
+  const stacked: number[][] = [];
+  for (let start = 0; start < n; start += block) {
+    // the last block absorbs a short remainder so every block has at least k rows
+    const end = n - (start + block) < k ? n : start + block;
+    const m = new Matrix(end - start, k);
+    for (let i = start; i < end; i++) for (let j = 0; j < k; j++) m.set(i - start, j, columns[j]![i]!);
+    const r = new QrDecomposition(m).upperTriangularMatrix;
+    for (let i = 0; i < Math.min(r.rows, k); i++) stacked.push(r.getRow(i));
+    if (end === n) break;
+  }
+  if (stacked.length === k) return new Matrix(stacked);
+  return new QrDecomposition(new Matrix(stacked)).upperTriangularMatrix;
 }
 
-/** Least squares for a full-rank X from its QR: β = R⁻¹Qᵀy, (XᵀX)⁻¹ from the SVD of R. */
-export function leastSquares(qr: QrDecomposition, r: Matrix, y: Float64Array): LeastSquares {
-  const coef = Float64Array.from(qr.solve(Matrix.columnVector(Array.from(y))).getColumn(0));
+/** Least squares from the R factor of [X | y]: β = R⁻¹Qᵀy via the SVD of R, which also gives (XᵀX)⁻¹. */
+export function leastSquares(rAug: Matrix): LeastSquares {
+  const k = rAug.columns - 1;
+  const r = rAug.subMatrix(0, k - 1, 0, k - 1);
+  const qty = rAug.subMatrix(0, k - 1, k, k).getColumn(0);
   const svd = new SingularValueDecomposition(r);
   const v = svd.rightSingularVectors;
+  const u = svd.leftSingularVectors;
   const s = svd.diagonal;
-  const k = r.columns;
   const normCov = new Matrix(k, k);
   for (let a = 0; a < k; a++) {
     for (let b = a; b < k; b++) {
@@ -76,6 +89,14 @@ export function leastSquares(qr: QrDecomposition, r: Matrix, y: Float64Array): L
       normCov.set(a, b, sum);
       normCov.set(b, a, sum);
     }
+  }
+  // β = V S⁻¹ Uᵀ (Qᵀy)
+  const coef = new Float64Array(k);
+  for (let l = 0; l < k; l++) {
+    let ut = 0;
+    for (let i = 0; i < k; i++) ut += u.get(i, l) * qty[i]!;
+    ut /= s[l]!;
+    for (let a = 0; a < k; a++) coef[a]! += v.get(a, l) * ut;
   }
   return { coef, normCov, singularValues: [...s].sort((p, q) => q - p), r };
 }

@@ -1,7 +1,7 @@
 import { Matrix, solve } from "ml-matrix";
 import { ModelFitError } from "../errors.ts";
 import { chi2Survival, fSurvival, tQuantile, tTwoSidedP, zQuantile, zTwoSidedP } from "./distributions.ts";
-import { dependentColumns, leastSquares, leverages, qrFactor, singularValues, toMatrix } from "./linalg.ts";
+import { dependentColumns, leastSquares, leverages, singularValues, tallSkinnyR } from "./linalg.ts";
 import { assumptionChecks } from "./assumptions.ts";
 import { durbinWatson, jarqueBera, omnibus } from "./residual-tests.ts";
 import type { CovType, FittedRegression, Term } from "./types.ts";
@@ -50,21 +50,22 @@ export function fitOls(design: Design, opts: OlsOptions = {}): FittedRegression 
   const interceptIndex = names.indexOf("Intercept");
   const hasIntercept = interceptIndex >= 0;
 
-  let full = qrFactor(toMatrix(columns, n));
-  const fullSv = singularValues(full.r);
+  let rAug = tallSkinnyR([...columns, y], n);
+  const fullR = rAug.subMatrix(0, kAll - 1, 0, kAll - 1);
+  const fullSv = singularValues(fullR);
   const conditionNumber = fullSv[0]! / fullSv[fullSv.length - 1]!;
-  const dropped = new Set(dependentColumns(full.r, n));
+  const dropped = new Set(dependentColumns(fullR, n));
   const keep = names.map((_, j) => j).filter((j) => !dropped.has(j));
   if (dropped.size > 0) {
     warnings.push(
       `Dropped ${[...dropped].map((j) => names[j]).join(", ")}: linearly dependent on earlier terms (e.g. all zero in this group, or collinear); ` +
         "its effect cannot be estimated from this data.",
     );
-    full = qrFactor(toMatrix(keep.map((j) => columns[j]!), n));
+    rAug = tallSkinnyR([...keep.map((j) => columns[j]!), y], n);
   }
   const x = keep.map((j) => columns[j]!);
   const k = x.length;
-  const ls = leastSquares(full.qr, full.r, y);
+  const ls = leastSquares(rAug);
 
   const fitted = new Float64Array(n);
   for (let j = 0; j < k; j++) {
@@ -113,7 +114,7 @@ export function fitOls(design: Design, opts: OlsOptions = {}): FittedRegression 
   const llf = (-n / 2) * (Math.log(2 * Math.PI) + Math.log(ssr / n) + 1);
   const jb = jarqueBera(resid);
   const omni = omnibus(resid);
-  const bp = hasIntercept && dfModel > 0 ? breuschPagan(full.qr, x, resid, n, dfModel) : null;
+  const bp = hasIntercept && dfModel > 0 ? breuschPagan(x, resid, n, dfModel, ls.r) : null;
 
   const params: Term[] = names.map((name, j) => {
     const i = keep.indexOf(j);
@@ -240,23 +241,30 @@ function covariance(covType: CovType, c: CovInput): Matrix {
 
 /**
  * Koenker's studentised Breusch-Pagan test (statsmodels het_breuschpagan, robust=True): LM = n·R² of e² on the
- * regressors, chi-square with as many degrees of freedom as slopes.
+ * regressors, chi-square with as many degrees of freedom as slopes. The auxiliary fit reuses X's R factor:
+ * Qᵀe² = R⁻ᵀXᵀe² (one O(nk) pass instead of a second factorisation), and SSR = ‖e²‖² − ‖Qᵀe²‖².
  */
-function breuschPagan(qr: ReturnType<typeof qrFactor>["qr"], x: readonly Float64Array[], resid: Float64Array, n: number, df: number) {
+function breuschPagan(x: readonly Float64Array[], resid: Float64Array, n: number, df: number, r: Matrix) {
   const e2 = resid.map((e) => e * e);
-  const b = qr.solve(Matrix.columnVector(Array.from(e2))).getColumn(0);
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += e2[i]!;
-  mean /= n;
-  let ssr = 0;
-  let tss = 0;
-  for (let i = 0; i < n; i++) {
-    let fit = 0;
-    for (let j = 0; j < x.length; j++) fit += b[j]! * x[j]![i]!;
-    ssr += (e2[i]! - fit) ** 2;
-    tss += (e2[i]! - mean) ** 2;
+  const k = x.length;
+  const xte = x.map((col) => col.reduce((s, v, i) => s + v * e2[i]!, 0));
+  // forward substitution with Rᵀ (lower triangular)
+  const q = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    let v = xte[j]!;
+    for (let l = 0; l < j; l++) v -= r.get(l, j) * q[l]!;
+    q[j] = v / r.get(j, j);
   }
+  let mean = 0;
+  let ss = 0;
+  for (let i = 0; i < n; i++) {
+    mean += e2[i]!;
+    ss += e2[i]! * e2[i]!;
+  }
+  mean /= n;
+  let tss = 0;
+  for (let i = 0; i < n; i++) tss += (e2[i]! - mean) ** 2;
+  const ssr = ss - q.reduce((s, v) => s + v * v, 0);
   const statistic = n * (1 - ssr / tss);
   return { statistic, pValue: chi2Survival(statistic, df) };
 }
-
