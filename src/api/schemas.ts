@@ -235,3 +235,16 @@ export const CorrelationRequest = z
   .object({ ...DatasetRef, columns: z.array(ColumnName).min(2).max(100).optional(), method: z.enum(["pearson", "spearman"]).default("pearson") })
   .strict()
   .openapi("CorrelationRequest");
+
+export const LogitRequestSchema = z
+  .object({
+    ...DatasetRef,
+    formula: z.string().min(3).max(2000).openapi({ example: "Converted ~ Campaign_Email + C(Client_Type)" }),
+    positive: z.string().optional().openapi({ description: "For a text target: the level that counts as success" }),
+    holdout: z.number().min(0).max(0.9).default(0.25),
+    seed: z.number().int().default(1),
+    threshold: z.number().gt(0).lt(1).default(0.5),
+    alpha: Alpha,
+  })
+  .strict()
+  .openapi("LogitRequest");

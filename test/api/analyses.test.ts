@@ -53,6 +53,17 @@ describe("POST /v1/analyses/*", () => {
     expect(bad.body.issues[0].path).toEqual(["successes", 0]);
   });
 
+  it("When a logit is asked with a text target, then positive= is required and odds ratios come back", async () => {
+    const bad = await post("/v1/analyses/logit", { datasetId: tvId, formula: "TV ~ Radio" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0].path).toEqual(["positive"]);
+    const ok = await post("/v1/analyses/logit", { datasetId: tvId, formula: "TV ~ Radio", positive: "High" });
+    expect(ok.status).toBe(200);
+    expect(ok.body.params[1]).toMatchObject({ name: "Radio", oddsRatio: expect.any(Number) });
+    expect(ok.body.holdout.n).toBe(143); // round(0.25 × 572 rows)
+    expect(ok.body.nobs).toBe(572 - 143);
+  });
+
   it("When correlations are asked without columns, then every numeric column is used", async () => {
     const r = await post("/v1/analyses/correlation", { datasetId: tvId, method: "spearman" });
     expect(r.body.columns).toEqual(["Radio", "Social_Media", "Sales"]);

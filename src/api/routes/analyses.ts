@@ -7,9 +7,10 @@ import { chiSquareIndependence, twoProportionTest } from "../../regression/class
 import { correlationMatrix } from "../../regression/classic/correlation.ts";
 import { crossTab, groupedValues, numericValues } from "../../regression/classic/from-dataset.ts";
 import { pairedTTest, welchTTest } from "../../regression/classic/ttest.ts";
+import { fitLogitFormula } from "../../regression/logit-formula.ts";
 import type { AppDeps } from "../deps.ts";
 import { defineRoute } from "../route.ts";
-import { ChiSquareRequest, CorrelationRequest, GroupAnalysisRequest, ProportionsRequest, TTestRequest } from "../schemas.ts";
+import { ChiSquareRequest, CorrelationRequest, GroupAnalysisRequest, LogitRequestSchema, ProportionsRequest, TTestRequest } from "../schemas.ts";
 
 /** The classic analyses planners ask for, each a pure function over a stored dataset. */
 export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
@@ -68,6 +69,10 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
     const ds = load(body.datasetId);
     const names = body.columns ?? ds.columns.filter((c) => c.type === "number" || c.type === "integer").map((c) => c.name);
     res.json(correlationMatrix(names.map((n, i) => ({ name: n, values: numericValues(ds, n, `columns.${i}`) })), body.method));
+  });
+  defineRoute(router, registry, { method: "post", path: "/v1/analyses/logit", summary: "Logistic regression: odds ratios, p-values and holdout accuracy/precision/recall/F1/AUC", tags, body: LogitRequestSchema, responses: ok }, (_q, res, { body }) => {
+    const { datasetId, ...request } = body;
+    res.json(fitLogitFormula(load(datasetId), request));
   });
   return router;
 }
