@@ -248,3 +248,17 @@ export const LogitRequestSchema = z
   })
   .strict()
   .openapi("LogitRequest");
+
+export const KmeansRequestSchema = z
+  .object({
+    ...DatasetRef,
+    columns: z.array(ColumnName).min(1).max(50).openapi({ description: "Numeric columns to cluster on, e.g. spend per channel" }),
+    profile: z.array(ColumnName).max(50).optional().openapi({ description: "Extra columns to describe clusters by, e.g. sales" }),
+    kMin: z.number().int().min(2).max(30).default(2),
+    kMax: z.number().int().min(2).max(30).default(8),
+    standardize: z.boolean().default(true),
+    seed: z.number().int().default(0),
+    nInit: z.number().int().min(1).max(50).default(10),
+  })
+  .strict()
+  .openapi("KmeansRequest");

@@ -29,6 +29,8 @@ Usage:
   mixcast analyze ttest DATASET --value V --group G --a LEVEL --b LEVEL
   mixcast analyze chisquare DATASET --rows R --cols C
   mixcast analyze correlation DATASET --columns a,b,c [--method spearman]
+  mixcast analyze kmeans DATASET --columns a,b,c [--profile sales]
+  mixcast analyze logit DATASET --formula "won ~ spend + C(channel)" [--positive LEVEL]
 
 DATASET is an id or a dataset name.
 
@@ -61,6 +63,9 @@ async function main(argv: readonly string[]): Promise<number> {
       cols: { type: "string" },
       columns: { type: "string" },
       method: { type: "string" },
+      profile: { type: "string" },
+      formula: { type: "string" },
+      positive: { type: "string" },
       "no-samples": { type: "boolean" },
       sample: { type: "boolean" },
       help: { type: "boolean", short: "h" },

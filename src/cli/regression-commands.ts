@@ -5,6 +5,8 @@ import { chiSquareIndependence } from "../regression/classic/contingency.ts";
 import { correlationMatrix } from "../regression/classic/correlation.ts";
 import { crossTab, groupedValues, numericValues } from "../regression/classic/from-dataset.ts";
 import { welchTTest } from "../regression/classic/ttest.ts";
+import { kmeansAnalysis } from "../regression/cluster/kmeans.ts";
+import { fitLogitFormula } from "../regression/logit-formula.ts";
 import { fitFormula } from "../regression/fit-formula.ts";
 import { roiTable } from "../regression/roi.ts";
 import type { CovType } from "../regression/types.ts";
@@ -25,6 +27,9 @@ export interface RegressionFlags {
   cols?: string;
   columns?: string;
   method?: string;
+  profile?: string;
+  formula?: string;
+  positive?: string;
 }
 
 /** A dataset by id, or by name (the most recent with that name). */
@@ -110,8 +115,24 @@ export function analyze(store: Store, kind: string | undefined, ref: string | un
       out(flags, r, () => formatTable(r.columns.map((c, i) => ({ "": c, ...Object.fromEntries(r.columns.map((d, j) => [d, r.r[i]![j]])) })), ["", ...r.columns]));
       return 0;
     }
+    case "kmeans": {
+      const r = kmeansAnalysis(ds, { columns: list(flags.columns, "columns"), profile: flags.profile ? list(flags.profile, "profile") : undefined });
+      out(flags, { ...r, assignments: undefined }, () => `${formatTable(r.results, ["k", "inertia", "silhouette"])}
+
+chosen k = ${r.chosenK} (highest silhouette)
+${formatTable(r.clusters.map((c) => ({ cluster: c.cluster, size: c.size, ...c.means })), ["cluster", "size", ...Object.keys(r.clusters[0]!.means)])}`);
+      return 0;
+    }
+    case "logit": {
+      const r = fitLogitFormula(ds, { formula: need(flags.formula, "formula"), positive: flags.positive });
+      out(flags, r, () => `${formatTable(r.params, ["name", "coef", "stdErr", "z", "pValue", "oddsRatio", "oddsRatioLower", "oddsRatioUpper"])}
+
+pseudo R² = ${formatNumber(r.prsquared)}, LLR p = ${formatNumber(r.llrPvalue)}` + (r.holdout ? `
+holdout (${r.holdout.n} rows): accuracy ${formatNumber(r.holdout.accuracy)}, precision ${r.holdout.precision === null ? "n/a" : formatNumber(r.holdout.precision)}, recall ${r.holdout.recall === null ? "n/a" : formatNumber(r.holdout.recall)}, F1 ${r.holdout.f1 === null ? "n/a" : formatNumber(r.holdout.f1)}, ROC AUC ${r.holdout.rocAuc === null ? "n/a" : formatNumber(r.holdout.rocAuc)}` : ""));
+      return 0;
+    }
     default:
-      throw new ValidationError("usage: mixcast analyze anova|tukey|ttest|chisquare|correlation DATASET [--value V --group G] [--a L --b L] [--rows R --cols C] [--columns a,b]");
+      throw new ValidationError("usage: mixcast analyze anova|tukey|ttest|chisquare|correlation|kmeans|logit DATASET [--value V --group G] [--a L --b L] [--rows R --cols C] [--columns a,b] [--profile c] [--formula F --positive L]");
   }
 }
 

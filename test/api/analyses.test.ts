@@ -64,6 +64,16 @@ describe("POST /v1/analyses/*", () => {
     expect(ok.body.nobs).toBe(572 - 143);
   });
 
+  it("When k-means is asked on spend columns, then the chosen k and profiles (with sales) come back", async () => {
+    const r = await post("/v1/analyses/kmeans", { datasetId: tvId, columns: ["Radio", "Social Media"], profile: ["Sales"], kMax: 4 });
+    expect(r.status).toBe(200);
+    expect(r.body.results.map((x: { k: number }) => x.k)).toEqual([2, 3, 4]);
+    expect(r.body.clusters[0].means).toHaveProperty("Sales");
+    const bad = await post("/v1/analyses/kmeans", { datasetId: tvId, columns: ["TV"] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0].path).toEqual(["columns.0"]);
+  });
+
   it("When correlations are asked without columns, then every numeric column is used", async () => {
     const r = await post("/v1/analyses/correlation", { datasetId: tvId, method: "spearman" });
     expect(r.body.columns).toEqual(["Radio", "Social_Media", "Sales"]);

@@ -7,10 +7,11 @@ import { chiSquareIndependence, twoProportionTest } from "../../regression/class
 import { correlationMatrix } from "../../regression/classic/correlation.ts";
 import { crossTab, groupedValues, numericValues } from "../../regression/classic/from-dataset.ts";
 import { pairedTTest, welchTTest } from "../../regression/classic/ttest.ts";
+import { kmeansAnalysis } from "../../regression/cluster/kmeans.ts";
 import { fitLogitFormula } from "../../regression/logit-formula.ts";
 import type { AppDeps } from "../deps.ts";
 import { defineRoute } from "../route.ts";
-import { ChiSquareRequest, CorrelationRequest, GroupAnalysisRequest, LogitRequestSchema, ProportionsRequest, TTestRequest } from "../schemas.ts";
+import { ChiSquareRequest, CorrelationRequest, GroupAnalysisRequest, KmeansRequestSchema, LogitRequestSchema, ProportionsRequest, TTestRequest } from "../schemas.ts";
 
 /** The classic analyses planners ask for, each a pure function over a stored dataset. */
 export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
@@ -73,6 +74,10 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
   defineRoute(router, registry, { method: "post", path: "/v1/analyses/logit", summary: "Logistic regression: odds ratios, p-values and holdout accuracy/precision/recall/F1/AUC", tags, body: LogitRequestSchema, responses: ok }, (_q, res, { body }) => {
     const { datasetId, ...request } = body;
     res.json(fitLogitFormula(load(datasetId), request));
+  });
+  defineRoute(router, registry, { method: "post", path: "/v1/analyses/kmeans", summary: "k-means for a range of k: elbow, silhouette, chosen k, cluster profiles", tags, body: KmeansRequestSchema, responses: ok }, (_q, res, { body }) => {
+    const { datasetId, ...request } = body;
+    res.json(kmeansAnalysis(load(datasetId), request));
   });
   return router;
 }
