@@ -3,7 +3,7 @@
  * the design (tall-skinny QR), the SVD of that small R (singular values of X, rank, the pseudo-inverse of XᵀX), and which columns
  * are linearly dependent on earlier ones. No normal equations: XᵀX is never formed from X.
  */
-import { Matrix, QrDecomposition, SingularValueDecomposition } from "ml-matrix";
+import { CholeskyDecomposition, Matrix, QrDecomposition, SingularValueDecomposition } from "ml-matrix";
 
 export interface LeastSquares {
   readonly coef: Float64Array;
@@ -70,6 +70,100 @@ export function tallSkinnyR(columns: readonly Float64Array[], n: number): Matrix
   }
   if (stacked.length === k) return new Matrix(stacked);
   return new QrDecomposition(new Matrix(stacked)).upperTriangularMatrix;
+}
+
+/**
+ * Above this condition number of the column-scaled [X | y], CholeskyQR2 is no longer as accurate as Householder
+ * QR (its error grows like cond²·u once cond passes u^{-1/2} ≈ 7e7): fall back.
+ */
+const CHOLQR_MAX_COND = 1e7;
+
+/**
+ * R factor of a tall-skinny matrix: CholeskyQR2 (Fukaya et al. 2014) when the matrix is well conditioned, which
+ * is as accurate as Householder QR there and several times faster (three O(nk²) passes over typed arrays, the
+ * k×k Cholesky factorisations by ml-matrix), else the Householder TSQR.
+ */
+export function rFactor(columns: readonly Float64Array[], n: number): Matrix {
+  return choleskyQr2(columns, n) ?? tallSkinnyR(columns, n);
+}
+
+/** Gram matrix XᵀX of column-major data; four dot products per pass over a column (the hot loop of OLS). */
+function gram(columns: readonly Float64Array[], n: number): Matrix {
+  const k = columns.length;
+  const g = new Matrix(k, k);
+  for (let a = 0; a < k; a++) {
+    const ca = columns[a]!;
+    for (let b = a; b < k; b += 4) {
+      const c0 = columns[b]!;
+      const c1 = columns[Math.min(b + 1, k - 1)]!;
+      const c2 = columns[Math.min(b + 2, k - 1)]!;
+      const c3 = columns[Math.min(b + 3, k - 1)]!;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let i = 0; i < n; i++) {
+        const x = ca[i]!;
+        s0 += x * c0[i]!;
+        s1 += x * c1[i]!;
+        s2 += x * c2[i]!;
+        s3 += x * c3[i]!;
+      }
+      const sums = [s0, s1, s2, s3];
+      for (let t = 0; t < 4 && b + t < k; t++) {
+        g.set(a, b + t, sums[t]!);
+        g.set(b + t, a, sums[t]!);
+      }
+    }
+  }
+  return g;
+}
+
+/** Upper Cholesky factor R (G = RᵀR), or null when G is not numerically positive definite. */
+function upperCholesky(g: Matrix): Matrix | null {
+  const chol = new CholeskyDecomposition(g);
+  if (!chol.isPositiveDefinite()) return null;
+  const r = chol.lowerTriangularMatrix.transpose();
+  for (let j = 0; j < r.rows; j++) if (!(r.get(j, j) > 0) || !Number.isFinite(r.get(j, j))) return null;
+  return r;
+}
+
+function choleskyQr2(columns: readonly Float64Array[], n: number): Matrix | null {
+  const k = columns.length;
+  // Equilibrate: work with unit-norm columns (X = X_s·D), so column scales (an intercept of 1 beside spend in the
+  // millions) do not count against the condition limit; R = R_s·D.
+  const g = gram(columns, n);
+  const d = Array.from({ length: k }, (_, j) => Math.sqrt(g.get(j, j)));
+  if (d.some((x) => !(x > 0))) return null;
+  const gs = new Matrix(k, k);
+  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) gs.set(a, b, g.get(a, b) / (d[a]! * d[b]!));
+  const r1s = upperCholesky(gs);
+  if (!r1s) return null;
+  const diag = r1s.diag();
+  // cheap screen: the ratio of R's diagonal bounds the (scaled) condition number from below
+  if (Math.max(...diag) / Math.min(...diag) > CHOLQR_MAX_COND) return null;
+  const r1 = r1s.mmul(Matrix.diag(d));
+  // Q1 = X·R1⁻¹, a column at a time: q_j = (x_j − Σ_{l<j} R1[l][j]·q_l) / R1[j][j] (contiguous axpy loops)
+  const r1d = r1.to2DArray();
+  const q: Float64Array[] = [];
+  for (let j = 0; j < k; j++) {
+    const qj = Float64Array.from(columns[j]!);
+    for (let l = 0; l < j; l++) {
+      const f = r1d[l]![j]!;
+      if (f === 0) continue;
+      const ql = q[l]!;
+      for (let i = 0; i < n; i++) qj[i]! -= f * ql[i]!;
+    }
+    const inv = 1 / r1d[j]![j]!;
+    for (let i = 0; i < n; i++) qj[i]! *= inv;
+    q.push(qj);
+  }
+  const r2 = upperCholesky(gram(q, n));
+  if (!r2) return null;
+  const rs = r2.mmul(r1s);
+  const sv = singularValues(rs);
+  if (sv[0]! / sv[sv.length - 1]! > CHOLQR_MAX_COND) return null;
+  return rs.mmul(Matrix.diag(d));
 }
 
 /** Least squares from the R factor of [X | y]: β = R⁻¹Qᵀy via the SVD of R, which also gives (XᵀX)⁻¹. */

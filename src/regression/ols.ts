@@ -1,7 +1,7 @@
 import { Matrix, solve } from "ml-matrix";
 import { ModelFitError } from "../errors.ts";
 import { chi2Survival, fSurvival, tQuantile, tTwoSidedP, zQuantile, zTwoSidedP } from "./distributions.ts";
-import { dependentColumns, leastSquares, leverages, singularValues, tallSkinnyR } from "./linalg.ts";
+import { dependentColumns, leastSquares, leverages, rFactor, singularValues } from "./linalg.ts";
 import { assumptionChecks } from "./assumptions.ts";
 import { durbinWatson, jarqueBera, omnibus } from "./residual-tests.ts";
 import type { CovType, FittedRegression, Term } from "./types.ts";
@@ -50,7 +50,7 @@ export function fitOls(design: Design, opts: OlsOptions = {}): FittedRegression 
   const interceptIndex = names.indexOf("Intercept");
   const hasIntercept = interceptIndex >= 0;
 
-  let rAug = tallSkinnyR([...columns, y], n);
+  let rAug = rFactor([...columns, y], n);
   const fullR = rAug.subMatrix(0, kAll - 1, 0, kAll - 1);
   const fullSv = singularValues(fullR);
   const conditionNumber = fullSv[0]! / fullSv[fullSv.length - 1]!;
@@ -61,7 +61,7 @@ export function fitOls(design: Design, opts: OlsOptions = {}): FittedRegression 
       `Dropped ${[...dropped].map((j) => names[j]).join(", ")}: linearly dependent on earlier terms (e.g. all zero in this group, or collinear); ` +
         "its effect cannot be estimated from this data.",
     );
-    rAug = tallSkinnyR([...keep.map((j) => columns[j]!), y], n);
+    rAug = rFactor([...keep.map((j) => columns[j]!), y], n);
   }
   const x = keep.map((j) => columns[j]!);
   const k = x.length;
