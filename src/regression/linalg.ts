@@ -128,7 +128,7 @@ function upperCholesky(g: Matrix): Matrix | null {
   return r;
 }
 
-function choleskyQr2(columns: readonly Float64Array[], n: number): Matrix | null {
+export function choleskyQr2(columns: readonly Float64Array[], n: number): Matrix | null {
   const k = columns.length;
   // Equilibrate: work with unit-norm columns (X = X_s·D), so column scales (an intercept of 1 beside spend in the
   // millions) do not count against the condition limit; R = R_s·D.
