@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { NotFoundError } from "../errors.ts";
 import type { Config } from "../config.ts";
 import type { TfBackendChoice } from "../forecast/tf-backend.ts";
 import type { JobRunner } from "../jobs/runner.ts";
@@ -12,4 +13,11 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly tf: TfBackendChoice;
   readonly startedAt?: Date;
+}
+
+/** The dataset a request body names by `datasetId`, or a 404 that points at that field. */
+export function loadDataset(deps: AppDeps, id: string) {
+  const ds = deps.store.datasets.load(id);
+  if (!ds) throw new NotFoundError(`No dataset ${id}.`, [{ path: ["body", "datasetId"], message: "no such dataset", value: id }]);
+  return ds;
 }

@@ -67,7 +67,6 @@ async function main(argv: readonly string[]): Promise<number> {
       formula: { type: "string" },
       positive: { type: "string" },
       "no-samples": { type: "boolean" },
-      sample: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });

@@ -1,7 +1,7 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { Router } from "express";
 import type { Dataset } from "../../data/types.ts";
-import { NotFoundError, ValidationError } from "../../errors.ts";
+import { ValidationError } from "../../errors.ts";
 import { oneWayAnova, tukeyHsd } from "../../regression/classic/anova.ts";
 import { chiSquareIndependence, twoProportionTest } from "../../regression/classic/contingency.ts";
 import { correlationMatrix } from "../../regression/classic/correlation.ts";
@@ -9,7 +9,7 @@ import { crossTab, groupedValues, numericValues } from "../../regression/classic
 import { pairedTTest, welchTTest } from "../../regression/classic/ttest.ts";
 import { kmeansAnalysis } from "../../regression/cluster/kmeans.ts";
 import { fitLogitFormula } from "../../regression/logit-formula.ts";
-import type { AppDeps } from "../deps.ts";
+import { loadDataset, type AppDeps } from "../deps.ts";
 import { defineRoute } from "../route.ts";
 import { ChiSquareRequest, CorrelationRequest, GroupAnalysisRequest, KmeansRequestSchema, LogitRequestSchema, ProportionsRequest, TTestRequest } from "../schemas.ts";
 
@@ -18,11 +18,7 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
   const router = Router();
   const tags = ["analyses"];
   const ok = { 200: { description: "The analysis" } };
-  const load = (id: string): Dataset => {
-    const ds = deps.store.datasets.load(id);
-    if (!ds) throw new NotFoundError(`No dataset ${id}.`, [{ path: ["body", "datasetId"], message: "no such dataset", value: id }]);
-    return ds;
-  };
+  const load = (id: string): Dataset => loadDataset(deps, id);
 
   defineRoute(router, registry, { method: "post", path: "/v1/analyses/anova", summary: "One-way ANOVA of a value across groups", tags, body: GroupAnalysisRequest, responses: ok }, (_q, res, { body }) => {
     res.json(oneWayAnova(groupedValues(load(body.datasetId), body.value, body.group), body.alpha));

@@ -6,18 +6,12 @@ import { NotFoundError, ValidationError } from "../../errors.ts";
 import { fitFormula, type GroupModel, type RegressionResult } from "../../regression/fit-formula.ts";
 import { predictRegression } from "../../regression/predict.ts";
 import { roiTable } from "../../regression/roi.ts";
-import type { AppDeps } from "../deps.ts";
+import { loadDataset, type AppDeps } from "../deps.ts";
 import { defineRoute } from "../route.ts";
 import { IdParams, PredictRequest, RegressionRequest, RegressionResultSchema, RoiRequest } from "../schemas.ts";
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
 const OLS_SCHEMA_VERSION = 1;
-
-function loadDataset(deps: AppDeps, id: string): Dataset {
-  const ds = deps.store.datasets.load(id);
-  if (!ds) throw new NotFoundError(`No dataset ${id}.`, [{ path: ["body", "datasetId"], message: "no such dataset", value: id }]);
-  return ds;
-}
 
 /** The public view of a stored regression: covariance matrices stay inside (they are for prediction). */
 function view(id: string, datasetId: string, r: RegressionResult) {
