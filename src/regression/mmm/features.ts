@@ -1,0 +1,39 @@
+import { epochDay } from "../../data/parse-cell.ts";
+
+/**
+ * Baseline regressors for a marketing-mix model: a linear trend, day-of-week effects (daily data), yearly Fourier
+ * terms (Prophet's seasonality), and given controls. Named, column-major.
+ */
+export interface BaselineFeatures {
+  readonly names: string[];
+  readonly columns: Float64Array[];
+  /** Which named group each column belongs to, for the decomposition. */
+  readonly groups: ("trend" | "seasonality" | "control")[];
+}
+
+export function baselineFeatures(dates: readonly string[], frequency: "D" | "W", yearlyOrder: number, controls: Readonly<Record<string, readonly number[]>>): BaselineFeatures {
+  const n = dates.length;
+  const days = dates.map(epochDay);
+  const t0 = days[0]!;
+  const names: string[] = [];
+  const columns: Float64Array[] = [];
+  const groups: BaselineFeatures["groups"] = [];
+  const add = (name: string, group: BaselineFeatures["groups"][number], col: Float64Array) => {
+    names.push(name);
+    columns.push(col);
+    groups.push(group);
+  };
+  // trend in years, so its coefficient reads as "per year"
+  add("trend", "trend", Float64Array.from(days, (d) => (d - t0) / 365.25));
+  if (frequency === "D") {
+    // Monday is the reference; 1970-01-01 was a Thursday
+    for (let dow = 1; dow < 7; dow++) add(`dow_${dow}`, "seasonality", Float64Array.from(days, (d) => (((d + 3) % 7) === dow ? 1 : 0)));
+  }
+  for (let k = 1; k <= yearlyOrder; k++) {
+    add(`yearly_sin_${k}`, "seasonality", Float64Array.from(days, (d) => Math.sin((2 * Math.PI * k * d) / 365.25)));
+    add(`yearly_cos_${k}`, "seasonality", Float64Array.from(days, (d) => Math.cos((2 * Math.PI * k * d) / 365.25)));
+  }
+  for (const [name, values] of Object.entries(controls)) add(name, "control", Float64Array.from(values));
+  if (columns.some((c) => c.length !== n)) throw new Error("feature length mismatch");
+  return { names, columns, groups };
+}

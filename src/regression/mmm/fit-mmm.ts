@@ -1,0 +1,272 @@
+import { seededRng, type Rng } from "../../data/random.ts";
+import { ModelFitError } from "../../errors.ts";
+import { adstock } from "./adstock.ts";
+import { baselineFeatures } from "./features.ts";
+import { constrainedLeastSquares } from "./nnls.ts";
+import { hillSaturation, saturationDerivative } from "./saturation.ts";
+
+/** One channel's fitted transform: geometric adstock (normalised) then Hill saturation. */
+export interface ChannelTransform {
+  readonly alpha: number;
+  readonly lMax: number;
+  readonly slope: number;
+  /** Half-saturation point of adstocked spend, currency per period. */
+  readonly kappa: number;
+}
+
+export interface MmmInput {
+  /** ISO dates, strictly increasing, daily or weekly. */
+  readonly dates: readonly string[];
+  readonly target: readonly number[];
+  /** Spend per channel per period. */
+  readonly channels: Readonly<Record<string, readonly number[]>>;
+  readonly controls?: Readonly<Record<string, readonly number[]>>;
+}
+
+export interface MmmOptions {
+  readonly seed?: number;
+  /** Share of the last periods held out to report out-of-sample fit (never used to fit). Default 0.1. */
+  readonly holdout?: number;
+  /** Share of the fitting window (its end) used to choose transform parameters. Default 0.2. */
+  readonly validation?: number;
+  /** Random candidates before coordinate refinement. Default 200. */
+  readonly searchSize?: number;
+  readonly refineRounds?: number;
+  readonly lMax?: number;
+  readonly yearlyOrder?: number;
+}
+
+export interface FitMetrics {
+  readonly rsquared: number;
+  /** RMSE / (max − min) of the target, Robyn's NRMSE. */
+  readonly nrmse: number;
+  readonly mape: number;
+}
+
+export interface ChannelResult {
+  readonly channel: string;
+  readonly spend: number;
+  readonly contribution: number;
+  readonly shareOfSpend: number;
+  readonly shareOfEffect: number;
+  /** contribution / spend over the fitting window. */
+  readonly roi: number;
+  /** d response / d spend at the channel's mean spend per period, on the steady-state response curve. */
+  readonly mroi: number;
+  readonly coefficient: number;
+  readonly transform: ChannelTransform;
+}
+
+export interface FittedMmm {
+  readonly frequency: "D" | "W";
+  readonly nobs: number;
+  readonly fitPeriods: number;
+  readonly holdoutPeriods: number;
+  readonly inSample: FitMetrics;
+  readonly holdout: FitMetrics | null;
+  readonly channels: readonly ChannelResult[];
+  readonly baseline: Readonly<Record<string, number>>;
+  readonly search: { readonly algorithm: string; readonly evaluations: number; readonly validationRmse: number; readonly seed: number };
+  readonly warnings: readonly string[];
+}
+
+interface Bounds {
+  readonly alpha: readonly [number, number];
+  /** kappa as a multiple of the channel's mean adstocked spend (log scale). */
+  readonly kappaRel: readonly [number, number];
+  readonly slope: readonly [number, number];
+}
+const BOUNDS: Bounds = { alpha: [0, 0.9], kappaRel: [0.1, 10], slope: [0.5, 3] };
+
+interface Params {
+  alpha: number;
+  kappaRel: number;
+  slope: number;
+}
+
+function inferFrequency(dates: readonly string[]): "D" | "W" {
+  const d = (Date.parse(dates[1]!) - Date.parse(dates[0]!)) / 86_400_000;
+  if (d === 1) return "D";
+  if (d === 7) return "W";
+  throw new ModelFitError(`Dates must be daily or weekly; the first step is ${d} days.`);
+}
+
+function metrics(y: ArrayLike<number>, fit: ArrayLike<number>, from: number, to: number): FitMetrics {
+  let mean = 0;
+  for (let i = from; i < to; i++) mean += y[i]!;
+  mean /= to - from;
+  let ssr = 0;
+  let tss = 0;
+  let ape = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = from; i < to; i++) {
+    ssr += (y[i]! - fit[i]!) ** 2;
+    tss += (y[i]! - mean) ** 2;
+    ape += y[i] === 0 ? 0 : Math.abs((y[i]! - fit[i]!) / y[i]!);
+    lo = Math.min(lo, y[i]!);
+    hi = Math.max(hi, y[i]!);
+  }
+  const n = to - from;
+  return { rsquared: 1 - ssr / tss, nrmse: Math.sqrt(ssr / n) / (hi - lo), mape: ape / n };
+}
+
+/**
+ * Fit a marketing-mix model: target = intercept + trend + day-of-week + yearly Fourier + controls
+ * + Σ_channels β·hill(geometricAdstock(spend; alpha, lMax, normalised); slope, kappa) + noise, with β ≥ 0.
+ *
+ * Transform parameters are chosen by a seeded derivative-free search on a time-ordered validation split (the end
+ * of the fitting window): `searchSize` random candidates (alpha uniform, kappa log-uniform relative to the
+ * channel's mean adstocked spend, slope uniform), then cyclic coordinate refinement of each parameter over a
+ * shrinking grid. Why: the objective is cheap (a linear fit per candidate), non-smooth at the β ≥ 0 boundary and
+ * multimodal in alpha/kappa, so gradients are unreliable and a deterministic, seeded search is reproducible.
+ * Coefficients are then refitted on the whole fitting window; the last `holdout` share is only scored.
+ *
+ * Status (issue 4, first cut): on the bundled sample the dominant flighted channel (TV, 55% of spend) is recovered
+ * within 4% of its true ROI in every segment, but always-on channels whose spend barely varies (search, social)
+ * are not identified: their saturated column is nearly constant and absorbs baseline, inflating ROI 2-10x. This
+ * needs the regularisation the issue asks for next (a conjugate ridge prior on media effects, or Robyn's
+ * decomposition distance) before the fit is exposed through the API.
+ */
+export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
+  const n = input.dates.length;
+  const names = Object.keys(input.channels);
+  if (names.length === 0) throw new ModelFitError("Name at least one channel.");
+  const frequency = inferFrequency(input.dates);
+  const lMax = opts.lMax ?? (frequency === "D" ? 14 : 8);
+  const yearlyOrder = opts.yearlyOrder ?? 2;
+  const base = baselineFeatures(input.dates, frequency, yearlyOrder, input.controls ?? {});
+  const nParams = 1 + base.columns.length + names.length * 4;
+  const holdoutPeriods = Math.floor(n * (opts.holdout ?? 0.1));
+  const fitPeriods = n - holdoutPeriods;
+  if (fitPeriods < 3 * nParams) {
+    throw new ModelFitError(`Need at least ${3 * nParams} periods to fit ${names.length} channels with lMax=${lMax} and ${base.columns.length} baseline terms; got ${fitPeriods}.`);
+  }
+  const warnings: string[] = [];
+  const y = Float64Array.from(input.target);
+  const spend = names.map((c) => Float64Array.from(input.channels[c]!));
+  spend.forEach((s, j) => {
+    if (s.every((v) => v === s[0])) warnings.push(`Channel ${names[j]} has constant spend: its effect cannot be separated from the baseline.`);
+  });
+  const adstocked = new Map<string, Float64Array>();
+  const adstockOf = (j: number, alpha: number) => {
+    const key = `${j}:${alpha}`;
+    let v = adstocked.get(key);
+    if (!v) {
+      v = Float64Array.from(adstock(Array.from(spend[j]!), { kind: "geometric", alpha, lMax, normalize: true }));
+      adstocked.set(key, v);
+    }
+    return v;
+  };
+  const meanSpend = spend.map((s) => s.slice(0, fitPeriods).reduce((a, b) => a + b, 0) / fitPeriods);
+  const kappaOf = (j: number, p: Params) => p.kappaRel * Math.max(meanSpend[j]!, 1e-9);
+  const media = (j: number, p: Params) => adstockOf(j, p.alpha).map((a) => hillSaturation(a, { slope: p.slope, kappa: kappaOf(j, p) }));
+
+  const intercept = new Float64Array(n).fill(1);
+  const nonNeg = new Set(names.map((_, j) => 1 + base.columns.length + j));
+  const slice = (c: Float64Array, to: number) => c.subarray(0, to);
+  const valStart = Math.floor(fitPeriods * (1 - (opts.validation ?? 0.2)));
+
+  let evaluations = 0;
+  const mediaCols: Float64Array[] = [];
+  /** Validation RMSE of a fit on [0, valStart) scored on [valStart, fitPeriods). */
+  const objective = () => {
+    evaluations++;
+    const cols = [intercept, ...base.columns, ...mediaCols];
+    const coef = constrainedLeastSquares(cols.map((c) => slice(c, valStart)), slice(y, valStart), nonNeg);
+    let ss = 0;
+    for (let i = valStart; i < fitPeriods; i++) {
+      let f = 0;
+      for (let j = 0; j < cols.length; j++) f += coef[j]! * cols[j]![i]!;
+      ss += (y[i]! - f) ** 2;
+    }
+    return Math.sqrt(ss / (fitPeriods - valStart));
+  };
+
+  const rng = seededRng(opts.seed ?? 1);
+  const draw = (r: Rng): Params => ({
+    alpha: BOUNDS.alpha[0] + r.uniform() * (BOUNDS.alpha[1] - BOUNDS.alpha[0]),
+    kappaRel: Math.exp(Math.log(BOUNDS.kappaRel[0]) + r.uniform() * Math.log(BOUNDS.kappaRel[1] / BOUNDS.kappaRel[0])),
+    slope: BOUNDS.slope[0] + r.uniform() * (BOUNDS.slope[1] - BOUNDS.slope[0]),
+  });
+  let best: Params[] = names.map(() => ({ alpha: 0.3, kappaRel: 1, slope: 1 }));
+  names.forEach((_, j) => (mediaCols[j] = media(j, best[j]!)));
+  let bestScore = objective();
+  for (let s = 0; s < (opts.searchSize ?? 200); s++) {
+    const cand = names.map(() => draw(rng));
+    cand.forEach((p, j) => (mediaCols[j] = media(j, p)));
+    const score = objective();
+    if (score < bestScore) {
+      bestScore = score;
+      best = cand;
+    }
+  }
+  names.forEach((_, j) => (mediaCols[j] = media(j, best[j]!)));
+  // Cyclic coordinate refinement over shrinking grids.
+  let width = 0.5;
+  for (let round = 0; round < (opts.refineRounds ?? 4); round++, width /= 2) {
+    for (let j = 0; j < names.length; j++) {
+      for (const key of ["alpha", "kappaRel", "slope"] as const) {
+        const cur = best[j]![key];
+        const [lo, hi] = BOUNDS[key];
+        const grid = key === "kappaRel"
+          ? [-2, -1, 1, 2].map((s) => Math.min(hi, Math.max(lo, cur * Math.exp(s * width))))
+          : [-2, -1, 1, 2].map((s) => Math.min(hi, Math.max(lo, cur + (s * width * (hi - lo)) / 4)));
+        for (const v of grid) {
+          if (v === cur) continue;
+          const trial = { ...best[j]!, [key]: v };
+          mediaCols[j] = media(j, trial);
+          const score = objective();
+          if (score < bestScore) {
+            bestScore = score;
+            best = best.map((p, i) => (i === j ? trial : p));
+          }
+        }
+        mediaCols[j] = media(j, best[j]!);
+      }
+    }
+  }
+
+  // Final fit on the whole fitting window.
+  const cols = [intercept, ...base.columns, ...mediaCols];
+  const coef = constrainedLeastSquares(cols.map((c) => slice(c, fitPeriods)), slice(y, fitPeriods), nonNeg);
+  const fitted = new Float64Array(n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < cols.length; j++) fitted[i]! += coef[j]! * cols[j]![i]!;
+  const mediaOffset = 1 + base.columns.length;
+  const contributions = names.map((_, j) => {
+    let s = 0;
+    for (let i = 0; i < fitPeriods; i++) s += coef[mediaOffset + j]! * mediaCols[j]![i]!;
+    return s;
+  });
+  const spendTotals = spend.map((s) => s.slice(0, fitPeriods).reduce((a, b) => a + b, 0));
+  const totalSpend = spendTotals.reduce((a, b) => a + b, 0);
+  const totalEffect = contributions.reduce((a, b) => a + b, 0);
+  const channels = names.map((channel, j): ChannelResult => {
+    const transform = { alpha: best[j]!.alpha, lMax, slope: best[j]!.slope, kappa: kappaOf(j, best[j]!) };
+    const beta = coef[mediaOffset + j]!;
+    return {
+      channel,
+      spend: spendTotals[j]!,
+      contribution: contributions[j]!,
+      shareOfSpend: spendTotals[j]! / totalSpend,
+      shareOfEffect: totalEffect > 0 ? contributions[j]! / totalEffect : 0,
+      roi: spendTotals[j]! > 0 ? contributions[j]! / spendTotals[j]! : 0,
+      mroi: beta * saturationDerivative(meanSpend[j]!, { kind: "hill", slope: transform.slope, kappa: transform.kappa }),
+      coefficient: beta,
+      transform,
+    };
+  });
+  channels.forEach((c) => c.coefficient === 0 && warnings.push(`Channel ${c.channel} got no effect (coefficient 0 at the β ≥ 0 bound).`));
+  return {
+    frequency,
+    nobs: n,
+    fitPeriods,
+    holdoutPeriods,
+    inSample: metrics(y, fitted, 0, fitPeriods),
+    holdout: holdoutPeriods > 1 ? metrics(y, fitted, fitPeriods, n) : null,
+    channels,
+    baseline: Object.fromEntries([["intercept", coef[0]!], ...base.names.map((nm, j) => [nm, coef[1 + j]!])]),
+    search: { algorithm: "seeded random search + cyclic coordinate refinement on a time-ordered validation split", evaluations, validationRmse: bestScore, seed: opts.seed ?? 1 },
+    warnings,
+  };
+}
