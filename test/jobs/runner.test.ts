@@ -22,7 +22,8 @@ const settled = (id: string) => () => {
 describe("JobRunner", () => {
   it("When a job runs, then it runs in a worker thread, reports progress and stores its result", async () => {
     setup(1);
-    const job = runner.submit("diagnostic-sleep", { seconds: 0.3 });
+    // 2 s in 20 steps: progress stays between 0 and 1 long enough to be seen even on a loaded machine
+    const job = runner.submit("diagnostic-sleep", { seconds: 2 });
     expect(job.status).toBe("queued");
     const progressSeen = await waitFor(() => {
       const j = store.jobs.get(job.jobId)!;
@@ -30,7 +31,7 @@ describe("JobRunner", () => {
     });
     expect(progressSeen.message).toMatch(/slept/);
     const done = await waitFor(settled(job.jobId));
-    expect(done).toMatchObject({ status: "succeeded", result: { slept: 0.3 }, progress: { fraction: 1 } });
+    expect(done).toMatchObject({ status: "succeeded", result: { slept: 2 }, progress: { fraction: 1 } });
   });
 
   it("When concurrency is 1, then a second job waits in the queue", async () => {
