@@ -46,11 +46,14 @@ export function logisticSaturation(s: number, { lam }: { readonly lam: number })
   return (1 - e) / (1 + e);
 }
 
-/** Michaelis-Menten: alpha·s / (lam + s); alpha is the asymptote, lam the spend at half of it. */
+/**
+ * Michaelis-Menten: alpha·s / (lam + s); alpha is the asymptote, lam the spend at half of it. Evaluated as
+ * alpha / (1 + lam/s): every step is monotone under rounding, so the curve never dips by an ulp as spend grows.
+ */
 export function michaelisMenten(s: number, { alpha, lam }: { readonly alpha: number; readonly lam: number }): number {
   if (!(lam > 0) || !(alpha >= 0)) throw new RangeError(`lam must be > 0 and alpha ≥ 0; got alpha=${alpha}, lam=${lam}`);
   if (s <= 0) return 0;
-  return (alpha * s) / (lam + s);
+  return alpha / (1 + lam / s);
 }
 
 /** Any saturation, by spec. */
