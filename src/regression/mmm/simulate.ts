@@ -119,21 +119,33 @@ export function isHoliday(iso: string): boolean {
 
 function spendSeries(channel: (typeof CHANNELS)[number], dates: readonly string[], scale: number, rng: Rng): number[] {
   const mean = CHANNEL_SHAPE[channel].mean * scale;
+  // Budgets are re-planned monthly: a level between 0.3× and 1.7× the mean for each month, and each always-on
+  // channel is paused for one month a year. Without such variation an always-on channel's effect cannot be told
+  // apart from the baseline by any model.
+  const months = new Map<string, number>();
+  const budget = (d: string) => {
+    const key = d.slice(0, 7);
+    if (!months.has(key)) {
+      const paused = (channel === "search" && d.slice(5, 7) === "08") || (channel === "social" && d.slice(5, 7) === "03");
+      months.set(key, paused ? 0 : 0.3 + 1.4 * rng.uniform());
+    }
+    return months.get(key)!;
+  };
   return dates.map((d, t) => {
     const dow = new Date(`${d}T00:00:00Z`).getUTCDay();
     const dom = Number(d.slice(8, 10));
     const jitter = () => Math.exp(0.25 * rng.normal() - 0.03125);
     switch (channel) {
       case "tv": // flights: four weeks on at 2× the mean, four weeks off
-        return Math.floor(t / 28) % 2 === 0 ? round(2 * mean * jitter()) : 0;
+        return Math.floor(t / 28) % 2 === 0 ? round(2 * mean * budget(d) * jitter()) : 0;
       case "search": // always on, following demand through the week
-        return round(mean * (dow === 0 || dow === 6 ? 0.8 : 1.08) * jitter());
+        return round(mean * budget(d) * (dow === 0 || dow === 6 ? 0.8 : 1.08) * jitter());
       case "social":
-        return round(mean * jitter());
+        return round(mean * budget(d) * jitter());
       case "email": // two sends a week
-        return dow === 2 || dow === 4 ? round(3.5 * mean * jitter()) : 0;
+        return dow === 2 || dow === 4 ? round(3.5 * mean * budget(d) * jitter()) : 0;
       case "flyer": // a drop in the first three days of each month
-        return dom <= 3 ? round(((mean * 365) / 12 / 3) * jitter()) : 0;
+        return dom <= 3 ? round(((mean * 365) / 12 / 3) * budget(d) * jitter()) : 0;
     }
   });
 }
