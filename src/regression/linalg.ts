@@ -4,6 +4,7 @@
  * are linearly dependent on earlier ones. No normal equations: XᵀX is never formed from X.
  */
 import { CholeskyDecomposition, Matrix, QrDecomposition, SingularValueDecomposition } from "ml-matrix";
+import { nativeBlas } from "./blas.ts";
 
 export interface LeastSquares {
   readonly coef: Float64Array;
@@ -87,8 +88,39 @@ export function rFactor(columns: readonly Float64Array[], n: number): Matrix {
   return choleskyQr2(columns, n) ?? tallSkinnyR(columns, n);
 }
 
-/** Gram matrix XᵀX of column-major data; four dot products per pass over a column (the hot loop of OLS). */
-function gram(columns: readonly Float64Array[], n: number): Matrix {
+/** Columns as one row-major k×n block (row j = column j), the layout CBLAS wants for XᵀX = A·Aᵀ. */
+function stack(columns: readonly Float64Array[], n: number): Float64Array {
+  const a = new Float64Array(columns.length * n);
+  columns.forEach((c, j) => a.set(c.subarray(0, n), j * n));
+  return a;
+}
+
+/** Symmetric k×k from the upper triangle CBLAS wrote (row-major). */
+function symmetricFromUpper(c: Float64Array, k: number): Matrix {
+  const g = new Matrix(k, k);
+  for (let a = 0; a < k; a++) {
+    for (let b = a; b < k; b++) {
+      g.set(a, b, c[a * k + b]!);
+      g.set(b, a, c[a * k + b]!);
+    }
+  }
+  return g;
+}
+
+/** Gram matrix XᵀX of column-major data: the system BLAS's dsyrk when present, else the JS loop below. */
+export function gram(columns: readonly Float64Array[], n: number): Matrix {
+  return nativeBlas ? gramStacked(stack(columns, n), columns.length, n) : gramJs(columns, n);
+}
+
+/** AAᵀ for a row-major k×n block (BLAS only). */
+function gramStacked(a: Float64Array, k: number, n: number): Matrix {
+  const c = new Float64Array(k * k);
+  nativeBlas!.dsyrk(nativeBlas!.Upper, nativeBlas!.NoTrans, k, n, 1, a, n, 0, c, k);
+  return symmetricFromUpper(c, k);
+}
+
+/** XᵀX in JavaScript; four dot products per pass over a column (the hot loop of OLS without a BLAS). */
+function gramJs(columns: readonly Float64Array[], n: number): Matrix {
   const k = columns.length;
   const g = new Matrix(k, k);
   for (let a = 0; a < k; a++) {
@@ -130,9 +162,11 @@ function upperCholesky(g: Matrix): Matrix | null {
 
 export function choleskyQr2(columns: readonly Float64Array[], n: number): Matrix | null {
   const k = columns.length;
+  // With a BLAS, stack the columns once: the same block feeds XᵀX and (copied) the triangular solve.
+  const stacked = nativeBlas ? stack(columns, n) : null;
   // Equilibrate: work with unit-norm columns (X = X_s·D), so column scales (an intercept of 1 beside spend in the
   // millions) do not count against the condition limit; R = R_s·D.
-  const g = gram(columns, n);
+  const g = stacked ? gramStacked(stacked, k, n) : gram(columns, n);
   const d = Array.from({ length: k }, (_, j) => Math.sqrt(g.get(j, j)));
   if (d.some((x) => !(x > 0))) return null;
   const gs = new Matrix(k, k);
@@ -143,7 +177,25 @@ export function choleskyQr2(columns: readonly Float64Array[], n: number): Matrix
   // cheap screen: the ratio of R's diagonal bounds the (scaled) condition number from below
   if (Math.max(...diag) / Math.min(...diag) > CHOLQR_MAX_COND) return null;
   const r1 = r1s.mmul(Matrix.diag(d));
-  // Q1 = X·R1⁻¹, a column at a time: q_j = (x_j − Σ_{l<j} R1[l][j]·q_l) / R1[j][j] (contiguous axpy loops)
+  const r2 = upperCholesky(stacked ? gramStacked(solveRight(stacked, r1, k, n), k, n) : gram(solveRightJs(columns, r1, n), n));
+  if (!r2) return null;
+  const rs = r2.mmul(r1s);
+  const sv = singularValues(rs);
+  if (sv[0]! / sv[sv.length - 1]! > CHOLQR_MAX_COND) return null;
+  return rs.mmul(Matrix.diag(d));
+}
+
+/** Qᵀ = R⁻ᵀXᵀ with the system BLAS: one dtrsm on a copy of the stacked columns; returns Qᵀ, row-major k×n. */
+function solveRight(stacked: Float64Array, r: Matrix, k: number, n: number): Float64Array {
+  const b = stacked.slice();
+  const blas = nativeBlas!;
+  blas.dtrsm(blas.Left, blas.Upper, blas.Trans, blas.NonUnit, k, n, 1, Float64Array.from(r.to1DArray()), k, b, n);
+  return b;
+}
+
+/** Q = X·R⁻¹ in JavaScript, a column at a time: q_j = (x_j − Σ_{l<j} R[l][j]·q_l) / R[j][j] (contiguous loops). */
+function solveRightJs(columns: readonly Float64Array[], r1: Matrix, n: number): Float64Array[] {
+  const k = columns.length;
   const r1d = r1.to2DArray();
   const q: Float64Array[] = [];
   for (let j = 0; j < k; j++) {
@@ -158,12 +210,7 @@ export function choleskyQr2(columns: readonly Float64Array[], n: number): Matrix
     for (let i = 0; i < n; i++) qj[i]! *= inv;
     q.push(qj);
   }
-  const r2 = upperCholesky(gram(q, n));
-  if (!r2) return null;
-  const rs = r2.mmul(r1s);
-  const sv = singularValues(rs);
-  if (sv[0]! / sv[sv.length - 1]! > CHOLQR_MAX_COND) return null;
-  return rs.mmul(Matrix.diag(d));
+  return q;
 }
 
 /** Least squares from the R factor of [X | y]: β = R⁻¹Qᵀy via the SVD of R, which also gives (XᵀX)⁻¹. */

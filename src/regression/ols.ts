@@ -1,7 +1,7 @@
 import { Matrix, solve } from "ml-matrix";
 import { ModelFitError } from "../errors.ts";
 import { chi2Survival, fSurvival, tQuantile, tTwoSidedP, zQuantile, zTwoSidedP } from "./distributions.ts";
-import { dependentColumns, leastSquares, leverages, rFactor, singularValues } from "./linalg.ts";
+import { dependentColumns, gram, leastSquares, leverages, rFactor, singularValues } from "./linalg.ts";
 import { assumptionChecks } from "./assumptions.ts";
 import { durbinWatson, jarqueBera, omnibus } from "./residual-tests.ts";
 import type { CovType, FittedRegression, Term } from "./types.ts";
@@ -198,8 +198,8 @@ interface CovInput {
 function covariance(covType: CovType, c: CovInput): Matrix {
   if (covType === "nonrobust") return c.normCov.clone().mul(c.scale);
   const { x, resid, n, k } = c;
-  const meat = new Matrix(k, k);
   if (covType === "HAC") {
+    const meat = new Matrix(k, k);
     const L = c.hacLags!;
     // scores u_t = x_t·e_t
     const u = x.map((col) => col.map((v, i) => v * resid[i]!));
@@ -220,21 +220,14 @@ function covariance(covType: CovType, c: CovInput): Matrix {
     return c.normCov.mmul(meat).mmul(c.normCov); // statsmodels' default: no small-sample correction
   }
   const h = covType === "HC2" || covType === "HC3" ? leverages(x, n, c.r) : undefined;
-  const w = new Float64Array(n);
+  // meat = Σ w_i x_i x_iᵀ = (√w·X)ᵀ(√w·X): one Gram product (BLAS dsyrk when available); every w_i ≥ 0
+  const sw = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const e2 = resid[i]! * resid[i]!;
-    w[i] = covType === "HC2" ? e2 / (1 - h![i]!) : covType === "HC3" ? e2 / (1 - h![i]!) ** 2 : e2;
+    const w = covType === "HC2" ? e2 / (1 - h![i]!) : covType === "HC3" ? e2 / (1 - h![i]!) ** 2 : e2;
+    sw[i] = Math.sqrt(w);
   }
-  for (let a = 0; a < k; a++) {
-    for (let b = a; b < k; b++) {
-      let s = 0;
-      const xa = x[a]!;
-      const xb = x[b]!;
-      for (let i = 0; i < n; i++) s += xa[i]! * xb[i]! * w[i]!;
-      meat.set(a, b, s);
-      meat.set(b, a, s);
-    }
-  }
+  const meat = gram(x.map((col) => col.map((v, i) => v * sw[i]!)), n);
   const sandwich = c.normCov.mmul(meat).mmul(c.normCov);
   return covType === "HC1" ? sandwich.mul(n / c.dfResid) : sandwich;
 }
@@ -245,9 +238,16 @@ function covariance(covType: CovType, c: CovInput): Matrix {
  * Qᵀe² = R⁻ᵀXᵀe² (one O(nk) pass instead of a second factorisation), and SSR = ‖e²‖² − ‖Qᵀe²‖².
  */
 function breuschPagan(x: readonly Float64Array[], resid: Float64Array, n: number, df: number, r: Matrix) {
-  const e2 = resid.map((e) => e * e);
   const k = x.length;
-  const xte = x.map((col) => col.reduce((s, v, i) => s + v * e2[i]!, 0));
+  const e2 = new Float64Array(n);
+  for (let i = 0; i < n; i++) e2[i] = resid[i]! * resid[i]!;
+  const xte = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    const col = x[j]!;
+    let s = 0;
+    for (let i = 0; i < n; i++) s += col[i]! * e2[i]!;
+    xte[j] = s;
+  }
   // forward substitution with Rᵀ (lower triangular)
   const q = new Float64Array(k);
   for (let j = 0; j < k; j++) {
