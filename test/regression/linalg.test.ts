@@ -44,3 +44,11 @@ describe("factorisation paths", () => {
     a.forEach((row, i) => expectAllClose(row.map(Math.abs), b[i]!.map(Math.abs), { rtol: 1e-10, atol: 1e-9, label: `row ${i}` }));
   });
 });
+
+describe("system BLAS", () => {
+  it("When CI installed libopenblas-dev, then the native path is the one in use", async () => {
+    const { nativeBlas } = await import("../../src/regression/blas.ts");
+    if (process.env.MIXCAST_BLAS === "js") expect(nativeBlas).toBeNull();
+    else if (process.env.MIXCAST_EXPECT_BLAS === "1") expect(nativeBlas?.name).toBe("nblas (system CBLAS)");
+  });
+});
