@@ -5,6 +5,7 @@ import { cpus, totalmem } from "node:os";
 import { csvToDataset } from "../src/data/to-dataset.ts";
 import { seededRng } from "../src/data/random.ts";
 import { blasThreadsDefaulted, nativeBlas } from "../src/regression/blas.ts";
+import { fitMmmDataset } from "../src/regression/mmm/fit-dataset.ts";
 import { fitOls } from "../src/regression/ols.ts";
 import { openStore } from "../src/store/store.ts";
 
@@ -34,6 +35,14 @@ time("store a 3,288-row dataset (SQLite, one statement)", 20, () => store.datase
 const id = store.datasets.list().items[0]!.id;
 time("load a 3,288-row dataset", 20, () => store.datasets.load(id));
 store.close();
+
+// Marketing-mix model on Robyn's demo data with default settings (issue 4: under 10 s on this machine).
+const robyn = csvToDataset(readFileSync(new URL("../data/robyn-simulated-weekly/dt_simulated_weekly.csv", import.meta.url)), { name: "robyn" });
+const mmm = time("MMM fit, Robyn demo (208 weeks, 5 channels), defaults", 3, () =>
+  fitMmmDataset(robyn, { date: "DATE", target: "revenue", channels: ["tv_S", "ooh_S", "print_S", "facebook_S", "search_S"], controls: ["competitor_sales_B", "events", "newsletter"] }),
+);
+const robynModel = mmm.segments[0] && "model" in mmm.segments[0] ? mmm.segments[0].model : undefined;
+if (robynModel) console.log(`  in-sample R² ${robynModel.inSample.rsquared.toFixed(3)}, NRMSE ${robynModel.inSample.nrmse.toFixed(3)}; holdout (last ${robynModel.holdoutPeriods} weeks) NRMSE ${robynModel.holdout?.nrmse.toFixed(3)}`);
 
 // OLS: 100,000 rows × 20 regressors (+ intercept), all statistics, against statsmodels on this machine.
 const n = 100_000;

@@ -27,7 +27,7 @@ export async function startServer(config: Config, opts: { loadSamples?: boolean 
     const loaded = loadSamplesOnce(store);
     if (loaded.length > 0) logger.info({ datasets: loaded }, "loaded the bundled sample datasets");
   }
-  const jobs = new JobRunner({ jobs: store.jobs, concurrency: config.MIXCAST_JOB_CONCURRENCY, logger });
+  const jobs = new JobRunner({ jobs: store.jobs, concurrency: config.MIXCAST_JOB_CONCURRENCY, logger, transaction: (fn) => store.db.transaction(fn)() });
   const app = createApp({ config, store, jobs, logger, tf, startedAt: new Date() });
 
   const server = await new Promise<Server>((resolve, reject) => {

@@ -7,6 +7,7 @@ import { newRegistry } from "./openapi.ts";
 import { requestLog } from "./request-log.ts";
 import { jobRoutes } from "./routes/jobs.ts";
 import { metaRoutes } from "./routes/meta.ts";
+import { mmmRoutes } from "./routes/mmm.ts";
 import { regressionRoutes } from "./routes/regression.ts";
 
 /** Build the HTTP application. It does not listen: server.ts does, and tests call it in-process. */
@@ -22,6 +23,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(jobRoutes(deps, registry));
   app.use(regressionRoutes(deps, registry));
   app.use(analysisRoutes(deps, registry));
+  app.use(mmmRoutes(deps, registry));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;

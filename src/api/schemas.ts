@@ -262,3 +262,21 @@ export const KmeansRequestSchema = z
   })
   .strict()
   .openapi("KmeansRequest");
+
+export const MmmRequestSchema = z
+  .object({
+    ...DatasetRef,
+    date: ColumnName,
+    target: ColumnName,
+    channels: z.array(ColumnName).min(1).max(50).openapi({ description: "Spend columns (currency per period)" }),
+    controls: z.array(ColumnName).max(50).optional().openapi({ description: "Numeric or category controls (events, prices, competitor sales)" }),
+    segment: ColumnName.optional().openapi({ description: "Fit one model per level of this column" }),
+    seed: z.number().int().default(1),
+    holdout: z.number().min(0).max(0.5).default(0.1).openapi({ description: "Share of the last periods held out for out-of-sample fit" }),
+    validation: z.number().min(0).max(0.5).default(0.2),
+    lMax: z.number().int().min(1).max(104).optional().openapi({ description: "Carry-over window in periods (default 14 daily, 8 weekly)" }),
+    searchSize: z.number().int().min(1).max(5000).default(200),
+    refineRounds: z.number().int().min(0).max(10).default(4),
+  })
+  .strict()
+  .openapi("MmmRequest");

@@ -13,12 +13,15 @@ export interface JobRunnerOptions {
   /** Jobs running at once, each in its own worker thread. */
   readonly concurrency: number;
   readonly logger: Logger;
+  /** Runs a function in one store transaction, so a saved model and its job's success land together. */
+  readonly transaction?: <T>(fn: () => T) => T;
 }
 
 interface Queued {
   readonly id: string;
   readonly kind: JobKind;
   readonly payload: unknown;
+  readonly onSuccess?: (result: unknown, jobId: string) => unknown;
 }
 
 /**
@@ -42,12 +45,13 @@ export class JobRunner {
 
   /**
    * Queue a job. `input` is what the client asked for and is stored with the job; `payload` is what the worker
-   * gets (e.g. the loaded dataset), passed by structured clone and not stored.
+   * gets (e.g. the loaded dataset), passed by structured clone and not stored. `onSuccess` runs on this thread with
+   * the worker's result (e.g. to save a fitted model) and its return value becomes the job's stored result.
    */
-  submit(kind: JobKind, input: unknown, payload: unknown = input): JobRecord {
+  submit(kind: JobKind, input: unknown, payload: unknown = input, onSuccess?: (result: unknown, jobId: string) => unknown): JobRecord {
     if (this.closed) throw new ConflictError("The service is shutting down; no new jobs are accepted.");
     const job = this.opts.jobs.create(kind, input);
-    this.queue.push({ id: job.jobId, kind, payload });
+    this.queue.push({ id: job.jobId, kind, payload, ...(onSuccess && { onSuccess }) });
     this.pump();
     return job;
   }
@@ -105,7 +109,17 @@ export class JobRunner {
     worker.on("message", (m: WorkerMessage) => {
       if (m.type === "progress") jobs.setProgress(q.id, m.fraction, m.message);
       else if (m.type === "result") {
-        jobs.succeed(q.id, m.result);
+        const transaction = this.opts.transaction ?? (<T>(fn: () => T) => fn());
+        try {
+          transaction(() => {
+            if (jobs.get(q.id)?.status !== "running") return; // cancelled meanwhile: keep nothing
+            jobs.succeed(q.id, q.onSuccess ? q.onSuccess(m.result, q.id) : m.result);
+          });
+        } catch (err) {
+          jobs.fail(q.id, { title: "Saving the result failed", detail: err instanceof Error ? err.message : String(err), code: "internal" });
+          logger.error({ jobId: q.id, err }, "job result could not be saved");
+          return finish();
+        }
         logger.info({ jobId: q.id, kind: q.kind, ms: Math.round(performance.now() - t0) }, "job succeeded");
         finish();
       } else {

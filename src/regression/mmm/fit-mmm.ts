@@ -34,6 +34,8 @@ export interface MmmOptions {
   readonly refineRounds?: number;
   readonly lMax?: number;
   readonly yearlyOrder?: number;
+  /** Called as the search advances (fraction 0..1, message); for job progress. */
+  readonly onProgress?: (fraction: number, message: string) => void;
 }
 
 export interface FitMetrics {
@@ -57,6 +59,36 @@ export interface ChannelResult {
   readonly transform: ChannelTransform;
 }
 
+/** Contribution of each component to the fitted target, per period (sums to the fitted values). */
+export interface Decomposition {
+  readonly dates: readonly string[];
+  readonly baseline: readonly number[];
+  readonly trend: readonly number[];
+  readonly seasonality: readonly number[];
+  readonly controls: readonly number[];
+  readonly channels: Readonly<Record<string, readonly number[]>>;
+  readonly fitted: readonly number[];
+  readonly actual: readonly number[];
+}
+
+/**
+ * Steady-state response curve: spend s per period, held constant, gives adstocked spend s (weights sum to 1), so
+ * response(s) = coefficient · s^slope / (s^slope + kappa^slope) per period, and mROI(s) its derivative.
+ */
+export interface ResponseCurve {
+  readonly channel: string;
+  readonly form: "hill";
+  readonly coefficient: number;
+  readonly slope: number;
+  readonly kappa: number;
+  readonly adstock: { readonly kind: "geometric"; readonly alpha: number; readonly lMax: number; readonly normalize: true };
+  /** Mean spend per period over the fitting window. */
+  readonly currentSpend: number;
+  readonly spend: readonly number[];
+  readonly response: readonly number[];
+  readonly marginal: readonly number[];
+}
+
 export interface FittedMmm {
   readonly frequency: "D" | "W";
   readonly nobs: number;
@@ -66,6 +98,8 @@ export interface FittedMmm {
   readonly holdout: FitMetrics | null;
   readonly channels: readonly ChannelResult[];
   readonly baseline: Readonly<Record<string, number>>;
+  readonly decomposition: Decomposition;
+  readonly curves: readonly ResponseCurve[];
   readonly search: { readonly algorithm: string; readonly evaluations: number; readonly validationRmse: number; readonly seed: number };
   readonly warnings: readonly string[];
 }
@@ -204,9 +238,12 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
     }
   }
   names.forEach((_, j) => (mediaCols[j] = media(j, best[j]!)));
+  const rounds = opts.refineRounds ?? 4;
+  opts.onProgress?.(0.4, `random search done: validation RMSE ${bestScore.toPrecision(4)}`);
   // Cyclic coordinate refinement over shrinking grids.
   let width = 0.5;
-  for (let round = 0; round < (opts.refineRounds ?? 4); round++, width /= 2) {
+  for (let round = 0; round < rounds; round++, width /= 2) {
+    opts.onProgress?.(0.4 + (0.55 * round) / rounds, `refining transforms, round ${round + 1} of ${rounds}`);
     for (let j = 0; j < names.length; j++) {
       for (const key of ["alpha", "kappaRel", "slope"] as const) {
         const cur = best[j]![key];
@@ -258,6 +295,25 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
       transform,
     };
   });
+  const part = (group: "trend" | "seasonality" | "control") => {
+    const out = new Array<number>(n).fill(0);
+    base.groups.forEach((g, j) => {
+      if (g !== group) return;
+      for (let i = 0; i < n; i++) out[i]! += coef[1 + j]! * base.columns[j]![i]!;
+    });
+    return out;
+  };
+  const decomposition: Decomposition = {
+    dates: input.dates,
+    baseline: new Array<number>(n).fill(coef[0]!),
+    trend: part("trend"),
+    seasonality: part("seasonality"),
+    controls: part("control"),
+    channels: Object.fromEntries(names.map((c, j) => [c, Array.from(mediaCols[j]!, (v) => coef[mediaOffset + j]! * v)])),
+    fitted: Array.from(fitted),
+    actual: input.target,
+  };
+  const curves = channels.map((c, j) => responseCurve(c, meanSpend[j]!, spend[j]!));
   channels.forEach((c) => c.coefficient === 0 && warnings.push(`Channel ${c.channel} got no effect (coefficient 0 at the β ≥ 0 bound).`));
   return {
     frequency,
@@ -268,7 +324,31 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
     holdout: holdoutPeriods > 1 ? metrics(y, fitted, fitPeriods, n) : null,
     channels,
     baseline: Object.fromEntries([["intercept", coef[0]!], ...base.names.map((nm, j) => [nm, coef[1 + j]!])]),
+    decomposition,
+    curves,
     search: { algorithm: "seeded random search + cyclic coordinate refinement on a time-ordered validation split", evaluations, validationRmse: bestScore, seed: opts.seed ?? 1 },
     warnings,
+  };
+}
+
+/** Points on a channel's steady-state curve: 101 spends from 0 to 3× the highest spend seen (and the current spend). */
+export const CURVE_POINTS = 101;
+
+function responseCurve(c: ChannelResult, currentSpend: number, spend: Float64Array): ResponseCurve {
+  const { slope, kappa, alpha, lMax } = c.transform;
+  const top = 3 * Math.max(...spend, currentSpend, kappa);
+  const grid = Array.from({ length: CURVE_POINTS }, (_, i) => (top * i) / (CURVE_POINTS - 1));
+  const sat = { kind: "hill" as const, slope, kappa };
+  return {
+    channel: c.channel,
+    form: "hill",
+    coefficient: c.coefficient,
+    slope,
+    kappa,
+    adstock: { kind: "geometric", alpha, lMax, normalize: true },
+    currentSpend,
+    spend: grid,
+    response: grid.map((s) => c.coefficient * hillSaturation(s, sat)),
+    marginal: grid.map((s) => c.coefficient * saturationDerivative(s, sat)),
   };
 }

@@ -1,0 +1,77 @@
+import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
+import { Router } from "express";
+import type { z } from "zod";
+import { NotFoundError } from "../../errors.ts";
+import { prepareMmm, type MmmResult } from "../../regression/mmm/fit-dataset.ts";
+import { loadDataset, type AppDeps } from "../deps.ts";
+import { defineRoute } from "../route.ts";
+import { IdParams, JobAcceptedSchema, MmmRequestSchema } from "../schemas.ts";
+import { acceptJob } from "./jobs.ts";
+
+const MMM_SCHEMA_VERSION = 1;
+
+/** Marketing-mix models: fitted as a job, stored as a model, read back with their response curves. */
+export function mmmRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
+  const router = Router();
+  const tags = ["mmm"];
+  const model = (id: string) => {
+    const m = deps.store.models.get<z.infer<typeof MmmRequestSchema>, MmmResult>(id);
+    if (!m || m.kind !== "mmm") throw new NotFoundError(`No marketing-mix model ${id}.`);
+    return m;
+  };
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "post",
+      path: "/v1/mmm",
+      summary: "Fit a marketing-mix model (adstock + saturation per channel) as a job",
+      description: "Answers 202 with a job; once it succeeds, its result names `modelId` for GET /v1/mmm/{id} and /v1/mmm/{id}/curves.",
+      tags,
+      body: MmmRequestSchema,
+      responses: { 202: { description: "Job accepted", content: { "application/json": { schema: JobAcceptedSchema } } } },
+    },
+    (_req, res, { body }) => {
+      const { datasetId, ...request } = body;
+      // checked here, so bad columns are a 400 now rather than a failed job later
+      const prepared = prepareMmm(loadDataset(deps, datasetId), request);
+      const job = deps.jobs.submit("mmm-fit", body, prepared, (result) => {
+        const saved = deps.store.models.save({ kind: "mmm", datasetId, schemaVersion: MMM_SCHEMA_VERSION, spec: body, result });
+        return { modelId: saved.id, modelUrl: `/v1/mmm/${saved.id}`, ...summary(result as MmmResult) };
+      });
+      acceptJob(res, job);
+    },
+  );
+
+  defineRoute(router, registry, { method: "get", path: "/v1/mmm/:id", summary: "A fitted marketing-mix model: fit, channels, decomposition", tags, params: IdParams, responses: { 200: { description: "The model" } } }, (_req, res, { params }) => {
+    const m = model(params.id);
+    res.json({ id: m.id, datasetId: m.datasetId, createdAt: m.createdAt, ...m.result });
+  });
+
+  defineRoute(
+    router,
+    registry,
+    { method: "get", path: "/v1/mmm/:id/curves", summary: "Response curves per channel (and segment): spend per period → incremental target, with their analytic form", tags, params: IdParams, responses: { 200: { description: "Curves" } } },
+    (_req, res, { params }) => {
+      const m = model(params.id);
+      res.json({
+        id: m.id,
+        curves: m.result.segments.flatMap((s) => ("model" in s ? s.model.curves.map((c) => ({ segment: s.segment, ...c })) : [])),
+      });
+    },
+  );
+  return router;
+}
+
+/** What the job result shows: per segment fit quality and channel ROIs (the full model is at modelUrl). */
+function summary(r: MmmResult) {
+  return {
+    warnings: r.warnings,
+    segments: r.segments.map((s) =>
+      "error" in s
+        ? s
+        : { segment: s.segment, inSample: s.model.inSample, holdout: s.model.holdout, channels: s.model.channels.map(({ channel, roi, mroi, shareOfSpend, shareOfEffect }) => ({ channel, roi, mroi, shareOfSpend, shareOfEffect })) },
+    ),
+  };
+}

@@ -1,0 +1,7 @@
+import { fitPreparedMmm, type PreparedMmm } from "../../regression/mmm/fit-dataset.ts";
+import type { JobContext } from "../handlers.ts";
+
+/** Fit prepared (already checked) marketing-mix inputs, reporting the search's progress. */
+export function runMmmFit(payload: unknown, ctx: JobContext) {
+  return fitPreparedMmm(payload as PreparedMmm, (f, m) => ctx.progress(0.02 + 0.97 * f, m));
+}

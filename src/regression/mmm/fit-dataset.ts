@@ -1,0 +1,145 @@
+import { epochDay } from "../../data/parse-cell.ts";
+import type { Column, Dataset } from "../../data/types.ts";
+import { ModelFitError, ValidationError, type Issue } from "../../errors.ts";
+import { findColumn } from "../design.ts";
+import { fitOls } from "../ols.ts";
+import { fitMmm, type FittedMmm, type MmmInput, type MmmOptions } from "./fit-mmm.ts";
+
+export interface MmmRequest extends MmmOptions {
+  readonly date: string;
+  readonly target: string;
+  /** Spend columns, currency per period. */
+  readonly channels: readonly string[];
+  /** Numeric or category columns held as controls (categories become 0/1 dummies, first level the reference). */
+  readonly controls?: readonly string[];
+  /** Fit one model per level of this column. */
+  readonly segment?: string;
+}
+
+export type SegmentModel = { readonly segment: string | null; readonly model: FittedMmm } | { readonly segment: string; readonly error: string };
+
+export interface MmmResult {
+  readonly request: MmmRequest;
+  readonly segments: readonly SegmentModel[];
+  /** Data checks made before fitting (collinear channels, gaps, ...). */
+  readonly warnings: readonly string[];
+}
+
+/** Checked, per-segment model inputs: what the fit needs, small enough to hand to a worker thread. */
+export interface PreparedMmm {
+  readonly request: MmmRequest;
+  readonly inputs: readonly { readonly segment: string | null; readonly input: MmmInput }[];
+  readonly warnings: readonly string[];
+}
+
+/** Check the data, then fit one marketing-mix model per segment (or one for all rows). */
+export function fitMmmDataset(ds: Dataset, req: MmmRequest): MmmResult {
+  return fitPreparedMmm(prepareMmm(ds, req), req.onProgress);
+}
+
+/** Fit each prepared segment; a segment that cannot be fitted reports its error instead of failing the rest. */
+export function fitPreparedMmm(p: PreparedMmm, onProgress?: MmmOptions["onProgress"]): MmmResult {
+  const segments: SegmentModel[] = p.inputs.map(({ segment, input }, i) => {
+    const progress = onProgress && ((f: number, m: string) => onProgress((i + f) / p.inputs.length, `${segment === null ? "" : `${segment}: `}${m}`));
+    try {
+      return { segment, model: fitMmm(input, { ...p.request, onProgress: progress }) };
+    } catch (e) {
+      if (e instanceof ModelFitError && segment !== null) return { segment, error: e.message };
+      throw e;
+    }
+  });
+  const { onProgress: _o, ...request } = p.request;
+  return { request, segments, warnings: p.warnings };
+}
+
+/**
+ * Check a request against the data and build each segment's series, sorted by date.
+ *
+ * @throws ValidationError for unknown or mistyped columns, missing or negative values, repeated dates
+ */
+export function prepareMmm(ds: Dataset, req: MmmRequest): PreparedMmm {
+  const date = typed(ds, req.date, ["date"], ["date"]);
+  const target = typed(ds, req.target, ["target"], ["number", "integer"]);
+  if (req.channels.length === 0) throw new ValidationError("channels: name at least one spend column.", [{ path: ["channels"], message: "empty" }]);
+  const channels = req.channels.map((c, i) => typed(ds, c, ["channels", i], ["number", "integer"]));
+  const controls = (req.controls ?? []).map((c, i) => typed(ds, c, ["controls", i], ["number", "integer", "boolean", "category"]));
+  const segment = req.segment ? typed(ds, req.segment, ["segment"], ["category", "integer", "boolean"]) : undefined;
+
+  const issues: Issue[] = [];
+  const warnings: string[] = [];
+  for (const c of controls) {
+    if (c.type === "category" && c.missing > 0) {
+      warnings.push(`${c.name}: ${c.missing} empty cell(s) (e.g. "na") are treated as their own level "(none)".`);
+    }
+  }
+  for (const col of [date, target, ...channels, ...controls.filter((c) => c.type !== "category"), ...(segment ? [segment] : [])]) {
+    const i = col.values.findIndex((v) => v === null);
+    if (i >= 0) issues.push({ path: ["rows", i + 1, col.name], message: `row ${i + 1}: ${col.name} is missing; a marketing-mix model needs every period filled (use 0 for no spend)`, code: "missing_value" });
+  }
+  for (const ch of channels) {
+    const i = (ch.values as (number | null)[]).findIndex((v) => v !== null && v < 0);
+    if (i >= 0) issues.push({ path: ["rows", i + 1, ch.name], message: `row ${i + 1}: ${ch.name} is negative (${ch.values[i]}); spend cannot be`, code: "negative_spend", value: ch.values[i] });
+  }
+  if (issues.length > 0) throw new ValidationError(issues[0]!.message, issues);
+
+  const groups = new Map<string | null, number[]>();
+  date.values.forEach((_, i) => {
+    const k = segment ? String(segment.values[i]) : null;
+    groups.set(k, [...(groups.get(k) ?? []), i]);
+  });
+  const inputs: PreparedMmm["inputs"][number][] = [];
+  for (const [key, rowsUnsorted] of [...groups].sort((a, b) => String(a[0]).localeCompare(String(b[0])))) {
+    const rows = [...rowsUnsorted].sort((a, b) => (date.values[a]! < date.values[b]! ? -1 : 1));
+    const dates = rows.map((r) => date.values[r] as string);
+    const dup = dates.findIndex((d, i) => i > 0 && d === dates[i - 1]);
+    if (dup >= 0) {
+      throw new ValidationError(`${key === null ? "" : `${segment!.name} = ${key}: `}date ${dates[dup]} appears twice; name a segment column or aggregate first.`, [
+        { path: ["rows", rows[dup]! + 1, date.name], message: "repeated date", code: "duplicate_date", value: dates[dup] },
+      ]);
+    }
+    const steps = dates.slice(1).map((d, i) => epochDay(d) - epochDay(dates[i]!));
+    const step = steps.sort((a, b) => a - b)[Math.floor(steps.length / 2)] ?? 1;
+    const gaps = dates.slice(1).filter((d, i) => epochDay(d) - epochDay(dates[i]!) > step).length;
+    if (gaps > 0) warnings.push(`${key === null ? "" : `${key}: `}${gaps} gap(s) in the date index; carry-over is computed as if the periods were consecutive.`);
+    const pick = (c: Column) => rows.map((r) => Number(c.values[r]));
+    const controlValues: Record<string, number[]> = {};
+    for (const c of controls) {
+      if (c.type === "category") {
+        const level = (r: number) => (c.values[r] as string | null) ?? "(none)";
+        const levels = [...new Set(rows.map(level))].sort();
+        for (const l of levels.slice(1)) controlValues[`${c.name}[T.${l}]`] = rows.map((r) => (level(r) === l ? 1 : 0));
+      } else controlValues[c.name] = pick(c);
+    }
+    const channelValues = Object.fromEntries(channels.map((c) => [c.name, pick(c)]));
+    warnings.push(...collinearChannels(channelValues).map((m) => `${key === null ? "" : `${key}: `}${m}`));
+    inputs.push({ segment: key, input: { dates, target: pick(target), channels: channelValues, controls: controlValues } });
+  }
+  const { onProgress: _o, ...request } = req;
+  return { request, inputs, warnings };
+}
+
+function typed(ds: Dataset, name: string, path: (string | number)[], types: readonly Column["type"][]): Column {
+  const col = findColumn(ds, name, path);
+  if (!types.includes(col.type)) {
+    const what = col.type === "category" ? "text" : `${col.type === "integer" ? "an" : "a"} ${col.type} column`;
+    throw new ValidationError(`${path.join(".")}: ${col.name} is ${what}; expected ${types.join(" or ")}.`, [
+      { path, message: `wrong column type ${col.type}`, code: "wrong_type", value: name },
+    ]);
+  }
+  return col;
+}
+
+/** Channels whose spend another channel mostly predicts (VIF > 10 among the spend columns). */
+function collinearChannels(channels: Readonly<Record<string, readonly number[]>>): string[] {
+  const names = Object.keys(channels);
+  if (names.length < 2) return [];
+  const n = channels[names[0]!]!.length;
+  try {
+    const fit = fitOls({ names: ["Intercept", ...names], columns: [new Float64Array(n).fill(1), ...names.map((c) => Float64Array.from(channels[c]!))], y: Float64Array.from({ length: n }, (_, i) => i) });
+    return fit.params
+      .filter((p) => p.name !== "Intercept" && (p.dropped || (p.vif ?? 0) > 10))
+      .map((p) => `${p.name} spend is ${p.dropped ? "a linear combination of" : `strongly collinear with (VIF ${p.vif!.toFixed(1)})`} other channels: their effects cannot be told apart reliably.`);
+  } catch {
+    return [];
+  }
+}
