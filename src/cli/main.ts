@@ -7,10 +7,12 @@ import { loadConfig, type Config } from "../config.ts";
 import type { DateFormat } from "../data/types.ts";
 import { csvToDataset } from "../data/to-dataset.ts";
 import { AppError } from "../errors.ts";
+import type { JobKind } from "../jobs/handlers.ts";
 import { JobRunner } from "../jobs/runner.ts";
 import { startServer } from "../server.ts";
 import { openStore, type Store } from "../store/store.ts";
 import { formatTable, progressBar } from "./format.ts";
+import { mmm } from "./mmm-command.ts";
 import { analyze, regress, roi } from "./regression-commands.ts";
 
 const HELP = `mixcast: sales forecasts, marketing-mix statistics and budget allocation
@@ -30,6 +32,7 @@ Usage:
   mixcast analyze chisquare DATASET --rows R --cols C
   mixcast analyze correlation DATASET --columns a,b,c [--method spearman]
   mixcast analyze kmeans DATASET --columns a,b,c [--profile sales]
+  mixcast mmm DATASET --date D --target Y --channels a,b,c [--controls c1,c2] [--segment S] [--seed N]
   mixcast analyze logit DATASET --formula "won ~ spend + C(channel)" [--positive LEVEL]
 
 DATASET is an id or a dataset name.
@@ -63,6 +66,11 @@ async function main(argv: readonly string[]): Promise<number> {
       cols: { type: "string" },
       columns: { type: "string" },
       method: { type: "string" },
+      date: { type: "string" },
+      channels: { type: "string" },
+      controls: { type: "string" },
+      segment: { type: "string" },
+      seed: { type: "string" },
       profile: { type: "string" },
       formula: { type: "string" },
       positive: { type: "string" },
@@ -81,6 +89,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === "regress") return withStore(config, (store) => regress(store, sub, arg, flags));
   if (command === "roi") return withStore(config, (store) => roi(store, sub, flags));
   if (command === "analyze") return withStore(config, (store) => analyze(store, sub, arg, flags));
+  if (command === "mmm") return withStore(config, (store) => mmm(store, sub, flags, runJob));
   if (command === "jobs" && sub === "show" && arg) return withStore(config, (store) => show(store.jobs.get(arg), `No job ${arg}.`, flags as Flags));
   console.error(`Unknown command: ${positionals.join(" ")}\n\n${HELP}`);
   return 2;
@@ -189,7 +198,7 @@ async function datasets(store: Store, config: Config, sub: string | undefined, a
 }
 
 /** Run a job in a worker thread from the CLI, with a progress bar on stderr. Returns its result, or undefined on failure. */
-async function runJob(store: Store, kind: "dataset-profile", input: unknown, payload: unknown, flags: Flags): Promise<unknown> {
+export async function runJob(store: Store, kind: JobKind, input: unknown, payload: unknown, flags: { json?: boolean }): Promise<unknown> {
   const runner = new JobRunner({ jobs: store.jobs, concurrency: 1, logger: pino({ level: "silent" }) });
   const job = runner.submit(kind, input, payload);
   const bar = flags.json ? undefined : progressBar(process.stderr);

@@ -54,6 +54,15 @@ describe("mixcast CLI", () => {
     expect(bad.stderr).toContain('No column "Nope"');
   }, 60_000);
 
+  it("When mmm runs on Robyn's demo data, then a table of channel ROIs is printed after a progress bar", async () => {
+    await mixcast("datasets", "add", "data/robyn-simulated-weekly/dt_simulated_weekly.csv", "--name", "robyn");
+    const r = await mixcast("mmm", "robyn", "--date", "DATE", "--target", "revenue", "--channels", "tv_S,ooh_S,print_S,facebook_S,search_S", "--controls", "competitor_sales_B,events");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^R² 0\.\d+, NRMSE 0\.\d+; holdout NRMSE 0\.\d+/m);
+    expect(r.stdout).toMatch(/^search_S\s+1018293\.3333/m); // total search spend over the fitting window
+    expect(r.stderr).toContain("100% done");
+  }, 60_000);
+
   it("When the file is malformed, then the CLI exits 1 naming the problem", async () => {
     const bad = join(dataDir, "bad.csv");
     writeFileSync(bad, "a,b\n1,2\n3\n");

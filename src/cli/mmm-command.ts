@@ -1,0 +1,44 @@
+import { ValidationError } from "../errors.ts";
+import type { JobKind } from "../jobs/handlers.ts";
+import { prepareMmm, type MmmResult } from "../regression/mmm/fit-dataset.ts";
+import type { Store } from "../store/store.ts";
+import { formatNumber, formatTable } from "./format.ts";
+import { datasetByIdOrName } from "./regression-commands.ts";
+
+type RunJob = (store: Store, kind: JobKind, input: unknown, payload: unknown, flags: { json?: boolean }) => Promise<unknown>;
+
+export interface MmmFlags {
+  json?: boolean;
+  date?: string;
+  target?: string;
+  channels?: string;
+  controls?: string;
+  segment?: string;
+  seed?: string;
+}
+
+const list = (s: string | undefined) => (s ? s.split(",").map((x) => x.trim()).filter(Boolean) : []);
+
+/** mixcast mmm DATASET --date D --target Y --channels a,b: fit as a job with a progress bar, print ROI per channel. */
+export async function mmm(store: Store, ref: string | undefined, flags: MmmFlags, runJob: RunJob): Promise<number> {
+  if (!flags.date || !flags.target || !flags.channels) throw new ValidationError("usage: mixcast mmm DATASET --date D --target Y --channels a,b,c [--controls c1,c2] [--segment S] [--seed N]");
+  const ds = datasetByIdOrName(store, ref);
+  const request = { date: flags.date, target: flags.target, channels: list(flags.channels), controls: list(flags.controls), segment: flags.segment, seed: flags.seed ? Number(flags.seed) : 1 };
+  const result = (await runJob(store, "mmm-fit", { dataset: ds.name, ...request }, prepareMmm(ds, request), flags)) as MmmResult | undefined;
+  if (!result) return 1;
+  if (flags.json) console.log(JSON.stringify(result, null, 2));
+  else {
+    for (const s of result.segments) {
+      if ("error" in s) {
+        console.log(`${s.segment}: ${s.error}`);
+        continue;
+      }
+      const m = s.model;
+      console.log(`${s.segment === null ? "" : `${s.segment}: `}R² ${formatNumber(m.inSample.rsquared)}, NRMSE ${formatNumber(m.inSample.nrmse)}${m.holdout ? `; holdout NRMSE ${formatNumber(m.holdout.nrmse)}` : ""}`);
+      console.log(formatTable(m.channels.map((c) => ({ ...c, alpha: c.transform.alpha, kappa: c.transform.kappa, slope: c.transform.slope })), ["channel", "spend", "contribution", "shareOfSpend", "shareOfEffect", "roi", "mroi", "alpha", "kappa", "slope"]));
+      console.log("");
+    }
+    for (const w of result.warnings) console.log(`! ${w}`);
+  }
+  return 0;
+}
