@@ -1,14 +1,10 @@
 import { seededRng, type Rng } from "../../data/random.ts";
 import { geometricAdstock } from "./adstock.ts";
+import type { ChannelTransform } from "./fit-mmm.ts";
 import { hillSaturation } from "./saturation.ts";
 
-/** The true media response of one channel in one segment: beta · hill(geometricAdstock(spend)). */
-export interface TrueChannel {
-  readonly alpha: number;
-  readonly lMax: number;
-  readonly slope: number;
-  /** Half-saturation point of adstocked spend, currency per day. */
-  readonly kappa: number;
+/** The true media response of one channel in one segment: beta · hill(geometricAdstock(spend)), per day. */
+export interface TrueChannel extends ChannelTransform {
   /** Maximum incremental sales per day (the Hill asymptote). */
   readonly beta: number;
 }
