@@ -17,6 +17,8 @@ export interface NativeBlas {
  * install time against libopenblas-dev, so a machine without that library simply has none); else null and the
  * pure-JS paths run. `MIXCAST_BLAS=js` forces the JS paths (tests run both). Loading a native module is not I/O
  * in the sense of the architecture rule: no files, network or database are touched by the computations.
+ * nblas is not context-aware: only the first thread of a process that loads it gets it (the service's main
+ * thread, which answers regressions); worker threads (MMM jobs) get an error here and use the JS path.
  */
 /** Whether mixcast set OPENBLAS_NUM_THREADS itself (the bench removes it again for its statsmodels reference). */
 export let blasThreadsDefaulted = false;
