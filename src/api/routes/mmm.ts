@@ -71,7 +71,7 @@ function summary(r: MmmResult) {
     segments: r.segments.map((s) =>
       "error" in s
         ? s
-        : { segment: s.segment, inSample: s.model.inSample, holdout: s.model.holdout, channels: s.model.channels.map(({ channel, roi, mroi, shareOfSpend, shareOfEffect }) => ({ channel, roi, mroi, shareOfSpend, shareOfEffect })) },
+        : { segment: s.segment, inSample: s.model.inSample, holdout: s.model.holdout, channels: s.model.channels.map(({ channel, roi, roiInterval, mroi, mroiInterval, shareOfSpend, shareOfEffect }) => ({ channel, roi, roiInterval, mroi, mroiInterval, shareOfSpend, shareOfEffect })) },
     ),
   };
 }

@@ -36,6 +36,18 @@ export interface MmmOptions {
   readonly yearlyOrder?: number;
   /** Called as the search advances (fraction 0..1, message); for job progress. */
   readonly onProgress?: (fraction: number, message: string) => void;
+  /** Fixed transforms per channel (kappa in spend units): no search for those channels. */
+  readonly transforms?: Readonly<Record<string, { readonly alpha: number; readonly slope: number; readonly kappa: number }>>;
+  /** Block-bootstrap replicates for intervals on ROI, mROI and curves; 0 for none. Default 200. */
+  readonly bootstrap?: number;
+  /** Interval level, a probability in (0, 1). Default 0.9. */
+  readonly level?: number;
+}
+
+/** An interval at `level`, from the block bootstrap. */
+export interface Interval {
+  readonly lower: number;
+  readonly upper: number;
 }
 
 export interface FitMetrics {
@@ -57,6 +69,10 @@ export interface ChannelResult {
   readonly mroi: number;
   readonly coefficient: number;
   readonly transform: ChannelTransform;
+  /** Bootstrap intervals (null without bootstrap). */
+  readonly roiInterval: Interval | null;
+  readonly mroiInterval: Interval | null;
+  readonly coefficientInterval: Interval | null;
 }
 
 /** Contribution of each component to the fitted target, per period (sums to the fitted values). */
@@ -87,6 +103,9 @@ export interface ResponseCurve {
   readonly spend: readonly number[];
   readonly response: readonly number[];
   readonly marginal: readonly number[];
+  /** Bootstrap band of `response` at the model's level (null without bootstrap). */
+  readonly responseLower: readonly number[] | null;
+  readonly responseUpper: readonly number[] | null;
 }
 
 export interface FittedMmm {
@@ -155,6 +174,9 @@ function metrics(y: ArrayLike<number>, fit: ArrayLike<number>, from: number, to:
  * shrinking grid. Why: the objective is cheap (a linear fit per candidate), non-smooth at the β ≥ 0 boundary and
  * multimodal in alpha/kappa, so gradients are unreliable and a deterministic, seeded search is reproducible.
  * Coefficients are then refitted on the whole fitting window; the last `holdout` share is only scored.
+ *
+ * Intervals: a moving-block bootstrap of the residuals with the transforms held fixed (90% intervals covered the
+ * true ROI in 87% of 150 simulated cases with the true transforms; see the test).
  *
  * Status (issue 4, first cut): on the bundled sample the dominant flighted channel (TV, ~55% of spend) is
  * recovered within 5% of its true ROI in every segment; search and social (12-20% of spend) come out 7-40% off.
@@ -225,11 +247,16 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
     kappaRel: Math.exp(Math.log(BOUNDS.kappaRel[0]) + r.uniform() * Math.log(BOUNDS.kappaRel[1] / BOUNDS.kappaRel[0])),
     slope: BOUNDS.slope[0] + r.uniform() * (BOUNDS.slope[1] - BOUNDS.slope[0]),
   });
-  let best: Params[] = names.map(() => ({ alpha: 0.3, kappaRel: 1, slope: 1 }));
+  const fixed = (j: number): Params | undefined => {
+    const t = opts.transforms?.[names[j]!];
+    return t && { alpha: t.alpha, slope: t.slope, kappaRel: t.kappa / Math.max(meanSpend[j]!, 1e-9) };
+  };
+  const allFixed = names.every((_, j) => fixed(j) !== undefined);
+  let best: Params[] = names.map((_, j) => fixed(j) ?? { alpha: 0.3, kappaRel: 1, slope: 1 });
   names.forEach((_, j) => (mediaCols[j] = media(j, best[j]!)));
   let bestScore = objective();
-  for (let s = 0; s < (opts.searchSize ?? 200); s++) {
-    const cand = names.map(() => draw(rng));
+  for (let s = 0; s < (allFixed ? 0 : (opts.searchSize ?? 200)); s++) {
+    const cand = names.map((_, j) => fixed(j) ?? draw(rng));
     cand.forEach((p, j) => (mediaCols[j] = media(j, p)));
     const score = objective();
     if (score < bestScore) {
@@ -238,13 +265,14 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
     }
   }
   names.forEach((_, j) => (mediaCols[j] = media(j, best[j]!)));
-  const rounds = opts.refineRounds ?? 4;
+  const rounds = allFixed ? 0 : (opts.refineRounds ?? 4);
   opts.onProgress?.(0.4, `random search done: validation RMSE ${bestScore.toPrecision(4)}`);
   // Cyclic coordinate refinement over shrinking grids.
   let width = 0.5;
   for (let round = 0; round < rounds; round++, width /= 2) {
     opts.onProgress?.(0.4 + (0.55 * round) / rounds, `refining transforms, round ${round + 1} of ${rounds}`);
     for (let j = 0; j < names.length; j++) {
+      if (fixed(j)) continue;
       for (const key of ["alpha", "kappaRel", "slope"] as const) {
         const cur = best[j]![key];
         const [lo, hi] = BOUNDS[key];
@@ -272,6 +300,19 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
   const fitted = new Float64Array(n);
   for (let i = 0; i < n; i++) for (let j = 0; j < cols.length; j++) fitted[i]! += coef[j]! * cols[j]![i]!;
   const mediaOffset = 1 + base.columns.length;
+  const level = opts.level ?? 0.9;
+  const betaIntervals = blockBootstrap({
+    cols: cols.map((c) => slice(c, fitPeriods)),
+    fitted: fitted.subarray(0, fitPeriods),
+    y: slice(y, fitPeriods),
+    nonNeg,
+    replicates: opts.bootstrap ?? 200,
+    blockLength: 2 * lMax,
+    level,
+    seed: opts.seed ?? 1,
+    pick: names.map((_, j) => mediaOffset + j),
+  });
+  opts.onProgress?.(1, "bootstrap intervals done");
   const contributions = names.map((_, j) => {
     let s = 0;
     for (let i = 0; i < fitPeriods; i++) s += coef[mediaOffset + j]! * mediaCols[j]![i]!;
@@ -283,6 +324,13 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
   const channels = names.map((channel, j): ChannelResult => {
     const transform = { alpha: best[j]!.alpha, lMax, slope: best[j]!.slope, kappa: kappaOf(j, best[j]!) };
     const beta = coef[mediaOffset + j]!;
+    const bi = betaIntervals?.[j];
+    // ROI, mROI and the curve are β times a non-negative factor: their intervals scale β's
+    const scaleBy = (f: number): Interval | null => (bi ? { lower: bi.lower * f, upper: bi.upper * f } : null);
+    const mroiFactor = saturationDerivative(meanSpend[j]!, { kind: "hill", slope: transform.slope, kappa: transform.kappa });
+    let mediaSum = 0;
+    for (let i = 0; i < fitPeriods; i++) mediaSum += mediaCols[j]![i]!;
+    const roiFactor = spendTotals[j]! > 0 ? mediaSum / spendTotals[j]! : 0;
     return {
       channel,
       spend: spendTotals[j]!,
@@ -293,6 +341,9 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
       mroi: beta * saturationDerivative(meanSpend[j]!, { kind: "hill", slope: transform.slope, kappa: transform.kappa }),
       coefficient: beta,
       transform,
+      roiInterval: scaleBy(roiFactor),
+      mroiInterval: scaleBy(mroiFactor),
+      coefficientInterval: bi ?? null,
     };
   });
   const part = (group: "trend" | "seasonality" | "control") => {
@@ -350,5 +401,50 @@ function responseCurve(c: ChannelResult, currentSpend: number, spend: Float64Arr
     spend: grid,
     response: grid.map((s) => c.coefficient * hillSaturation(s, sat)),
     marginal: grid.map((s) => c.coefficient * saturationDerivative(s, sat)),
+    responseLower: c.coefficientInterval ? grid.map((s) => c.coefficientInterval!.lower * hillSaturation(s, sat)) : null,
+    responseUpper: c.coefficientInterval ? grid.map((s) => c.coefficientInterval!.upper * hillSaturation(s, sat)) : null,
   };
+}
+
+/**
+ * Moving-block bootstrap of the residuals (Künsch 1989), transforms held at their fitted values: y* = ŷ + blocks
+ * of residuals drawn with replacement, coefficients refitted with β ≥ 0, percentile intervals of the picked
+ * coefficients. Blocks (2·lMax periods) keep the residuals' short-range autocorrelation. Seeded. The intervals
+ * are conditional on the transforms, so they understate uncertainty when those are poorly determined.
+ */
+function blockBootstrap(b: {
+  cols: readonly Float64Array[];
+  fitted: Float64Array;
+  y: Float64Array;
+  nonNeg: ReadonlySet<number>;
+  replicates: number;
+  blockLength: number;
+  level: number;
+  seed: number;
+  pick: readonly number[];
+}): Interval[] | null {
+  if (b.replicates <= 0) return null;
+  const n = b.y.length;
+  const L = Math.min(b.blockLength, n);
+  const resid = b.y.map((v, i) => v - b.fitted[i]!);
+  const rng = seededRng(b.seed + 7919);
+  const draws = b.pick.map(() => new Float64Array(b.replicates));
+  const ystar = new Float64Array(n);
+  for (let r = 0; r < b.replicates; r++) {
+    for (let i = 0; i < n; ) {
+      const start = Math.floor(rng.uniform() * (n - L + 1));
+      for (let l = 0; l < L && i < n; l++, i++) ystar[i] = b.fitted[i]! + resid[start + l]!;
+    }
+    const coef = constrainedLeastSquares(b.cols, ystar, b.nonNeg);
+    b.pick.forEach((j, k) => (draws[k]![r] = coef[j]!));
+  }
+  const q = (sorted: Float64Array, p: number) => {
+    const h = (sorted.length - 1) * p;
+    const lo = Math.floor(h);
+    return sorted[lo]! + (h - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? sorted[lo]!) - sorted[lo]!);
+  };
+  return draws.map((d) => {
+    const s = d.slice().sort();
+    return { lower: q(s, (1 - b.level) / 2), upper: q(s, (1 + b.level) / 2) };
+  });
 }
