@@ -277,6 +277,22 @@ export const MmmRequestSchema = z
     lMax: z.number().int().min(1).max(104).optional().openapi({ description: "Carry-over window in periods (default 14 daily, 8 weekly)" }),
     searchSize: z.number().int().min(1).max(5000).default(200),
     refineRounds: z.number().int().min(0).max(10).default(4),
+    lifts: z
+      .array(
+        z
+          .object({
+            channel: ColumnName,
+            segment: z.string().optional(),
+            start: z.iso.date(),
+            end: z.iso.date(),
+            liftAbs: z.number(),
+            liftSe: z.number().positive(),
+          })
+          .strict(),
+      )
+      .max(100)
+      .optional()
+      .openapi({ description: "Lift-test results (incremental target over [start, end]) that pull the fit toward experiments" }),
     bootstrap: z.number().int().min(0).max(2000).default(200).openapi({ description: "Block-bootstrap replicates for ROI/mROI/curve intervals; 0 for none" }),
     level: z.number().gt(0).lt(1).default(0.9).openapi({ description: "Interval level, a probability" }),
   })

@@ -42,3 +42,14 @@ describe("POST /v1/mmm", () => {
     expect((await request(t.app).get("/v1/mmm/mdl_nope/curves")).status).toBe(404);
   });
 });
+
+describe("POST /v1/mmm with lift tests", () => {
+  it("When a lift test is malformed or names a non-channel, then 400 names the field", async () => {
+    const bad = await request(t.app).post("/v1/mmm").send({ datasetId: robynId, ...BODY, lifts: [{ channel: "tv_S", start: "2019-02-30", end: "2019-03-31", liftAbs: 1, liftSe: 1 }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0].path).toEqual(["body", "lifts", 0, "start"]);
+    const notChannel = await request(t.app).post("/v1/mmm").send({ datasetId: robynId, ...BODY, lifts: [{ channel: "newsletter", start: "2019-03-01", end: "2019-03-31", liftAbs: 1, liftSe: 1 }] });
+    expect(notChannel.status).toBe(400);
+    expect(notChannel.body.detail).toBe("lifts[0]: newsletter is not one of the channels");
+  });
+});

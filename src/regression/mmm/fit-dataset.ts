@@ -3,7 +3,7 @@ import type { Column, Dataset } from "../../data/types.ts";
 import { ModelFitError, ValidationError, type Issue } from "../../errors.ts";
 import { findColumn } from "../design.ts";
 import { fitOls } from "../ols.ts";
-import { fitMmm, type FittedMmm, type MmmInput, type MmmOptions } from "./fit-mmm.ts";
+import { fitMmm, type FittedMmm, type LiftTest, type MmmInput, type MmmOptions } from "./fit-mmm.ts";
 
 export interface MmmRequest extends MmmOptions {
   readonly date: string;
@@ -14,6 +14,8 @@ export interface MmmRequest extends MmmOptions {
   readonly controls?: readonly string[];
   /** Fit one model per level of this column. */
   readonly segment?: string;
+  /** Lift-test results to calibrate against; with `segment`, each names its segment. */
+  readonly lifts?: readonly (LiftTest & { readonly segment?: string })[];
 }
 
 export type SegmentModel = { readonly segment: string | null; readonly model: FittedMmm } | { readonly segment: string; readonly error: string };
@@ -80,6 +82,12 @@ export function prepareMmm(ds: Dataset, req: MmmRequest): PreparedMmm {
     const i = (ch.values as (number | null)[]).findIndex((v) => v !== null && v < 0);
     if (i >= 0) issues.push({ path: ["rows", i + 1, ch.name], message: `row ${i + 1}: ${ch.name} is negative (${ch.values[i]}); spend cannot be`, code: "negative_spend", value: ch.values[i] });
   }
+  const lifts = (req.lifts ?? []).map((l, i) => {
+    const channel = findColumn(ds, l.channel, ["lifts", i, "channel"]).name;
+    if (!channels.some((c) => c.name === channel)) issues.push({ path: ["lifts", i, "channel"], message: `lifts[${i}]: ${l.channel} is not one of the channels`, value: l.channel });
+    if (segment && l.segment === undefined) issues.push({ path: ["lifts", i, "segment"], message: `lifts[${i}]: name the segment the test ran in`, code: "missing_segment" });
+    return { ...l, channel };
+  });
   if (issues.length > 0) throw new ValidationError(issues[0]!.message, issues);
 
   const groups = new Map<string | null, number[]>();
@@ -112,7 +120,8 @@ export function prepareMmm(ds: Dataset, req: MmmRequest): PreparedMmm {
     }
     const channelValues = Object.fromEntries(channels.map((c) => [c.name, pick(c)]));
     warnings.push(...collinearChannels(channelValues).map((m) => `${key === null ? "" : `${key}: `}${m}`));
-    inputs.push({ segment: key, input: { dates, target: pick(target), channels: channelValues, controls: controlValues } });
+    const segmentLifts = lifts.filter((l) => key === null || l.segment === key).map(({ segment: _s, ...l }) => l);
+    inputs.push({ segment: key, input: { dates, target: pick(target), channels: channelValues, controls: controlValues, lifts: segmentLifts } });
   }
   const { onProgress: _o, ...request } = req;
   return { request, inputs, warnings };

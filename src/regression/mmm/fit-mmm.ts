@@ -21,6 +21,19 @@ export interface MmmInput {
   /** Spend per channel per period. */
   readonly channels: Readonly<Record<string, readonly number[]>>;
   readonly controls?: Readonly<Record<string, readonly number[]>>;
+  /** Lift-test results that pull the fit toward experiments (Robyn/PyMC-Marketing calibration). */
+  readonly lifts?: readonly LiftTest[];
+}
+
+/** An experiment's measured incremental target from a channel over [start, end] (ISO dates, inclusive). */
+export interface LiftTest {
+  readonly channel: string;
+  readonly start: string;
+  readonly end: string;
+  /** Incremental target over the window caused by the channel. */
+  readonly liftAbs: number;
+  /** Its standard error (> 0): the smaller, the harder the fit is pulled. */
+  readonly liftSe: number;
 }
 
 export interface MmmOptions {
@@ -225,13 +238,49 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
   const valStart = valShare > 0 ? Math.floor(fitPeriods * (1 - valShare)) : fitPeriods;
   const scoreFrom = valShare > 0 ? valStart : 0;
 
+  // Calibration: each lift test is one more weighted observation, β_j · Σ_{t∈window} media_j(t) = liftAbs, scaled
+  // by σ/liftSe so it counts like (σ/liftSe)² periods of data (σ: residual SD of a first, uncalibrated fit).
+  const lifts = (input.lifts ?? []).map((l, i) => {
+    const j = names.indexOf(l.channel);
+    if (j < 0) throw new ModelFitError(`lifts[${i}]: ${l.channel} is not one of the channels (${names.join(", ")}).`);
+    if (!(l.liftSe > 0)) throw new ModelFitError(`lifts[${i}]: liftSe must be positive; got ${l.liftSe}.`);
+    const idx = input.dates.flatMap((d, t) => (d >= l.start && d <= l.end ? [t] : []));
+    if (idx.length === 0) throw new ModelFitError(`lifts[${i}]: no period of the data falls in ${l.start}..${l.end}.`);
+    return { ...l, j, idx };
+  });
+  let sigma = 0;
+  /** Media coefficients are fitted with the lift rows appended (a no-op without lifts). */
+  const withLifts = (cols: readonly Float64Array[], yy: Float64Array) => {
+    if (lifts.length === 0) return { cols, y: yy };
+    const m = yy.length;
+    const out = cols.map((c) => {
+      const a = new Float64Array(m + lifts.length);
+      a.set(c.subarray(0, m));
+      return a;
+    });
+    const ya = new Float64Array(m + lifts.length);
+    ya.set(yy.subarray(0, m));
+    lifts.forEach((l, r) => {
+      const w = sigma / l.liftSe;
+      let sum = 0;
+      for (const t of l.idx) sum += mediaCols[l.j]![t]!;
+      out[1 + base.columns.length + l.j]![m + r] = w * sum;
+      ya[m + r] = w * l.liftAbs;
+    });
+    return { cols: out, y: ya };
+  };
+  const fitTo = (upTo: number, cols: readonly Float64Array[], yy: Float64Array = y) => {
+    const a = withLifts(cols.map((c) => slice(c, upTo)), slice(yy, upTo));
+    return constrainedLeastSquares(a.cols, a.y, nonNeg);
+  };
+
   let evaluations = 0;
   const mediaCols: Float64Array[] = [];
   /** Validation RMSE of a fit on [0, valStart) scored on [valStart, fitPeriods). */
   const objective = () => {
     evaluations++;
     const cols = [intercept, ...base.columns, ...mediaCols];
-    const coef = constrainedLeastSquares(cols.map((c) => slice(c, valStart)), slice(y, valStart), nonNeg);
+    const coef = fitTo(valStart, cols);
     let ss = 0;
     for (let i = scoreFrom; i < fitPeriods; i++) {
       let f = 0;
@@ -254,6 +303,13 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
   const allFixed = names.every((_, j) => fixed(j) !== undefined);
   let best: Params[] = names.map((_, j) => fixed(j) ?? { alpha: 0.3, kappaRel: 1, slope: 1 });
   names.forEach((_, j) => (mediaCols[j] = media(j, best[j]!)));
+  if (lifts.length > 0) {
+    const cols0 = [intercept, ...base.columns, ...mediaCols].map((c) => slice(c, fitPeriods));
+    const c0 = constrainedLeastSquares(cols0, slice(y, fitPeriods), nonNeg);
+    let ss = 0;
+    for (let i = 0; i < fitPeriods; i++) ss += (y[i]! - cols0.reduce((acc, col, j) => acc + c0[j]! * col[i]!, 0)) ** 2;
+    sigma = Math.sqrt(ss / (fitPeriods - cols0.length));
+  }
   let bestScore = objective();
   for (let s = 0; s < (allFixed ? 0 : (opts.searchSize ?? 200)); s++) {
     const cand = names.map((_, j) => fixed(j) ?? draw(rng));
@@ -296,16 +352,15 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
 
   // Final fit on the whole fitting window.
   const cols = [intercept, ...base.columns, ...mediaCols];
-  const coef = constrainedLeastSquares(cols.map((c) => slice(c, fitPeriods)), slice(y, fitPeriods), nonNeg);
+  const coef = fitTo(fitPeriods, cols);
   const fitted = new Float64Array(n);
   for (let i = 0; i < n; i++) for (let j = 0; j < cols.length; j++) fitted[i]! += coef[j]! * cols[j]![i]!;
   const mediaOffset = 1 + base.columns.length;
   const level = opts.level ?? 0.9;
   const betaIntervals = blockBootstrap({
-    cols: cols.map((c) => slice(c, fitPeriods)),
+    fit: (ystar) => fitTo(fitPeriods, cols, ystar),
     fitted: fitted.subarray(0, fitPeriods),
     y: slice(y, fitPeriods),
-    nonNeg,
     replicates: opts.bootstrap ?? 200,
     blockLength: 2 * lMax,
     level,
@@ -413,10 +468,10 @@ function responseCurve(c: ChannelResult, currentSpend: number, spend: Float64Arr
  * are conditional on the transforms, so they understate uncertainty when those are poorly determined.
  */
 function blockBootstrap(b: {
-  cols: readonly Float64Array[];
+  /** Refit on a resampled target (lift rows, if any, stay as they are). */
+  fit: (ystar: Float64Array) => Float64Array;
   fitted: Float64Array;
   y: Float64Array;
-  nonNeg: ReadonlySet<number>;
   replicates: number;
   blockLength: number;
   level: number;
@@ -435,7 +490,7 @@ function blockBootstrap(b: {
       const start = Math.floor(rng.uniform() * (n - L + 1));
       for (let l = 0; l < L && i < n; l++, i++) ystar[i] = b.fitted[i]! + resid[start + l]!;
     }
-    const coef = constrainedLeastSquares(b.cols, ystar, b.nonNeg);
+    const coef = b.fit(ystar);
     b.pick.forEach((j, k) => (draws[k]![r] = coef[j]!));
   }
   const q = (sorted: Float64Array, p: number) => {

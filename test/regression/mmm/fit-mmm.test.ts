@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { adstock } from "../../../src/regression/mmm/adstock.ts";
 import { fitMmm } from "../../../src/regression/mmm/fit-mmm.ts";
+import { hillSaturation } from "../../../src/regression/mmm/saturation.ts";
 import { constrainedLeastSquares } from "../../../src/regression/mmm/nnls.ts";
 import { CHANNELS, SAMPLE_SPEC, simulateSales } from "../../../src/regression/mmm/simulate.ts";
 import { expectAllClose } from "../../helpers/all-close.ts";
@@ -74,4 +76,39 @@ describe("bootstrap intervals", () => {
     expect(covered / total).toBeGreaterThan(0.82);
     expect(covered / total).toBeLessThan(0.97);
   }, 60_000);
+});
+
+describe("calibration with lift tests", () => {
+  it("When a 2-month lift test on social is given (5% SE), then social's ROI lands within 10% of the truth in every segment", () => {
+    const sim = simulateSales(SAMPLE_SPEC, 20240601);
+    for (const seg of SAMPLE_SPEC.segments) {
+      const rows = sim.rows.filter((r) => r.segment === seg.name);
+      const p = seg.channels.social!;
+      // the experiment measures the true incremental sales of social over the window
+      const effect = adstock(rows.map((r) => r.spend.social!), { kind: "geometric", alpha: p.alpha, lMax: p.lMax, normalize: true }).map((a) => p.beta * hillSaturation(a, p));
+      const liftAbs = rows.reduce((s, r, t) => (r.date >= "2024-05-01" && r.date <= "2024-06-30" ? s + effect[t]! : s), 0);
+      const fit = fitMmm(
+        {
+          dates: rows.map((r) => r.date),
+          target: rows.map((r) => r.sales),
+          channels: Object.fromEntries(CHANNELS.map((c) => [c, rows.map((r) => r.spend[c]!)])),
+          controls: { holiday: rows.map((r) => r.holiday) },
+          lifts: [{ channel: "social", start: "2024-05-01", end: "2024-06-30", liftAbs, liftSe: 0.05 * liftAbs }],
+        },
+        { seed: 1, holdout: 0, bootstrap: 0 },
+      );
+      const truth = sim.truth.find((t) => t.segment === seg.name && t.channel === "social")!.roi;
+      expect(Math.abs(fit.channels.find((c) => c.channel === "social")!.roi / truth - 1), seg.name).toBeLessThan(0.1);
+    }
+  }, 60_000);
+
+  it("When a lift names an unknown channel, an empty window or a zero SE, then the fit says so", () => {
+    const rows = simulateSales(SAMPLE_SPEC, 1).rows.filter((r) => r.segment === "SMB");
+    const base = { dates: rows.map((r) => r.date), target: rows.map((r) => r.sales), channels: { tv: rows.map((r) => r.spend.tv!) } };
+    const lift = { channel: "tv", start: "2024-01-01", end: "2024-01-31", liftAbs: 1000, liftSe: 100 };
+    const opts = { searchSize: 1, refineRounds: 0, bootstrap: 0 };
+    expect(() => fitMmm({ ...base, lifts: [{ ...lift, channel: "radio" }] }, opts)).toThrow("lifts[0]: radio is not one of the channels (tv).");
+    expect(() => fitMmm({ ...base, lifts: [{ ...lift, start: "2030-01-01", end: "2030-02-01" }] }, opts)).toThrow("lifts[0]: no period of the data falls in 2030-01-01..2030-02-01.");
+    expect(() => fitMmm({ ...base, lifts: [{ ...lift, liftSe: 0 }] }, opts)).toThrow("lifts[0]: liftSe must be positive; got 0.");
+  });
 });
