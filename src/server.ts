@@ -21,7 +21,7 @@ export async function startServer(config: Config, opts: { loadSamples?: boolean 
   const logger = pino({ level: config.LOG_LEVEL, base: { service: "mixcast" } });
   const tf = await selectTfBackend(config.MIXCAST_TF_BACKEND);
   logger.info({ backend: tf.backend, notes: tf.notes }, `TensorFlow.js backend: ${tf.backend}`);
-  const { store, interruptedJobs } = openStore(config.MIXCAST_DATA_DIR);
+  const { store, interruptedJobs } = openStore(config.MIXCAST_DATA_DIR, { recoverJobs: true });
   if (interruptedJobs > 0) logger.warn({ interruptedJobs }, "jobs left running by the previous process were marked failed");
   if (opts.loadSamples ?? config.MIXCAST_LOAD_SAMPLES) {
     const loaded = loadSamplesOnce(store);

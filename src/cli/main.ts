@@ -90,7 +90,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === "roi") return withStore(config, (store) => roi(store, sub, flags));
   if (command === "analyze") return withStore(config, (store) => analyze(store, sub, arg, flags));
   if (command === "mmm") return withStore(config, (store) => mmm(store, sub, flags, runJob));
-  if (command === "jobs" && sub === "show" && arg) return withStore(config, (store) => show(store.jobs.get(arg), `No job ${arg}.`, flags as Flags));
+  if (command === "jobs" && sub === "show" && arg) return withStore(config, (store) => show(store.jobs.get(arg), `No job ${arg}.`));
   console.error(`Unknown command: ${positionals.join(" ")}\n\n${HELP}`);
   return 2;
 }
@@ -121,12 +121,12 @@ function pairs(s: string | undefined): Record<string, string> | undefined {
   return Object.fromEntries(s.split(",").map((p) => [p.slice(0, p.lastIndexOf(":")).trim(), p.slice(p.lastIndexOf(":") + 1).trim()]));
 }
 
-function show(value: unknown, missing: string, flags: Flags): number {
+function show(value: unknown, missing: string): number {
   if (value === undefined) {
     console.error(missing);
     return 1;
   }
-  console.log(flags.json ? JSON.stringify(value, null, 2) : JSON.stringify(value, null, 2));
+  console.log(JSON.stringify(value, null, 2)); // a record's JSON is also its most readable form
   return 0;
 }
 
@@ -163,7 +163,7 @@ async function datasets(store: Store, config: Config, sub: string | undefined, a
     case "show": {
       if (!arg) throw usage("datasets show ID");
       const rec = store.datasets.get(arg);
-      if (!rec || flags.json) return show(rec, `No dataset ${arg}.`, flags);
+      if (!rec || flags.json) return show(rec, `No dataset ${arg}.`);
       console.log(`${rec.name} (${rec.id}): ${rec.rows} rows\n`);
       console.log(formatTable(rec.columns, ["name", "original", "type", "missing"]));
       if (rec.warnings.length > 0) console.log(`\nWarnings:\n${rec.warnings.map((w) => `  - ${w.message}`).join("\n")}`);
@@ -181,7 +181,7 @@ async function datasets(store: Store, config: Config, sub: string | undefined, a
     case "profile": {
       if (!arg) throw usage("datasets profile ID [--by COLUMN]");
       const dataset = store.datasets.load(arg);
-      if (!dataset) return show(undefined, `No dataset ${arg}.`, flags);
+      if (!dataset) return show(undefined, `No dataset ${arg}.`);
       const result = await runJob(store, "dataset-profile", { datasetId: arg, by: flags.by }, { dataset, by: flags.by }, flags);
       if (result === undefined) return 1;
       const profile = result as { numeric: Record<string, unknown>[]; segments: { segment: string; rows: number }[] };

@@ -21,9 +21,13 @@ export interface OpenedStore {
   readonly interruptedJobs: number;
 }
 
-export function openStore(dataDir: string): OpenedStore {
+/**
+ * Open the store. `recoverJobs` (the service, at start-up) marks jobs left queued or running by a stopped process
+ * as failed; the CLI opens the same store beside a running service and must not touch that service's jobs.
+ */
+export function openStore(dataDir: string, opts: { recoverJobs?: boolean } = {}): OpenedStore {
   const db = openDb(dataDir);
-  const interruptedJobs = failInterruptedJobs(db);
+  const interruptedJobs = opts.recoverJobs ? failInterruptedJobs(db) : 0;
   const getMeta = db.prepare(`SELECT value FROM meta WHERE key = ?`);
   const setMeta = db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
   const store: Store = {

@@ -55,7 +55,7 @@ describe("store", () => {
     store.close();
   });
 
-  it("When the store reopens after a crash, then jobs left queued or running are failed with a reason", () => {
+  it("When the service reopens the store after a crash, then jobs left queued or running are failed with a reason", () => {
     const dir = tempDir();
     const first = openStore(dir).store;
     const running = first.jobs.create("diagnostic-sleep", { seconds: 5 });
@@ -65,7 +65,12 @@ describe("store", () => {
     first.jobs.markRunning(done.jobId);
     first.jobs.succeed(done.jobId, { ok: true });
     first.close();
-    const { store, interruptedJobs } = openStore(dir);
+    // the CLI opens the store beside a running service: it leaves the service's jobs alone
+    const cli = openStore(dir);
+    expect(cli.interruptedJobs).toBe(0);
+    expect(cli.store.jobs.get(running.jobId)?.status).toBe("running");
+    cli.store.close();
+    const { store, interruptedJobs } = openStore(dir, { recoverJobs: true });
     expect(interruptedJobs).toBe(2);
     for (const id of [running.jobId, queued.jobId]) {
       expect(store.jobs.get(id)).toMatchObject({ status: "failed", error: { code: "interrupted" } });
