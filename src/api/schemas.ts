@@ -39,11 +39,15 @@ function pairs<T extends z.ZodType<string>>(value: T) {
     .pipe(z.record(z.string(), value) as unknown as z.ZodType<Record<string, z.output<T>>, Record<string, string>>);
 }
 
+/** `column:type,...` and `column:format,...`, as the query string and the CLI's --types/--date-formats write them. */
+export const TypePairs = pairs(ColumnTypeSchema);
+export const DateFormatPairs = pairs(DateFormatSchema);
+
 export const DatasetCsvQuery = z
   .object({
     name: DatasetName.optional().openapi({ description: "Dataset name (default: upload-<timestamp>)" }),
-    types: pairs(ColumnTypeSchema).optional().openapi({ description: "column:type pairs, e.g. Amount_Collected:number,Calendardate:date" }),
-    dateFormats: pairs(DateFormatSchema).optional().openapi({ description: "column:format pairs, e.g. Calendardate:dd-mm-yyyy" }),
+    types: TypePairs.optional().openapi({ description: "column:type pairs, e.g. Amount_Collected:number,Calendardate:date" }),
+    dateFormats: DateFormatPairs.optional().openapi({ description: "column:format pairs, e.g. Calendardate:dd-mm-yyyy" }),
     dateColumn: z.string().min(1).optional(),
     seriesColumns: z.string().transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean)).optional(),
     minRows: z.coerce.number().int().min(1).max(1_000_000).optional(),

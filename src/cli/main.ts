@@ -4,13 +4,13 @@ import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { loadConfig, type Config } from "../config.ts";
-import type { DateFormat } from "../data/types.ts";
 import { csvToDataset } from "../data/to-dataset.ts";
 import { AppError } from "../errors.ts";
 import type { JobKind } from "../jobs/handlers.ts";
 import { JobRunner } from "../jobs/runner.ts";
 import { startServer } from "../server.ts";
 import { openStore, type Store } from "../store/store.ts";
+import { dateFormatPairs, typePairs } from "./args.ts";
 import { formatTable, progressBar } from "./format.ts";
 import { mmm } from "./mmm-command.ts";
 import { analyze, regress, roi } from "./regression-commands.ts";
@@ -116,11 +116,6 @@ async function withStore(config: Config, fn: (store: Store) => Promise<number> |
   }
 }
 
-function pairs(s: string | undefined): Record<string, string> | undefined {
-  if (!s) return undefined;
-  return Object.fromEntries(s.split(",").map((p) => [p.slice(0, p.lastIndexOf(":")).trim(), p.slice(p.lastIndexOf(":") + 1).trim()]));
-}
-
 function show(value: unknown, missing: string): number {
   if (value === undefined) {
     console.error(missing);
@@ -142,8 +137,8 @@ async function datasets(store: Store, config: Config, sub: string | undefined, a
       const bytes = readFileSync(arg);
       const ds = csvToDataset(bytes, {
         name: flags.name ?? basename(arg).replace(/\.csv$/i, ""),
-        types: pairs(flags.types) as never,
-        dateFormats: pairs(flags["date-formats"]) as Record<string, DateFormat> | undefined,
+        types: typePairs(flags.types),
+        dateFormats: dateFormatPairs(flags["date-formats"]),
       });
       const rec = store.datasets.add(ds, bytes);
       if (flags.json) console.log(JSON.stringify(rec, null, 2));

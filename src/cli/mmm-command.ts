@@ -2,6 +2,7 @@ import { ValidationError } from "../errors.ts";
 import type { JobKind } from "../jobs/handlers.ts";
 import { prepareMmm, type MmmResult } from "../regression/mmm/fit-dataset.ts";
 import type { Store } from "../store/store.ts";
+import { commaList } from "./args.ts";
 import { formatNumber, formatTable } from "./format.ts";
 import { datasetByIdOrName } from "./regression-commands.ts";
 
@@ -17,13 +18,12 @@ export interface MmmFlags {
   seed?: string;
 }
 
-const list = (s: string | undefined) => (s ? s.split(",").map((x) => x.trim()).filter(Boolean) : []);
 
 /** mixcast mmm DATASET --date D --target Y --channels a,b: fit as a job with a progress bar, print ROI per channel. */
 export async function mmm(store: Store, ref: string | undefined, flags: MmmFlags, runJob: RunJob): Promise<number> {
   if (!flags.date || !flags.target || !flags.channels) throw new ValidationError("usage: mixcast mmm DATASET --date D --target Y --channels a,b,c [--controls c1,c2] [--segment S] [--seed N]");
   const ds = datasetByIdOrName(store, ref);
-  const request = { date: flags.date, target: flags.target, channels: list(flags.channels), controls: list(flags.controls), segment: flags.segment, seed: flags.seed ? Number(flags.seed) : 1 };
+  const request = { date: flags.date, target: flags.target, channels: commaList(flags.channels), controls: commaList(flags.controls), segment: flags.segment, seed: flags.seed ? Number(flags.seed) : 1 };
   const result = (await runJob(store, "mmm-fit", { dataset: ds.name, ...request }, prepareMmm(ds, request), flags)) as MmmResult | undefined;
   if (!result) return 1;
   if (flags.json) console.log(JSON.stringify(result, null, 2));

@@ -11,6 +11,7 @@ import { fitFormula } from "../regression/fit-formula.ts";
 import { roiTable } from "../regression/roi.ts";
 import type { CovType } from "../regression/types.ts";
 import type { Store } from "../store/store.ts";
+import { requiredList } from "./args.ts";
 import { formatNumber, formatTable } from "./format.ts";
 
 export interface RegressionFlags {
@@ -43,10 +44,6 @@ export function datasetByIdOrName(store: Store, ref: string | undefined): Datase
 }
 
 const out = (flags: RegressionFlags, value: unknown, human: () => string) => console.log(flags.json ? JSON.stringify(value, null, 2) : human());
-const list = (s: string | undefined, what: string) => {
-  if (!s) throw new ValidationError(`--${what} is required.`);
-  return s.split(",").map((x) => x.trim()).filter(Boolean);
-};
 
 /** mixcast regress DATASET "y ~ x + C(seg)" [--by COL] [--cov HC3] */
 export function regress(store: Store, ref: string | undefined, formula: string | undefined, flags: RegressionFlags): number {
@@ -69,7 +66,7 @@ export function regress(store: Store, ref: string | undefined, formula: string |
 /** mixcast roi DATASET --target COL --tactics a,b,c [--by SEGMENT] */
 export function roi(store: Store, ref: string | undefined, flags: RegressionFlags): number {
   if (!flags.target) throw new ValidationError("--target is required.");
-  const table = roiTable(datasetByIdOrName(store, ref), { target: flags.target, tactics: list(flags.tactics, "tactics"), by: flags.by });
+  const table = roiTable(datasetByIdOrName(store, ref), { target: flags.target, tactics: requiredList(flags.tactics, "tactics"), by: flags.by });
   out(flags, table, () =>
     table.segments
       .map((s) => `${s.recommendation}\n${formatTable(s.tactics.map((t) => ({ ...t, significant: t.significant ? "yes" : "" })), ["tactic", "roi", "pValue", "ciLower", "ciUpper", "significant"])}`)
@@ -110,13 +107,13 @@ export function analyze(store: Store, kind: string | undefined, ref: string | un
       return 0;
     }
     case "correlation": {
-      const names = list(flags.columns, "columns");
+      const names = requiredList(flags.columns, "columns");
       const r = correlationMatrix(names.map((n) => ({ name: n, values: numericValues(ds, n, "columns") })), flags.method === "spearman" ? "spearman" : "pearson");
       out(flags, r, () => formatTable(r.columns.map((c, i) => ({ "": c, ...Object.fromEntries(r.columns.map((d, j) => [d, r.r[i]![j]])) })), ["", ...r.columns]));
       return 0;
     }
     case "kmeans": {
-      const r = kmeansAnalysis(ds, { columns: list(flags.columns, "columns"), profile: flags.profile ? list(flags.profile, "profile") : undefined });
+      const r = kmeansAnalysis(ds, { columns: requiredList(flags.columns, "columns"), profile: flags.profile ? requiredList(flags.profile, "profile") : undefined });
       out(flags, { ...r, assignments: undefined }, () => `${formatTable(r.results, ["k", "inertia", "silhouette"])}
 
 chosen k = ${r.chosenK} (highest silhouette)

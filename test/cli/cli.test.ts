@@ -71,6 +71,12 @@ describe("mixcast CLI", () => {
     expect(r.stderr).toContain("row 2 (line 3) has 1 fields");
   });
 
+  it("When --types names an unknown type, then the CLI refuses it as the API does", async () => {
+    const r = await mixcast("datasets", "add", "data/islr-advertising/Advertising.csv", "--types", "TV:numbr");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--types: TV: Invalid option: expected one of "number"');
+  });
+
   it("When the command is unknown, then it exits 2 with the usage", async () => {
     const r = await mixcast("frobnicate");
     expect(r.code).toBe(2);

@@ -1,0 +1,29 @@
+import type { z } from "zod";
+import { DateFormatPairs, TypePairs } from "../api/schemas.ts";
+import { ValidationError } from "../errors.ts";
+
+/** `a,b,c` → ["a", "b", "c"] (blank items dropped); [] when the flag is absent. */
+export function commaList(s: string | undefined): string[] {
+  return s ? s.split(",").map((x) => x.trim()).filter(Boolean) : [];
+}
+
+/** A comma list that must be given. */
+export function requiredList(s: string | undefined, flag: string): string[] {
+  if (!s) throw new ValidationError(`--${flag} is required.`);
+  return commaList(s);
+}
+
+/** --types / --date-formats, checked by the same schemas as the API's query string. */
+export function typePairs(s: string | undefined): z.output<typeof TypePairs> | undefined {
+  return s === undefined ? undefined : checked(TypePairs, s, "types");
+}
+export function dateFormatPairs(s: string | undefined): z.output<typeof DateFormatPairs> | undefined {
+  return s === undefined ? undefined : checked(DateFormatPairs, s, "date-formats");
+}
+
+function checked<T extends z.ZodType>(schema: T, s: string, flag: string): z.output<T> {
+  const r = schema.safeParse(s);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  throw new ValidationError(`--${flag}: ${[...issue.path, issue.message].join(": ")}`, [{ path: [flag, ...issue.path.map(String)], message: issue.message }]);
+}
