@@ -277,7 +277,10 @@ export const MmmRequestSchema = z
     segment: ColumnName.optional().openapi({ description: "Fit one model per level of this column" }),
     seed: z.number().int().default(1),
     holdout: z.number().min(0).max(0.5).default(0.1).openapi({ description: "Share of the last periods held out for out-of-sample fit" }),
-    validation: z.number().min(0).max(0.5).default(0.2),
+    validation: z.number().min(0).max(0.5).default(0).openapi({
+      description: "Share of the fitting window's end used to score transform candidates; 0 (default) scores the in-sample profile likelihood, which recovered ROI about twice as accurately on simulated data",
+    }),
+    seasonality: z.enum(["multiplicative", "additive"]).default("multiplicative").openapi({ description: "Whether weekly/yearly cycles scale with the trend (Prophet's multiplicative mode) or add to it" }),
     lMax: z.number().int().min(1).max(104).optional().openapi({ description: "Carry-over window in periods (default 14 daily, 8 weekly)" }),
     searchSize: z.number().int().min(1).max(5000).default(200),
     refineRounds: z.number().int().min(0).max(10).default(4),

@@ -11,7 +11,20 @@ export interface BaselineFeatures {
   readonly groups: ("trend" | "seasonality" | "control")[];
 }
 
-export function baselineFeatures(dates: readonly string[], frequency: "D" | "W", yearlyOrder: number, controls: Readonly<Record<string, readonly number[]>>): BaselineFeatures {
+/**
+ * "additive": baseline = level + trend + weekly + yearly. "multiplicative" (Prophet's mode): the weekly and
+ * yearly cycles scale with the level, so a growing business has a growing weekly swing; expanded to first order as
+ * interactions of the day-of-week and Fourier columns with the trend and with each other.
+ */
+export type SeasonalityMode = "additive" | "multiplicative";
+
+export function baselineFeatures(
+  dates: readonly string[],
+  frequency: "D" | "W",
+  yearlyOrder: number,
+  controls: Readonly<Record<string, readonly number[]>>,
+  mode: SeasonalityMode = "multiplicative",
+): BaselineFeatures {
   const n = dates.length;
   const days = dates.map(epochDay);
   const t0 = days[0]!;
@@ -32,6 +45,19 @@ export function baselineFeatures(dates: readonly string[], frequency: "D" | "W",
   for (let k = 1; k <= yearlyOrder; k++) {
     add(`yearly_sin_${k}`, "seasonality", Float64Array.from(days, (d) => Math.sin((2 * Math.PI * k * d) / 365.25)));
     add(`yearly_cos_${k}`, "seasonality", Float64Array.from(days, (d) => Math.cos((2 * Math.PI * k * d) / 365.25)));
+  }
+  if (mode === "multiplicative") {
+    const trend = columns[0]!;
+    const seasonal = columns.slice(1);
+    const seasonalNames = names.slice(1);
+    const dowCount = frequency === "D" ? 6 : 0;
+    seasonal.forEach((col, j) => add(`${seasonalNames[j]}:trend`, "seasonality", col.map((v, i) => v * trend[i]!)));
+    // weekly × yearly: each day of week follows the yearly cycle in proportion
+    for (let a = 0; a < dowCount; a++) {
+      for (let b = dowCount; b < seasonal.length; b++) {
+        add(`${seasonalNames[a]}:${seasonalNames[b]}`, "seasonality", seasonal[a]!.map((v, i) => v * seasonal[b]![i]!));
+      }
+    }
   }
   for (const [name, values] of Object.entries(controls)) add(name, "control", Float64Array.from(values));
   if (columns.some((c) => c.length !== n)) throw new Error("feature length mismatch");

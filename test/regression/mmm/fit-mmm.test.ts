@@ -39,12 +39,61 @@ describe("fitMmm on the bundled sample (first cut)", () => {
     expect(a.holdout).not.toBeNull();
   });
 
-  it("When the dominant flighted channel (TV) is fitted, then its ROI is within 5% of the truth", () => {
-    const fit = fitMmm(input, { seed: 1, holdout: 0 });
-    const tv = fit.channels.find((c) => c.channel === "tv")!;
-    const truth = sim.truth.find((t) => t.segment === "Enterprise" && t.channel === "tv")!;
-    expect(Math.abs(tv.roi / truth.roi - 1)).toBeLessThan(0.05);
+  it("When fitted, then TV's adstock alpha is within 0.05 of the truth", () => {
+    const fit = fitMmm(input, { seed: 1, holdout: 0, bootstrap: 0 });
+    expect(Math.abs(fit.channels.find((c) => c.channel === "tv")!.transform.alpha - 0.6)).toBeLessThan(0.05);
     expect(fit.inSample.rsquared).toBeGreaterThan(0.9);
+  });
+});
+
+describe("fitMmm recovers the sample's ROI where the data can tell", () => {
+  // Even with the true transforms plugged in, least squares on 12 simulated datasets misses the ROI with an RMS
+  // error of 2-4% for TV, 8-10% for search and 16-31% for social (bench/mmm-recovery.ts): social's effect is
+  // ~500/day under noise of ~2000/day, so no estimator without outside information can pin it to 10%; the lift-test
+  // test below shows how it is pinned. Hill slope and kappa trade off against each other and are not identified
+  // separately; ROI at the observed spend and the adstock rate are.
+  const sim = simulateSales(SAMPLE_SPEC, 20240601);
+  for (const seg of SAMPLE_SPEC.segments) {
+    it(`When the ${seg.name} segment is fitted with default settings, then TV's ROI is within 5% and search's within 10% of the truth`, () => {
+      const rows = sim.rows.filter((r) => r.segment === seg.name);
+      const fit = fitMmm(
+        {
+          dates: rows.map((r) => r.date),
+          target: rows.map((r) => r.sales),
+          channels: Object.fromEntries(CHANNELS.map((c) => [c, rows.map((r) => r.spend[c]!)])),
+          controls: { holiday: rows.map((r) => r.holiday) },
+        },
+        { seed: 1, holdout: 0, bootstrap: 0 },
+      );
+      const err = (c: string) => fit.channels.find((x) => x.channel === c)!.roi / sim.truth.find((t) => t.segment === seg.name && t.channel === c)!.roi - 1;
+      expect(Math.abs(err("tv"))).toBeLessThan(0.05);
+      expect(Math.abs(err("search"))).toBeLessThan(0.1);
+    }, 30_000);
+  }
+});
+
+describe("multiplicative seasonality", () => {
+  // The sample's weekly and yearly cycles multiply a growing baseline. Without noise and with the true transforms,
+  // the multiplicative baseline recovers every ROI; the additive one leaves the interactions in the residual, where
+  // they masquerade as media (social 37% off, email driven to 0 in noise-free data).
+  const spec = { ...SAMPLE_SPEC, segments: SAMPLE_SPEC.segments.map((s) => ({ ...s, noise: 0 })) };
+  const sim = simulateSales(spec, 20240601);
+  const seg = spec.segments[0]!;
+  const rows = sim.rows.filter((r) => r.segment === seg.name);
+  const input = {
+    dates: rows.map((r) => r.date),
+    target: rows.map((r) => r.sales),
+    channels: Object.fromEntries(CHANNELS.map((c) => [c, rows.map((r) => r.spend[c]!)])),
+    controls: { holiday: rows.map((r) => r.holiday) },
+  };
+  const worstError = (mode: "additive" | "multiplicative") => {
+    const fit = fitMmm(input, { holdout: 0, bootstrap: 0, transforms: seg.channels, seasonality: mode });
+    return Math.max(...fit.channels.map((c) => Math.abs(c.roi / sim.truth.find((t) => t.segment === seg.name && t.channel === c.channel)!.roi - 1)));
+  };
+
+  it("When noise-free data from a multiplicative baseline is fitted with the true transforms, then every ROI is within 5% (multiplicative) and not (additive)", () => {
+    expect(worstError("multiplicative")).toBeLessThan(0.05);
+    expect(worstError("additive")).toBeGreaterThan(0.2);
   });
 });
 
