@@ -25,16 +25,16 @@ export interface NetworkShape {
 
 export interface Network {
   readonly shape: NetworkShape;
-  readonly wx: tf.Variable;
-  readonly wh: tf.Variable;
-  readonly b: tf.Variable;
-  readonly wo: tf.Variable;
-  readonly bo: tf.Variable;
+  readonly wx: tf.Variable<tf.Rank.R2>;
+  readonly wh: tf.Variable<tf.Rank.R2>;
+  readonly b: tf.Variable<tf.Rank.R1>;
+  readonly wo: tf.Variable<tf.Rank.R2>;
+  readonly bo: tf.Variable<tf.Rank.R1>;
 }
 
 /** matMul whose gradient transposes explicitly (the wasm backend's transposed matMul is slow, see above). */
 export const matMul = tf.customGrad((a, b, save) => {
-  save!([a as tf.Tensor2D, b as tf.Tensor2D]);
+  (save as tf.GradSaveFunc)([a as tf.Tensor2D, b as tf.Tensor2D]);
   return {
     value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
     gradFunc: (dy, saved) => {
@@ -77,17 +77,17 @@ export const lstmLastHidden = tf.customGrad((projectedIn, whIn, save) => {
   const tanh = (x: tf.Tensor) => tf.sub(tf.mul(tf.sigmoid(tf.mul(x, two)), two), one);
   for (const xt of inputs) {
     const [i, f, o, sg] = tf.split(tf.sigmoid(tf.mul(tf.add(xt, tf.matMul(h, wh)), gateScale)), 4, 1) as tf.Tensor2D[];
-    const g = tf.sub(tf.mul(sg!, two), one);
+    const g = tf.sub(tf.mul(sg!, two), one) as tf.Tensor2D;
     seq.cPrev.push(c);
     seq.hPrev.push(h);
-    c = tf.add(tf.mul(f!, c), tf.mul(i!, g));
+    c = tf.add(tf.mul(f!, c), tf.mul(i!, g)) as tf.Tensor2D;
     const tc = tanh(c);
-    h = tf.mul(o, tc);
+    h = tf.mul(o!, tc) as tf.Tensor2D;
     seq.i.push(i!), seq.f.push(f!), seq.o.push(o!), seq.g.push(g), seq.tc.push(tc);
   }
   // [steps, batch, units] each
   const stacked = [seq.i, seq.f, seq.o, seq.g, seq.cPrev, seq.tc, seq.hPrev].map((s) => tf.stack(s));
-  save!([...stacked, wh]);
+  (save as tf.GradSaveFunc)([...stacked, wh]);
   return {
     value: h,
     gradFunc: (dy, saved) => {
@@ -120,18 +120,17 @@ export const lstmLastHidden = tf.customGrad((projectedIn, whIn, save) => {
 export function createNetwork(shape: NetworkShape, seed: number): Network {
   const u = shape.units;
   const glorot = (fanIn: number, fanOut: number, s: number) => tf.initializers.glorotUniform({ seed: s }).apply([fanIn, fanOut]) as tf.Tensor2D;
-  return tf.tidy(() => {
-    // forget-gate bias 1 (Jozefowicz et al. 2015): gradients flow through the cell state from the start
-    const bias = tf.concat([tf.zeros([u]), tf.ones([u]), tf.zeros([2 * u])]);
-    return {
-      shape,
-      wx: tf.variable(glorot(shape.features, 4 * u, seed), true),
-      wh: tf.variable(tf.initializers.orthogonal({ seed: seed + 1 }).apply([u, 4 * u]) as tf.Tensor2D, true),
-      b: tf.variable(bias, true),
-      wo: tf.variable(glorot(u + shape.headInputs, shape.outputs, seed + 2), true),
-      bo: tf.variable(tf.zeros([shape.outputs]), true),
-    };
-  });
+  // forget-gate bias 1 (Jozefowicz et al. 2015): gradients flow through the cell state from the start
+  const init = {
+    wx: glorot(shape.features, 4 * u, seed),
+    wh: tf.initializers.orthogonal({ seed: seed + 1 }).apply([u, 4 * u]) as tf.Tensor2D,
+    b: tf.tidy(() => tf.concat([tf.zeros([u]), tf.ones([u]), tf.zeros([2 * u])]) as tf.Tensor1D),
+    wo: glorot(u + shape.headInputs, shape.outputs, seed + 2),
+    bo: tf.zeros([shape.outputs]) as tf.Tensor1D,
+  };
+  const net = { shape, wx: tf.variable(init.wx), wh: tf.variable(init.wh), b: tf.variable(init.b), wo: tf.variable(init.wo), bo: tf.variable(init.bo) };
+  tf.dispose(Object.values(init));
+  return net;
 }
 
 export function networkVariables(net: Network): tf.Variable[] {
@@ -141,8 +140,8 @@ export function networkVariables(net: Network): tf.Variable[] {
 /** x: [batch, lookback, features]; head: [batch, headInputs] or null. Returns [batch, outputs]. */
 export function forward(net: Network, x: tf.Tensor3D, head: tf.Tensor2D | null): tf.Tensor2D {
   const [batch, steps, features] = x.shape;
-  const timeMajor = tf.reshape(tf.transpose(x, [1, 0, 2]), [steps * batch, features]);
+  const timeMajor = tf.reshape(tf.transpose(x, [1, 0, 2]), [steps * batch, features]) as tf.Tensor2D;
   const projected = tf.add(matMul(timeMajor, net.wx), net.b).reshape([steps, batch, 4 * net.shape.units]) as tf.Tensor3D;
   const h = lstmLastHidden(projected, net.wh);
-  return tf.add(matMul(head ? tf.concat([h, head], 1) : h, net.wo), net.bo);
+  return tf.add(matMul(head ? tf.concat([h, head], 1) : h, net.wo), net.bo) as tf.Tensor2D;
 }

@@ -4,7 +4,7 @@ import { createNetwork, forward, networkVariables, type Network } from "../../sr
 import { expectAllClose } from "../helpers/all-close.ts";
 
 /** The LSTM equations in plain tfjs ops, differentiated by tfjs autodiff: the reference for the hand-derived BPTT. */
-function referenceForward(net: Network, x: tf.Tensor3D, head: tf.Tensor2D): tf.Tensor2D {
+function referenceForward(net: Network, x: tf.Tensor3D, head: tf.Tensor2D | null): tf.Tensor2D {
   const [batch, steps] = x.shape;
   const u = net.shape.units;
   let h: tf.Tensor2D = tf.zeros([batch, u]);
@@ -16,7 +16,7 @@ function referenceForward(net: Network, x: tf.Tensor3D, head: tf.Tensor2D): tf.T
     c = tf.add(tf.mul(tf.sigmoid(zf!), c), tf.mul(tf.sigmoid(zi!), tf.tanh(zg!)));
     h = tf.mul(tf.sigmoid(zo!), tf.tanh(c));
   }
-  return tf.add(tf.matMul(tf.concat([h, head], 1), net.wo), net.bo);
+  return tf.add(tf.matMul(tf.concat([h, head!], 1), net.wo), net.bo);
 }
 
 describe("LSTM network with hand-derived backpropagation through time", () => {

@@ -127,7 +127,7 @@ export function prepareMmm(ds: Dataset, req: MmmRequest): PreparedMmm {
   return { request, inputs, warnings };
 }
 
-function typed(ds: Dataset, name: string, path: (string | number)[], types: readonly Column["type"][]): Column {
+export function typed(ds: Dataset, name: string, path: (string | number)[], types: readonly Column["type"][]): Column {
   const col = findColumn(ds, name, path);
   if (!types.includes(col.type)) {
     const what = col.type === "category" ? "text" : `${col.type === "integer" ? "an" : "a"} ${col.type} column`;

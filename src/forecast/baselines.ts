@@ -1,0 +1,33 @@
+import { addDays } from "./calendar.ts";
+import type { SeriesForecast, SeriesInput } from "./types.ts";
+
+/**
+ * Naive (last value) and seasonal naive (same weekday last week) forecasts. Their quantiles are the point forecast
+ * plus empirical quantiles of the method's own errors at each lead time over every origin in the history
+ * (a split-conformal interval), so baselines get honest intervals to compare with.
+ */
+export function baselineForecast(series: SeriesInput, horizon: number, levels: readonly number[], season: 1 | 7): SeriesForecast {
+  const y = series.target;
+  const n = y.length;
+  const point = (origin: number, h: number) => y[origin - season + (h % season)]!;
+  const quantiles = levels.map(() => new Array<number>(horizon));
+  const mean = Array.from({ length: horizon }, (_, h) => point(n, h));
+  for (let h = 0; h < horizon; h++) {
+    const errors: number[] = [];
+    for (let origin = season; origin + h < n; origin++) errors.push(y[origin + h]! - point(origin, h));
+    errors.sort((a, b) => a - b);
+    levels.forEach((tau, k) => {
+      quantiles[k]![h] = mean[h]! + (errors.length ? quantileSorted(errors, tau) : 0);
+    });
+  }
+  const lastDate = addDays(series.start, n - 1);
+  return { key: series.key, dates: Array.from({ length: horizon }, (_, h) => addDays(lastDate, h + 1)), mean, quantiles };
+}
+
+/** Linear-interpolated quantile of sorted values (numpy's default). */
+export function quantileSorted(sorted: readonly number[], p: number): number {
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}

@@ -1,0 +1,138 @@
+import { baselineForecast, quantileSorted } from "./baselines.ts";
+import { disposeLstm, LSTM_DEFAULTS, predictLstm, trainLstm, type LstmOptions, type TrainedLstm, type TrainedVariant } from "./lstm-model.ts";
+import { coverage, mae, maseScale, pinball, smape, wmape } from "./metrics.ts";
+import type { MethodName, SeriesForecast, SeriesInput } from "./types.ts";
+
+export interface ForecastOptions extends Partial<Omit<LstmOptions, "horizon" | "levels" | "seed" | "onEpoch">> {
+  readonly horizon?: number;
+  readonly levels?: readonly number[];
+  readonly seed?: number;
+  /** Rolling-origin backtest folds of `horizon` days each (0 to skip; then the LSTM is used). */
+  readonly folds?: number;
+  readonly onProgress?: (fraction: number, message: string) => void;
+}
+
+export interface MethodScore {
+  readonly method: MethodName;
+  readonly mase: number;
+  readonly smape: number;
+  readonly wmape: number;
+  readonly pinball: number;
+  /** Share of held-out days inside the outermost interval (e.g. p10..p90). */
+  readonly coverage: number;
+}
+
+export interface ForecastResult {
+  readonly method: MethodName;
+  readonly reason: string;
+  readonly levels: readonly number[];
+  readonly horizon: number;
+  readonly backtest: { readonly folds: number; readonly scores: readonly MethodScore[] };
+  readonly forecasts: readonly SeriesForecast[];
+  /** CQR margins per interval pair (outermost first), in units of each series' MASE scale. */
+  readonly conformalMargins: readonly number[];
+  readonly training: readonly (TrainedVariant["history"] & { readonly useLastYear: boolean })[];
+}
+
+const METHODS: readonly MethodName[] = ["lstm", "seasonal_naive", "naive"];
+
+/**
+ * Forecast every series `horizon` days ahead. A rolling-origin backtest (origins at n − k·horizon, k = folds..1,
+ * each method fitted only on data before its origin) scores the LSTM against seasonal naive (weekly) and naive;
+ * the method with the lowest mean MASE makes the forecast, and the result says which and why. The LSTM used for
+ * the forecast is trained on all the data and returned for reuse (the caller disposes it).
+ */
+export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOptions = {}): { result: ForecastResult; model: TrainedLstm } {
+  const horizon = opts.horizon ?? 90;
+  const levels = [...(opts.levels ?? [0.1, 0.5, 0.9])].sort((a, b) => a - b);
+  const folds = opts.folds ?? 3;
+  const lstmOptions = (seed: number): Omit<LstmOptions, "onEpoch"> => ({ ...LSTM_DEFAULTS, ...stripUndefined(opts), horizon, levels, seed });
+  const totalRuns = folds + 1;
+  // conformity scores of each interval pair of the LSTM, in units of each series' MASE scale (CQR)
+  const pairs = Math.floor(levels.length / 2);
+  const conformity: number[][] = Array.from({ length: pairs }, () => []);
+  const sums = new Map(METHODS.map((m) => [m, { mase: 0, smape: 0, wmape: 0, pinball: 0, coverage: 0, count: 0 }]));
+  for (let k = folds; k >= 1; k--) {
+    const run = folds - k;
+    const train = series.map((s) => ({ ...s, target: s.target.slice(0, s.target.length - k * horizon), spend: sliceSpend(s.spend, s.target.length - k * horizon) }));
+    const actual = series.map((s) => s.target.slice(s.target.length - k * horizon, s.target.length - (k - 1) * horizon));
+    const model = trainLstm(train, { ...lstmOptions(opts.seed ?? 1), onEpoch: progress(opts, run, totalRuns, `backtest fold ${run + 1} of ${folds}`) });
+    const byMethod: Record<MethodName, SeriesForecast[]> = {
+      lstm: predictLstm(model, train),
+      seasonal_naive: train.map((s) => baselineForecast(s, horizon, levels, 7)),
+      naive: train.map((s) => baselineForecast(s, horizon, levels, 1)),
+    };
+    disposeLstm(model);
+    byMethod.lstm.forEach((f, i) => {
+      const scale = maseScale(train[i]!.target) || 1;
+      for (let k = 0; k < pairs; k++) {
+        const lo = f.quantiles[k]!;
+        const hi = f.quantiles[levels.length - 1 - k]!;
+        actual[i]!.forEach((a, h) => conformity[k]!.push(Math.max(lo[h]! - a, a - hi[h]!) / scale));
+      }
+    });
+    for (const m of METHODS) {
+      byMethod[m].forEach((f, i) => {
+        const a = actual[i]!;
+        const acc = sums.get(m)!;
+        acc.mase += mae(a, f.mean) / maseScale(train[i]!.target);
+        acc.smape += smape(a, f.mean);
+        acc.wmape += wmape(a, f.mean);
+        acc.pinball += pinball(a, levels, f.quantiles);
+        acc.coverage += coverage(a, f.quantiles[0]!, f.quantiles[levels.length - 1]!);
+        acc.count++;
+      });
+    }
+  }
+  const scores: MethodScore[] = folds > 0
+    ? METHODS.map((method) => {
+        const a = sums.get(method)!;
+        return { method, mase: a.mase / a.count, smape: a.smape / a.count, wmape: a.wmape / a.count, pinball: a.pinball / a.count, coverage: a.coverage / a.count };
+      })
+    : [];
+  const best = scores.length ? scores.reduce((a, b) => (b.mase < a.mase ? b : a)) : null;
+  const method: MethodName = best?.method ?? "lstm";
+  const reason = best
+    ? `${method} had the lowest mean MASE over ${folds} rolling-origin folds of ${horizon} days (${scores.map((s) => `${s.method} ${s.mase.toFixed(3)}`).join(", ")}).`
+    : "No backtest was run (folds = 0): the LSTM is used without comparison.";
+  const model = trainLstm(series, { ...lstmOptions(opts.seed ?? 1), onEpoch: progress(opts, folds, totalRuns, "final model") });
+  const margins = conformity.map((e, k) => (e.length ? quantileSorted(e.sort((a, b) => a - b), levels[levels.length - 1 - k]! - levels[k]!) : 0));
+  const forecasts = method === "lstm" ? conformalize(predictLstm(model, series), series, margins) : series.map((s) => baselineForecast(s, horizon, levels, method === "naive" ? 1 : 7));
+  opts.onProgress?.(1, "forecast ready");
+  return {
+    result: { method, reason, levels, horizon, backtest: { folds, scores }, conformalMargins: margins, forecasts, training: model.members.map((m) => ({ ...m.history, useLastYear: m.useLastYear })) },
+    model,
+  };
+}
+
+/**
+ * Conformalized quantile regression (Romano, Patterson & Candès 2019) on the backtest: each interval pair is
+ * widened (or narrowed) by the quantile, at its nominal coverage, of how far the backtest's actuals fell outside
+ * it, so the backtest's coverage becomes the nominal one. Quantiles stay ordered.
+ */
+function conformalize(forecasts: SeriesForecast[], series: readonly SeriesInput[], margins: readonly number[]): SeriesForecast[] {
+  return forecasts.map((f, i) => {
+    const scale = maseScale(series[i]!.target) || 1;
+    const q = f.quantiles.map((row) => [...row]);
+    margins.forEach((m, k) => {
+      q[k] = q[k]!.map((v) => v - m * scale);
+      q[q.length - 1 - k] = q[q.length - 1 - k]!.map((v) => v + m * scale);
+    });
+    for (let k = 1; k < q.length; k++) q[k] = q[k]!.map((v, h) => Math.max(v, q[k - 1]![h]!));
+    return { ...f, quantiles: q };
+  });
+}
+
+function progress(opts: ForecastOptions, run: number, runs: number, label: string) {
+  const maxEpochs = opts.maxEpochs ?? LSTM_DEFAULTS.maxEpochs;
+  return (e: { epoch: number; loss: number; valLoss: number }) =>
+    opts.onProgress?.((run + e.epoch / maxEpochs) / runs, `${label}: epoch ${e.epoch}, loss ${e.loss.toFixed(4)}, validation loss ${e.valLoss.toFixed(4)}`);
+}
+
+function sliceSpend(spend: SeriesInput["spend"], to: number): SeriesInput["spend"] {
+  return spend && Object.fromEntries(Object.entries(spend).map(([c, v]) => [c, v.slice(0, to)]));
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && k !== "onProgress" && k !== "folds" && k !== "levels" && k !== "horizon" && k !== "seed")) as Partial<T>;
+}

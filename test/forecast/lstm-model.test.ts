@@ -1,0 +1,47 @@
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { seededRng } from "../../src/data/random.ts";
+import { disposeLstm, LSTM_DEFAULTS, predictLstm, trainLstm } from "../../src/forecast/lstm-model.ts";
+import { selectTfBackend } from "../../src/forecast/tf-backend.ts";
+
+beforeAll(async () => {
+  await selectTfBackend();
+});
+
+/** Weekly cycle plus noise, 400 days. */
+function series(key: string, seed: number) {
+  const rng = seededRng(seed);
+  return { key, start: "2024-01-01", target: Array.from({ length: 400 }, (_, t) => 100 + 20 * Math.sin((2 * Math.PI * t) / 7) + 5 * rng.normal()) };
+}
+const opts = { ...LSTM_DEFAULTS, horizon: 14, levels: [0.1, 0.5, 0.9], seed: 3, maxEpochs: 3, validationDays: 28 };
+
+describe("LSTM forecaster", () => {
+  it("When trained twice with the same seed on the same data, then the forecasts agree to 1e-6 and quantiles never cross", () => {
+    const data = [series("a", 1), series("b", 2)];
+    const run = () => {
+      const m = trainLstm(data, opts);
+      const f = predictLstm(m, data);
+      disposeLstm(m);
+      return f;
+    };
+    const a = run();
+    const b = run();
+    a.forEach((f, i) => f.quantiles.forEach((q, k) => q.forEach((v, h) => expect(Math.abs(v - b[i]!.quantiles[k]![h]!)).toBeLessThan(1e-6))));
+    for (const f of a) for (let h = 0; h < 14; h++) expect(f.quantiles[0]![h]!).toBeLessThanOrEqual(f.quantiles[1]![h]!), expect(f.quantiles[1]![h]!).toBeLessThanOrEqual(f.quantiles[2]![h]!);
+    expect(a[0]!.dates).toHaveLength(14);
+  }, 60_000);
+
+  it("When a model is trained, used and disposed repeatedly, then tf.memory() does not grow", () => {
+    const data = [series("a", 1)];
+    const cycle = () => {
+      const m = trainLstm(data, { ...opts, maxEpochs: 1 });
+      predictLstm(m, data);
+      disposeLstm(m);
+    };
+    cycle();
+    const before = tf.memory().numTensors;
+    cycle();
+    cycle();
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
+});
