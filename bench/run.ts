@@ -79,3 +79,6 @@ if (existsSync(python)) {
     console.log("statsmodels reference skipped: apt-get install python3-statsmodels to compare");
   }
 }
+
+// LSTM training against the PyTorch reference (issue 5)
+await (await import("./lstm.ts")).benchLstm();
