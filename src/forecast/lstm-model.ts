@@ -62,9 +62,12 @@ interface Prepared {
   readonly z: Float64Array;
   readonly spend: Float64Array[];
   readonly scale: SeriesScale;
+  /** Calendar features and weekday of day t, for t up to the end of the horizon past the last day. */
+  readonly calendar: readonly ReturnType<typeof calendarFeatures>[];
+  readonly dow: readonly number[];
 }
 
-function prepare(series: SeriesInput, channels: readonly string[], scale?: SeriesScale): Prepared {
+function prepare(series: SeriesInput, channels: readonly string[], horizon: number, scale?: SeriesScale): Prepared {
   const y = series.target;
   const n = y.length;
   const spendRaw = channels.map((c) => series.spend?.[c] ?? new Array<number>(n).fill(0));
@@ -75,8 +78,12 @@ function prepare(series: SeriesInput, channels: readonly string[], scale?: Serie
     s = { key: series.key, mean, sd, spendMean: spendRaw.map((v) => v.reduce((a, b) => a + b, 0) / n || 1) };
   }
   const sc = s;
+  // once per series, not once per window and epoch: every window reads the same days
+  const dates = Array.from({ length: n + horizon }, (_, t) => addDays(series.start, t));
   return {
     series,
+    calendar: dates.map(calendarFeatures),
+    dow: dates.map(dayOfWeek),
     z: Float64Array.from(y, (v) => (v - sc.mean) / sc.sd),
     spend: spendRaw.map((v, j) => Float64Array.from(v, (x) => Math.log1p(Math.max(0, x) / sc.spendMean[j]!))),
     scale: sc,
@@ -107,19 +114,17 @@ function writeInputs(p: Prepared, origin: number, o: Omit<LstmOptions, "onEpoch"
   const F = stepFeatures(p.spend.length);
   for (let s = 0; s < L; s++) {
     const t = origin - L + s;
-    const cal = calendarFeatures(addDays(p.series.start, t));
+    const cal = p.calendar[t]!;
     const base = xOff + s * F;
     x[base] = p.z[t]! - level;
     for (let k = 0; k < 5; k++) x[base + 1 + k] = cal[k]!;
     for (let j = 0; j < p.spend.length; j++) x[base + 6 + j] = p.spend[j]![t]!;
   }
-  const originDate = addDays(p.series.start, origin);
-  head[hOff + dayOfWeek(originDate)] = 1;
-  const cal = calendarFeatures(originDate);
-  head[hOff + 7] = cal[2];
-  head[hOff + 8] = cal[3];
+  head[hOff + p.dow[origin]!] = 1;
+  head[hOff + 7] = p.calendar[origin]![2];
+  head[hOff + 8] = p.calendar[origin]![3];
   for (let h = 0; h < o.horizon; h++) {
-    head[hOff + 9 + h] = calendarFeatures(addDays(originDate, h))[4];
+    head[hOff + 9 + h] = p.calendar[origin + h]![4];
     if (useLastYear) head[hOff + 9 + o.horizon + h] = p.z[origin + h - YEAR]! - level;
   }
   const weeks = Math.min(4, Math.floor(L / 7));
@@ -167,7 +172,7 @@ export function trainLstm(series: readonly SeriesInput[], options: LstmOptions):
 function trainVariant(series: readonly SeriesInput[], options: LstmOptions, useLastYear: boolean): TrainedVariant {
   const { onEpoch, ...o } = options;
   const channels = [...new Set(series.flatMap((s) => Object.keys(s.spend ?? {})))].sort();
-  const prepared = series.map((s) => prepare(s, channels));
+  const prepared = series.map((s) => prepare(s, channels, o.horizon));
   const train: [number, number][] = [];
   const val: [number, number][] = [];
   prepared.forEach((p, si) => {
@@ -274,7 +279,7 @@ function predictVariant(model: TrainedVariant, series: readonly SeriesInput[]): 
   return series.map((s) => {
     const scale = model.scales.find((sc) => sc.key === s.key);
     if (!scale) throw new Error(`The model was not trained on series ${s.key}.`);
-    const p = prepare(s, model.channels, scale);
+    const p = prepare(s, model.channels, o.horizon, scale);
     const n = p.z.length;
     if (n < firstOrigin(o, model.useLastYear)) throw new Error(`Series ${s.key} is too short to forecast from.`);
     const x = new Float32Array(o.lookback * F);
