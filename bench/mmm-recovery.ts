@@ -5,7 +5,7 @@
  * Usage: npx tsx bench/mmm-recovery.ts [seeds=6] [noiseScale=1]
  */
 import { fitMmm, type MmmOptions } from "../src/regression/mmm/fit-mmm.ts";
-import { CHANNELS, SAMPLE_SPEC, simulateSales } from "../src/regression/mmm/simulate.ts";
+import { SAMPLE_SPEC, simulatedMmmInput, simulateSales } from "../src/regression/mmm/simulate.ts";
 
 const seeds = Number(process.argv[2] ?? 6);
 const noiseScale = Number(process.argv[3] ?? 1);
@@ -15,12 +15,7 @@ for (let seed = 1; seed <= seeds; seed++) {
   const sim = simulateSales(spec, seed);
   for (const seg of spec.segments) {
     const rows = sim.rows.filter((r) => r.segment === seg.name);
-    const input = {
-      dates: rows.map((r) => r.date),
-      target: rows.map((r) => r.sales),
-      channels: Object.fromEntries(CHANNELS.map((c) => [c, rows.map((r) => r.spend[c]!)])),
-      controls: { holiday: rows.map((r) => r.holiday) },
-    };
+    const input = simulatedMmmInput(rows);
     const runs: [keyof typeof errors, MmmOptions][] = [
       ["oracle", { holdout: 0, bootstrap: 0, transforms: seg.channels }],
       ["fitted", { seed: 1, holdout: 0, bootstrap: 0 }],

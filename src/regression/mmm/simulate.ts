@@ -1,7 +1,7 @@
 import { isHoliday } from "../../data/holidays.ts";
 import { seededRng, type Rng } from "../../data/random.ts";
 import { geometricAdstock } from "./adstock.ts";
-import type { ChannelTransform } from "./fit-mmm.ts";
+import type { ChannelTransform, MmmInput } from "./fit-mmm.ts";
 import { hillSaturation } from "./saturation.ts";
 
 /** The true media response of one channel in one segment: beta · hill(geometricAdstock(spend)), per day. */
@@ -103,8 +103,6 @@ function round(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-export { isHoliday };
-
 function spendSeries(channel: (typeof CHANNELS)[number], dates: readonly string[], scale: number, rng: Rng): number[] {
   const mean = CHANNEL_SHAPE[channel].mean * scale;
   // Budgets are re-planned monthly: a level between 0.3× and 1.7× the mean for each month, and each always-on
@@ -177,6 +175,16 @@ export function simulateSales(spec: SimulationSpec = SAMPLE_SPEC, seed = 2024060
     });
   }
   return { rows, truth };
+}
+
+/** Simulated rows of one segment as marketing-mix model input: every channel, the holiday flag as a control. */
+export function simulatedMmmInput(rows: readonly SimulatedRow[]): MmmInput {
+  return {
+    dates: rows.map((r) => r.date),
+    target: rows.map((r) => r.sales),
+    channels: Object.fromEntries(CHANNELS.map((c) => [c, rows.map((r) => r.spend[c]!)])),
+    controls: { holiday: rows.map((r) => r.holiday) },
+  };
 }
 
 /** The simulation as CSV: date, segment, spend_<channel>..., holiday, sales. */

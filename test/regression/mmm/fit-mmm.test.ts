@@ -3,7 +3,7 @@ import { adstock } from "../../../src/regression/mmm/adstock.ts";
 import { fitMmm } from "../../../src/regression/mmm/fit-mmm.ts";
 import { hillSaturation } from "../../../src/regression/mmm/saturation.ts";
 import { constrainedLeastSquares } from "../../../src/regression/mmm/nnls.ts";
-import { CHANNELS, SAMPLE_SPEC, simulateSales } from "../../../src/regression/mmm/simulate.ts";
+import { SAMPLE_SPEC, simulatedMmmInput, simulateSales } from "../../../src/regression/mmm/simulate.ts";
 import { expectAllClose } from "../../helpers/all-close.ts";
 
 describe("constrained least squares (Lawson-Hanson on the media columns)", () => {
@@ -24,12 +24,7 @@ describe("constrained least squares (Lawson-Hanson on the media columns)", () =>
 describe("fitMmm on the bundled sample (first cut)", () => {
   const sim = simulateSales(SAMPLE_SPEC, 20240601);
   const rows = sim.rows.filter((r) => r.segment === "Enterprise");
-  const input = {
-    dates: rows.map((r) => r.date),
-    target: rows.map((r) => r.sales),
-    channels: Object.fromEntries(CHANNELS.map((c) => [c, rows.map((r) => r.spend[c]!)])),
-    controls: { holiday: rows.map((r) => r.holiday) },
-  };
+  const input = simulatedMmmInput(rows);
 
   it("When fitted twice with the same seed, then the JSON is byte-identical", () => {
     const a = fitMmm(input, { seed: 7, searchSize: 40, refineRounds: 1 });
@@ -56,15 +51,7 @@ describe("fitMmm recovers the sample's ROI where the data can tell", () => {
   for (const seg of SAMPLE_SPEC.segments) {
     it(`When the ${seg.name} segment is fitted with default settings, then TV's ROI is within 5% and search's within 10% of the truth`, () => {
       const rows = sim.rows.filter((r) => r.segment === seg.name);
-      const fit = fitMmm(
-        {
-          dates: rows.map((r) => r.date),
-          target: rows.map((r) => r.sales),
-          channels: Object.fromEntries(CHANNELS.map((c) => [c, rows.map((r) => r.spend[c]!)])),
-          controls: { holiday: rows.map((r) => r.holiday) },
-        },
-        { seed: 1, holdout: 0, bootstrap: 0 },
-      );
+      const fit = fitMmm(simulatedMmmInput(rows), { seed: 1, holdout: 0, bootstrap: 0 });
       const err = (c: string) => fit.channels.find((x) => x.channel === c)!.roi / sim.truth.find((t) => t.segment === seg.name && t.channel === c)!.roi - 1;
       expect(Math.abs(err("tv"))).toBeLessThan(0.05);
       expect(Math.abs(err("search"))).toBeLessThan(0.1);
@@ -80,12 +67,7 @@ describe("multiplicative seasonality", () => {
   const sim = simulateSales(spec, 20240601);
   const seg = spec.segments[0]!;
   const rows = sim.rows.filter((r) => r.segment === seg.name);
-  const input = {
-    dates: rows.map((r) => r.date),
-    target: rows.map((r) => r.sales),
-    channels: Object.fromEntries(CHANNELS.map((c) => [c, rows.map((r) => r.spend[c]!)])),
-    controls: { holiday: rows.map((r) => r.holiday) },
-  };
+  const input = simulatedMmmInput(rows);
   const worstError = (mode: "additive" | "multiplicative") => {
     const fit = fitMmm(input, { holdout: 0, bootstrap: 0, transforms: seg.channels, seasonality: mode });
     return Math.max(...fit.channels.map((c) => Math.abs(c.roi / sim.truth.find((t) => t.segment === seg.name && t.channel === c.channel)!.roi - 1)));
@@ -106,15 +88,7 @@ describe("bootstrap intervals", () => {
     let total = 0;
     for (let seed = 1; seed <= 30; seed++) {
       const sim = simulateSales(spec, seed);
-      const fit = fitMmm(
-        {
-          dates: sim.rows.map((r) => r.date),
-          target: sim.rows.map((r) => r.sales),
-          channels: Object.fromEntries(CHANNELS.map((c) => [c, sim.rows.map((r) => r.spend[c]!)])),
-          controls: { holiday: sim.rows.map((r) => r.holiday) },
-        },
-        { seed, holdout: 0, bootstrap: 100, level: 0.9, transforms: seg.channels },
-      );
+      const fit = fitMmm(simulatedMmmInput(sim.rows), { seed, holdout: 0, bootstrap: 100, level: 0.9, transforms: seg.channels });
       for (const c of fit.channels) {
         const truth = sim.truth.find((t) => t.channel === c.channel)!.roi;
         total++;
@@ -138,10 +112,7 @@ describe("calibration with lift tests", () => {
       const liftAbs = rows.reduce((s, r, t) => (r.date >= "2024-05-01" && r.date <= "2024-06-30" ? s + effect[t]! : s), 0);
       const fit = fitMmm(
         {
-          dates: rows.map((r) => r.date),
-          target: rows.map((r) => r.sales),
-          channels: Object.fromEntries(CHANNELS.map((c) => [c, rows.map((r) => r.spend[c]!)])),
-          controls: { holiday: rows.map((r) => r.holiday) },
+          ...simulatedMmmInput(rows),
           lifts: [{ channel: "social", start: "2024-05-01", end: "2024-06-30", liftAbs, liftSe: 0.05 * liftAbs }],
         },
         { seed: 1, holdout: 0, bootstrap: 0 },
