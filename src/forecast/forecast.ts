@@ -43,10 +43,11 @@ const METHODS: readonly MethodName[] = ["lstm", "seasonal_naive", "naive"];
  * the forecast is trained on all the data and returned for reuse (the caller disposes it).
  */
 export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOptions = {}): { result: ForecastResult; model: TrainedLstm } {
-  const horizon = opts.horizon ?? 90;
-  const levels = [...(opts.levels ?? [0.1, 0.5, 0.9])].sort((a, b) => a - b);
-  const folds = opts.folds ?? 3;
-  const lstmOptions = (seed: number): Omit<LstmOptions, "onEpoch"> => ({ ...LSTM_DEFAULTS, ...stripUndefined(opts), horizon, levels, seed });
+  const { horizon = 90, levels: requested = [0.1, 0.5, 0.9], seed = 1, folds = 3, onProgress: _onProgress, ...network } = opts;
+  const levels = [...requested].sort((a, b) => a - b);
+  // an option given as undefined keeps its default
+  const networkOptions = Object.fromEntries(Object.entries(network).filter(([, v]) => v !== undefined));
+  const lstmOptions: Omit<LstmOptions, "onEpoch"> = { ...LSTM_DEFAULTS, ...networkOptions, horizon, levels, seed };
   const totalRuns = folds + 1;
   // conformity scores of each interval pair of the LSTM, in units of each series' MASE scale (CQR)
   const pairs = Math.floor(levels.length / 2);
@@ -56,7 +57,7 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
     const run = folds - k;
     const train = series.map((s) => ({ ...s, target: s.target.slice(0, s.target.length - k * horizon), spend: sliceSpend(s.spend, s.target.length - k * horizon) }));
     const actual = series.map((s) => s.target.slice(s.target.length - k * horizon, s.target.length - (k - 1) * horizon));
-    const model = trainLstm(train, { ...lstmOptions(opts.seed ?? 1), onEpoch: progress(opts, run, totalRuns, `backtest fold ${run + 1} of ${folds}`) });
+    const model = trainLstm(train, { ...lstmOptions, onEpoch: progress(opts, run, totalRuns, `backtest fold ${run + 1} of ${folds}`) });
     const byMethod: Record<MethodName, SeriesForecast[]> = {
       lstm: predictLstm(model, train),
       seasonal_naive: train.map((s) => baselineForecast(s, horizon, levels, 7)),
@@ -95,7 +96,7 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
   const reason = best
     ? `${method} had the lowest mean MASE over ${folds} rolling-origin folds of ${horizon} days (${scores.map((s) => `${s.method} ${s.mase.toFixed(3)}`).join(", ")}).`
     : "No backtest was run (folds = 0): the LSTM is used without comparison.";
-  const model = trainLstm(series, { ...lstmOptions(opts.seed ?? 1), onEpoch: progress(opts, folds, totalRuns, "final model") });
+  const model = trainLstm(series, { ...lstmOptions, onEpoch: progress(opts, folds, totalRuns, "final model") });
   const margins = conformity.map((e, k) => (e.length ? quantileSorted(e.sort((a, b) => a - b), levels[levels.length - 1 - k]! - levels[k]!) : 0));
   const forecasts = method === "lstm" ? conformalize(predictLstm(model, series), series, margins) : series.map((s) => baselineForecast(s, horizon, levels, method === "naive" ? 1 : 7));
   opts.onProgress?.(1, "forecast ready");
@@ -131,8 +132,4 @@ function progress(opts: ForecastOptions, run: number, runs: number, label: strin
 
 function sliceSpend(spend: SeriesInput["spend"], to: number): SeriesInput["spend"] {
   return spend && Object.fromEntries(Object.entries(spend).map(([c, v]) => [c, v.slice(0, to)]));
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && k !== "onProgress" && k !== "folds" && k !== "levels" && k !== "horizon" && k !== "seed")) as Partial<T>;
 }

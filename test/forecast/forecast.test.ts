@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { csvToDataset } from "../../src/data/to-dataset.ts";
 import { forecastSeries } from "../../src/forecast/forecast.ts";
 import { prepareForecastSeries } from "../../src/forecast/from-dataset.ts";
+import { disposeLstm } from "../../src/forecast/lstm-model.ts";
 import { coverage, mae, maseScale } from "../../src/forecast/metrics.ts";
 import { selectTfBackend } from "../../src/forecast/tf-backend.ts";
 import type { SeriesInput } from "../../src/forecast/types.ts";
@@ -21,6 +22,7 @@ const H = 90;
 function holdout(series: SeriesInput[]) {
   const train = series.map((s) => ({ ...s, target: s.target.slice(0, -H) }));
   const { result, model } = forecastSeries(train, { horizon: H, seed: 1 });
+  disposeLstm(model);
   return result.forecasts.map((f, i) => {
     const actual = series[i]!.target.slice(-H);
     const scale = maseScale(train[i]!.target);
@@ -31,7 +33,6 @@ function holdout(series: SeriesInput[]) {
       mase: mae(actual, f.mean) / scale,
       seasonalNaiveMase: mae(actual, actual.map((_, h) => last[h % 7]!)) / scale,
       coverage: coverage(actual, f.quantiles[0]!, f.quantiles[2]!),
-      model,
     };
   });
 }
