@@ -305,3 +305,56 @@ export const MmmRequestSchema = z
   })
   .strict()
   .openapi("MmmRequest");
+
+const PlanLineSchema = z
+  .object({
+    channel: ColumnName.openapi({ description: "A channel of the MMM named by mmmId" }),
+    segment: z.string().optional().openapi({ description: "The series (segment level) this line is for; omitted: every series" }),
+    daily: z.array(z.number().min(0)).max(366).optional().openapi({ description: "Spend per day of the horizon (exactly horizon values)" }),
+    total: z.number().min(0).optional().openapi({ description: "Spend over the horizon, spread by the plan's rule" }),
+  })
+  .strict();
+
+export const ForecastRequestSchema = z
+  .object({
+    ...DatasetRef,
+    date: ColumnName,
+    target: ColumnName,
+    segment: ColumnName.optional().openapi({ description: "One series per level of this column (segments, stores, SKUs), one model across them" }),
+    channels: z.array(ColumnName).max(50).optional().openapi({ description: "Spend columns fed to the LSTM as past inputs" }),
+    horizon: z.number().int().min(1).max(366).default(90),
+    levels: z
+      .array(z.number().gt(0).lt(1))
+      .min(1)
+      .max(9)
+      .default([0.1, 0.5, 0.9])
+      .refine((l) => new Set(l).size === l.length, "levels must differ")
+      .openapi({ description: "Quantile levels; include 0.5 for a median point forecast" }),
+    seed: z.number().int().min(0).default(1),
+    folds: z.number().int().min(0).max(10).default(3).openapi({ description: "Rolling-origin backtest folds of horizon days (0: LSTM without comparison)" }),
+    network: z
+      .object({
+        lookback: z.number().int().min(7).max(365).optional(),
+        units: z.number().int().min(1).max(256).optional(),
+        batchSize: z.number().int().min(1).max(1024).optional(),
+        maxEpochs: z.number().int().min(1).max(500).optional(),
+        patience: z.number().int().min(1).max(100).optional(),
+        learningRate: z.number().gt(0).max(1).optional(),
+        validationDays: z.number().int().min(7).max(730).optional(),
+        lastYear: z.union([z.literal("auto"), z.boolean()]).optional(),
+      })
+      .strict()
+      .optional()
+      .openapi({ description: "LSTM settings (defaults: lookback 28, units 16, batch 32, up to 30 epochs, patience 4, lr 0.005)" }),
+    mmmId: z.string().min(1).max(100).optional().openapi({ description: "A daily marketing-mix model whose curves turn the plan into incremental sales" }),
+    plan: z
+      .object({
+        lines: z.array(PlanLineSchema).max(1000),
+        spread: z.enum(["even", "weekday"]).default("even").openapi({ description: "How totals become days: evenly, or by the channel's weekday pattern over the last 8 weeks" }),
+      })
+      .strict()
+      .optional()
+      .openapi({ description: "Spend per channel over the horizon; channels not named stay at business-as-usual (last 28 days' mean)" }),
+  })
+  .strict()
+  .openapi("ForecastRequest");

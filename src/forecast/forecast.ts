@@ -1,3 +1,4 @@
+import { ModelFitError } from "../errors.ts";
 import { baselineForecast, quantileSorted } from "./baselines.ts";
 import { disposeLstm, LSTM_DEFAULTS, predictLstm, trainLstm, type LstmOptions, type TrainedLstm, type TrainedVariant } from "./lstm-model.ts";
 import { coverage, mae, maseScale, pinball, smape, wmape } from "./metrics.ts";
@@ -48,6 +49,7 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
   // an option given as undefined keeps its default
   const networkOptions = Object.fromEntries(Object.entries(network).filter(([, v]) => v !== undefined));
   const lstmOptions: Omit<LstmOptions, "onEpoch"> = { ...LSTM_DEFAULTS, ...networkOptions, horizon, levels, seed };
+  checkHistory(series, lstmOptions, folds);
   const totalRuns = folds + 1;
   // conformity scores of each interval pair of the LSTM, in units of each series' MASE scale (CQR)
   const pairs = Math.floor(levels.length / 2);
@@ -98,12 +100,42 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
     : "No backtest was run (folds = 0): the LSTM is used without comparison.";
   const model = trainLstm(series, { ...lstmOptions, onEpoch: progress(opts, folds, totalRuns, "final model") });
   const margins = conformity.map((e, k) => (e.length ? quantileSorted(e.sort((a, b) => a - b), levels[levels.length - 1 - k]! - levels[k]!) : 0));
-  const forecasts = method === "lstm" ? conformalize(predictLstm(model, series), series, margins) : series.map((s) => baselineForecast(s, horizon, levels, method === "naive" ? 1 : 7));
+  const forecasts = forecastWith(model, series, { method, horizon, levels, conformalMargins: margins });
   opts.onProgress?.(1, "forecast ready");
   return {
     result: { method, reason, levels, horizon, backtest: { folds, scores }, conformalMargins: margins, forecasts, training: model.members.map((m) => ({ ...m.history, useLastYear: m.useLastYear })) },
     model,
   };
+}
+
+/**
+ * Every series must be long enough for the earliest backtest fold to train an LSTM (2 batches of windows beside
+ * the validation days).
+ *
+ * @throws ModelFitError (422) saying how many days are needed and why
+ */
+export function checkHistory(series: readonly SeriesInput[], opts: ForecastOptions = {}, folds = opts.folds ?? 3): void {
+  const o = { ...LSTM_DEFAULTS, horizon: 90, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) };
+  const needed = o.lookback + (folds + 1) * o.horizon + o.validationDays + 2 * o.batchSize - 1;
+  const shortest = Math.min(...series.map((s) => s.target.length));
+  if (shortest < needed) {
+    throw new ModelFitError(
+      `The shortest series has ${shortest} days; a ${o.horizon}-day forecast with ${folds} backtest folds needs ${needed} (lookback ${o.lookback} + ${folds + 1} × horizon + ${o.validationDays} validation days + ${2 * o.batchSize} training windows). Shorten the horizon or use fewer folds.`,
+    );
+  }
+}
+
+/**
+ * The forecast of each series by the chosen method: the LSTM's quantiles widened by the backtest's conformal
+ * margins, or a baseline. Also what a stored model reproduces (same model and data → same forecast).
+ */
+export function forecastWith(
+  model: TrainedLstm,
+  series: readonly SeriesInput[],
+  fit: Pick<ForecastResult, "method" | "horizon" | "levels" | "conformalMargins">,
+): SeriesForecast[] {
+  if (fit.method === "lstm") return conformalize(predictLstm(model, series), series, fit.conformalMargins);
+  return series.map((s) => baselineForecast(s, fit.horizon, fit.levels, fit.method === "naive" ? 1 : 7));
 }
 
 /**

@@ -11,6 +11,7 @@ export type JobHandler = (payload: unknown, ctx: JobContext) => Promise<unknown>
 
 export const JOB_HANDLERS = {
   "dataset-profile": async (): Promise<JobHandler> => (await import("./kinds/dataset-profile.ts")).runDatasetProfile,
+  "forecast-train": async (): Promise<JobHandler> => (await import("./kinds/forecast-train.ts")).runForecastTrain,
   "mmm-fit": async (): Promise<JobHandler> => (await import("./kinds/mmm-fit.ts")).runMmmFit,
   /** Waits, reporting progress: lets operators and tests check the job machinery (enabled by configuration). */
   "diagnostic-sleep": async (): Promise<JobHandler> => (await import("./kinds/diagnostic-sleep.ts")).runDiagnosticSleep,

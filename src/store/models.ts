@@ -61,6 +61,7 @@ export function modelRepo(db: Db, workspace = "default") {
     `SELECT a.name, a.content_type, a.bytes FROM model_artifacts a JOIN models m ON m.id = a.model_id WHERE m.workspace = ? AND a.model_id = ? ORDER BY a.name`,
   );
   const del = db.prepare(`DELETE FROM models WHERE workspace = ? AND id = ?`);
+  const byKey = db.prepare(`${SELECT} WHERE m.workspace = ? AND m.kind = ? AND json_extract(m.spec_json, '$.trainingKey') = ? ORDER BY m.created_at DESC, m.id LIMIT 1`);
 
   const save = db.transaction(
     (m: { kind: string; datasetId: string | null; schemaVersion: number; spec: unknown; result: unknown; artifacts: readonly Artifact[] }) => {
@@ -78,6 +79,11 @@ export function modelRepo(db: Db, workspace = "default") {
     },
     get<S = unknown, R = unknown>(id: string): ModelRecord<S, R> | undefined {
       const r = get.get(workspace, id) as Row | undefined;
+      return r && toRecord<S, R>(r);
+    },
+    /** The newest model of `kind` whose spec has this `trainingKey` (same data and training options). */
+    findByTrainingKey<S = unknown, R = unknown>(kind: string, trainingKey: string): ModelRecord<S, R> | undefined {
+      const r = byKey.get(workspace, kind, trainingKey) as Row | undefined;
       return r && toRecord<S, R>(r);
     },
     list(kind?: string, limit = 100): ModelRecord[] {

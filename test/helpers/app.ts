@@ -7,11 +7,11 @@ import { openStore } from "../../src/store/store.ts";
 export const silentLogger = pino({ level: "silent" });
 
 /** An in-process app over an in-memory store: no network, no disk. */
-export function testApp(overrides: Partial<AppDeps["config"]> = {}) {
+export function testApp(overrides: Partial<AppDeps["config"]> = {}, tf: AppDeps["tf"] = { backend: "cpu", notes: [] }) {
   const { store } = openStore(":memory:");
   const jobs = new JobRunner({ jobs: store.jobs, concurrency: 1, logger: silentLogger, transaction: (fn) => store.db.transaction(fn)() });
   const config = { MIXCAST_MAX_UPLOAD_MB: 50, MIXCAST_MAX_JSON_MB: 50, MIXCAST_JOB_CONCURRENCY: 1, MIXCAST_DIAGNOSTIC_JOBS: true, ...overrides };
-  const app = createApp({ config, store, jobs, logger: silentLogger, tf: { backend: "cpu", notes: [] } });
+  const app = createApp({ config, store, jobs, logger: silentLogger, tf });
   return { app, store, jobs, close: async () => { await jobs.close(); store.close(); } };
 }
 

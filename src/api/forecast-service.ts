@@ -1,0 +1,190 @@
+import { createHash } from "node:crypto";
+import type { z } from "zod";
+import type { Dataset } from "../data/types.ts";
+import { NotFoundError, ValidationError } from "../errors.ts";
+import { checkHistory, forecastWith, type ForecastResult } from "../forecast/forecast.ts";
+import { prepareForecastSeries } from "../forecast/from-dataset.ts";
+import { disposeLstm } from "../forecast/lstm-model.ts";
+import { restoreLstm, type SavedLstm } from "../forecast/persist.ts";
+import { applyPlan, BAU_DAYS, resolvePlan, type MmmChannels, type SeriesPlanEffect, type SpendPlan } from "../forecast/plan.ts";
+import type { TfBackendPreference } from "../forecast/tf-backend.ts";
+import type { SeriesForecast, SeriesInput } from "../forecast/types.ts";
+import { addDays } from "../forecast/calendar.ts";
+import type { ForecastTrainOutput, ForecastTrainPayload } from "../jobs/kinds/forecast-train.ts";
+import type { MmmResult } from "../regression/mmm/fit-dataset.ts";
+import type { Store } from "../store/store.ts";
+import type { ForecastRequestSchema } from "./schemas.ts";
+
+export type ForecastRequest = z.infer<typeof ForecastRequestSchema>;
+
+const MODEL_KIND = "forecast-model";
+export const FORECAST_KIND = "forecast";
+const SCHEMA_VERSION = 1;
+const WEIGHTS = "weights.bin";
+
+/** A stored trained model: the backtest and training record plus what rebuilds the networks (weights beside). */
+interface ModelResult {
+  readonly fit: Omit<ForecastResult, "forecasts">;
+  readonly saved: Omit<SavedLstm, "weightData">;
+  readonly backend: string;
+}
+
+export interface PlanSummary {
+  readonly mmmId: string;
+  readonly spread: "even" | "weekday";
+  readonly businessAsUsual: string;
+  readonly effects: readonly SeriesPlanEffect[];
+}
+
+/** What GET /v1/forecasts/:id returns (besides id and dates). */
+export interface ForecastOutput extends Omit<ForecastResult, "forecasts" | "training"> {
+  readonly modelId: string;
+  readonly reusedModel: boolean;
+  readonly segmentColumn: string | null;
+  readonly forecasts: readonly SeriesForecast[];
+  readonly plan: PlanSummary | null;
+  readonly warnings: readonly string[];
+}
+
+export interface ForecastSummary {
+  readonly forecastId: string;
+  readonly forecastUrl: string;
+  readonly modelId: string;
+  readonly reusedModel: boolean;
+  readonly method: ForecastResult["method"];
+  readonly reason: string;
+  readonly plan: { readonly incremental: number } | null;
+  readonly warnings: readonly string[];
+}
+
+export type ForecastStart =
+  | { readonly kind: "ready"; readonly summary: ForecastSummary }
+  | { readonly kind: "train"; readonly payload: ForecastTrainPayload; readonly onSuccess: (out: unknown) => ForecastSummary };
+
+interface PlanContext {
+  readonly mmmId: string;
+  readonly plan: SpendPlan;
+  readonly bySeries: ReadonlyMap<string, { readonly channels: MmmChannels; readonly history: Readonly<Record<string, readonly number[]>> }>;
+}
+
+/**
+ * Check a forecast request against the data (400/404/422 now, not a failed job later) and either forecast at once
+ * from a stored model trained on the same data with the same options, or say what to train and how to save it.
+ */
+export function startForecast(store: Store, ds: Dataset, req: ForecastRequest, backend: TfBackendPreference): ForecastStart {
+  const { series, warnings } = prepareForecastSeries(ds, req);
+  const options = { horizon: req.horizon, levels: [...req.levels].sort((a, b) => a - b), seed: req.seed, folds: req.folds, ...req.network };
+  checkHistory(series, options);
+  const trainingKey = createHash("sha256").update(JSON.stringify({ v: SCHEMA_VERSION, series, options })).digest("hex");
+  const planCtx = planContext(store, ds, req, series, warnings);
+  const finish = (modelId: string, reusedModel: boolean, fit: Omit<ForecastResult, "forecasts">, bau: readonly SeriesForecast[]): ForecastSummary => {
+    const planned = planCtx ? bau.map((f) => applyPlan(f, planCtx.bySeries.get(f.key)!.channels, planCtx.bySeries.get(f.key)!.history, planCtx.plan)) : null;
+    const { training: _t, ...rest } = fit;
+    const output: ForecastOutput = {
+      ...rest,
+      modelId,
+      reusedModel,
+      segmentColumn: req.segment ?? null,
+      forecasts: planned ? planned.map((p) => p.forecast) : bau,
+      plan: planned && planCtx ? { mmmId: planCtx.mmmId, spread: planCtx.plan.spread ?? "even", businessAsUsual: `each channel's mean daily spend over the last ${BAU_DAYS} days`, effects: planned.map((p) => p.effect) } : null,
+      warnings,
+    };
+    const saved = store.models.save({ kind: FORECAST_KIND, datasetId: req.datasetId, schemaVersion: SCHEMA_VERSION, spec: req, result: output });
+    return {
+      forecastId: saved.id,
+      forecastUrl: `/v1/forecasts/${saved.id}`,
+      modelId,
+      reusedModel,
+      method: fit.method,
+      reason: fit.reason,
+      plan: output.plan && { incremental: output.plan.effects.reduce((a, e) => a + e.incremental, 0) },
+      warnings,
+    };
+  };
+
+  const stored = store.models.findByTrainingKey<unknown, ModelResult>(MODEL_KIND, trainingKey);
+  if (stored) {
+    const [weights] = store.models.artifacts(stored.id).filter((a) => a.name === WEIGHTS);
+    if (weights) {
+      const model = restoreLstm({ ...stored.result.saved, weightData: weights.bytes });
+      try {
+        return { kind: "ready", summary: finish(stored.id, true, stored.result.fit, forecastWith(model, series, stored.result.fit)) };
+      } finally {
+        disposeLstm(model);
+      }
+    }
+  }
+  return {
+    kind: "train",
+    payload: { series, options, backend },
+    onSuccess: (out) => {
+      const { result, saved, backend: used } = out as ForecastTrainOutput;
+      const { forecasts, ...fit } = result;
+      const { weightData, ...savedMeta } = saved;
+      const model = store.models.save<unknown, ModelResult>({
+        kind: MODEL_KIND,
+        datasetId: req.datasetId,
+        schemaVersion: SCHEMA_VERSION,
+        spec: { trainingKey, datasetId: req.datasetId, date: req.date, target: req.target, segment: req.segment ?? null, channels: req.channels ?? [], options },
+        result: { fit, saved: savedMeta, backend: used },
+        artifacts: [{ name: WEIGHTS, contentType: "application/octet-stream", bytes: weightData }],
+      });
+      return finish(model.id, false, fit, forecasts);
+    },
+  };
+}
+
+/** The MMM's channels and each series' spend history for a plan, checked up front; null without an MMM. */
+function planContext(store: Store, ds: Dataset, req: ForecastRequest, series: readonly SeriesInput[], warnings: string[]): PlanContext | null {
+  if (!req.mmmId) {
+    if (req.plan) warnings.push("A plan was given without mmmId: no marketing-mix model to turn spend into sales, so this is the business-as-usual forecast.");
+    return null;
+  }
+  const record = store.models.get<unknown, MmmResult>(req.mmmId);
+  if (!record || record.kind !== "mmm") throw new NotFoundError(`No marketing-mix model ${req.mmmId}.`, [{ path: ["body", "mmmId"], message: "no such model", value: req.mmmId }]);
+  const mmmSegment = record.result.request.segment ?? null;
+  if (mmmSegment !== (req.segment ?? null)) {
+    throw new ValidationError(
+      `The MMM ${req.mmmId} was fitted ${mmmSegment ? `per ${mmmSegment}` : "without segments"}; forecast ${mmmSegment ? `with segment: "${mmmSegment}"` : "without a segment"} to apply its curves.`,
+      [{ path: ["body", "segment"], message: "must match the MMM's segment column" }],
+    );
+  }
+  const channels = [...new Set(record.result.segments.flatMap((s) => ("model" in s ? s.model.channels.map((c) => c.channel) : [])))];
+  // spend history of the MMM's channels, from the same rows as the forecast (carry-over into the horizon)
+  const { series: withSpend } = prepareForecastSeries(ds, { date: req.date, target: req.target, segment: req.segment, channels });
+  const plan: SpendPlan = req.plan ?? { lines: [] };
+  const bySeries = new Map(
+    series.map((s, i) => {
+      const seg = record.result.segments.find((m) => (m.segment === null ? "all" : String(m.segment)) === s.key);
+      if (!seg) throw new ValidationError(`The MMM ${req.mmmId} has no model for ${s.key}.`, [{ path: ["body", "mmmId"], message: `no segment ${s.key}` }]);
+      if ("error" in seg) throw new ValidationError(`The MMM ${req.mmmId} could not be fitted for ${s.key}: ${seg.error}`, [{ path: ["body", "mmmId"], message: "segment not fitted" }]);
+      if (seg.model.frequency !== "D") throw new ValidationError(`The MMM ${req.mmmId} is weekly; daily forecasts need a daily model.`, [{ path: ["body", "mmmId"], message: "weekly model" }]);
+      const history = withSpend[i]!.spend ?? {};
+      const dates = Array.from({ length: req.horizon }, (_, h) => addDays(s.start, s.target.length + h));
+      resolvePlan(plan, s.key, seg.model.channels.map((c) => c.channel), history, dates); // throws 400s now
+      return [s.key, { channels: seg.model.channels, history }] as const;
+    }),
+  );
+  const known = new Set(series.map((s) => s.key));
+  plan.lines.forEach((l, i) => {
+    if (l.segment !== undefined && !known.has(l.segment)) {
+      throw new ValidationError(`plan line ${i + 1}: no series ${l.segment} (there are ${[...known].join(", ")}).`, [{ path: ["body", "plan", "lines", i, "segment"], message: "unknown segment", value: l.segment }]);
+    }
+  });
+  return { mmmId: req.mmmId, plan, bySeries };
+}
+
+/** The forecast as CSV: one row per day and series; `date,mean,p10,p50,p90` (a segment column first when there are several). */
+export function forecastCsvRows(out: ForecastOutput): { header: string[]; rows: (string | number)[][] } {
+  const quantileNames = out.levels.map((l) => `p${+(l * 100).toFixed(4)}`);
+  const seg = out.segmentColumn;
+  const header = [...(seg ? [seg] : []), "date", "mean", ...quantileNames];
+  const rows = out.forecasts.flatMap((f) => f.dates.map((d, h) => [...(seg ? [f.key] : []), d, f.mean[h]!, ...f.quantiles.map((q) => q[h]!)]));
+  return { header, rows };
+}
+
+export function getForecast(store: Store, id: string) {
+  const m = store.models.get<ForecastRequest, ForecastOutput>(id);
+  if (!m || m.kind !== FORECAST_KIND) throw new NotFoundError(`No forecast ${id}.`);
+  return m;
+}

@@ -1,0 +1,69 @@
+import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
+import { Router } from "express";
+import { toCsv } from "../csv-out.ts";
+import { loadDataset, type AppDeps } from "../deps.ts";
+import { FORECAST_KIND, forecastCsvRows, getForecast, startForecast } from "../forecast-service.ts";
+import { defineRoute } from "../route.ts";
+import { ForecastRequestSchema, IdParams, JobAcceptedSchema } from "../schemas.ts";
+import { acceptJob } from "./jobs.ts";
+
+/** Sales forecasts: trained as a job (or at once from a stored model for the same data), read as JSON or CSV. */
+export function forecastRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
+  const router = Router();
+  const tags = ["forecasts"];
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "post",
+      path: "/v1/forecasts",
+      summary: "Forecast daily sales with quantiles, backtested against naive baselines, optionally under a spend plan",
+      description:
+        "Answers 202 with a job. Training (backtest included) runs in the job with progress per epoch; when a model trained on the same data " +
+        "with the same options is stored, it is reused and the job is already succeeded. The job's result names `forecastUrl`.",
+      tags,
+      body: ForecastRequestSchema,
+      responses: { 202: { description: "Job accepted", content: { "application/json": { schema: JobAcceptedSchema } } } },
+    },
+    (_req, res, { body }) => {
+      const start = startForecast(deps.store, loadDataset(deps, body.datasetId), body, deps.tf.backend);
+      if (start.kind === "train") return acceptJob(res, deps.jobs.submit("forecast-train", body, start.payload, start.onSuccess));
+      const jobs = deps.store.jobs;
+      const job = jobs.create("forecast-train", body);
+      jobs.markRunning(job.jobId);
+      jobs.succeed(job.jobId, start.summary);
+      acceptJob(res, jobs.get(job.jobId)!);
+    },
+  );
+
+  defineRoute(router, registry, { method: "get", path: "/v1/forecasts", summary: "Recent forecasts", tags, responses: { 200: { description: "Forecasts, oldest first" } } }, (_req, res) => {
+    res.json({
+      items: deps.store.models.list(FORECAST_KIND).map((m) => ({ id: m.id, datasetId: m.datasetId, createdAt: m.createdAt, url: `/v1/forecasts/${m.id}` })),
+    });
+  });
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "get",
+      path: "/v1/forecasts/:id",
+      summary: "A forecast: quantiles per day and series, the backtest, the plan's effect. `Accept: text/csv` gives date,mean,p10,p50,p90 rows",
+      tags,
+      params: IdParams,
+      responses: { 200: { description: "The forecast (JSON or CSV)" } },
+    },
+    (req, res, { params }) => {
+      const m = getForecast(deps.store, params.id);
+      res.vary("Accept");
+      if (req.accepts(["application/json", "text/csv"]) === "text/csv") {
+        const { header, rows } = forecastCsvRows(m.result);
+        res.type("text/csv; charset=utf-8").attachment(`forecast-${m.id}.csv`).send(toCsv(header, rows));
+        return;
+      }
+      res.json({ id: m.id, datasetId: m.datasetId, createdAt: m.createdAt, ...m.result });
+    },
+  );
+  return router;
+}

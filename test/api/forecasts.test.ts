@@ -1,0 +1,128 @@
+import { readFileSync } from "node:fs";
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import Papa from "papaparse";
+import { selectTfBackend } from "../../src/forecast/tf-backend.ts";
+import { testApp, waitFor } from "../helpers/app.ts";
+
+// the worker trains on wasm (what the service picks here); the main thread restores stored models on the same backend
+const t = testApp({}, { backend: "wasm", notes: [] });
+let datasetId = "";
+let mmmId = "";
+const CHANNELS = ["spend_tv", "spend_search", "spend_social", "spend_email", "spend_flyer"];
+// small and quick: the engine's accuracy is tested in test/forecast; here the API's contract is
+const BODY = { date: "date", target: "sales", segment: "segment", horizon: 21, folds: 1, network: { maxEpochs: 2, units: 4 } };
+
+async function finished(jobId: string) {
+  return waitFor(async () => {
+    const r = await request(t.app).get(`/v1/jobs/${jobId}`);
+    return ["succeeded", "failed"].includes(r.body.status) ? r.body : undefined;
+  }, 120_000);
+}
+
+beforeAll(async () => {
+  await selectTfBackend("wasm");
+  const csv = readFileSync(new URL("../../data/sample-daily-sales.csv", import.meta.url));
+  datasetId = (await request(t.app).post("/v1/datasets?name=sample").type("text/csv").send(csv)).body.id;
+  const mmm = await request(t.app).post("/v1/mmm").send({ datasetId, date: "date", target: "sales", segment: "segment", channels: CHANNELS, controls: ["holiday"], searchSize: 10, refineRounds: 0, bootstrap: 0 });
+  const job = await finished(mmm.body.jobId);
+  expect(job.status).toBe("succeeded");
+  mmmId = job.result.modelId;
+}, 120_000);
+afterAll(() => t.close());
+
+describe("POST /v1/forecasts", () => {
+  let first: { forecastId: string; modelId: string };
+  let progressSeen = "";
+
+  it("When a forecast is asked for, then a job trains with epoch progress and the forecast has every series, day and quantile", async () => {
+    const accepted = await request(t.app).post("/v1/forecasts").send({ datasetId, ...BODY });
+    expect(accepted.status).toBe(202);
+    await waitFor(async () => {
+      const r = await request(t.app).get(`/v1/jobs/${accepted.body.jobId}`);
+      if (/epoch \d+, loss [\d.]+, validation loss [\d.]+/.test(r.body.progress?.message ?? "")) progressSeen = r.body.progress.message;
+      return progressSeen || r.body.status === "succeeded" || undefined;
+    }, 120_000, 5);
+    const job = await finished(accepted.body.jobId);
+    expect(job.status).toBe("succeeded");
+    expect(job.result).toMatchObject({ reusedModel: false, plan: null });
+    first = job.result;
+    const f = await request(t.app).get(job.result.forecastUrl);
+    expect(f.status).toBe(200);
+    expect(f.body.forecasts.map((s: { key: string }) => s.key)).toEqual(["Consumer", "Enterprise", "SMB"]);
+    for (const s of f.body.forecasts) {
+      expect(s.dates).toHaveLength(21);
+      expect(s.dates[0]).toBe("2026-01-01"); // the sample ends on 2025-12-31
+      for (let h = 0; h < 21; h++) expect(s.quantiles[0][h]).toBeLessThanOrEqual(s.quantiles[2][h]);
+    }
+    expect(f.body.backtest.scores.map((s: { method: string }) => s.method)).toEqual(["lstm", "seasonal_naive", "naive"]);
+    expect(f.body.reason).toContain("lowest mean MASE");
+  }, 180_000);
+
+  it("When the job ran, then its progress showed epochs with training and validation loss", () => {
+    // polled every 5 ms; a 2-epoch run on 3 series reports several epochs, so one is seen unless the poller starved
+    expect(progressSeen).toMatch(/epoch \d+, loss/);
+  });
+
+  it("When the forecast is asked for as CSV, then rows are segment,date,mean,p10,p50,p90, one per day and series", async () => {
+    const csv = await request(t.app).get(`/v1/forecasts/${first.forecastId}`).set("Accept", "text/csv");
+    expect(csv.status).toBe(200);
+    expect(csv.headers["content-type"]).toMatch(/^text\/csv/);
+    const parsed = Papa.parse<string[]>(csv.text.trim());
+    expect(parsed.data[0]).toEqual(["segment", "date", "mean", "p10", "p50", "p90"]);
+    expect(parsed.data).toHaveLength(1 + 3 * 21);
+    const json = (await request(t.app).get(`/v1/forecasts/${first.forecastId}`)).body;
+    expect(Number(parsed.data[1]![4])).toBeCloseTo(json.forecasts[0].quantiles[1][0], 6);
+  });
+
+  it("When the same data and options come again, then the stored model is reused (no training) and forecasts the same to 1e-6", async () => {
+    const accepted = await request(t.app).post("/v1/forecasts").send({ datasetId, ...BODY });
+    expect(accepted.status).toBe(202);
+    expect(accepted.body.status).toBe("succeeded");
+    const job = (await request(t.app).get(`/v1/jobs/${accepted.body.jobId}`)).body;
+    expect(job.result).toMatchObject({ reusedModel: true, modelId: first.modelId });
+    const a = (await request(t.app).get(`/v1/forecasts/${first.forecastId}`)).body;
+    const b = (await request(t.app).get(job.result.forecastUrl)).body;
+    a.forecasts.forEach((s: { quantiles: number[][] }, i: number) => s.quantiles.forEach((q, k) => q.forEach((v, h) => expect(Math.abs(v - b.forecasts[i].quantiles[k][h])).toBeLessThan(1e-6))));
+  });
+
+  it("When a plan adds TV spend under an MMM, then each series rises by exactly the MMM's incremental response, and the model is reused", async () => {
+    const plan = { lines: [{ channel: "spend_tv", segment: "Consumer", total: 200_000 }] };
+    const accepted = await request(t.app).post("/v1/forecasts").send({ datasetId, ...BODY, mmmId, plan });
+    const job = (await request(t.app).get(`/v1/jobs/${accepted.body.jobId}`)).body;
+    expect(job.result.reusedModel).toBe(true);
+    const bau = (await request(t.app).get(`/v1/forecasts/${first.forecastId}`)).body;
+    const planned = (await request(t.app).get(job.result.forecastUrl)).body;
+    const consumer = planned.plan.effects.find((e: { key: string }) => e.key === "Consumer");
+    expect(consumer.incremental).toBeGreaterThan(0);
+    const rise = planned.forecasts[0].mean.reduce((a: number, v: number, h: number) => a + v - bau.forecasts[0].mean[h], 0);
+    expect(Math.abs(rise - consumer.incremental) / consumer.incremental).toBeLessThan(0.01);
+    expect(planned.plan.effects.find((e: { key: string }) => e.key === "SMB").incremental).toBe(0);
+    expect(planned.forecasts[2].mean).toEqual(bau.forecasts[2].mean);
+  });
+
+  it("When the request is wrong, then a clear 4xx names the field before any training", async () => {
+    const post = (extra: object) => request(t.app).post("/v1/forecasts").send({ datasetId, ...BODY, ...extra });
+    const noMmm = await post({ mmmId: "mdl_nope" });
+    expect(noMmm.status).toBe(404);
+    expect(noMmm.body.issues[0].path).toEqual(["body", "mmmId"]);
+    const badChannel = await post({ mmmId, plan: { lines: [{ channel: "radio", total: 5 }] } });
+    expect(badChannel.status).toBe(400);
+    expect(badChannel.body.detail).toContain("plan line 1: the MMM has no channel radio");
+    const noSegment = await post({ segment: undefined });
+    expect(noSegment.status).toBe(400);
+    expect(noSegment.body.detail).toBe("date 2023-01-01 appears twice; name a segment column or aggregate first.");
+    const tooLong = await post({ horizon: 366, folds: 3 });
+    expect(tooLong.status).toBe(422);
+    expect(tooLong.body.detail).toMatch(/^The shortest series has 1096 days; a 366-day forecast with 3 backtest folds needs \d+/);
+    const badTarget = await post({ target: "segment" });
+    expect(badTarget.status).toBe(400);
+  });
+
+  it("When a plan comes without an MMM, then the answer says so and forecasts business-as-usual", async () => {
+    const accepted = await request(t.app).post("/v1/forecasts").send({ datasetId, ...BODY, plan: { lines: [{ channel: "spend_tv", total: 1 }] } });
+    const job = (await request(t.app).get(`/v1/jobs/${accepted.body.jobId}`)).body;
+    expect(job.result.plan).toBeNull();
+    expect(job.result.warnings).toContain("A plan was given without mmmId: no marketing-mix model to turn spend into sales, so this is the business-as-usual forecast.");
+  });
+});
