@@ -12,6 +12,7 @@ import { startServer } from "../server.ts";
 import { openStore, type Store } from "../store/store.ts";
 import { dateFormatPairs, typePairs } from "./args.ts";
 import { formatTable, progressBar } from "./format.ts";
+import { forecast } from "./forecast-command.ts";
 import { mmm } from "./mmm-command.ts";
 import { analyze, regress, roi } from "./regression-commands.ts";
 
@@ -33,6 +34,8 @@ Usage:
   mixcast analyze correlation DATASET --columns a,b,c [--method spearman]
   mixcast analyze kmeans DATASET --columns a,b,c [--profile sales]
   mixcast mmm DATASET --date D --target Y --channels a,b,c [--controls c1,c2] [--segment S] [--seed N]
+  mixcast forecast DATASET --date D --target Y [--segment S] [--channels a,b] [--horizon 90] [--folds 3] [--seed N]
+                   [--mmm MODEL_ID --plan plan.json] [--csv]   90-day quantile forecast (LSTM vs baselines, backtested)
   mixcast analyze logit DATASET --formula "won ~ spend + C(channel)" [--positive LEVEL]
 
 DATASET is an id or a dataset name.
@@ -74,6 +77,11 @@ async function main(argv: readonly string[]): Promise<number> {
       profile: { type: "string" },
       formula: { type: "string" },
       positive: { type: "string" },
+      horizon: { type: "string" },
+      folds: { type: "string" },
+      mmm: { type: "string" },
+      plan: { type: "string" },
+      csv: { type: "boolean" },
       "no-samples": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -90,6 +98,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === "roi") return withStore(config, (store) => roi(store, sub, flags));
   if (command === "analyze") return withStore(config, (store) => analyze(store, sub, arg, flags));
   if (command === "mmm") return withStore(config, (store) => mmm(store, sub, flags, runJob));
+  if (command === "forecast") return withStore(config, (store) => forecast(store, sub, flags, runJob, config.MIXCAST_TF_BACKEND));
   if (command === "jobs" && sub === "show" && arg) return withStore(config, (store) => show(store.jobs.get(arg), `No job ${arg}.`));
   console.error(`Unknown command: ${positionals.join(" ")}\n\n${HELP}`);
   return 2;
@@ -193,9 +202,9 @@ async function datasets(store: Store, config: Config, sub: string | undefined, a
 }
 
 /** Run a job in a worker thread from the CLI, with a progress bar on stderr. Returns its result, or undefined on failure. */
-export async function runJob(store: Store, kind: JobKind, input: unknown, payload: unknown, flags: { json?: boolean }): Promise<unknown> {
-  const runner = new JobRunner({ jobs: store.jobs, concurrency: 1, logger: pino({ level: "silent" }) });
-  const job = runner.submit(kind, input, payload);
+export async function runJob(store: Store, kind: JobKind, input: unknown, payload: unknown, flags: { json?: boolean }, onSuccess?: (result: unknown) => unknown): Promise<unknown> {
+  const runner = new JobRunner({ jobs: store.jobs, concurrency: 1, logger: pino({ level: "silent" }), transaction: (fn) => store.db.transaction(fn)() });
+  const job = runner.submit(kind, input, payload, onSuccess);
   const bar = flags.json ? undefined : progressBar(process.stderr);
   for (;;) {
     const j = store.jobs.get(job.jobId)!;

@@ -35,12 +35,16 @@ export interface RegressionFlags {
 
 /** A dataset by id, or by name (the most recent with that name). */
 export function datasetByIdOrName(store: Store, ref: string | undefined): Dataset {
+  return store.datasets.load(datasetIdByRef(store, ref))!;
+}
+
+/** The id of the dataset a CLI argument names, by id or (the newest with that) name. */
+export function datasetIdByRef(store: Store, ref: string | undefined): string {
   if (!ref) throw new ValidationError("Name a dataset (id or name).");
-  const byId = store.datasets.load(ref);
-  if (byId) return byId;
+  if (store.datasets.get(ref)) return ref;
   const match = store.datasets.list(10_000).items.filter((d) => d.name === ref).at(-1);
   if (!match) throw new NotFoundError(`No dataset with id or name "${ref}". See: mixcast datasets list`);
-  return store.datasets.load(match.id)!;
+  return match.id;
 }
 
 const out = (flags: RegressionFlags, value: unknown, human: () => string) => console.log(flags.json ? JSON.stringify(value, null, 2) : human());

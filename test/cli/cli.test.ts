@@ -82,4 +82,22 @@ describe("mixcast CLI", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("Usage:");
   });
+
+  it("When a forecast is asked for twice, then the first trains with a progress bar, the second reuses the stored model, and --csv gives date,mean,p10,p50,p90", async () => {
+    const add = JSON.parse((await mixcast("datasets", "add", "data/prophet-peyton-manning/example_wp_log_peyton_manning.csv", "--name", "peyton", "--json")).stdout);
+    const args = ["forecast", "peyton", "--date", "ds", "--target", "y", "--horizon", "14", "--folds", "1"];
+    const first = await mixcast(...args);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/epoch \d+, loss/);
+    expect(first.stdout).toMatch(/^seasonal_naive\s+\d/m);
+    expect(first.stdout).not.toContain("reused");
+    const csv = await mixcast(...args, "--csv");
+    expect(csv.code).toBe(0);
+    const lines = csv.stdout.trim().split("\r\n");
+    expect(lines[0]).toBe("date,mean,p10,p50,p90");
+    expect(lines).toHaveLength(15);
+    expect(lines[1]).toMatch(/^2016-01-21,[\d.]+,[\d.]+,[\d.]+,[\d.]+$/); // the series ends on 2016-01-20
+    expect((await mixcast(...args)).stdout).toContain(", reused)");
+    expect((await mixcast("forecast", add.id, "--date", "ds", "--target", "nope")).stderr).toContain("nope");
+  }, 120_000);
 });

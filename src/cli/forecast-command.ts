@@ -1,0 +1,89 @@
+import { readFileSync } from "node:fs";
+import { forecastCsvRows, getForecast, startForecast, type ForecastSummary } from "../api/forecast-service.ts";
+import { toCsv } from "../api/csv-out.ts";
+import { parseOrThrow } from "../api/route.ts";
+import { ForecastRequestSchema } from "../api/schemas.ts";
+import { ValidationError } from "../errors.ts";
+import { selectTfBackend, type TfBackendPreference } from "../forecast/tf-backend.ts";
+import type { JobKind } from "../jobs/handlers.ts";
+import type { Store } from "../store/store.ts";
+import { commaList } from "./args.ts";
+import { formatNumber, formatTable } from "./format.ts";
+import { datasetIdByRef } from "./regression-commands.ts";
+
+type RunJob = (store: Store, kind: JobKind, input: unknown, payload: unknown, flags: { json?: boolean }, onSuccess?: (result: unknown) => unknown) => Promise<unknown>;
+
+export interface ForecastFlags {
+  json?: boolean;
+  csv?: boolean;
+  date?: string;
+  target?: string;
+  segment?: string;
+  channels?: string;
+  horizon?: string;
+  folds?: string;
+  seed?: string;
+  mmm?: string;
+  plan?: string;
+}
+
+const USAGE = "usage: mixcast forecast DATASET --date D --target Y [--segment S] [--channels a,b] [--horizon 90] [--folds 3] [--seed N] [--mmm MODEL_ID --plan plan.json] [--csv]";
+
+/**
+ * mixcast forecast DATASET ...: train (or reuse) the forecast model as a job with a progress bar, then print the
+ * backtest and the forecast's totals, or the forecast as CSV (--csv) or JSON (--json).
+ */
+export async function forecast(store: Store, ref: string | undefined, flags: ForecastFlags, runJob: RunJob, backend: TfBackendPreference): Promise<number> {
+  if (!ref || !flags.date || !flags.target) throw new ValidationError(USAGE);
+  const datasetId = datasetIdByRef(store, ref);
+  const ds = store.datasets.load(datasetId)!;
+  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+  // the API's schema checks the flags and fills the same defaults
+  const request = parseOrThrow(
+    ForecastRequestSchema,
+    {
+      datasetId,
+      date: flags.date,
+      target: flags.target,
+      segment: flags.segment,
+      channels: flags.channels ? commaList(flags.channels) : undefined,
+      horizon: num(flags.horizon),
+      folds: num(flags.folds),
+      seed: num(flags.seed),
+      mmmId: flags.mmm,
+      plan: flags.plan ? readPlan(flags.plan) : undefined,
+    },
+    "body",
+  );
+  const tf = await selectTfBackend(backend); // a stored model is restored on this thread
+  const start = startForecast(store, ds, request, tf.backend);
+  const summary = (start.kind === "ready" ? start.summary : await runJob(store, "forecast-train", request, start.payload, { json: flags.json || flags.csv }, start.onSuccess)) as ForecastSummary | undefined;
+  if (!summary) return 1;
+  const out = getForecast(store, summary.forecastId).result;
+  if (flags.csv) {
+    const { header, rows } = forecastCsvRows(out);
+    process.stdout.write(toCsv(header, rows));
+  } else if (flags.json) console.log(JSON.stringify({ id: summary.forecastId, ...out }, null, 2));
+  else {
+    console.log(`forecast ${summary.forecastId} (model ${summary.modelId}${summary.reusedModel ? ", reused" : ""}): ${out.method}. ${out.reason}`);
+    if (out.backtest.scores.length) console.log(formatTable(out.backtest.scores, ["method", "mase", "smape", "wmape", "pinball", "coverage"]));
+    const lo = out.levels[0]!;
+    const hi = out.levels[out.levels.length - 1]!;
+    const total = (v: readonly number[]) => v.reduce((a, b) => a + b, 0);
+    console.log(formatTable(
+      out.forecasts.map((f) => ({ series: f.key, from: f.dates[0], to: f.dates[f.dates.length - 1], total: total(f.mean), [`sum p${lo * 100}`]: total(f.quantiles[0]!), [`sum p${hi * 100}`]: total(f.quantiles[f.quantiles.length - 1]!) })),
+      ["series", "from", "to", "total", `sum p${lo * 100}`, `sum p${hi * 100}`],
+    ));
+    if (out.plan) for (const e of out.plan.effects) console.log(`plan, ${e.key}: ${formatNumber(e.incremental)} incremental over business-as-usual`);
+    for (const w of out.warnings) console.log(`! ${w}`);
+  }
+  return 0;
+}
+
+function readPlan(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as unknown;
+  } catch (e) {
+    throw new ValidationError(`--plan ${path}: ${e instanceof Error ? e.message : String(e)} (expected JSON like {"lines": [{"channel": "tv", "total": 50000}]}).`);
+  }
+}
