@@ -30,8 +30,8 @@ export interface ForecastResult {
   readonly horizon: number;
   readonly backtest: { readonly folds: number; readonly scores: readonly MethodScore[] };
   readonly forecasts: readonly SeriesForecast[];
-  /** CQR margins per interval pair (outermost first), in units of each series' MASE scale. */
-  readonly conformalMargins: readonly number[];
+  /** CQR margins per interval pair (outermost first), each tail on its own, in units of each series' MASE scale. */
+  readonly conformalMargins: readonly ConformalMargin[];
   readonly training: readonly (TrainedVariant["history"] & { readonly useLastYear: boolean })[];
 }
 
@@ -51,9 +51,9 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
   const lstmOptions: Omit<LstmOptions, "onEpoch"> = { ...LSTM_DEFAULTS, ...networkOptions, horizon, levels, seed };
   checkHistory(series, lstmOptions, folds);
   const totalRuns = folds + 1;
-  // conformity scores of each interval pair of the LSTM, in units of each series' MASE scale (CQR)
+  // conformity scores of each interval pair's lower and upper ends, in units of each series' MASE scale (CQR)
   const pairs = Math.floor(levels.length / 2);
-  const conformity: number[][] = Array.from({ length: pairs }, () => []);
+  const conformity = Array.from({ length: pairs }, () => ({ lower: [] as number[], upper: [] as number[] }));
   const sums = new Map(METHODS.map((m) => [m, { mase: 0, smape: 0, wmape: 0, pinball: 0, coverage: 0, count: 0 }]));
   for (let k = folds; k >= 1; k--) {
     const run = folds - k;
@@ -71,7 +71,10 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
       for (let k = 0; k < pairs; k++) {
         const lo = f.quantiles[k]!;
         const hi = f.quantiles[levels.length - 1 - k]!;
-        actual[i]!.forEach((a, h) => conformity[k]!.push(Math.max(lo[h]! - a, a - hi[h]!) / scale));
+        actual[i]!.forEach((a, h) => {
+          conformity[k]!.lower.push((lo[h]! - a) / scale);
+          conformity[k]!.upper.push((a - hi[h]!) / scale);
+        });
       }
     });
     for (const m of METHODS) {
@@ -99,7 +102,8 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
     ? `${method} had the lowest mean MASE over ${folds} rolling-origin folds of ${horizon} days (${scores.map((s) => `${s.method} ${s.mase.toFixed(3)}`).join(", ")}).`
     : "No backtest was run (folds = 0): the LSTM is used without comparison.";
   const model = trainLstm(series, { ...lstmOptions, onEpoch: progress(opts, folds, totalRuns, "final model") });
-  const margins = conformity.map((e, k) => (e.length ? quantileSorted(e.sort((a, b) => a - b), levels[levels.length - 1 - k]! - levels[k]!) : 0));
+  const tail = (e: number[], p: number) => (e.length ? quantileSorted(e.sort((a, b) => a - b), p) : 0);
+  const margins = conformity.map((e, k) => ({ lower: tail(e.lower, 1 - levels[k]!), upper: tail(e.upper, levels[levels.length - 1 - k]!) }));
   const forecasts = forecastWith(model, series, { method, horizon, levels, conformalMargins: margins });
   opts.onProgress?.(1, "forecast ready");
   return {
@@ -138,18 +142,26 @@ export function forecastWith(
   return series.map((s) => baselineForecast(s, fit.horizon, fit.levels, fit.method === "naive" ? 1 : 7));
 }
 
+/** How far to move one interval's ends outward (negative: inward), in units of the series' MASE scale. */
+export interface ConformalMargin {
+  readonly lower: number;
+  readonly upper: number;
+}
+
 /**
- * Conformalized quantile regression (Romano, Patterson & Candès 2019) on the backtest: each interval pair is
- * widened (or narrowed) by the quantile, at its nominal coverage, of how far the backtest's actuals fell outside
- * it, so the backtest's coverage becomes the nominal one. Quantiles stay ordered.
+ * Conformalized quantile regression on the backtest, each tail on its own (Romano, Patterson & Candès 2019,
+ * the asymmetric variant): the lower end moves by the (1 − τ_lo) quantile of how far actuals fell below it, the
+ * upper end by the τ_hi quantile of how far they rose above it, so each end's backtest exceedance becomes nominal.
+ * One-sided surprises (Peyton Manning's playoff spikes are all upward) widen only the side they happen on.
+ * Quantiles stay ordered.
  */
-function conformalize(forecasts: SeriesForecast[], series: readonly SeriesInput[], margins: readonly number[]): SeriesForecast[] {
+function conformalize(forecasts: SeriesForecast[], series: readonly SeriesInput[], margins: readonly ConformalMargin[]): SeriesForecast[] {
   return forecasts.map((f, i) => {
     const scale = maseScale(series[i]!.target) || 1;
     const q = f.quantiles.map((row) => [...row]);
     margins.forEach((m, k) => {
-      q[k] = q[k]!.map((v) => v - m * scale);
-      q[q.length - 1 - k] = q[q.length - 1 - k]!.map((v) => v + m * scale);
+      q[k] = q[k]!.map((v) => v - m.lower * scale);
+      q[q.length - 1 - k] = q[q.length - 1 - k]!.map((v) => v + m.upper * scale);
     });
     for (let k = 1; k < q.length; k++) q[k] = q[k]!.map((v, h) => Math.max(v, q[k - 1]![h]!));
     return { ...f, quantiles: q };

@@ -49,15 +49,16 @@ describe("90-day forecasts on held-out data", () => {
     }
   }, 300_000);
 
-  it("When Prophet's Peyton Manning series has its last 90 days held out, then the LSTM beats seasonal naive on MASE and p10-p90 covers 70-92%", () => {
+  it("When Prophet's Peyton Manning series has its last 90 days held out, then the LSTM beats seasonal naive on MASE and p10-p90 covers 70-90%", () => {
     const ds = csvToDataset(readFileSync(new URL("../../data/prophet-peyton-manning/example_wp_log_peyton_manning.csv", import.meta.url)), { name: "p" });
     const { series, warnings } = prepareForecastSeries(ds, { date: "ds", target: "y" });
     expect(warnings[0]).toMatch(/59 missing day\(s\)/);
     const [r] = holdout(series);
     expect(r!.mase).toBeLessThan(r!.seasonalNaiveMase);
+    // Measured with seeds 1, 2, 3: 0.733, 0.811, 0.822 (MASE 1.005-1.019 vs 1.051). Symmetric CQR gave 0.91 here:
+    // the backtest's misses were upward playoff spikes, and widening both tails for them over-covered; each tail
+    // is now calibrated on its own (forecast.ts, conformalize).
     expect(r!.coverage).toBeGreaterThanOrEqual(0.7);
-    // Measured 0.91 (82 of 90 days): one day over the issue's 0.9 even after CQR on the backtest (whose folds
-    // covered 0.785, so CQR widened). Issue 5 stays open on this; the bound here only guards against regression.
-    expect(r!.coverage).toBeLessThanOrEqual(0.92);
+    expect(r!.coverage).toBeLessThanOrEqual(0.9);
   }, 400_000);
 });
