@@ -58,7 +58,7 @@ export interface AllocationResult {
  */
 export function allocate(problem: AllocationProblem, solver: LpSolver): AllocationResult & { readonly lp: LinearProgram } {
   checkProblem(problem);
-  const rounds = problem.refine ?? 2;
+  const rounds = problem.refine ?? 3;
   const extra = new Map<string, number[]>();
   let form = formulate(problem);
   let sol = solveChecked(form, solver);

@@ -25,10 +25,12 @@ export function makeCurve(spec: CurveSpec): Curve {
   switch (spec.form) {
     case "hill": {
       const sat = { kind: "hill" as const, slope: spec.slope, kappa: spec.kappa };
+      // slope > 1 is S-shaped, convex up to the inflection point: knots there so the pieces show the bend
+      const inflection = spec.slope > 1 ? spec.kappa * ((spec.slope - 1) / (spec.slope + 1)) ** (1 / spec.slope) : 0;
       return {
         value: (s) => spec.coefficient * hillSaturation(s, sat),
         derivative: (s) => spec.coefficient * saturationDerivative(s, sat),
-        knots: [],
+        knots: inflection > 0 ? Array.from({ length: 8 }, (_, i) => (inflection * (i + 1)) / 4) : [],
         band: band(spec.coefficient, spec.coefficientInterval),
         saturation: spec.kappa * 99 ** (1 / spec.slope),
       };
