@@ -3,6 +3,7 @@ import { analysisRoutes } from "./routes/analyses.ts";
 import { datasetRoutes } from "./routes/datasets.ts";
 import type { AppDeps } from "./deps.ts";
 import { errorHandler, notFoundHandler } from "./error-handler.ts";
+import { allocationRoutes } from "./routes/allocations.ts";
 import { forecastRoutes } from "./routes/forecasts.ts";
 import { newRegistry } from "./openapi.ts";
 import { requestLog } from "./request-log.ts";
@@ -26,6 +27,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(analysisRoutes(deps, registry));
   app.use(mmmRoutes(deps, registry));
   app.use(forecastRoutes(deps, registry));
+  app.use(allocationRoutes(deps, registry));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;

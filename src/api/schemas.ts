@@ -358,3 +358,62 @@ export const ForecastRequestSchema = z
   })
   .strict()
   .openapi("ForecastRequest");
+
+const Money = z.number().min(0);
+const Share = z.number().min(0).max(1);
+const CoefficientInterval = z.object({ lower: z.number(), upper: z.number() }).strict();
+const CurveSchema = z.discriminatedUnion("form", [
+  z.object({ form: z.literal("hill"), coefficient: z.number().min(0), slope: z.number().positive(), kappa: z.number().positive(), coefficientInterval: CoefficientInterval.optional() }).strict(),
+  z.object({ form: z.literal("logistic"), coefficient: z.number().min(0), lam: z.number().positive(), coefficientInterval: CoefficientInterval.optional() }).strict(),
+  z.object({ form: z.literal("points"), spend: z.array(z.number().positive()).min(1).max(1000), response: z.array(z.number()).min(1).max(1000) }).strict(),
+]);
+const LineLimits = {
+  min: Money.optional().openapi({ description: "Spend over the whole plan, at least" }),
+  max: Money.optional(),
+  minShare: Share.optional().openapi({ description: "Share of the plan's total spend, at least" }),
+  maxShare: Share.optional(),
+  locked: z.boolean().optional().openapi({ description: "Keep the current spend" }),
+  maxChange: z.number().min(0).max(10).optional().openapi({ description: "Largest change from the current total, as a fraction (0.2 = ±20%)" }),
+};
+const AllocationLineSchema = z
+  .object({
+    channel: z.string().min(1).max(200),
+    segment: z.string().min(1).max(200).optional(),
+    curve: CurveSchema,
+    current: Money.optional().openapi({ description: "Current spend per period" }),
+    ...LineLimits,
+    adstock: z.object({ alpha: z.number().min(0).lt(1), normalized: z.boolean().optional(), history: z.array(Money).max(1000).optional() }).strict().optional(),
+  })
+  .strict();
+export const AllocationRequestSchema = z
+  .object({
+    modelId: z.string().min(1).max(100).optional().openapi({ description: "A fitted MMM whose curves (and spend history) become the lines" }),
+    periodLength: z.number().int().min(1).max(366).default(1).openapi({ description: "MMM periods per plan period (7: weekly plan from a daily model)" }),
+    lines: z.array(AllocationLineSchema).max(5000).optional().openapi({ description: "Explicit lines with their curves (without modelId)" }),
+    limits: z
+      .array(z.object({ channel: z.string().min(1), segment: z.string().optional(), ...LineLimits }).strict())
+      .max(5000)
+      .optional()
+      .openapi({ description: "Limits for the model's lines, matched by channel (and segment)" }),
+    groups: z
+      .array(z.object({ name: z.string().min(1).max(200), channels: z.array(z.string()).optional(), segments: z.array(z.string()).optional(), min: Money.optional(), max: Money.optional(), minShare: Share.optional(), maxShare: Share.optional() }).strict())
+      .max(200)
+      .optional(),
+    objective: z
+      .discriminatedUnion("kind", [
+        z.object({ kind: z.literal("maxReturn") }).strict(),
+        z.object({ kind: z.literal("maxProfit"), margin: z.number().positive() }).strict(),
+        z.object({ kind: z.literal("minSpend"), targetReturn: z.number().positive() }).strict(),
+        z.object({ kind: z.literal("targetMroi"), mroi: z.number().positive() }).strict(),
+      ])
+      .default({ kind: "maxReturn" }),
+    budget: z.object({ total: Money.optional(), exact: z.boolean().optional(), perPeriod: z.array(Money).max(366).optional() }).strict().optional(),
+    periods: z.number().int().min(1).max(104).default(1),
+    pieces: z.number().int().min(2).max(200).optional(),
+    refine: z.number().int().min(0).max(6).optional(),
+    sShaped: z.enum(["auto", "exact", "envelope"]).optional(),
+    solver: z.enum(["auto", "highs", "javascript-lp-solver"]).default("auto"),
+  })
+  .strict()
+  .refine((r) => (r.modelId === undefined) !== (r.lines === undefined), { message: "give either modelId or lines", path: ["lines"] })
+  .openapi("AllocationRequest");

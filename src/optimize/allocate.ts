@@ -58,7 +58,8 @@ export interface AllocationResult {
  */
 export function allocate(problem: AllocationProblem, solver: LpSolver): AllocationResult & { readonly lp: LinearProgram } {
   checkProblem(problem);
-  const rounds = problem.refine ?? 3;
+  // refinement re-solves: cheap for a few hundred curves, seconds for a 13-week plan of 100 lines
+  const rounds = problem.refine ?? (problem.lines.length * (problem.periods ?? 1) <= 400 ? 3 : 1);
   const extra = new Map<string, number[]>();
   let form = formulate(problem);
   let sol = solveChecked(form, solver);
@@ -143,8 +144,7 @@ function report(problem: AllocationProblem, form: Formulation, sol: LpSolution, 
   });
   const spend = lines.reduce((a, l) => a + l.spend, 0);
   const expectedReturn = lines.reduce((a, l) => a + l.expectedReturn, 0);
-  const bands = form.curves.map((c) => c.band);
-  const expectedReturnInterval = bands.every((b) => b !== null) ? { lower: lines.reduce((a, l, i) => a + l.expectedReturn * bands[i]!.lower, 0), upper: lines.reduce((a, l, i) => a + l.expectedReturn * bands[i]!.upper, 0) } : null;
+  const expectedReturnInterval = form.curves.every((c) => c.band !== null) ? returnInterval(form, x) : null;
   const current = currentEval && { spend: problem.lines.reduce((a, l) => a + l.current! * T, 0), expectedReturn: currentEval.flat().reduce((a, e) => a + e.ret, 0) };
   const duals = sol.duals ?? dualsWithIntegersFixed(form.lp, sol, solver);
   const binding: BindingConstraint[] = form.lp.constraints.flatMap((c) => {
@@ -179,6 +179,26 @@ function report(problem: AllocationProblem, form: Formulation, sol: LpSolution, 
     solver: { name: solver.name, variables: Object.keys(form.lp.bounds ?? {}).length, constraints: form.lp.constraints.length, integers: form.lp.integers?.length ?? 0, rounds, lpObjective: sol.objective! },
     summary: summarize(lines, spend, expectedReturn, problem.budget?.total, uplift, binding),
   };
+}
+
+/**
+ * The plan's return at the ends of each curve's coefficient interval, summed over lines (each line's ends taken
+ * together: conservative, as the intervals are not independent).
+ */
+function returnInterval(form: Formulation, x: Readonly<Record<string, number>>): { lower: number; upper: number } {
+  let lower = 0;
+  let upper = 0;
+  form.curves.forEach((c, l) => {
+    const a = adstockedOf(form, x, l);
+    const a0 = adstockedOf(form, x, l, true);
+    a.forEach((v, t) => {
+      const with_ = c.band!(v);
+      const without = c.band!(a0[t]!);
+      lower += with_.lower - without.lower;
+      upper += with_.upper - without.upper;
+    });
+  });
+  return { lower, upper };
 }
 
 /** Duals of a MILP's LP with its integer variables fixed at their optimal values (the usual sensitivity read-out). */

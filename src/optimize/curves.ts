@@ -15,8 +15,8 @@ export interface Curve {
   derivative(s: number): number;
   /** Breakpoints a piecewise form must keep (a sampled curve's own points). */
   readonly knots: readonly number[];
-  /** Response multipliers at the ends of the coefficient interval, when the curve has one. */
-  readonly band: { readonly lower: number; readonly upper: number } | null;
+  /** The response at the ends of the coefficient interval, when the curve has one. */
+  readonly band: ((s: number) => { readonly lower: number; readonly upper: number }) | null;
   /** Spend past which the curve is 99% saturated (a sampled curve: its last point). */
   readonly saturation: number;
 }
@@ -31,7 +31,7 @@ export function makeCurve(spec: CurveSpec): Curve {
         value: (s) => spec.coefficient * hillSaturation(s, sat),
         derivative: (s) => spec.coefficient * saturationDerivative(s, sat),
         knots: inflection > 0 ? Array.from({ length: 8 }, (_, i) => (inflection * (i + 1)) / 4) : [],
-        band: band(spec.coefficient, spec.coefficientInterval),
+        band: band(spec.coefficientInterval, (s) => hillSaturation(s, sat)),
         saturation: spec.kappa * 99 ** (1 / spec.slope),
       };
     }
@@ -41,7 +41,7 @@ export function makeCurve(spec: CurveSpec): Curve {
         value: (s) => spec.coefficient * logisticSaturation(s, sat),
         derivative: (s) => spec.coefficient * saturationDerivative(s, sat),
         knots: [],
-        band: band(spec.coefficient, spec.coefficientInterval),
+        band: band(spec.coefficientInterval, (s) => logisticSaturation(s, sat)),
         saturation: Math.log(199) / spec.lam,
       };
     }
@@ -74,8 +74,8 @@ export function makeCurve(spec: CurveSpec): Curve {
   }
 }
 
-function band(coefficient: number, ci: { readonly lower: number; readonly upper: number } | undefined) {
-  return ci && coefficient > 0 ? { lower: ci.lower / coefficient, upper: ci.upper / coefficient } : null;
+function band(ci: { readonly lower: number; readonly upper: number } | undefined, saturation: (s: number) => number) {
+  return ci ? (s: number) => ({ lower: ci.lower * saturation(s), upper: ci.upper * saturation(s) }) : null;
 }
 
 /** A piecewise-linear form of a curve on [0, end]: breakpoints, values there, and its worst error. */
@@ -108,14 +108,12 @@ export function piecewise(curve: Curve, end: number, maxPieces = 40, tolerance =
     }
     return { worst, at };
   };
+  // each interval's worst chord error, kept beside it: a split recomputes only the two new intervals
+  const errors = points.slice(1).map((b, k) => errorOf(points[k]!, b));
   for (;;) {
-    let worst = 0;
     let split = -1;
-    let at = 0;
-    for (let k = 1; k < points.length; k++) {
-      const e = errorOf(points[k - 1]!, points[k]!);
-      if (e.worst > worst) (worst = e.worst), (split = k), (at = e.at);
-    }
+    for (let k = 0; k < errors.length; k++) if (split < 0 || errors[k]!.worst > errors[split]!.worst) split = k;
+    const worst = split < 0 ? 0 : errors[split]!.worst;
     if (worst <= tolerance * scale || points.length - 1 >= maxPieces || split < 0) {
       const values = points.map((s) => curve.value(s));
       const slopes = values.slice(1).map((v, k) => (v - values[k]!) / (points[k + 1]! - points[k]!));
@@ -123,7 +121,9 @@ export function piecewise(curve: Curve, end: number, maxPieces = 40, tolerance =
       return { breaks: points, values, maxError: worst, concave };
     }
     // split where the chord is worst: for a smooth curve that is near where it bends
-    points.splice(split, 0, at);
+    const at = errors[split]!.at;
+    points.splice(split + 1, 0, at);
+    errors.splice(split, 1, errorOf(points[split]!, at), errorOf(at, points[split + 2]!));
   }
 }
 

@@ -86,6 +86,7 @@ export function formulate(p: AllocationProblem, extraBreaks?: ReadonlyMap<string
   const obj: Record<string, number> = {};
   const integers: string[] = [];
   const cuts: CurveCut[] = [];
+  const cutCache = new Map<string, Pieces>();
   const carry = p.lines.map((l) => {
     const alpha = periods > 1 ? (l.adstock?.alpha ?? 0) : 0;
     const c = alpha > 0 && l.adstock?.normalized ? 1 - alpha : 1;
@@ -123,7 +124,11 @@ export function formulate(p: AllocationProblem, extraBreaks?: ReadonlyMap<string
         if (t > 0) coefs[adVar(l, t - 1)] = -alpha;
         add({ name: `adstock[${l},${t}]`, coefs, op: "=", rhs: t === 0 ? alpha * carryIn : 0 }, { kind: "adstock", description: `carry-over of ${lineLabel(line)} into period ${t + 1}`, line: l });
       }
-      let pieces = piecewise(curve, end, p.pieces ?? 40, 1e-4, extraBreaks?.get(`${l},${t}`) ?? []);
+      const extra = extraBreaks?.get(`${l},${t}`);
+      // periods of a line share their cut unless refinement added points to one of them
+      const cacheKey = extra?.length ? `${l},${t}` : `${l}`;
+      let pieces = cutCache.get(cacheKey) ?? piecewise(curve, end, p.pieces ?? 40, 1e-4, extra ?? []);
+      cutCache.set(cacheKey, pieces);
       let mode: CurveCut["mode"] = "concave";
       if (!pieces.concave) {
         const wantExact = p.sShaped === "exact" || ((p.sShaped ?? "auto") === "auto" && p.lines.length * periods * (pieces.breaks.length - 1) <= 4000);

@@ -1,0 +1,52 @@
+import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
+import { Router, type Request, type Response } from "express";
+import { NotFoundError } from "../../errors.ts";
+import { ALLOCATION_KIND, allocationCsvRows, runAllocation, type AllocationOutput } from "../allocation-service.ts";
+import { toCsv } from "../csv-out.ts";
+import type { AppDeps } from "../deps.ts";
+import { defineRoute } from "../route.ts";
+import { AllocationRequestSchema, IdParams } from "../schemas.ts";
+
+/** Budget allocations: solved at once (a linear program), saved, read back as JSON or CSV. */
+export function allocationRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
+  const router = Router();
+  const tags = ["allocations"];
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "post",
+      path: "/v1/allocations",
+      summary: "The budget split that maximises return (or profit, or reaches a target at least cost) under constraints",
+      description:
+        "Curves come from a fitted MMM (`modelId`) or per line (Hill, logistic or sampled points). Answers 201 with lines, totals, the comparison with " +
+        "the current plan, binding constraints with their marginal values and a summary; 422 names the constraints that cannot hold together.",
+      tags,
+      body: AllocationRequestSchema,
+      responses: { 201: { description: "The allocation (JSON, or CSV with Accept: text/csv)" }, 422: { description: "Infeasible or unbounded" } },
+    },
+    async (req, res, { body }) => {
+      const { id, output } = await runAllocation(deps.store, body);
+      res.status(201).location(`/v1/allocations/${id}`);
+      send(req, res, id, output);
+    },
+  );
+
+  defineRoute(router, registry, { method: "get", path: "/v1/allocations/:id", summary: "A saved allocation (JSON, or CSV with Accept: text/csv)", tags, params: IdParams, responses: { 200: { description: "The allocation" } } }, (req, res, { params }) => {
+    const m = deps.store.models.get<unknown, AllocationOutput>(params.id);
+    if (!m || m.kind !== ALLOCATION_KIND) throw new NotFoundError(`No allocation ${params.id}.`);
+    send(req, res, m.id, m.result);
+  });
+  return router;
+}
+
+function send(req: Request, res: Response, id: string, output: AllocationOutput): void {
+  res.vary("Accept");
+  if (req.accepts(["application/json", "text/csv"]) === "text/csv") {
+    const { header, rows } = allocationCsvRows(output);
+    res.type("text/csv; charset=utf-8").attachment(`allocation-${id}.csv`).send(toCsv(header, rows));
+    return;
+  }
+  res.json({ id, ...output });
+}

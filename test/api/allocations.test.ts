@@ -1,0 +1,88 @@
+import { readFileSync } from "node:fs";
+import Papa from "papaparse";
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testApp, waitFor } from "../helpers/app.ts";
+
+const t = testApp();
+let mmmId = "";
+const CHANNELS = ["spend_tv", "spend_search", "spend_social", "spend_email", "spend_flyer"];
+const hill = (coefficient: number, kappa: number) => ({ form: "hill", coefficient, slope: 0.8, kappa });
+
+beforeAll(async () => {
+  const csv = readFileSync(new URL("../../data/sample-daily-sales.csv", import.meta.url));
+  const datasetId = (await request(t.app).post("/v1/datasets?name=sample").type("text/csv").send(csv)).body.id;
+  const mmm = await request(t.app).post("/v1/mmm").send({ datasetId, date: "date", target: "sales", segment: "segment", channels: CHANNELS, controls: ["holiday"], searchSize: 10, refineRounds: 0, bootstrap: 20 });
+  const job = await waitFor(async () => {
+    const r = await request(t.app).get(`/v1/jobs/${mmm.body.jobId}`);
+    return ["succeeded", "failed"].includes(r.body.status) ? r.body : undefined;
+  }, 120_000);
+  mmmId = job.result.modelId;
+}, 120_000);
+afterAll(() => t.close());
+
+describe("POST /v1/allocations", () => {
+  it("When explicit curves and a budget are given, then 201 gives lines, totals, uplift, the binding budget and a summary, and GET reads it back as CSV", async () => {
+    const body = {
+      lines: [
+        { channel: "tv", curve: hill(50_000, 20_000), current: 20_000, min: 5_000 },
+        { channel: "search", curve: hill(30_000, 8_000), current: 20_000 },
+        { channel: "flyer", curve: { form: "points", spend: [5000, 10_000, 20_000], response: [9000, 14_000, 17_000] }, current: 10_000, maxShare: 0.3 },
+      ],
+      budget: { total: 50_000 },
+    };
+    const res = await request(t.app).post("/v1/allocations").send(body);
+    expect(res.status).toBe(201);
+    expect(res.headers.location).toBe(`/v1/allocations/${res.body.id}`);
+    expect(res.body.totals.spend).toBeCloseTo(50_000, 3);
+    expect(res.body.uplift.expectedReturn).toBeGreaterThan(0);
+    expect(res.body.binding.map((b: { constraint: string }) => b.constraint)).toContain("budget");
+    expect(res.body.summary).toMatch(/^Spend \$50,000 of the \$50,000 budget for an expected return of \$[\d,]+/);
+    const csv = await request(t.app).get(res.headers.location!).set("Accept", "text/csv");
+    const rows = Papa.parse<string[]>(csv.text.trim()).data;
+    expect(rows[0]).toEqual(["channel", "segment", "period", "spend", "expectedReturn", "roi", "mroi"]);
+    expect(rows.slice(1).map((r) => r[0])).toEqual(["tv", "search", "flyer"]);
+    expect(Number(rows[3]![3])).toBeLessThanOrEqual(0.3 * 50_000 + 1e-6);
+  });
+
+  it("When a fitted MMM gives the curves for a 13-week plan, then every channel and segment is planned per week with carry-over, within the budget", async () => {
+    const res = await request(t.app).post("/v1/allocations").send({ modelId: mmmId, periodLength: 7, periods: 13, budget: { total: 1_500_000 }, limits: [{ channel: "spend_tv", minShare: 0.1 }], groups: [{ name: "digital", channels: ["spend_search", "spend_social", "spend_email"], minShare: 0.3 }] });
+    expect(res.status).toBe(201);
+    expect(res.body.lines).toHaveLength(15);
+    expect(res.body.periods).toHaveLength(15 * 13);
+    expect(res.body.totals.spend).toBeLessThanOrEqual(1_500_000 * (1 + 1e-9));
+    expect(res.body.totals.expectedReturnInterval.lower).toBeLessThan(res.body.totals.expectedReturn);
+    const digital = res.body.lines.filter((l: { channel: string }) => ["spend_search", "spend_social", "spend_email"].includes(l.channel)).reduce((a: number, l: { spend: number }) => a + l.spend, 0);
+    expect(digital / res.body.totals.spend).toBeGreaterThanOrEqual(0.3 - 1e-9);
+  }, 60_000);
+
+  it("When the minimums exceed the budget, then 422 problem+json names them and nothing is saved", async () => {
+    const before = t.store.models.list("allocation").length;
+    const res = await request(t.app).post("/v1/allocations").send({ lines: [{ channel: "tv", curve: hill(1000, 100), min: 700 }, { channel: "radio", curve: hill(1000, 100), min: 600 }], budget: { total: 1000 } });
+    expect(res.status).toBe(422);
+    expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
+    expect(res.body.detail).toBe("These constraints cannot all hold: total budget of at most $1,000; tv at least $700; radio at least $600 (together the minimums need $1,300). Relax one of them.");
+    expect(t.store.models.list("allocation").length).toBe(before);
+  });
+
+  it("When the request is malformed or unbounded, then the answer says which field or why", async () => {
+    const both = await request(t.app).post("/v1/allocations").send({ modelId: "x", lines: [] });
+    expect(both.status).toBe(400);
+    const unbounded = await request(t.app).post("/v1/allocations").send({ lines: [{ channel: "tv", curve: hill(1000, 100) }] });
+    expect(unbounded.status).toBe(422);
+    expect(unbounded.body.detail).toContain("unbounded");
+    const noModel = await request(t.app).post("/v1/allocations").send({ modelId: "mdl_nope", budget: { total: 1 } });
+    expect(noModel.status).toBe(404);
+    const badPoints = await request(t.app).post("/v1/allocations").send({ lines: [{ channel: "tv", curve: { form: "points", spend: [5, 3], response: [1, 2] } }], budget: { total: 10 } });
+    expect(badPoints.status).toBe(400);
+    expect(badPoints.body.detail).toBe("lines[0] (tv): curve spend must increase from above 0; point 2 is 3.");
+  });
+
+  it("When javascript-lp-solver is asked for, then it gives the same allocation as HiGHS on a small problem", async () => {
+    const body = { lines: [{ channel: "tv", curve: hill(5000, 1500), current: 1000 }, { channel: "search", curve: hill(3000, 800), current: 1000 }], budget: { total: 2000 }, refine: 0 };
+    const a = await request(t.app).post("/v1/allocations").send(body);
+    const b = await request(t.app).post("/v1/allocations").send({ ...body, solver: "javascript-lp-solver" });
+    expect(b.body.solver.name).toBe("javascript-lp-solver");
+    expect(Math.abs(b.body.solver.lpObjective - a.body.solver.lpObjective) / a.body.solver.lpObjective).toBeLessThan(1e-7);
+  });
+});
