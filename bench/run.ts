@@ -82,3 +82,7 @@ if (existsSync(python)) {
 
 // LSTM training against the PyTorch reference (issue 5)
 await (await import("./lstm.ts")).benchLstm();
+
+// Budget optimizer at the issue's sizes (issue 6)
+console.log("");
+await (await import("./allocate.ts")).benchAllocate();

@@ -12,6 +12,7 @@ import { startServer } from "../server.ts";
 import { openStore, type Store } from "../store/store.ts";
 import { dateFormatPairs, typePairs } from "./args.ts";
 import { formatTable, progressBar } from "./format.ts";
+import { allocateCommand } from "./allocate-command.ts";
 import { forecast } from "./forecast-command.ts";
 import { mmm } from "./mmm-command.ts";
 import { analyze, regress, roi } from "./regression-commands.ts";
@@ -36,6 +37,7 @@ Usage:
   mixcast mmm DATASET --date D --target Y --channels a,b,c [--controls c1,c2] [--segment S] [--seed N]
   mixcast forecast DATASET --date D --target Y [--segment S] [--channels a,b] [--horizon 90] [--folds 3] [--seed N]
                    [--mmm MODEL_ID --plan plan.json] [--csv]   90-day quantile forecast (LSTM vs baselines, backtested)
+  mixcast allocate REQUEST.json [--csv]    budget allocation (the body of POST /v1/allocations, from a file)
   mixcast analyze logit DATASET --formula "won ~ spend + C(channel)" [--positive LEVEL]
 
 DATASET is an id or a dataset name.
@@ -98,6 +100,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === "roi") return withStore(config, (store) => roi(store, sub, flags));
   if (command === "analyze") return withStore(config, (store) => analyze(store, sub, arg, flags));
   if (command === "mmm") return withStore(config, (store) => mmm(store, sub, flags, runJob));
+  if (command === "allocate") return withStore(config, (store) => allocateCommand(store, sub, flags));
   if (command === "forecast") return withStore(config, (store) => forecast(store, sub, flags, runJob, config.MIXCAST_TF_BACKEND));
   if (command === "jobs" && sub === "show" && arg) return withStore(config, (store) => show(store.jobs.get(arg), `No job ${arg}.`));
   console.error(`Unknown command: ${positionals.join(" ")}\n\n${HELP}`);

@@ -100,4 +100,18 @@ describe("mixcast CLI", () => {
     expect((await mixcast(...args)).stdout).toContain(", reused)");
     expect((await mixcast("forecast", add.id, "--date", "ds", "--target", "nope")).stderr).toContain("nope");
   }, 120_000);
+
+  it("When allocate reads a request file, then it prints the plan, the binding constraints and the summary, or CSV", async () => {
+    const out = await mixcast("allocate", "data/examples/allocation-request.json");
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^flyer\s+SMB\s+4000\s+4000\s+0\s/m); // locked
+    expect(out.stdout).toContain("Spend $55,000 of the $55,000 budget");
+    const csv = await mixcast("allocate", "data/examples/allocation-request.json", "--csv");
+    expect(csv.stdout.split("\r\n")[0]).toBe("channel,segment,period,spend,expectedReturn,roi,mroi");
+    const bad = join(dataDir, "bad.json");
+    writeFileSync(bad, JSON.stringify({ lines: [], budget: { total: 1 } }));
+    const refused = await mixcast("allocate", bad);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("Give at least one line");
+  }, 60_000);
 });
