@@ -29,7 +29,8 @@ export async function benchAllocate(): Promise<void> {
     lines: quarter.lines.map((l, i) => ({ ...l, adstock: { alpha: 0.2 + 0.6 * ((i % 5) / 4), normalized: true, history: [l.current!, l.current!] } })),
   };
   timed("allocate 13 weeks x 20 ch x 5 seg, adstock, 20 pieces, refine 0", 5, () => allocate({ ...weekly, pieces: 20, refine: 0 }, highs));
-  timed("allocate 13 weeks x 20 ch x 5 seg, adstock, defaults", 3, () => allocate(weekly, highs));
+  timed("allocate 13 weeks x 20 ch x 5 seg, adstock, defaults (40 pieces)", 5, () => allocate(weekly, highs));
+  timed("allocate 13 weeks x 20 ch x 5 seg, adstock, 40 pieces, refine 1", 3, () => allocate({ ...weekly, refine: 1 }, highs));
 }
 
 if (process.argv[1]?.endsWith("allocate.ts")) await benchAllocate();

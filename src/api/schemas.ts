@@ -410,7 +410,7 @@ export const AllocationRequestSchema = z
     budget: z.object({ total: Money.optional(), exact: z.boolean().optional(), perPeriod: z.array(Money).max(366).optional() }).strict().optional(),
     periods: z.number().int().min(1).max(104).default(1),
     pieces: z.number().int().min(2).max(200).optional(),
-    refine: z.number().int().min(0).max(6).optional(),
+    refine: z.number().int().min(0).max(6).optional().openapi({ description: "Rounds of re-cutting curves around the plan and solving again (default 3; 0 above 400 line-periods)" }),
     sShaped: z.enum(["auto", "exact", "envelope"]).optional(),
     solver: z.enum(["auto", "highs", "javascript-lp-solver"]).default("auto"),
   })

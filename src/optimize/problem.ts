@@ -60,7 +60,7 @@ export interface AllocationProblem {
   readonly periods?: number;
   /** Most linear pieces per curve before refinement. Default 40. */
   readonly pieces?: number;
-  /** Refinement rounds: re-cut each curve finely around the solution and solve again. Default 3 (1 above 400 line-periods). */
+  /** Refinement rounds: re-cut each curve finely around the solution and solve again. Default 3 (0 above 400 line-periods). */
   readonly refine?: number;
   /** S-shaped curves: "exact" (integer variables), "envelope" (concave envelope, gap reported), "auto". */
   readonly sShaped?: "auto" | "exact" | "envelope";
