@@ -1,5 +1,6 @@
 import { InfeasibleError, ModelFitError } from "../errors.ts";
 import { checkProblem, formulate, lineLabel, spendVar, type Formulation } from "./formulate.ts";
+import { adstocked, evaluateLine } from "./evaluate.ts";
 import type { LinearProgram, LpSolution } from "./lp.ts";
 import type { AllocationProblem } from "./problem.ts";
 import type { LpSolver } from "./solvers.ts";
@@ -101,31 +102,11 @@ function solveChecked(form: Formulation, solver: LpSolver): LpSolution {
 }
 
 /** Adstocked spend per period of line l under solution x. */
-function adstockedOf(form: Formulation, x: Readonly<Record<string, number>>, l: number, zeroSpend = false): number[] {
-  const { c, alpha, carryIn } = form.carry[l]!;
-  const out: number[] = [];
-  let a = carryIn;
-  for (let t = 0; t < form.periods; t++) {
-    a = c * (zeroSpend ? 0 : (x[spendVar(l, t)] ?? 0)) + alpha * a;
-    out.push(a);
-  }
-  return out;
+function adstockedOf(form: Formulation, x: Readonly<Record<string, number>>, l: number): number[] {
+  return adstocked(form.carry[l]!, Array.from({ length: form.periods }, (_, t) => x[spendVar(l, t)] ?? 0));
 }
 
-function evaluate(form: Formulation, spends: readonly (readonly number[])[]) {
-  return spends.map((s, l) => {
-    const x = Object.fromEntries(s.map((v, t) => [spendVar(l, t), v]));
-    const a = adstockedOf(form, x, l);
-    const a0 = adstockedOf(form, x, l, true);
-    const f = form.curves[l]!;
-    const { c, alpha } = form.carry[l]!;
-    return s.map((_, t) => {
-      let mroi = 0;
-      for (let tau = t; tau < form.periods; tau++) mroi += f.derivative(a[tau]!) * c * alpha ** (tau - t);
-      return { ret: f.value(a[t]!) - f.value(a0[t]!), mroi };
-    });
-  });
-}
+const evaluate = (form: Formulation, spends: readonly (readonly number[])[]) => spends.map((s, l) => evaluateLine(form.curves[l]!, form.carry[l]!, s));
 
 function report(problem: AllocationProblem, form: Formulation, sol: LpSolution, solver: LpSolver, rounds: number): AllocationResult {
   const x = sol.x!;
@@ -145,7 +126,8 @@ function report(problem: AllocationProblem, form: Formulation, sol: LpSolution, 
   });
   const spend = lines.reduce((a, l) => a + l.spend, 0);
   const expectedReturn = lines.reduce((a, l) => a + l.expectedReturn, 0);
-  const expectedReturnInterval = form.curves.every((c) => c.band !== null) ? returnInterval(form, x) : null;
+  const flat = evals.flat();
+  const expectedReturnInterval = flat.every((e) => e.band !== null) ? { lower: flat.reduce((a, e) => a + e.band!.lower, 0), upper: flat.reduce((a, e) => a + e.band!.upper, 0) } : null;
   const current = currentEval && { spend: problem.lines.reduce((a, l) => a + l.current! * T, 0), expectedReturn: currentEval.flat().reduce((a, e) => a + e.ret, 0) };
   const duals = sol.duals ?? dualsWithIntegersFixed(form.lp, sol, solver);
   const binding: BindingConstraint[] = form.lp.constraints.flatMap((c) => {
@@ -180,26 +162,6 @@ function report(problem: AllocationProblem, form: Formulation, sol: LpSolution, 
     solver: { name: solver.name, variables: Object.keys(form.lp.bounds ?? {}).length, constraints: form.lp.constraints.length, integers: form.lp.integers?.length ?? 0, rounds, lpObjective: sol.objective! },
     summary: summarize(lines, spend, expectedReturn, problem.budget?.total, uplift, binding),
   };
-}
-
-/**
- * The plan's return at the ends of each curve's coefficient interval, summed over lines (each line's ends taken
- * together: conservative, as the intervals are not independent).
- */
-function returnInterval(form: Formulation, x: Readonly<Record<string, number>>): { lower: number; upper: number } {
-  let lower = 0;
-  let upper = 0;
-  form.curves.forEach((c, l) => {
-    const a = adstockedOf(form, x, l);
-    const a0 = adstockedOf(form, x, l, true);
-    a.forEach((v, t) => {
-      const with_ = c.band!(v);
-      const without = c.band!(a0[t]!);
-      lower += with_.lower - without.lower;
-      upper += with_.upper - without.upper;
-    });
-  });
-  return { lower, upper };
 }
 
 /** Duals of a MILP's LP with its integer variables fixed at their optimal values (the usual sensitivity read-out). */

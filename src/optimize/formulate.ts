@@ -1,5 +1,6 @@
 import { ValidationError } from "../errors.ts";
 import { concaveEnvelope, makeCurve, piecewise, type Curve, type Pieces } from "./curves.ts";
+import { carryOf, type Carry } from "./evaluate.ts";
 import type { LinearProgram, LpConstraint } from "./lp.ts";
 import type { AllocationLine, AllocationProblem } from "./problem.ts";
 
@@ -26,7 +27,7 @@ export interface Formulation {
   readonly cuts: readonly CurveCut[];
   readonly curves: readonly Curve[];
   /** Adstock multiplier on spend (c) and carry-over into the plan per line. */
-  readonly carry: readonly { readonly c: number; readonly alpha: number; readonly carryIn: number }[];
+  readonly carry: readonly Carry[];
   readonly periods: number;
 }
 
@@ -87,13 +88,7 @@ export function formulate(p: AllocationProblem, extraBreaks?: ReadonlyMap<string
   const integers: string[] = [];
   const cuts: CurveCut[] = [];
   const cutCache = new Map<string, Pieces>();
-  const carry = p.lines.map((l) => {
-    const alpha = periods > 1 ? (l.adstock?.alpha ?? 0) : 0;
-    const c = alpha > 0 && l.adstock?.normalized ? 1 - alpha : 1;
-    let carryIn = 0;
-    for (const h of l.adstock?.history ?? []) carryIn = c * h + alpha * carryIn;
-    return { c, alpha, carryIn };
-  });
+  const carry = p.lines.map((l) => carryOf(l, periods));
   const total = p.budget?.total;
   const allSpend: Record<string, number> = {};
   p.lines.forEach((_, l) => {
