@@ -1,17 +1,16 @@
 import type { z } from "zod";
-import { NotFoundError, ValidationError } from "../errors.ts";
+import { ValidationError } from "../errors.ts";
 import { allocate, type AllocationResult } from "../optimize/allocate.ts";
 import type { AllocationLine, AllocationProblem } from "../optimize/problem.ts";
 import { highsSolver, jsLpSolver, type LpSolver } from "../optimize/solvers.ts";
-import { prepareMmm, type MmmResult } from "../regression/mmm/fit-dataset.ts";
 import type { Store } from "../store/store.ts";
+import { mmmLines } from "./mmm-lines.ts";
 import type { AllocationRequestSchema } from "./schemas.ts";
 
 export type AllocationRequest = z.infer<typeof AllocationRequestSchema>;
 export const ALLOCATION_KIND = "allocation";
 /** javascript-lp-solver keeps a dense tableau: 8.9 s at 4,000 variables (../shared/oracles/lp-bench). */
 const JSLP_MAX_VARIABLES = 2000;
-const HISTORY_PERIODS = 8;
 
 export interface AllocationOutput extends AllocationResult {
   readonly modelId: string | null;
@@ -48,33 +47,9 @@ async function chooseSolver(req: AllocationRequest, p: AllocationProblem): Promi
   return jsLpSolver();
 }
 
-/**
- * One line per channel and segment of a fitted MMM: its Hill curve scaled to the plan's period (k model periods:
- * k·β·hill(S/k; κ) is a Hill curve with coefficient k·β and half-saturation k·κ), its mean spend as the current
- * plan, and its adstock (alpha^k per plan period) with the spend of the last periods as carry-over history.
- */
+/** The model's lines with the request's limits applied, matched by channel (and segment). */
 function linesFromMmm(store: Store, req: AllocationRequest, warnings: string[]): AllocationLine[] {
-  const record = store.models.get<unknown, MmmResult>(req.modelId!);
-  if (!record || record.kind !== "mmm") throw new NotFoundError(`No marketing-mix model ${req.modelId}.`, [{ path: ["body", "modelId"], message: "no such model", value: req.modelId }]);
-  const k = req.periodLength;
-  const history = historyOf(store, record.datasetId, record.result, k, warnings);
-  const lines = record.result.segments.flatMap((s) => {
-    if ("error" in s) {
-      warnings.push(`Segment ${s.segment} has no fitted model (${s.error}) and is left out.`);
-      return [];
-    }
-    return s.model.curves.map((c): AllocationLine => {
-      const ch = s.model.channels.find((x) => x.channel === c.channel)!;
-      const h = history.get(`${s.segment}|${c.channel}`);
-      return {
-        channel: c.channel,
-        ...(s.segment !== null && { segment: String(s.segment) }),
-        curve: { form: "hill", coefficient: k * c.coefficient, slope: c.slope, kappa: k * c.kappa, ...(ch.coefficientInterval && { coefficientInterval: { lower: k * ch.coefficientInterval.lower, upper: k * ch.coefficientInterval.upper } }) },
-        current: k * c.currentSpend,
-        adstock: { alpha: c.adstock.alpha ** k, normalized: true, ...(h && req.periods > 1 && { history: h }) },
-      };
-    });
-  });
+  const { lines } = mmmLines(store, req.modelId!, req.periodLength, req.periods, warnings);
   for (const [i, lim] of (req.limits ?? []).entries()) {
     const matches = lines.filter((l) => l.channel === lim.channel && (lim.segment === undefined || l.segment === lim.segment));
     if (matches.length === 0) throw new ValidationError(`limits[${i}]: the model has no line ${lim.channel}${lim.segment ? `/${lim.segment}` : ""}.`, [{ path: ["body", "limits", i], message: "no such line" }]);
@@ -83,25 +58,6 @@ function linesFromMmm(store: Store, req: AllocationRequest, warnings: string[]):
     const lim = (req.limits ?? []).filter((x) => x.channel === l.channel && (x.segment === undefined || x.segment === l.segment));
     return Object.assign({}, l, ...lim.map(({ channel: _c, segment: _s, ...rest }) => rest)) as AllocationLine;
   });
-}
-
-/** The last HISTORY_PERIODS plan periods of spend per segment and channel, from the model's dataset. */
-function historyOf(store: Store, datasetId: string | null, mmm: MmmResult, k: number, warnings: string[]): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  const ds = datasetId ? store.datasets.load(datasetId) : undefined;
-  if (!ds) {
-    warnings.push("The model's dataset is gone: the plan starts without carry-over from past spend.");
-    return out;
-  }
-  for (const { segment, input } of prepareMmm(ds, mmm.request).inputs) {
-    for (const [channel, spend] of Object.entries(input.channels)) {
-      const tail = spend.slice(-HISTORY_PERIODS * k);
-      const periods = Math.floor(tail.length / k);
-      const start = tail.length - periods * k;
-      out.set(`${segment}|${channel}`, Array.from({ length: periods }, (_, p) => tail.slice(start + p * k, start + (p + 1) * k).reduce((a, b) => a + b, 0)));
-    }
-  }
-  return out;
 }
 
 export function allocationCsvRows(out: AllocationOutput): { header: string[]; rows: (string | number | null)[][] } {

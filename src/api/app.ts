@@ -5,6 +5,7 @@ import type { AppDeps } from "./deps.ts";
 import { errorHandler, notFoundHandler } from "./error-handler.ts";
 import { allocationRoutes } from "./routes/allocations.ts";
 import { forecastRoutes } from "./routes/forecasts.ts";
+import { scenarioRoutes } from "./routes/scenarios.ts";
 import { newRegistry } from "./openapi.ts";
 import { requestLog } from "./request-log.ts";
 import { jobRoutes } from "./routes/jobs.ts";
@@ -28,6 +29,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(mmmRoutes(deps, registry));
   app.use(forecastRoutes(deps, registry));
   app.use(allocationRoutes(deps, registry));
+  app.use(scenarioRoutes(deps, registry));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;

@@ -417,3 +417,33 @@ export const AllocationRequestSchema = z
   .strict()
   .refine((r) => (r.modelId === undefined) !== (r.lines === undefined), { message: "give either modelId or lines", path: ["lines"] })
   .openapi("AllocationRequest");
+
+const ScenarioSpendSchema = z
+  .object({
+    channel: z.string().min(1).max(200),
+    segment: z.string().min(1).max(200).optional(),
+    period: z.number().int().min(1).max(104).optional().openapi({ description: "1-based period; omitted: every period" }),
+    amount: Money.openapi({ description: "Spend per period" }),
+  })
+  .strict();
+export const ScenarioRequestSchema = z
+  .object({
+    modelId: z.string().min(1).max(100),
+    periods: z.number().int().min(1).max(104).default(1),
+    periodLength: z.number().int().min(1).max(366).default(1).openapi({ description: "MMM periods per plan period (7: weekly from a daily model)" }),
+    plans: z.array(z.object({ name: z.string().min(1).max(200), spend: z.array(ScenarioSpendSchema).max(5000) }).strict()).min(1).max(20),
+  })
+  .strict()
+  .openapi("ScenarioRequest");
+export const FormatQuery = z.object({ format: z.enum(["json", "csv"]).optional() }).strict();
+export const ScenarioQuery = z
+  .object({
+    modelId: z.string().min(1).max(100),
+    periods: z.coerce.number().int().min(1).max(104).default(1),
+    periodLength: z.coerce.number().int().min(1).max(366).default(1),
+    name: z.string().min(1).max(200).default("plan"),
+    format: z.enum(["json", "csv"]).optional(),
+    key: z.string().max(200).optional().openapi({ description: "A read-scoped API key, for spreadsheets that cannot send headers" }),
+  })
+  .catchall(z.string().max(100))
+  .openapi({ description: "Spend per period as spend.<channel>=amount or spend.<channel>.<segment>=amount" });

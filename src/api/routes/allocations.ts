@@ -5,7 +5,8 @@ import { ALLOCATION_KIND, allocationCsvRows, runAllocation, type AllocationOutpu
 import { toCsv } from "../csv-out.ts";
 import type { AppDeps } from "../deps.ts";
 import { defineRoute } from "../route.ts";
-import { AllocationRequestSchema, IdParams } from "../schemas.ts";
+import { AllocationRequestSchema, FormatQuery, IdParams } from "../schemas.ts";
+import { wantsCsv } from "../csv-negotiation.ts";
 
 /** Budget allocations: solved at once (a linear program), saved, read back as JSON or CSV. */
 export function allocationRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
@@ -33,7 +34,7 @@ export function allocationRoutes(deps: AppDeps, registry: OpenAPIRegistry): Rout
     },
   );
 
-  defineRoute(router, registry, { method: "get", path: "/v1/allocations/:id", summary: "A saved allocation (JSON, or CSV with Accept: text/csv)", tags, params: IdParams, responses: { 200: { description: "The allocation" } } }, (req, res, { params }) => {
+  defineRoute(router, registry, { method: "get", path: "/v1/allocations/:id", summary: "A saved allocation (JSON, or CSV with Accept: text/csv or ?format=csv)", tags, params: IdParams, query: FormatQuery, responses: { 200: { description: "The allocation" } } }, (req, res, { params }) => {
     const m = deps.store.models.get<unknown, AllocationOutput>(params.id);
     if (!m || m.kind !== ALLOCATION_KIND) throw new NotFoundError(`No allocation ${params.id}.`);
     send(req, res, m.id, m.result);
@@ -42,8 +43,7 @@ export function allocationRoutes(deps: AppDeps, registry: OpenAPIRegistry): Rout
 }
 
 function send(req: Request, res: Response, id: string, output: AllocationOutput): void {
-  res.vary("Accept");
-  if (req.accepts(["application/json", "text/csv"]) === "text/csv") {
+  if (wantsCsv(req, res)) {
     const { header, rows } = allocationCsvRows(output);
     res.type("text/csv; charset=utf-8").attachment(`allocation-${id}.csv`).send(toCsv(header, rows));
     return;

@@ -4,7 +4,8 @@ import { toCsv } from "../csv-out.ts";
 import { loadDataset, type AppDeps } from "../deps.ts";
 import { FORECAST_KIND, forecastCsvRows, getForecast, startForecast } from "../forecast-service.ts";
 import { defineRoute } from "../route.ts";
-import { ForecastRequestSchema, IdParams, JobAcceptedSchema } from "../schemas.ts";
+import { FormatQuery, ForecastRequestSchema, IdParams, JobAcceptedSchema } from "../schemas.ts";
+import { wantsCsv } from "../csv-negotiation.ts";
 import { acceptJob } from "./jobs.ts";
 
 /** Sales forecasts: trained as a job (or at once from a stored model for the same data), read as JSON or CSV. */
@@ -52,12 +53,12 @@ export function forecastRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       summary: "A forecast: quantiles per day and series, the backtest, the plan's effect. `Accept: text/csv` gives date,mean,p10,p50,p90 rows",
       tags,
       params: IdParams,
+      query: FormatQuery,
       responses: { 200: { description: "The forecast (JSON or CSV)" } },
     },
     (req, res, { params }) => {
       const m = getForecast(deps.store, params.id);
-      res.vary("Accept");
-      if (req.accepts(["application/json", "text/csv"]) === "text/csv") {
+      if (wantsCsv(req, res)) {
         const { header, rows } = forecastCsvRows(m.result);
         res.type("text/csv; charset=utf-8").attachment(`forecast-${m.id}.csv`).send(toCsv(header, rows));
         return;

@@ -1,0 +1,70 @@
+import { NotFoundError } from "../errors.ts";
+import type { AllocationLine } from "../optimize/problem.ts";
+import { prepareMmm, type MmmResult } from "../regression/mmm/fit-dataset.ts";
+import type { Store } from "../store/store.ts";
+
+const HISTORY_PERIODS = 8;
+/** Periods at the end of the fit whose mean non-media level is a segment's baseline for what-if totals. */
+const BASELINE_PERIODS = 28;
+
+export interface MmmLines {
+  readonly lines: readonly AllocationLine[];
+  /** Per segment ("null" without segments): the model's non-media level per plan period at the end of its data. */
+  readonly baseline: ReadonlyMap<string, number>;
+}
+
+/**
+ * One line per channel and segment of a fitted MMM: its Hill curve scaled to the plan's period (k model periods:
+ * k·β·hill(S/k; κ) is a Hill curve with coefficient k·β and half-saturation k·κ), its mean spend as the current
+ * plan, and its adstock (alpha^k per plan period) with the spend of the last periods as carry-over history.
+ *
+ * @throws NotFoundError when the model does not exist (or is not an MMM)
+ */
+export function mmmLines(store: Store, modelId: string, k: number, periods: number, warnings: string[]): MmmLines {
+  const record = store.models.get<unknown, MmmResult>(modelId);
+  if (!record || record.kind !== "mmm") throw new NotFoundError(`No marketing-mix model ${modelId}.`, [{ path: ["body", "modelId"], message: "no such model", value: modelId }]);
+  const history = periods > 1 ? historyOf(store, record.datasetId, record.result, k, warnings) : new Map<string, number[]>();
+  const baseline = new Map<string, number>();
+  const lines = record.result.segments.flatMap((s) => {
+    if ("error" in s) {
+      warnings.push(`Segment ${s.segment} has no fitted model (${s.error}) and is left out.`);
+      return [];
+    }
+    const d = s.model.decomposition;
+    const from = Math.max(0, d.dates.length - BASELINE_PERIODS);
+    let level = 0;
+    for (let t = from; t < d.dates.length; t++) level += d.baseline[t]! + d.trend[t]! + d.seasonality[t]! + d.controls[t]!;
+    baseline.set(String(s.segment), (k * level) / (d.dates.length - from));
+    return s.model.curves.map((c): AllocationLine => {
+      const ch = s.model.channels.find((x) => x.channel === c.channel)!;
+      const h = history.get(`${s.segment}|${c.channel}`);
+      return {
+        channel: c.channel,
+        ...(s.segment !== null && { segment: String(s.segment) }),
+        curve: { form: "hill", coefficient: k * c.coefficient, slope: c.slope, kappa: k * c.kappa, ...(ch.coefficientInterval && { coefficientInterval: { lower: k * ch.coefficientInterval.lower, upper: k * ch.coefficientInterval.upper } }) },
+        current: k * c.currentSpend,
+        adstock: { alpha: c.adstock.alpha ** k, normalized: true, ...(h && { history: h }) },
+      };
+    });
+  });
+  return { lines, baseline };
+}
+
+/** The last HISTORY_PERIODS plan periods of spend per segment and channel, from the model's dataset. */
+function historyOf(store: Store, datasetId: string | null, mmm: MmmResult, k: number, warnings: string[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  const ds = datasetId ? store.datasets.load(datasetId) : undefined;
+  if (!ds) {
+    warnings.push("The model's dataset is gone: the plan starts without carry-over from past spend.");
+    return out;
+  }
+  for (const { segment, input } of prepareMmm(ds, mmm.request).inputs) {
+    for (const [channel, spend] of Object.entries(input.channels)) {
+      const tail = spend.slice(-HISTORY_PERIODS * k);
+      const n = Math.floor(tail.length / k);
+      const start = tail.length - n * k;
+      out.set(`${segment}|${channel}`, Array.from({ length: n }, (_, p) => tail.slice(start + p * k, start + (p + 1) * k).reduce((a, b) => a + b, 0)));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,71 @@
+import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
+import { Router, type Request, type Response } from "express";
+import { ValidationError } from "../../errors.ts";
+import { toCsv } from "../csv-out.ts";
+import type { AppDeps } from "../deps.ts";
+import { defineRoute } from "../route.ts";
+import { ScenarioService, scenarioCsvRows, type ScenarioAnswer, type ScenarioSpend } from "../scenario-service.ts";
+import { ScenarioQuery, ScenarioRequestSchema } from "../schemas.ts";
+import { wantsCsv } from "../csv-negotiation.ts";
+
+const SPEND_KEY = /^spend\.([^.]+)(?:\.(.+))?$/;
+const FIXED_KEYS = new Set(["modelId", "periods", "periodLength", "name", "format", "key"]);
+
+/** What-if scenarios on a fitted MMM: plans in, incremental and total sales out, from memory after the first call. */
+export function scenarioRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
+  const router = Router();
+  const tags = ["scenarios"];
+  const service = new ScenarioService(deps.store);
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "post",
+      path: "/v1/scenarios",
+      summary: "Compare spend plans: predicted incremental and total sales with intervals, ROI, and the difference from the current plan",
+      tags,
+      body: ScenarioRequestSchema,
+      responses: { 200: { description: "One result per plan (JSON, or CSV with Accept: text/csv)" } },
+    },
+    (req, res, { body }) => send(req, res, service.run(body)),
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "get",
+      path: "/v1/scenarios",
+      summary: "One spend plan from the query string (for spreadsheets): ?modelId=…&spend.tv=5000&spend.search.SMB=800&format=csv",
+      description: "Google Sheets: =IMPORTDATA(url); Excel: =WEBSERVICE(url) or Power Query From Web. Channels not named keep their current spend.",
+      tags,
+      query: ScenarioQuery,
+      responses: { 200: { description: "The scenario (CSV with format=csv)" } },
+    },
+    (req, res, { query }) => {
+      const spend: ScenarioSpend[] = [];
+      for (const [k, v] of Object.entries(query)) {
+        if (FIXED_KEYS.has(k)) continue;
+        const m = SPEND_KEY.exec(k);
+        if (!m) throw new ValidationError(`Unknown query parameter ${k}: use spend.<channel>=amount or spend.<channel>.<segment>=amount.`, [{ path: ["query", k], message: "unknown parameter" }]);
+        const amount = Number(v);
+        if (typeof v !== "string" || v.trim() === "" || !Number.isFinite(amount) || amount < 0) {
+          throw new ValidationError(`${k}: "${String(v)}" is not an amount ≥ 0.`, [{ path: ["query", k], message: "not an amount ≥ 0", value: v }]);
+        }
+        spend.push({ channel: m[1]!, ...(m[2] !== undefined && { segment: m[2] }), amount });
+      }
+      send(req, res, service.run({ modelId: query.modelId, periods: query.periods, periodLength: query.periodLength, plans: [{ name: query.name, spend }] }));
+    },
+  );
+  return router;
+}
+
+function send(req: Request, res: Response, answer: ScenarioAnswer): void {
+  if (wantsCsv(req, res)) {
+    const { header, rows } = scenarioCsvRows(answer);
+    res.type("text/csv; charset=utf-8").send(toCsv(header, rows));
+    return;
+  }
+  res.json(answer);
+}

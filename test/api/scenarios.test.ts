@@ -1,0 +1,75 @@
+import { readFileSync } from "node:fs";
+import Papa from "papaparse";
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testApp, waitFor } from "../helpers/app.ts";
+
+const t = testApp();
+let mmmId = "";
+const CHANNELS = ["spend_tv", "spend_search", "spend_social", "spend_email", "spend_flyer"];
+
+beforeAll(async () => {
+  const csv = readFileSync(new URL("../../data/sample-daily-sales.csv", import.meta.url));
+  const datasetId = (await request(t.app).post("/v1/datasets?name=sample").type("text/csv").send(csv)).body.id;
+  const mmm = await request(t.app).post("/v1/mmm").send({ datasetId, date: "date", target: "sales", segment: "segment", channels: CHANNELS, controls: ["holiday"], searchSize: 10, refineRounds: 0, bootstrap: 20 });
+  const job = await waitFor(async () => {
+    const r = await request(t.app).get(`/v1/jobs/${mmm.body.jobId}`);
+    return ["succeeded", "failed"].includes(r.body.status) ? r.body : undefined;
+  }, 120_000);
+  mmmId = job.result.modelId;
+}, 120_000);
+afterAll(() => t.close());
+
+describe("scenarios", () => {
+  it("When two plans are compared, then each has per-line incremental sales with intervals and the difference from the current plan, and the current plan differs by 0", async () => {
+    const res = await request(t.app)
+      .post("/v1/scenarios")
+      .send({ modelId: mmmId, plans: [{ name: "current", spend: [] }, { name: "more tv", spend: [{ channel: "spend_tv", amount: 8000 }] }] });
+    expect(res.status).toBe(200);
+    const [current, moreTv] = res.body.plans;
+    expect(current.totals.difference).toEqual({ spend: 0, incremental: 0, totalSales: 0 });
+    const tv = moreTv.lines.filter((l: { channel: string }) => l.channel === "spend_tv");
+    expect(tv).toHaveLength(3); // one per segment
+    for (const l of tv) {
+      expect(l.spend).toBe(8000);
+      expect(l.incrementalInterval.lower).toBeLessThanOrEqual(l.incremental);
+      expect(l.difference.incremental).toBeCloseTo(l.incremental - l.current.incremental, 6);
+    }
+    expect(moreTv.totals.totalSales).toBeCloseTo(moreTv.totals.baseline + moreTv.lines.reduce((a: number, l: { incremental: number }) => a + l.incremental, 0), 3);
+  });
+
+  it("When a spreadsheet asks by GET with format=csv, then the CSV has a header row, a row per line and a TOTAL row, the same numbers as POST", async () => {
+    const url = `/v1/scenarios?modelId=${mmmId}&spend.spend_tv=8000&spend.spend_search.SMB=1500&format=csv`;
+    const csv = await request(t.app).get(url);
+    expect(csv.status).toBe(200);
+    expect(csv.headers["content-type"]).toMatch(/^text\/csv/);
+    const rows = Papa.parse<string[]>(csv.text.trim()).data;
+    expect(rows[0]).toEqual(["plan", "channel", "segment", "spend", "incremental", "incremental_lower", "incremental_upper", "roi", "current_spend", "current_incremental", "difference_incremental", "total_sales"]);
+    expect(rows).toHaveLength(1 + 15 + 1);
+    expect(rows[16]![1]).toBe("TOTAL");
+    const post = await request(t.app).post("/v1/scenarios").send({ modelId: mmmId, plans: [{ name: "plan", spend: [{ channel: "spend_tv", amount: 8000 }, { channel: "spend_search", segment: "SMB", amount: 1500 }] }] });
+    expect(Number(rows[16]![4])).toBeCloseTo(post.body.plans[0].totals.incremental, 6);
+    const smbSearch = rows.find((r) => r[1] === "spend_search" && r[2] === "SMB")!;
+    expect(Number(smbSearch[3])).toBe(1500);
+  });
+
+  it("When a weekly plan over 13 periods is asked of a daily model, then a one-week burst changes only that week's spend and the rest stays current", async () => {
+    const res = await request(t.app).post("/v1/scenarios").send({ modelId: mmmId, periods: 13, periodLength: 7, plans: [{ name: "burst", spend: [{ channel: "spend_tv", segment: "SMB", period: 1, amount: 100_000 }] }] });
+    expect(res.status).toBe(200);
+    const smbTv = res.body.plans[0].lines.find((l: { channel: string; segment: string }) => l.channel === "spend_tv" && l.segment === "SMB");
+    expect(smbTv.difference.spend).toBeCloseTo(100_000 - smbTv.current.spend / 13, 3);
+  });
+
+  it("When the query or plan is wrong, then 400/404 name the parameter", async () => {
+    const unknown = await request(t.app).get(`/v1/scenarios?modelId=${mmmId}&tv=5`);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.detail).toBe("Unknown query parameter tv: use spend.<channel>=amount or spend.<channel>.<segment>=amount.");
+    const notNumber = await request(t.app).get(`/v1/scenarios?modelId=${mmmId}&spend.spend_tv=lots`);
+    expect(notNumber.status).toBe(400);
+    expect(notNumber.body.issues[0].path).toEqual(["query", "spend.spend_tv"]);
+    const noChannel = await request(t.app).get(`/v1/scenarios?modelId=${mmmId}&spend.radio=5`);
+    expect(noChannel.status).toBe(400);
+    expect(noChannel.body.detail).toContain("the model has no radio");
+    expect((await request(t.app).get("/v1/scenarios?modelId=mdl_nope")).status).toBe(404);
+  });
+});
