@@ -60,6 +60,7 @@ export const PageQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(1000).default(100),
     offset: z.coerce.number().int().min(0).default(0),
+    format: z.enum(["json", "csv"]).optional(),
   })
   .strict();
 

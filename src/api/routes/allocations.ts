@@ -2,7 +2,7 @@ import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { Router, type Request, type Response } from "express";
 import { NotFoundError } from "../../errors.ts";
 import { ALLOCATION_KIND, allocationCsvRows, runAllocation, type AllocationOutput } from "../allocation-service.ts";
-import { toCsv } from "../csv-out.ts";
+import { sendCsv } from "../csv-out.ts";
 import type { AppDeps } from "../deps.ts";
 import { defineRoute } from "../route.ts";
 import { AllocationRequestSchema, FormatQuery, IdParams } from "../schemas.ts";
@@ -44,9 +44,7 @@ export function allocationRoutes(deps: AppDeps, registry: OpenAPIRegistry): Rout
 
 function send(req: Request, res: Response, id: string, output: AllocationOutput): void {
   if (wantsCsv(req, res)) {
-    const { header, rows } = allocationCsvRows(output);
-    res.type("text/csv; charset=utf-8").attachment(`allocation-${id}.csv`).send(toCsv(header, rows));
-    return;
+    return sendCsv(res, `allocation-${id}`, allocationCsvRows(output));
   }
   res.json({ id, ...output });
 }

@@ -5,6 +5,9 @@ import { NotFoundError } from "../../errors.ts";
 import { ingestCsv } from "../../jobs/ingest-off-thread.ts";
 import type { AppDeps } from "../deps.ts";
 import { CSV_TYPES, defineRoute, isCsv } from "../route.ts";
+import { sendCsv } from "../csv-out.ts";
+import { wantsCsv } from "../csv-negotiation.ts";
+import { datasetListCsv } from "../table-csv.ts";
 import {
   DatasetCsvQuery,
   DatasetJsonUpload,
@@ -60,9 +63,10 @@ export function datasetRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router 
   defineRoute(
     router,
     registry,
-    { method: "get", path: "/v1/datasets", summary: "List datasets", tags, query: PageQuery, responses: { 200: json(DatasetListSchema, "A page of datasets") } },
-    (_req, res, { query }) => {
+    { method: "get", path: "/v1/datasets", summary: "List datasets (CSV with Accept: text/csv or ?format=csv)", tags, query: PageQuery, responses: { 200: json(DatasetListSchema, "A page of datasets") } },
+    (req, res, { query }) => {
       const { items, total } = deps.store.datasets.list(query.limit, query.offset);
+      if (wantsCsv(req, res)) return sendCsv(res, "datasets", datasetListCsv(items));
       res.json({ items, total, limit: query.limit, offset: query.offset });
     },
   );

@@ -1,6 +1,6 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { Router } from "express";
-import { toCsv } from "../csv-out.ts";
+import { sendCsv } from "../csv-out.ts";
 import { loadDataset, type AppDeps } from "../deps.ts";
 import { FORECAST_KIND, forecastCsvRows, getForecast, startForecast } from "../forecast-service.ts";
 import { defineRoute } from "../route.ts";
@@ -59,9 +59,7 @@ export function forecastRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
     (req, res, { params }) => {
       const m = getForecast(deps.store, params.id);
       if (wantsCsv(req, res)) {
-        const { header, rows } = forecastCsvRows(m.result);
-        res.type("text/csv; charset=utf-8").attachment(`forecast-${m.id}.csv`).send(toCsv(header, rows));
-        return;
+        return sendCsv(res, `forecast-${m.id}`, forecastCsvRows(m.result));
       }
       res.json({ id: m.id, datasetId: m.datasetId, createdAt: m.createdAt, ...m.result });
     },

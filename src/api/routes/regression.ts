@@ -8,7 +8,10 @@ import { predictRegression } from "../../regression/predict.ts";
 import { roiTable } from "../../regression/roi.ts";
 import { loadDataset, type AppDeps } from "../deps.ts";
 import { defineRoute } from "../route.ts";
-import { IdParams, PredictRequest, RegressionRequest, RegressionResultSchema, RoiRequest } from "../schemas.ts";
+import { sendCsv } from "../csv-out.ts";
+import { wantsCsv } from "../csv-negotiation.ts";
+import { regressionCsv, roiCsv } from "../table-csv.ts";
+import { FormatQuery, IdParams, PredictRequest, RegressionRequest, RegressionResultSchema, RoiRequest } from "../schemas.ts";
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
 const OLS_SCHEMA_VERSION = 1;
@@ -50,21 +53,24 @@ export function regressionRoutes(deps: AppDeps, registry: OpenAPIRegistry): Rout
       body: RegressionRequest,
       responses: { 201: json(RegressionResultSchema, "The fitted models") },
     },
-    (_req, res, { body }) => {
+    (req, res, { body }) => {
       const { datasetId, ...request } = body;
       const result = fitFormula(loadDataset(deps, datasetId), request);
       const saved = deps.store.models.save({ kind: "ols", datasetId, schemaVersion: OLS_SCHEMA_VERSION, spec: body, result });
-      res.status(201).location(`/v1/regressions/${saved.id}`).json(view(saved.id, datasetId, result));
+      res.status(201).location(`/v1/regressions/${saved.id}`);
+      if (wantsCsv(req, res)) return sendCsv(res, `regression-${saved.id}`, regressionCsv(result));
+      res.json(view(saved.id, datasetId, result));
     },
   );
 
   defineRoute(
     router,
     registry,
-    { method: "get", path: "/v1/regressions/:id", summary: "A fitted regression", tags, params: IdParams, responses: { 200: json(RegressionResultSchema, "The fitted models") } },
-    (_req, res, { params }) => {
+    { method: "get", path: "/v1/regressions/:id", summary: "A fitted regression (terms as CSV with Accept: text/csv or ?format=csv)", tags, params: IdParams, query: FormatQuery, responses: { 200: json(RegressionResultSchema, "The fitted models") } },
+    (req, res, { params }) => {
       const m = deps.store.models.get<z.infer<typeof RegressionRequest>, RegressionResult>(params.id);
       if (!m || m.kind !== "ols") throw new NotFoundError(`No regression ${params.id}.`);
+      if (wantsCsv(req, res)) return sendCsv(res, `regression-${m.id}`, regressionCsv(m.result));
       res.json(view(m.id, m.spec.datasetId, m.result));
     },
   );
@@ -107,9 +113,11 @@ export function regressionRoutes(deps: AppDeps, registry: OpenAPIRegistry): Rout
       body: RoiRequest,
       responses: { 200: { description: "The ROI table" } },
     },
-    (_req, res, { body }) => {
+    (req, res, { body }) => {
       const { datasetId, ...request } = body;
-      res.json(roiTable(loadDataset(deps, datasetId), request));
+      const table = roiTable(loadDataset(deps, datasetId), request);
+      if (wantsCsv(req, res)) return sendCsv(res, "roi", roiCsv(table));
+      res.json(table);
     },
   );
   return router;

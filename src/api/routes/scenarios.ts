@@ -1,7 +1,7 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { Router, type Request, type Response } from "express";
 import { ValidationError } from "../../errors.ts";
-import { toCsv } from "../csv-out.ts";
+import { sendCsv } from "../csv-out.ts";
 import type { AppDeps } from "../deps.ts";
 import { defineRoute } from "../route.ts";
 import { ScenarioService, scenarioCsvRows, type ScenarioAnswer, type ScenarioSpend } from "../scenario-service.ts";
@@ -63,9 +63,7 @@ export function scenarioRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
 
 function send(req: Request, res: Response, answer: ScenarioAnswer): void {
   if (wantsCsv(req, res)) {
-    const { header, rows } = scenarioCsvRows(answer);
-    res.type("text/csv; charset=utf-8").send(toCsv(header, rows));
-    return;
+    return sendCsv(res, "scenario", scenarioCsvRows(answer));
   }
   res.json(answer);
 }
