@@ -22,6 +22,16 @@ export const ConfigSchema = z.object({
   MIXCAST_LOAD_SAMPLES: bool.default(true),
   /** Expose /v1/diagnostics/sleep, a job that only waits (for checking the job machinery). */
   MIXCAST_DIAGNOSTIC_JOBS: bool.default(false),
+  /**
+   * API keys: "auto" requires one beyond loopback (HOST not 127.x/::1/localhost) and whenever a key exists; "on"
+   * always; "off" never (refused beyond loopback unless MIXCAST_ALLOW_OPEN=true).
+   */
+  MIXCAST_AUTH: z.enum(["auto", "on", "off"]).default("auto"),
+  MIXCAST_ALLOW_OPEN: bool.default(false),
+  /** Requests per minute per key (per client address without auth). */
+  MIXCAST_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(20_000),
+  /** A request that takes longer is cut off (HTTP server requestTimeout), in ms. */
+  MIXCAST_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
   /** Time allowed for in-flight requests on shutdown, in ms. */
   MIXCAST_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 });

@@ -7,7 +7,9 @@ export type ErrorCode =
   | "unsupported_media_type"
   | "conflict"
   | "model_fit_failed"
-  | "infeasible";
+  | "infeasible"
+  | "unauthorized"
+  | "forbidden";
 
 /** One problem with the input, located by a path such as `["rows", 17, "Amount_Collected"]`. */
 export interface Issue {
@@ -49,4 +51,12 @@ export class ModelFitError extends AppError {
 /** Constraints that cannot all hold. */
 export class InfeasibleError extends AppError {
   readonly code = "infeasible";
+}
+/** No valid API key. */
+export class UnauthorizedError extends AppError {
+  readonly code = "unauthorized";
+}
+/** A valid key without the scope the request needs. */
+export class ForbiddenError extends AppError {
+  readonly code = "forbidden";
 }

@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import { pino, type Logger } from "pino";
 import { createApp } from "./api/app.ts";
+import { authRequired, isLoopback } from "./api/auth.ts";
 import type { Config } from "./config.ts";
 import { selectTfBackend } from "./forecast/tf-backend.ts";
 import { JobRunner } from "./jobs/runner.ts";
@@ -27,13 +28,23 @@ export async function startServer(config: Config, opts: { loadSamples?: boolean 
     const loaded = loadSamplesOnce(store);
     if (loaded.length > 0) logger.info({ datasets: loaded }, "loaded the bundled sample datasets");
   }
+  if (config.MIXCAST_AUTH === "off" && !isLoopback(config.HOST) && !config.MIXCAST_ALLOW_OPEN) {
+    store.close();
+    throw new Error(`MIXCAST_AUTH=off with HOST=${config.HOST} would serve every workspace to the network without keys; set MIXCAST_ALLOW_OPEN=true if that is really meant.`);
+  }
   const jobs = new JobRunner({ jobs: store.jobs, concurrency: config.MIXCAST_JOB_CONCURRENCY, logger, transaction: (fn) => store.db.transaction(fn)() });
-  const app = createApp({ config, store, jobs, logger, tf, startedAt: new Date() });
+  const deps = { config, store, jobs, logger, tf, startedAt: new Date() };
+  const app = createApp(deps);
+  if (authRequired(deps)) logger.info({ keys: store.keys.activeCount() }, "API keys required (Authorization: Bearer <key>); create one with `mixcast keys create`");
+  else logger.warn(`no API keys: the service runs open on ${config.HOST} (loopback only); creating a key with \`mixcast keys create\` turns auth on`);
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     s.once("error", reject);
   });
+  // every request is cut off after the timeout (slow uploads included); headers must arrive sooner
+  server.requestTimeout = config.MIXCAST_REQUEST_TIMEOUT_MS;
+  server.headersTimeout = Math.min(30_000, config.MIXCAST_REQUEST_TIMEOUT_MS);
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
   const url = `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${port}`;

@@ -1,4 +1,9 @@
 import express, { type Express } from "express";
+import { rateLimit } from "express-rate-limit";
+import helmet from "helmet";
+import { authenticate } from "./auth.ts";
+import { metrics } from "./metrics.ts";
+import { PROBLEM_BASE, sendProblem } from "./problem.ts";
 import { analysisRoutes } from "./routes/analyses.ts";
 import { datasetRoutes } from "./routes/datasets.ts";
 import type { AppDeps } from "./deps.ts";
@@ -19,6 +24,22 @@ export function createApp(deps: AppDeps): Express {
   app.disable("x-powered-by");
   app.set("query parser", "simple"); // flat string values: no nested objects built from user query strings
   app.use(requestLog(deps.logger));
+  const { middleware: measure, handler: metricsHandler } = metrics(deps);
+  app.use(measure);
+  app.use(helmet());
+  app.use(authenticate(deps));
+  app.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: deps.config.MIXCAST_RATE_LIMIT_PER_MIN ?? 20_000,
+      standardHeaders: "draft-7",
+      legacyHeaders: false,
+      keyGenerator: (_req, res) => String(res.locals.clientId ?? "anonymous"),
+      handler: (req, res) =>
+        sendProblem(res, { type: `${PROBLEM_BASE}rate_limited`, title: "Too many requests", status: 429, detail: `More than ${deps.config.MIXCAST_RATE_LIMIT_PER_MIN ?? 20_000} requests a minute from this key; retry after the RateLimit-Reset seconds.`, instance: req.path }),
+    }),
+  );
+  app.get("/metrics", metricsHandler);
   app.use(express.json({ limit: deps.config.MIXCAST_MAX_JSON_MB * 1024 * 1024, type: ["application/json", "application/*+json"] }));
   const registry = newRegistry();
   app.use(metaRoutes(deps, registry));

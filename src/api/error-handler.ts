@@ -12,6 +12,8 @@ export const STATUS: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   model_fit_failed: 422,
   infeasible: 422,
+  unauthorized: 401,
+  forbidden: 403,
 };
 
 const TITLES: Record<ErrorCode, string> = {
@@ -22,6 +24,8 @@ const TITLES: Record<ErrorCode, string> = {
   unsupported_media_type: "Unsupported media type",
   model_fit_failed: "Model could not be fitted",
   infeasible: "Constraints cannot all hold",
+  unauthorized: "Unauthorized",
+  forbidden: "Forbidden",
 };
 
 /** Errors from Express's body parsers carry `type`, `status` and `expose`. */
@@ -56,24 +60,24 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         title: TITLES[err.code],
         status: STATUS[err.code],
         detail: err.message,
-        instance: req.originalUrl,
+        instance: req.path,
         ...(err.issues.length > 0 && { issues: err.issues }),
       });
     }
     const http = err as HttpError;
     const known = http?.type ? BODY_ERRORS[http.type] : undefined;
     if (known) {
-      return sendProblem(res, { type: PROBLEM_BASE + http.type, title: known.title, status: known.status, detail: known.detail(http), instance: req.originalUrl });
+      return sendProblem(res, { type: PROBLEM_BASE + http.type, title: known.title, status: known.status, detail: known.detail(http), instance: req.path });
     }
     if (http?.expose && http.status && http.status >= 400 && http.status < 500) {
-      return sendProblem(res, { title: "Bad request", status: http.status, detail: http.message ?? "bad request", instance: req.originalUrl });
+      return sendProblem(res, { title: "Bad request", status: http.status, detail: http.message ?? "bad request", instance: req.path });
     }
     // A real bug: log it with its stack, answer without internals.
     logger.error({ err, requestId: res.locals.requestId }, "unhandled error");
-    sendProblem(res, { title: "Internal error", status: 500, detail: "An unexpected error occurred; it has been logged. Quote the requestId when reporting it.", instance: req.originalUrl });
+    sendProblem(res, { title: "Internal error", status: 500, detail: "An unexpected error occurred; it has been logged. Quote the requestId when reporting it.", instance: req.path });
   };
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => {
-  sendProblem(res, { type: PROBLEM_BASE + "not_found", title: "Not found", status: 404, detail: `No route ${req.method} ${req.path}. See /docs for the API.`, instance: req.originalUrl });
+  sendProblem(res, { type: PROBLEM_BASE + "not_found", title: "Not found", status: 404, detail: `No route ${req.method} ${req.path}. See /docs for the API.`, instance: req.path });
 };

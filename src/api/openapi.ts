@@ -27,9 +27,13 @@ export const ProblemSchema = z
 /** The 4xx answers every route may give, listed in each operation of the OpenAPI document. */
 export const PROBLEM_RESPONSES = {
   400: "Invalid request: the body, query or data is wrong (see issues)",
-  404: "No such resource",
+  401: "No valid API key (Authorization: Bearer <key>, or ?key= for a read key on GET)",
+  403: "The key lacks the scope this request needs",
+  404: "No such resource (or not in your workspace)",
   413: "Body over the size limit",
   415: "Unsupported content type",
+  422: "Valid input, but no meaningful answer (model cannot be fitted, constraints cannot all hold)",
+  429: "Too many requests for this key; retry after the RateLimit-Reset seconds",
 } as const;
 
 export function newRegistry(): OpenAPIRegistry {

@@ -14,6 +14,7 @@ import { dateFormatPairs, typePairs } from "./args.ts";
 import { formatTable, progressBar } from "./format.ts";
 import { allocateCommand } from "./allocate-command.ts";
 import { forecast } from "./forecast-command.ts";
+import { keys } from "./keys-command.ts";
 import { mmm } from "./mmm-command.ts";
 import { analyze, regress, roi } from "./regression-commands.ts";
 
@@ -38,6 +39,8 @@ Usage:
   mixcast forecast DATASET --date D --target Y [--segment S] [--channels a,b] [--horizon 90] [--folds 3] [--seed N]
                    [--mmm MODEL_ID --plan plan.json] [--csv]   90-day quantile forecast (LSTM vs baselines, backtested)
   mixcast allocate REQUEST.json [--csv]    budget allocation (the body of POST /v1/allocations, from a file)
+  mixcast keys create --name NAME --scopes read[,write,admin] [--workspace W]   an API key (shown once)
+  mixcast keys list | mixcast keys revoke ID
   mixcast analyze logit DATASET --formula "won ~ spend + C(channel)" [--positive LEVEL]
 
 DATASET is an id or a dataset name.
@@ -84,6 +87,8 @@ async function main(argv: readonly string[]): Promise<number> {
       mmm: { type: "string" },
       plan: { type: "string" },
       csv: { type: "boolean" },
+      scopes: { type: "string" },
+      workspace: { type: "string" },
       "no-samples": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -100,6 +105,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === "roi") return withStore(config, (store) => roi(store, sub, flags));
   if (command === "analyze") return withStore(config, (store) => analyze(store, sub, arg, flags));
   if (command === "mmm") return withStore(config, (store) => mmm(store, sub, flags, runJob));
+  if (command === "keys") return withStore(config, (store) => keys(store, sub, arg, flags));
   if (command === "allocate") return withStore(config, (store) => allocateCommand(store, sub, flags));
   if (command === "forecast") return withStore(config, (store) => forecast(store, sub, flags, runJob, config.MIXCAST_TF_BACKEND));
   if (command === "jobs" && sub === "show" && arg) return withStore(config, (store) => show(store.jobs.get(arg), `No job ${arg}.`));

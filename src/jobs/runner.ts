@@ -2,6 +2,7 @@ import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import type { JobRecord, JobRepo } from "../store/jobs.ts";
+import { currentWorkspace, inWorkspace } from "../store/workspace.ts";
 import type { JobKind } from "./handlers.ts";
 import type { WorkerMessage } from "./worker.ts";
 
@@ -19,6 +20,8 @@ export interface JobRunnerOptions {
 
 interface Queued {
   readonly id: string;
+  /** The submitter's workspace: the job's results are saved there, whatever context its worker's events arrive in. */
+  readonly workspace: string;
   readonly kind: JobKind;
   readonly payload: unknown;
   readonly onSuccess?: (result: unknown, jobId: string) => unknown;
@@ -30,6 +33,8 @@ interface Queued {
  * known state (and the store marks any job left running as failed).
  */
 export class JobRunner {
+  /** Called when a job ends (for metrics): its kind, outcome and seconds in its worker. */
+  readonly finishedListeners: ((e: { kind: JobKind; status: "succeeded" | "failed"; seconds: number }) => void)[] = [];
   private readonly queue: Queued[] = [];
   private readonly running = new Map<string, Worker>();
   private closed = false;
@@ -51,7 +56,7 @@ export class JobRunner {
   submit(kind: JobKind, input: unknown, payload: unknown = input, onSuccess?: (result: unknown, jobId: string) => unknown): JobRecord {
     if (this.closed) throw new ConflictError("The service is shutting down; no new jobs are accepted.");
     const job = this.opts.jobs.create(kind, input);
-    this.queue.push({ id: job.jobId, kind, payload, ...(onSuccess && { onSuccess }) });
+    this.queue.push({ id: job.jobId, workspace: currentWorkspace(), kind, payload, ...(onSuccess && { onSuccess }) });
     this.pump();
     return job;
   }
@@ -106,7 +111,7 @@ export class JobRunner {
       void worker.terminate();
       this.pump();
     };
-    worker.on("message", (m: WorkerMessage) => {
+    worker.on("message", (m: WorkerMessage) => inWorkspace(q.workspace, () => {
       if (m.type === "progress") jobs.setProgress(q.id, m.fraction, m.message);
       else if (m.type === "result") {
         const transaction = this.opts.transaction ?? (<T>(fn: () => T) => fn());
@@ -121,13 +126,15 @@ export class JobRunner {
           return finish();
         }
         logger.info({ jobId: q.id, kind: q.kind, ms: Math.round(performance.now() - t0) }, "job succeeded");
+        for (const l of this.finishedListeners) l({ kind: q.kind, status: "succeeded", seconds: (performance.now() - t0) / 1000 });
         finish();
       } else {
         jobs.fail(q.id, m.error);
         logger.warn({ jobId: q.id, kind: q.kind, error: m.error }, "job failed");
+        for (const l of this.finishedListeners) l({ kind: q.kind, status: "failed", seconds: (performance.now() - t0) / 1000 });
         finish();
       }
-    });
+    }));
     worker.on("error", (err) => {
       if (settled) return;
       jobs.fail(q.id, { title: "Job crashed", detail: err.message, code: "internal" });

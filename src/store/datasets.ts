@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Column, DataWarning, Dataset } from "../data/types.ts";
 import type { Db } from "./db.ts";
+import { currentWorkspace } from "./workspace.ts";
 
 /** Column description without its values: what listings show. */
 export type ColumnInfo = Omit<Column, "values"> & { readonly type: Column["type"] };
@@ -42,7 +43,8 @@ function toRecord(r: Row): DatasetRecord {
   };
 }
 
-export function datasetRepo(db: Db, workspace = "default") {
+export function datasetRepo(db: Db, fixedWorkspace?: string) {
+  const workspace = () => fixedWorkspace ?? currentWorkspace();
   const insert = db.prepare(
     `INSERT INTO datasets (id, workspace, name, rows, columns_json, warnings_json, data_json, source_sha256, source_bytes, created_at)
      VALUES (@id, @workspace, @name, @rows, @columns_json, @warnings_json, @data_json, @source_sha256, @source_bytes, @created_at)`,
@@ -59,7 +61,7 @@ export function datasetRepo(db: Db, workspace = "default") {
       const bytes = typeof source === "string" ? Buffer.from(source, "utf8") : source;
       const row: Row & { workspace: string; data_json: string } = {
         id: `ds_${randomUUID().replace(/-/g, "").slice(0, 16)}`,
-        workspace,
+        workspace: workspace(),
         name: ds.name,
         rows: ds.rows,
         columns_json: JSON.stringify(ds.columns.map(({ values: _values, ...info }) => info)),
@@ -73,23 +75,23 @@ export function datasetRepo(db: Db, workspace = "default") {
       return toRecord(row);
     },
     list(limit = 100, offset = 0): { items: DatasetRecord[]; total: number } {
-      const items = (list.all(workspace, limit, offset) as Row[]).map(toRecord);
-      return { items, total: (count.get(workspace) as { n: number }).n };
+      const items = (list.all(workspace(), limit, offset) as Row[]).map(toRecord);
+      return { items, total: (count.get(workspace()) as { n: number }).n };
     },
     get(id: string): DatasetRecord | undefined {
-      const r = getMeta.get(workspace, id) as Row | undefined;
+      const r = getMeta.get(workspace(), id) as Row | undefined;
       return r && toRecord(r);
     },
     /** The full dataset with its values. */
     load(id: string): (Dataset & { id: string }) | undefined {
       const meta = this.get(id);
       if (!meta) return undefined;
-      const values = JSON.parse((getData.get(workspace, id) as { data_json: string }).data_json) as unknown[][];
+      const values = JSON.parse((getData.get(workspace(), id) as { data_json: string }).data_json) as unknown[][];
       const columns = meta.columns.map((c, i) => ({ ...c, values: values[i] }) as Column);
       return { id, name: meta.name, rows: meta.rows, columns, warnings: meta.warnings };
     },
     delete(id: string): boolean {
-      return del.run(workspace, id).changes > 0;
+      return del.run(workspace(), id).changes > 0;
     },
   };
 }

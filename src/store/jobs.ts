@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "./db.ts";
+import { currentWorkspace } from "./workspace.ts";
 
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 
@@ -52,7 +53,8 @@ function toRecord(r: Row): JobRecord {
   };
 }
 
-export function jobRepo(db: Db, workspace = "default") {
+export function jobRepo(db: Db, fixedWorkspace?: string) {
+  const workspace = () => fixedWorkspace ?? currentWorkspace();
   const now = () => new Date().toISOString();
   const insert = db.prepare(
     `INSERT INTO jobs (id, workspace, kind, status, input_json, created_at) VALUES (?, ?, ?, 'queued', ?, ?)`,
@@ -74,15 +76,15 @@ export function jobRepo(db: Db, workspace = "default") {
   return {
     create(kind: string, input: unknown): JobRecord {
       const id = `job_${randomUUID().replace(/-/g, "").slice(0, 16)}`;
-      insert.run(id, workspace, kind, JSON.stringify(input), now());
-      return toRecord(get.get(workspace, id) as Row);
+      insert.run(id, workspace(), kind, JSON.stringify(input), now());
+      return toRecord(get.get(workspace(), id) as Row);
     },
     get(id: string): JobRecord | undefined {
-      const r = get.get(workspace, id) as Row | undefined;
+      const r = get.get(workspace(), id) as Row | undefined;
       return r && toRecord(r);
     },
     list(limit = 100): JobRecord[] {
-      return (list.all(workspace, limit) as Row[]).map(toRecord);
+      return (list.all(workspace(), limit) as Row[]).map(toRecord);
     },
     /** Each transition applies only from the states it may come from; returns whether it applied. */
     markRunning: (id: string) => start.run(now(), id).changes > 0,

@@ -60,4 +60,16 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // 2: API keys (only a hash of each secret is kept)
+  `
+  CREATE TABLE api_keys (
+    id          TEXT PRIMARY KEY,
+    workspace   TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    scopes      TEXT NOT NULL,
+    secret_hash TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    revoked_at  TEXT
+  );
+  `,
 ];

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "./db.ts";
+import { currentWorkspace } from "./workspace.ts";
 
 /** A binary artefact saved beside a model (tfjs weights, topology). */
 export interface Artifact {
@@ -49,7 +50,8 @@ function toRecord<S, R>(r: Row): ModelRecord<S, R> {
 }
 
 /** Fitted models: JSON spec and result plus binary artefacts, written together in one transaction. */
-export function modelRepo(db: Db, workspace = "default") {
+export function modelRepo(db: Db, fixedWorkspace?: string) {
+  const workspace = () => fixedWorkspace ?? currentWorkspace();
   const insert = db.prepare(
     `INSERT INTO models (id, workspace, kind, dataset_id, schema_version, spec_json, result_json, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -66,7 +68,7 @@ export function modelRepo(db: Db, workspace = "default") {
   const save = db.transaction(
     (m: { kind: string; datasetId: string | null; schemaVersion: number; spec: unknown; result: unknown; artifacts: readonly Artifact[] }) => {
       const id = `mdl_${randomUUID().replace(/-/g, "").slice(0, 16)}`;
-      insert.run(id, workspace, m.kind, m.datasetId, m.schemaVersion, JSON.stringify(m.spec), JSON.stringify(m.result), new Date().toISOString());
+      insert.run(id, workspace(), m.kind, m.datasetId, m.schemaVersion, JSON.stringify(m.spec), JSON.stringify(m.result), new Date().toISOString());
       for (const a of m.artifacts) insertArtifact.run(id, a.name, a.contentType, Buffer.from(a.bytes));
       return id;
     },
@@ -75,29 +77,29 @@ export function modelRepo(db: Db, workspace = "default") {
   return {
     save<S, R>(m: { kind: string; datasetId: string | null; schemaVersion: number; spec: S; result: R; artifacts?: readonly Artifact[] }): ModelRecord<S, R> {
       const id = save({ ...m, artifacts: m.artifacts ?? [] });
-      return toRecord<S, R>(get.get(workspace, id) as Row);
+      return toRecord<S, R>(get.get(workspace(), id) as Row);
     },
     get<S = unknown, R = unknown>(id: string): ModelRecord<S, R> | undefined {
-      const r = get.get(workspace, id) as Row | undefined;
+      const r = get.get(workspace(), id) as Row | undefined;
       return r && toRecord<S, R>(r);
     },
     /** The newest model of `kind` whose spec has this `trainingKey` (same data and training options). */
     findByTrainingKey<S = unknown, R = unknown>(kind: string, trainingKey: string): ModelRecord<S, R> | undefined {
-      const r = byKey.get(workspace, kind, trainingKey) as Row | undefined;
+      const r = byKey.get(workspace(), kind, trainingKey) as Row | undefined;
       return r && toRecord<S, R>(r);
     },
     list(kind?: string, limit = 100): ModelRecord[] {
-      return (list.all(workspace, kind ?? null, kind ?? null, limit) as Row[]).map((r) => toRecord(r));
+      return (list.all(workspace(), kind ?? null, kind ?? null, limit) as Row[]).map((r) => toRecord(r));
     },
     artifacts(id: string): Artifact[] {
-      return (artifacts.all(workspace, id) as { name: string; content_type: string; bytes: Buffer }[]).map((a) => ({
+      return (artifacts.all(workspace(), id) as { name: string; content_type: string; bytes: Buffer }[]).map((a) => ({
         name: a.name,
         contentType: a.content_type,
         bytes: new Uint8Array(a.bytes),
       }));
     },
     delete(id: string): boolean {
-      return del.run(workspace, id).changes > 0;
+      return del.run(workspace(), id).changes > 0;
     },
   };
 }

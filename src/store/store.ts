@@ -1,6 +1,7 @@
 import { datasetRepo } from "./datasets.ts";
 import { openDb, type Db } from "./db.ts";
 import { failInterruptedJobs, jobRepo } from "./jobs.ts";
+import { keyRepo } from "./keys.ts";
 import { modelRepo } from "./models.ts";
 
 /** The persistence facade the API, CLI and job runner use. One SQLite file; every write is a transaction. */
@@ -10,6 +11,7 @@ export interface Store {
   readonly datasets: ReturnType<typeof datasetRepo>;
   readonly models: ReturnType<typeof modelRepo>;
   readonly jobs: ReturnType<typeof jobRepo>;
+  readonly keys: ReturnType<typeof keyRepo>;
   getMeta(key: string): string | undefined;
   setMeta(key: string, value: string): void;
   close(): void;
@@ -36,6 +38,7 @@ export function openStore(dataDir: string, opts: { recoverJobs?: boolean } = {})
     datasets: datasetRepo(db),
     models: modelRepo(db),
     jobs: jobRepo(db),
+    keys: keyRepo(db),
     getMeta: (key) => (getMeta.get(key) as { value: string } | undefined)?.value,
     setMeta: (key, value) => void setMeta.run(key, value),
     close: () => db.close(),

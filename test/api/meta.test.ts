@@ -25,8 +25,11 @@ describe("meta endpoints", () => {
     expect(doc.paths["/v1/datasets"].post.responses["400"].content["application/problem+json"]).toBeDefined();
   });
 
-  it("When /docs is opened, then Swagger UI is served from the installed package", async () => {
-    expect((await request(t.app).get("/docs")).text).toContain("/openapi.json");
+  it("When /docs is opened, then Swagger UI is served from the installed package, with no inline script (the CSP forbids them)", async () => {
+    const page = await request(t.app).get("/docs");
+    expect(page.text).toContain('<script src="/docs/init.js"></script>');
+    expect(page.headers["content-security-policy"]).toContain("script-src 'self'");
+    expect((await request(t.app).get("/docs/init.js")).text).toContain("/openapi.json");
     expect((await request(t.app).get("/docs/assets/swagger-ui-bundle.js")).status).toBe(200);
   });
 

@@ -14,7 +14,7 @@ const DOCS_HTML = `<!doctype html>
 <link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
 <body><div id="ui"></div>
 <script src="/docs/assets/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({ url: "/openapi.json", dom_id: "#ui" });</script>
+<script src="/docs/init.js"></script>
 </body></html>`;
 
 /** Health, the OpenAPI document and its browsable docs (Swagger UI served from the installed package, offline). */
@@ -44,6 +44,8 @@ export function metaRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
     res.json(doc);
   });
   router.get("/docs", (_req, res) => void res.type("html").send(DOCS_HTML));
+  // a script file rather than an inline one, so the Content-Security-Policy (helmet's default) can forbid inline code
+  router.get("/docs/init.js", (_req, res) => void res.type("js").send(`window.ui = SwaggerUIBundle({ url: "/openapi.json", dom_id: "#ui" });`));
   router.use("/docs/assets", express.static(swaggerUiDir, { index: false }));
   return router;
 }

@@ -1,0 +1,67 @@
+import type { Request, RequestHandler } from "express";
+import { ForbiddenError, UnauthorizedError } from "../errors.ts";
+import type { Scope } from "../store/keys.ts";
+import { DEFAULT_WORKSPACE, inWorkspace } from "../store/workspace.ts";
+import type { AppDeps } from "./deps.ts";
+
+const OPEN_PATHS = new Set(["/healthz"]);
+const RANK: Record<Scope, number> = { read: 0, write: 1, admin: 2 };
+/** POSTs that only compute from stored models: a read key may call them. */
+const READ_POSTS = [/^\/v1\/scenarios$/, /^\/v1\/regressions\/[^/]+\/predict$/];
+
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host.startsWith("127.");
+}
+
+/** Whether requests need a key: beyond loopback always (with "auto"), on loopback once any key exists. */
+export function authRequired(deps: AppDeps): boolean {
+  const mode = deps.config.MIXCAST_AUTH ?? "auto";
+  if (mode !== "auto") return mode === "on";
+  return !isLoopback(deps.config.HOST ?? "127.0.0.1") || deps.store.keys.activeCount() > 0;
+}
+
+export function requiredScope(req: Request): Scope {
+  if (req.path === "/metrics") return "admin";
+  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return "read";
+  if (req.method === "POST" && READ_POSTS.some((r) => r.test(req.path))) return "read";
+  return "write";
+}
+
+/**
+ * API keys as bearer tokens: the key's workspace scopes every store query of the request, its scopes (read <
+ * write < admin) gate the method. Spreadsheets cannot send headers, so a key whose only scope is `read` may come
+ * as `?key=` on a GET; it is removed from the query before anything else sees it (and only paths are logged).
+ */
+export function authenticate(deps: AppDeps): RequestHandler {
+  return (req, res, next) => {
+    const fromQuery = typeof req.query.key === "string" ? req.query.key : undefined;
+    if (fromQuery !== undefined) {
+      const { key: _key, ...rest } = req.query;
+      Object.defineProperty(req, "query", { value: rest, writable: true, configurable: true });
+    }
+    if (OPEN_PATHS.has(req.path) || !authRequired(deps)) {
+      res.locals.clientId = req.ip;
+      return inWorkspace(DEFAULT_WORKSPACE, next);
+    }
+    const header = req.get("authorization");
+    const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    const token = bearer ?? fromQuery;
+    if (!token) {
+      res.setHeader("WWW-Authenticate", 'Bearer realm="mixcast"');
+      throw new UnauthorizedError("An API key is required: send Authorization: Bearer <key> (create one with `mixcast keys create`).", [{ path: ["headers", "authorization"], message: "missing" }]);
+    }
+    const key = deps.store.keys.verify(token);
+    if (!key) {
+      res.setHeader("WWW-Authenticate", 'Bearer realm="mixcast", error="invalid_token"');
+      throw new UnauthorizedError("The API key is not valid (unknown, revoked or mistyped).", [{ path: bearer ? ["headers", "authorization"] : ["query", "key"], message: "invalid key" }]);
+    }
+    if (!bearer && (req.method !== "GET" || key.scopes.some((s) => s !== "read"))) {
+      throw new UnauthorizedError("?key= is accepted only on GET and only for read-only keys (a URL ends up in histories and logs); send Authorization: Bearer <key>.", [{ path: ["query", "key"], message: "not allowed here" }]);
+    }
+    const need = requiredScope(req);
+    const best = Math.max(...key.scopes.map((s) => RANK[s]));
+    if (best < RANK[need]) throw new ForbiddenError(`This key has scope ${key.scopes.join(", ")}; ${req.method} ${req.path} needs ${need}.`, [{ path: ["headers", "authorization"], message: `needs ${need}` }]);
+    res.locals.clientId = `key:${key.id}`;
+    inWorkspace(key.workspace, next);
+  };
+}
