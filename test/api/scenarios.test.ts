@@ -73,3 +73,21 @@ describe("scenarios", () => {
     expect((await request(t.app).get("/v1/scenarios?modelId=mdl_nope")).status).toBe(404);
   });
 });
+
+describe("the README's spreadsheet formulas", () => {
+  it("When the URL in the README's =IMPORTDATA formula is fetched (model id and key filled in), then it answers the CSV a sheet shows", async () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const sheets = /=IMPORTDATA\("([^"]+)"\)/.exec(readme)![1]!;
+    const excel = /=WEBSERVICE\("([^"]+)"\)/.exec(readme)![1]!;
+    expect(excel).toBe(sheets);
+    const { token } = t.store.keys.create("default", "sheet", ["read"]);
+    const url = new URL(sheets.replace("<modelId>", mmmId).replace("<read key>", token));
+    expect(url.origin).toBe("http://127.0.0.1:8080");
+    const res = await request(t.app).get(`${url.pathname}${url.search}`);
+    expect(res.status).toBe(200);
+    const rows = Papa.parse<string[]>(res.text.trim()).data;
+    expect(rows[0]!.slice(0, 5)).toEqual(["plan", "channel", "segment", "spend", "incremental"]);
+    expect(rows.find((r) => r[1] === "spend_tv" && r[2] === "SMB")![3]).toBe("8000");
+    expect(rows.at(-1)![1]).toBe("TOTAL");
+  });
+});

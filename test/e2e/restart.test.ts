@@ -75,4 +75,31 @@ describe("a real server process killed and restarted", () => {
     c.child.kill("SIGTERM");
     expect(await c.exited).toBe(0);
   }, 90_000);
+
+  it("When killed during LSTM training, then after a restart the job is failed, no half-trained model or forecast is stored, and the same request trains again", async () => {
+    const a = await startServerProcess(env);
+    started.push(a);
+    const sample = (await json(`${a.url}/v1/datasets`)).body.items.find((d: { name: string }) => d.name === "sample-daily-sales");
+    const body = JSON.stringify({ datasetId: sample.id, date: "date", target: "sales", segment: "segment", horizon: 14, folds: 1, network: { maxEpochs: 3, units: 4 } });
+    const post = (url: string) => json(`${url}/v1/forecasts`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    const job = await post(a.url);
+    expect(job.status).toBe(202);
+    await waitFor(async () => /epoch/.test((await json(`${a.url}/v1/jobs/${job.body.jobId}`)).body.progress?.message ?? "") || undefined, 60_000, 20);
+    a.child.kill("SIGKILL");
+    expect(await a.exited).toBe("SIGKILL");
+
+    const b = await startServerProcess(env);
+    started.push(b);
+    expect((await json(`${b.url}/v1/jobs/${job.body.jobId}`)).body).toMatchObject({ status: "failed", error: { code: "interrupted" } });
+    expect((await json(`${b.url}/v1/forecasts`)).body.items).toEqual([]);
+    const again = await post(b.url);
+    const done = await waitFor(async () => {
+      const j = (await json(`${b.url}/v1/jobs/${again.body.jobId}`)).body;
+      return ["succeeded", "failed"].includes(j.status) ? j : undefined;
+    }, 120_000, 200);
+    expect(done.status).toBe("succeeded");
+    expect(done.result.reusedModel).toBe(false); // nothing half-trained was kept to reuse
+    b.child.kill("SIGTERM");
+    expect(await b.exited).toBe(0);
+  }, 180_000);
 });
