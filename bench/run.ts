@@ -86,3 +86,7 @@ await (await import("./lstm.ts")).benchLstm();
 // Budget optimizer at the issue's sizes (issue 6)
 console.log("");
 await (await import("./allocate.ts")).benchAllocate();
+
+// HTTP load on a real server process (issue 7)
+console.log("");
+await (await import("./load.ts")).benchLoad();

@@ -1,0 +1,60 @@
+// Load benchmark (issue 7): autocannon against a real `mixcast serve` process on loopback. GET /v1/scenarios as a
+// spreadsheet calls it, at a fixed 300 requests/s, alone and while an LSTM training job runs on the worker thread.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { startServerProcess } from "../test/helpers/server-process.ts";
+
+async function post(url: string, body: unknown): Promise<Record<string, any>> {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return (await res.json()) as Record<string, any>;
+}
+
+async function until<T>(fn: () => Promise<T | undefined>, ms: number): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function run(url: string, rate: number, seconds: number): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => autocannon({ url, connections: 10, overallRate: rate, duration: seconds }, (err, res) => (err ? reject(err) : resolve(res))));
+}
+
+function line(label: string, r: autocannon.Result): void {
+  console.log(
+    `${label.padEnd(44)} p50 ${String(r.latency.p50).padStart(4)} ms  p99 ${String(r.latency.p99).padStart(4)} ms  max ${String(r.latency.max).padStart(4)} ms  ${r.requests.average.toFixed(0)} req/s  errors ${r.errors + r.timeouts}  non-2xx ${r.non2xx}`,
+  );
+}
+
+export async function benchLoad(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "mixcast-load-"));
+  const server = await startServerProcess({ MIXCAST_DATA_DIR: dir, MIXCAST_JOB_CONCURRENCY: "1" }, 60_000);
+  try {
+    const sample = ((await (await fetch(`${server.url}/v1/datasets`)).json()) as { items: { id: string; name: string }[] }).items.find((d) => d.name === "sample-daily-sales")!;
+    const channels = ["spend_tv", "spend_search", "spend_social", "spend_email", "spend_flyer"];
+    const fit = await post(`${server.url}/v1/mmm`, { datasetId: sample.id, date: "date", target: "sales", segment: "segment", channels, controls: ["holiday"] });
+    const job = await until(async () => {
+      const j = await (await fetch(`${server.url}/v1/jobs/${fit.jobId}`)).json();
+      return j.status === "succeeded" ? j : j.status === "failed" ? Promise.reject(new Error(JSON.stringify(j.error))) : undefined;
+    }, 120_000);
+    const url = `${server.url}/v1/scenarios?modelId=${job.result.modelId}&spend.spend_tv=8000&spend.spend_search.SMB=1500&format=csv`;
+    await run(url, 100, 2); // warm-up: the model is loaded into memory by the first call
+    line("GET scenario (CSV), 300 req/s, 10 s", await run(url, 300, 10));
+    const training = await post(`${server.url}/v1/forecasts`, { datasetId: sample.id, date: "date", target: "sales", segment: "segment" });
+    await until(async () => ((await (await fetch(`${server.url}/v1/jobs/${training.jobId}`)).json()).progress?.message?.includes("epoch") ? true : undefined), 60_000);
+    line("same, while an LSTM training job runs", await run(url, 300, 10));
+    const status = (await (await fetch(`${server.url}/v1/jobs/${training.jobId}`)).json()).status;
+    console.log(`  (training job still ${status} at the end of the run)`);
+  } finally {
+    server.child.kill("SIGTERM");
+    await server.exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1]?.endsWith("load.ts")) await benchLoad();
