@@ -39,16 +39,16 @@ export async function benchLoad(): Promise<void> {
     const channels = ["spend_tv", "spend_search", "spend_social", "spend_email", "spend_flyer"];
     const fit = await post(`${server.url}/v1/mmm`, { datasetId: sample.id, date: "date", target: "sales", segment: "segment", channels, controls: ["holiday"] });
     const job = await until(async () => {
-      const j = await (await fetch(`${server.url}/v1/jobs/${fit.jobId}`)).json();
+      const j = (await (await fetch(`${server.url}/v1/jobs/${fit.jobId}`)).json()) as Record<string, any>;
       return j.status === "succeeded" ? j : j.status === "failed" ? Promise.reject(new Error(JSON.stringify(j.error))) : undefined;
     }, 120_000);
     const url = `${server.url}/v1/scenarios?modelId=${job.result.modelId}&spend.spend_tv=8000&spend.spend_search.SMB=1500&format=csv`;
     await run(url, 100, 2); // warm-up: the model is loaded into memory by the first call
     line("GET scenario (CSV), 300 req/s, 10 s", await run(url, 300, 10));
     const training = await post(`${server.url}/v1/forecasts`, { datasetId: sample.id, date: "date", target: "sales", segment: "segment" });
-    await until(async () => ((await (await fetch(`${server.url}/v1/jobs/${training.jobId}`)).json()).progress?.message?.includes("epoch") ? true : undefined), 60_000);
+    await until(async () => (((await (await fetch(`${server.url}/v1/jobs/${training.jobId}`)).json()) as Record<string, any>).progress?.message?.includes("epoch") ? true : undefined), 60_000);
     line("same, while an LSTM training job runs", await run(url, 300, 10));
-    const status = (await (await fetch(`${server.url}/v1/jobs/${training.jobId}`)).json()).status;
+    const status = ((await (await fetch(`${server.url}/v1/jobs/${training.jobId}`)).json()) as Record<string, any>).status;
     console.log(`  (training job still ${status} at the end of the run)`);
   } finally {
     server.child.kill("SIGTERM");

@@ -1,3 +1,4 @@
+import type { AnovaResult, TukeyResult } from "../regression/classic/anova.ts";
 import type { DatasetRecord } from "../store/datasets.ts";
 import type { RegressionResult } from "../regression/fit-formula.ts";
 import type { RoiTable } from "../regression/roi.ts";
@@ -23,5 +24,16 @@ export function datasetListCsv(items: readonly DatasetRecord[]): CsvTable {
   return {
     header: ["id", "name", "rows", "columns", "warnings", "created_at"],
     rows: items.map((d) => [d.id, d.name, d.rows, d.columns.length, d.warnings.length, d.createdAt]),
+  };
+}
+
+export function anovaCsv(a: AnovaResult): CsvTable {
+  return { header: ["group", "n", "mean", "std"], rows: a.groups.map((g) => [g.group, g.n, g.mean, g.std]) };
+}
+
+export function tukeyCsv(t: TukeyResult): CsvTable {
+  return {
+    header: ["group1", "group2", "meandiff", "std_err", "p_adj", "lower", "upper", "reject"],
+    rows: t.pairs.map((p) => [p.group1, p.group2, p.meandiff, p.stdErr, p.pAdj, p.lower, p.upper, p.reject]),
   };
 }

@@ -38,4 +38,14 @@ describe("CSV out", () => {
     expect(rows.map((r) => r[1])).toEqual(["term", "Intercept", "TV", "Radio"]);
     expect(Number(rows[2]![2])).toBeCloseTo(0.04575482, 6); // ISLR: TV coefficient in Sales ~ TV + Radio
   });
+
+  it("When Tukey HSD is asked for as CSV, then there is one row per pair of groups", async () => {
+    const hospital = readFileSync(new URL("../../data/hospital-campaign/Campaign-Data.raw.csv", import.meta.url));
+    const hid = (await request(t.app).post("/v1/datasets?name=h").type("text/csv").send(hospital)).body.id;
+    const res = await request(t.app).post("/v1/analyses/tukey?format=csv").send({ datasetId: hid, value: "Amount_Collected", group: "Client_Type" });
+    const rows = Papa.parse<string[]>(res.text.trim()).data;
+    expect(rows[0]).toEqual(["group1", "group2", "meandiff", "std_err", "p_adj", "lower", "upper", "reject"]);
+    const groups = new Set(rows.slice(1).flatMap((r) => [r[0], r[1]])).size;
+    expect(rows.length - 1).toBe((groups * (groups - 1)) / 2);
+  });
 });

@@ -11,6 +11,9 @@ import { kmeansAnalysis } from "../../regression/cluster/kmeans.ts";
 import { fitLogitFormula } from "../../regression/logit-formula.ts";
 import { loadDataset, type AppDeps } from "../deps.ts";
 import { defineRoute } from "../route.ts";
+import { sendCsv } from "../csv-out.ts";
+import { wantsCsv } from "../csv-negotiation.ts";
+import { anovaCsv, tukeyCsv } from "../table-csv.ts";
 import { ChiSquareRequest, CorrelationRequest, GroupAnalysisRequest, KmeansRequestSchema, LogitRequestSchema, ProportionsRequest, TTestRequest } from "../schemas.ts";
 
 /** The classic analyses planners ask for, each a pure function over a stored dataset. */
@@ -20,13 +23,17 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
   const ok = { 200: { description: "The analysis" } };
   const load = (id: string): Dataset => loadDataset(deps, id);
 
-  defineRoute(router, registry, { method: "post", path: "/v1/analyses/anova", summary: "One-way ANOVA of a value across groups", tags, body: GroupAnalysisRequest, responses: ok }, (_q, res, { body }) => {
-    res.json(oneWayAnova(groupedValues(load(body.datasetId), body.value, body.group), body.alpha));
+  defineRoute(router, registry, { method: "post", path: "/v1/analyses/anova", summary: "One-way ANOVA of a value across groups (group summaries as CSV with Accept: text/csv)", tags, body: GroupAnalysisRequest, responses: ok }, (req, res, { body }) => {
+    const anova = oneWayAnova(groupedValues(load(body.datasetId), body.value, body.group), body.alpha);
+    if (wantsCsv(req, res)) return sendCsv(res, "anova", anovaCsv(anova));
+    res.json(anova);
   });
 
-  defineRoute(router, registry, { method: "post", path: "/v1/analyses/tukey", summary: "Tukey HSD: which pairs of groups differ", tags, body: GroupAnalysisRequest, responses: ok }, (_q, res, { body }) => {
+  defineRoute(router, registry, { method: "post", path: "/v1/analyses/tukey", summary: "Tukey HSD: which pairs of groups differ (pairs as CSV with Accept: text/csv)", tags, body: GroupAnalysisRequest, responses: ok }, (req, res, { body }) => {
     const groups = groupedValues(load(body.datasetId), body.value, body.group);
-    res.json({ anova: oneWayAnova(groups, body.alpha), ...tukeyHsd(groups, body.alpha) });
+    const tukey = tukeyHsd(groups, body.alpha);
+    if (wantsCsv(req, res)) return sendCsv(res, "tukey", tukeyCsv(tukey));
+    res.json({ anova: oneWayAnova(groups, body.alpha), ...tukey });
   });
 
   defineRoute(router, registry, { method: "post", path: "/v1/analyses/ttest", summary: "Welch (two groups) or paired t-test, with Cohen's d", tags, body: TTestRequest, responses: ok }, (_q, res, { body }) => {
