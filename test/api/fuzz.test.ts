@@ -21,7 +21,7 @@ beforeAll(async () => {
   datasetId = (await request(t.app).post("/v1/datasets?name=ads").type("text/csv").send(readFileSync(new URL("../../data/islr-advertising/Advertising.csv", import.meta.url)))).body.id;
   const doc = (await request(t.app).get("/openapi.json")).body as { paths: Record<string, Record<string, unknown>> };
   endpoints = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ method: method.toUpperCase(), path })));
-  await new Promise<void>((resolve) => (server = t.app.listen(0, "127.0.0.1", resolve)));
+  await new Promise<void>((resolve) => (server = t.app.listen(0, "127.0.0.1", () => resolve())));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
