@@ -98,3 +98,16 @@ describe("API keys on loopback", () => {
     expect(metrics.text).toContain("mixcast_jobs_queued 0");
   });
 });
+
+describe("rate limits", () => {
+  const t = testApp({ MIXCAST_RATE_LIMIT_PER_MIN: 3 });
+  afterAll(() => t.close());
+  it("When a client goes over its requests a minute, then 429 problem+json says when to retry", async () => {
+    for (let i = 0; i < 3; i++) expect((await request(t.app).get("/v1/datasets")).status).toBe(200);
+    const res = await request(t.app).get("/v1/datasets");
+    expect(res.status).toBe(429);
+    expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
+    expect(res.headers["ratelimit-policy"] ?? res.headers["ratelimit"]).toBeDefined();
+    expect(res.body.detail).toContain("More than 3 requests a minute");
+  });
+});
