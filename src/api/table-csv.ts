@@ -1,4 +1,7 @@
 import type { AnovaResult, TukeyResult } from "../regression/classic/anova.ts";
+import type { CorrelationMatrix } from "../regression/classic/correlation.ts";
+import type { LogitResult } from "../regression/logit-formula.ts";
+import type { MmmResult } from "../regression/mmm/fit-dataset.ts";
 import type { DatasetRecord } from "../store/datasets.ts";
 import type { RegressionResult } from "../regression/fit-formula.ts";
 import type { RoiTable } from "../regression/roi.ts";
@@ -35,5 +38,40 @@ export function tukeyCsv(t: TukeyResult): CsvTable {
   return {
     header: ["group1", "group2", "meandiff", "std_err", "p_adj", "lower", "upper", "reject"],
     rows: t.pairs.map((p) => [p.group1, p.group2, p.meandiff, p.stdErr, p.pAdj, p.lower, p.upper, p.reject]),
+  };
+}
+
+export function logitCsv(r: LogitResult): CsvTable {
+  return {
+    header: ["term", "coef", "std_err", "z", "p_value", "ci_lower", "ci_upper", "odds_ratio", "odds_ratio_lower", "odds_ratio_upper"],
+    rows: r.params.map((t) => [t.name, t.coef, t.stdErr, t.z, t.pValue, t.ciLower, t.ciUpper, t.oddsRatio, t.oddsRatioLower, t.oddsRatioUpper]),
+  };
+}
+
+/** One row per pair of columns (long form: filters and pivots well in a sheet). */
+export function correlationCsv(m: CorrelationMatrix): CsvTable {
+  const rows: (string | number | null)[][] = [];
+  m.columns.forEach((a, i) => m.columns.forEach((b, j) => j > i && rows.push([a, b, m.r[i]![j]!, m.pValue[i]![j]!, m.n[i]![j]!])));
+  return { header: ["column1", "column2", "r", "p_value", "n"], rows };
+}
+
+export function mmmChannelsCsv(r: MmmResult): CsvTable {
+  return {
+    header: ["segment", "channel", "spend", "contribution", "share_of_spend", "share_of_effect", "roi", "roi_lower", "roi_upper", "mroi", "mroi_lower", "mroi_upper", "alpha", "slope", "kappa"],
+    rows: r.segments.flatMap((s) =>
+      "error" in s
+        ? []
+        : s.model.channels.map((c) => [s.segment, c.channel, c.spend, c.contribution, c.shareOfSpend, c.shareOfEffect, c.roi, c.roiInterval?.lower ?? null, c.roiInterval?.upper ?? null, c.mroi, c.mroiInterval?.lower ?? null, c.mroiInterval?.upper ?? null, c.transform.alpha, c.transform.slope, c.transform.kappa]),
+    ),
+  };
+}
+
+/** Response curves sampled for a sheet: one row per segment, channel and spend level. */
+export function mmmCurvesCsv(r: MmmResult): CsvTable {
+  return {
+    header: ["segment", "channel", "spend", "response", "marginal", "response_lower", "response_upper"],
+    rows: r.segments.flatMap((s) =>
+      "error" in s ? [] : s.model.curves.flatMap((c) => c.spend.map((x, k) => [s.segment, c.channel, x, c.response[k]!, c.marginal[k]!, c.responseLower?.[k] ?? null, c.responseUpper?.[k] ?? null])),
+    ),
   };
 }

@@ -48,4 +48,11 @@ describe("CSV out", () => {
     const groups = new Set(rows.slice(1).flatMap((r) => [r[0], r[1]])).size;
     expect(rows.length - 1).toBe((groups * (groups - 1)) / 2);
   });
+
+  it("When a correlation matrix is asked for as CSV, then it comes in long form, one row per pair", async () => {
+    const res = await request(t.app).post("/v1/analyses/correlation").set("Accept", "text/csv").send({ datasetId: id, columns: ["TV", "Radio", "Sales"] });
+    const rows = Papa.parse<string[]>(res.text.trim()).data;
+    expect(rows.map((r) => r.slice(0, 2))).toEqual([["column1", "column2"], ["TV", "Radio"], ["TV", "Sales"], ["Radio", "Sales"]]);
+    expect(Number(rows[2]![2])).toBeCloseTo(0.7822, 4); // ISLR: cor(TV, Sales)
+  });
 });

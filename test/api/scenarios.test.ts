@@ -74,6 +74,17 @@ describe("scenarios", () => {
   });
 });
 
+describe("MMM tables as CSV", () => {
+  it("When a model's channels and curves are asked for as CSV, then there is a row per segment and channel, and per spend level", async () => {
+    const channels = Papa.parse<string[]>((await request(t.app).get(`/v1/mmm/${mmmId}?format=csv`)).text.trim()).data;
+    expect(channels[0]!.slice(0, 7)).toEqual(["segment", "channel", "spend", "contribution", "share_of_spend", "share_of_effect", "roi"]);
+    expect(channels).toHaveLength(1 + 15);
+    const curves = Papa.parse<string[]>((await request(t.app).get(`/v1/mmm/${mmmId}/curves`).set("Accept", "text/csv")).text.trim()).data;
+    expect(curves[0]).toEqual(["segment", "channel", "spend", "response", "marginal", "response_lower", "response_upper"]);
+    expect(curves.length - 1).toBe(15 * 101);
+  });
+});
+
 describe("the README's spreadsheet formulas", () => {
   it("When the URL in the README's =IMPORTDATA formula is fetched (model id and key filled in), then it answers the CSV a sheet shows", async () => {
     const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");

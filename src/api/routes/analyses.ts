@@ -13,7 +13,7 @@ import { loadDataset, type AppDeps } from "../deps.ts";
 import { defineRoute } from "../route.ts";
 import { sendCsv } from "../csv-out.ts";
 import { wantsCsv } from "../csv-negotiation.ts";
-import { anovaCsv, tukeyCsv } from "../table-csv.ts";
+import { anovaCsv, correlationCsv, logitCsv, tukeyCsv } from "../table-csv.ts";
 import { ChiSquareRequest, CorrelationRequest, GroupAnalysisRequest, KmeansRequestSchema, LogitRequestSchema, ProportionsRequest, TTestRequest } from "../schemas.ts";
 
 /** The classic analyses planners ask for, each a pure function over a stored dataset. */
@@ -69,14 +69,18 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
     res.json(twoProportionTest(body.successes, body.trials, body.alpha));
   });
 
-  defineRoute(router, registry, { method: "post", path: "/v1/analyses/correlation", summary: "Pearson or Spearman correlation matrix with p-values", tags, body: CorrelationRequest, responses: ok }, (_q, res, { body }) => {
+  defineRoute(router, registry, { method: "post", path: "/v1/analyses/correlation", summary: "Pearson or Spearman correlation matrix with p-values", tags, body: CorrelationRequest, responses: ok }, (req, res, { body }) => {
     const ds = load(body.datasetId);
     const names = body.columns ?? ds.columns.filter((c) => c.type === "number" || c.type === "integer").map((c) => c.name);
-    res.json(correlationMatrix(names.map((n, i) => ({ name: n, values: numericValues(ds, n, `columns.${i}`) })), body.method));
+    const matrix = correlationMatrix(names.map((n, i) => ({ name: n, values: numericValues(ds, n, `columns.${i}`) })), body.method);
+    if (wantsCsv(req, res)) return sendCsv(res, "correlation", correlationCsv(matrix));
+    res.json(matrix);
   });
-  defineRoute(router, registry, { method: "post", path: "/v1/analyses/logit", summary: "Logistic regression: odds ratios, p-values and holdout accuracy/precision/recall/F1/AUC", tags, body: LogitRequestSchema, responses: ok }, (_q, res, { body }) => {
+  defineRoute(router, registry, { method: "post", path: "/v1/analyses/logit", summary: "Logistic regression: odds ratios, p-values and holdout accuracy/precision/recall/F1/AUC", tags, body: LogitRequestSchema, responses: ok }, (req, res, { body }) => {
     const { datasetId, ...request } = body;
-    res.json(fitLogitFormula(load(datasetId), request));
+    const logit = fitLogitFormula(load(datasetId), request);
+    if (wantsCsv(req, res)) return sendCsv(res, "logit", logitCsv(logit));
+    res.json(logit);
   });
   defineRoute(router, registry, { method: "post", path: "/v1/analyses/kmeans", summary: "k-means for a range of k: elbow, silhouette, chosen k, cluster profiles", tags, body: KmeansRequestSchema, responses: ok }, (_q, res, { body }) => {
     const { datasetId, ...request } = body;

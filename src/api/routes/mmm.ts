@@ -5,7 +5,10 @@ import { NotFoundError } from "../../errors.ts";
 import { prepareMmm, type MmmResult } from "../../regression/mmm/fit-dataset.ts";
 import { loadDataset, type AppDeps } from "../deps.ts";
 import { defineRoute } from "../route.ts";
-import { IdParams, JobAcceptedSchema, MmmRequestSchema } from "../schemas.ts";
+import { FormatQuery, IdParams, JobAcceptedSchema, MmmRequestSchema } from "../schemas.ts";
+import { sendCsv } from "../csv-out.ts";
+import { wantsCsv } from "../csv-negotiation.ts";
+import { mmmChannelsCsv, mmmCurvesCsv } from "../table-csv.ts";
 import { acceptJob } from "./jobs.ts";
 
 const MMM_SCHEMA_VERSION = 1;
@@ -44,17 +47,19 @@ export function mmmRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
     },
   );
 
-  defineRoute(router, registry, { method: "get", path: "/v1/mmm/:id", summary: "A fitted marketing-mix model: fit, channels, decomposition", tags, params: IdParams, responses: { 200: { description: "The model" } } }, (_req, res, { params }) => {
+  defineRoute(router, registry, { method: "get", path: "/v1/mmm/:id", summary: "A fitted marketing-mix model: fit, channels, decomposition (the channel table as CSV with Accept: text/csv or ?format=csv)", tags, params: IdParams, query: FormatQuery, responses: { 200: { description: "The model" } } }, (req, res, { params }) => {
     const m = model(params.id);
+    if (wantsCsv(req, res)) return sendCsv(res, `mmm-${m.id}`, mmmChannelsCsv(m.result));
     res.json({ id: m.id, datasetId: m.datasetId, createdAt: m.createdAt, ...m.result });
   });
 
   defineRoute(
     router,
     registry,
-    { method: "get", path: "/v1/mmm/:id/curves", summary: "Response curves per channel (and segment): spend per period → incremental target, with their analytic form", tags, params: IdParams, responses: { 200: { description: "Curves" } } },
-    (_req, res, { params }) => {
+    { method: "get", path: "/v1/mmm/:id/curves", summary: "Response curves per channel (and segment): spend per period → incremental target, with their analytic form (CSV: one row per spend level)", tags, params: IdParams, query: FormatQuery, responses: { 200: { description: "Curves" } } },
+    (req, res, { params }) => {
       const m = model(params.id);
+      if (wantsCsv(req, res)) return sendCsv(res, `mmm-${m.id}-curves`, mmmCurvesCsv(m.result));
       res.json({
         id: m.id,
         curves: m.result.segments.flatMap((s) => ("model" in s ? s.model.curves.map((c) => ({ segment: s.segment, ...c })) : [])),
