@@ -2,6 +2,7 @@
 // LSTM(64), Dense(90), Adam(0.01), MSE, batch 32, 10 epochs, on ../shared/oracles/lstm-bench/data.json (made by
 // its gen_data.js). Compare with that directory's results.md (tfjs-layers wasm 11.05 s, PyTorch 1 thread 0.96 s).
 import * as tf from "@tensorflow/tfjs";
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { seededRng } from "../src/data/random.ts";
 import { createNetwork, forward, networkVariables } from "../src/forecast/network.ts";
@@ -49,6 +50,22 @@ export async function benchLstm(): Promise<void> {
     last = total / nS;
   }
   const s = (performance.now() - t0) / 1000;
-  console.log(`${`LSTM(64) 10 epochs, batch 32, ${nS} windows (${backend})`.padEnd(52)} ${s.toFixed(2).padStart(8)} s  final loss ${last.toFixed(4)}; ratio to PyTorch 1 thread (0.96 s): ${(s / 0.96).toFixed(1)}x`);
   tf.dispose(networkVariables(net));
+  const torch = pytorchSeconds();
+  const ref = torch ?? { seconds: 0.96, source: "../shared/oracles/lstm-bench/results.md (python3-torch not installed here)" };
+  console.log(`${`LSTM(64) 10 epochs, batch 32, ${nS} windows (${backend})`.padEnd(52)} ${s.toFixed(2).padStart(8)} s  final loss ${last.toFixed(4)}`);
+  console.log(`${"PyTorch, same model, 1 thread".padEnd(52)} ${ref.seconds.toFixed(2).padStart(8)} s  (${ref.source}); ratio ${(s / ref.seconds).toFixed(2)}x`);
+}
+
+/** The PyTorch reference on this machine (median of 3 fresh processes), when Debian's python3-torch is installed. */
+function pytorchSeconds(): { seconds: number; source: string } | null {
+  const script = new URL("../../shared/oracles/lstm-bench/lstm_torch.py", import.meta.url).pathname;
+  if (!existsSync(script)) return null;
+  try {
+    const runs = [0, 1, 2].map(() => (JSON.parse(execFileSync("/usr/bin/python3", [script, "--batch", "32", "--threads", "1"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim().split("\n").at(-1)!) as { fit_s: number; torch: string }));
+    const sorted = runs.map((r) => r.fit_s).sort((a, b) => a - b);
+    return { seconds: sorted[1]!, source: `torch ${runs[0]!.torch}, measured now, median of 3` };
+  } catch {
+    return null;
+  }
 }
