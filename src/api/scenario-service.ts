@@ -3,6 +3,7 @@ import { makeCurve, type Curve } from "../optimize/curves.ts";
 import { carryOf, evaluateLine, type Carry } from "../optimize/evaluate.ts";
 import type { AllocationLine } from "../optimize/problem.ts";
 import type { Store } from "../store/store.ts";
+import { currentWorkspace } from "../store/workspace.ts";
 import { mmmLines } from "./mmm-lines.ts";
 
 export interface ScenarioSpend {
@@ -143,7 +144,8 @@ export class ScenarioService {
   }
 
   private load(modelId: string, periodLength: number, periods: number): Loaded {
-    const key = `${modelId}|${periodLength}|${periods}`;
+    // the workspace is part of the key: a model loaded for one workspace must never answer another's request
+    const key = `${currentWorkspace()}|${modelId}|${periodLength}|${periods}`;
     const hit = this.cache.get(key);
     if (hit) {
       // re-insert: Map order is the LRU order

@@ -111,3 +111,26 @@ describe("rate limits", () => {
     expect(res.body.detail).toContain("More than 3 requests a minute");
   });
 });
+
+describe("scenarios across workspaces", () => {
+  it("When one workspace has loaded a model into memory, then another workspace's key still gets 404 for it", async () => {
+    const { store } = openStore(":memory:");
+    const logger = pino({ level: "silent" });
+    const jobs = new JobRunner({ jobs: store.jobs, concurrency: 1, logger, transaction: (fn) => store.db.transaction(fn)() });
+    const app = createApp({ config: { MIXCAST_MAX_UPLOAD_MB: 50, MIXCAST_MAX_JSON_MB: 50, MIXCAST_JOB_CONCURRENCY: 1, MIXCAST_DIAGNOSTIC_JOBS: false, HOST: "0.0.0.0" }, store, jobs, logger, tf: { backend: "cpu", notes: [] } });
+    const a = store.keys.create("team-a", "a", ["write"]).token;
+    const b = store.keys.create("team-b", "b", ["write"]).token;
+    const robyn = readFileSync(new URL("../../data/robyn-simulated-weekly/dt_simulated_weekly.csv", import.meta.url));
+    const ds = await request(app).post("/v1/datasets?name=robyn").set("Authorization", `Bearer ${a}`).type("text/csv").send(robyn);
+    const fit = await request(app).post("/v1/mmm").set("Authorization", `Bearer ${a}`).send({ datasetId: ds.body.id, date: "DATE", target: "revenue", channels: ["tv_S", "search_S"], searchSize: 5, refineRounds: 0, bootstrap: 0 });
+    const done = await waitFor(async () => {
+      const r = await request(app).get(`/v1/jobs/${fit.body.jobId}`).set("Authorization", `Bearer ${a}`);
+      return r.body.status === "succeeded" ? r.body : undefined;
+    }, 60_000);
+    const url = `/v1/scenarios?modelId=${done.result.modelId}&spend.tv_S=1000`;
+    expect((await request(app).get(url).set("Authorization", `Bearer ${a}`)).status).toBe(200);
+    expect((await request(app).get(url).set("Authorization", `Bearer ${b}`)).status).toBe(404);
+    await jobs.close();
+    store.close();
+  }, 90_000);
+});
