@@ -28,6 +28,8 @@ export const ConfigSchema = z.object({
    */
   MIXCAST_AUTH: z.enum(["auto", "on", "off"]).default("auto"),
   MIXCAST_ALLOW_OPEN: bool.default(false),
+  /** How long a checked key is trusted from memory, in ms: a revocation takes effect within this. */
+  MIXCAST_KEY_CACHE_MS: z.coerce.number().int().min(0).default(5_000),
   /** Requests per minute per key (per client address without auth). */
   MIXCAST_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).default(20_000),
   /** A request that takes longer is cut off (HTTP server requestTimeout), in ms. */

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from "express";
 import { ForbiddenError, UnauthorizedError } from "../errors.ts";
-import type { Scope } from "../store/keys.ts";
+import { createHash } from "node:crypto";
+import type { ApiKey, Scope } from "../store/keys.ts";
 import { DEFAULT_WORKSPACE, inWorkspace } from "../store/workspace.ts";
 import type { AppDeps } from "./deps.ts";
 
@@ -20,6 +21,34 @@ export function authRequired(deps: AppDeps): boolean {
   return !isLoopback(deps.config.HOST ?? "127.0.0.1") || deps.store.keys.activeCount() > 0;
 }
 
+/**
+ * Key checks from memory on the hot path: the store is asked at most every MIXCAST_KEY_CACHE_MS per token (keyed by the
+ * token's hash, never the token) and for the count of keys. Keys are created and revoked by the CLI, another
+ * process, so the cache expires rather than being told.
+ */
+function keyCache(deps: AppDeps) {
+  const ttl = deps.config.MIXCAST_KEY_CACHE_MS ?? 5_000;
+  const verified = new Map<string, { key: ApiKey | null; until: number }>();
+  let required = { value: false, until: 0 };
+  return {
+    required(): boolean {
+      const now = Date.now();
+      if (now >= required.until) required = { value: authRequired(deps), until: now + ttl };
+      return required.value;
+    },
+    verify(token: string): ApiKey | null {
+      const now = Date.now();
+      const id = createHash("sha256").update(token).digest("base64url");
+      const hit = verified.get(id);
+      if (hit && now < hit.until) return hit.key;
+      const key = deps.store.keys.verify(token);
+      if (verified.size >= 10_000) verified.clear(); // bounded: a flood of random tokens cannot grow it
+      verified.set(id, { key, until: now + ttl });
+      return key;
+    },
+  };
+}
+
 export function requiredScope(req: Request): Scope {
   if (req.path === "/metrics") return "admin";
   if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return "read";
@@ -33,13 +62,14 @@ export function requiredScope(req: Request): Scope {
  * as `?key=` on a GET; it is removed from the query before anything else sees it (and only paths are logged).
  */
 export function authenticate(deps: AppDeps): RequestHandler {
+  const cache = keyCache(deps);
   return (req, res, next) => {
     const fromQuery = typeof req.query.key === "string" ? req.query.key : undefined;
     if (fromQuery !== undefined) {
       const { key: _key, ...rest } = req.query;
       Object.defineProperty(req, "query", { value: rest, writable: true, configurable: true });
     }
-    if (OPEN_PATHS.has(req.path) || !authRequired(deps)) {
+    if (OPEN_PATHS.has(req.path) || !cache.required()) {
       res.locals.clientId = req.ip;
       return inWorkspace(DEFAULT_WORKSPACE, next);
     }
@@ -50,7 +80,7 @@ export function authenticate(deps: AppDeps): RequestHandler {
       res.setHeader("WWW-Authenticate", 'Bearer realm="mixcast"');
       throw new UnauthorizedError("An API key is required: send Authorization: Bearer <key> (create one with `mixcast keys create`).", [{ path: ["headers", "authorization"], message: "missing" }]);
     }
-    const key = deps.store.keys.verify(token);
+    const key = cache.verify(token);
     if (!key) {
       res.setHeader("WWW-Authenticate", 'Bearer realm="mixcast", error="invalid_token"');
       throw new UnauthorizedError("The API key is not valid (unknown, revoked or mistyped).", [{ path: bearer ? ["headers", "authorization"] : ["query", "key"], message: "invalid key" }]);

@@ -15,7 +15,7 @@ describe("API keys beyond loopback", () => {
   const { store } = openStore(":memory:");
   const logger = pino({ level: "info" }, new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) }));
   const jobs = new JobRunner({ jobs: store.jobs, concurrency: 1, logger, transaction: (fn) => store.db.transaction(fn)() });
-  const config = { MIXCAST_MAX_UPLOAD_MB: 50, MIXCAST_MAX_JSON_MB: 50, MIXCAST_JOB_CONCURRENCY: 1, MIXCAST_DIAGNOSTIC_JOBS: false, HOST: "0.0.0.0", MIXCAST_AUTH: "auto" as const };
+  const config = { MIXCAST_MAX_UPLOAD_MB: 50, MIXCAST_MAX_JSON_MB: 50, MIXCAST_JOB_CONCURRENCY: 1, MIXCAST_DIAGNOSTIC_JOBS: false, HOST: "0.0.0.0", MIXCAST_AUTH: "auto" as const, MIXCAST_KEY_CACHE_MS: 0 };
   const app = createApp({ config, store, jobs, logger, tf: { backend: "cpu", notes: [] } });
   afterAll(async () => {
     await jobs.close();
@@ -117,7 +117,7 @@ describe("scenarios across workspaces", () => {
     const { store } = openStore(":memory:");
     const logger = pino({ level: "silent" });
     const jobs = new JobRunner({ jobs: store.jobs, concurrency: 1, logger, transaction: (fn) => store.db.transaction(fn)() });
-    const app = createApp({ config: { MIXCAST_MAX_UPLOAD_MB: 50, MIXCAST_MAX_JSON_MB: 50, MIXCAST_JOB_CONCURRENCY: 1, MIXCAST_DIAGNOSTIC_JOBS: false, HOST: "0.0.0.0" }, store, jobs, logger, tf: { backend: "cpu", notes: [] } });
+    const app = createApp({ config: { MIXCAST_MAX_UPLOAD_MB: 50, MIXCAST_MAX_JSON_MB: 50, MIXCAST_JOB_CONCURRENCY: 1, MIXCAST_DIAGNOSTIC_JOBS: false, HOST: "0.0.0.0", MIXCAST_KEY_CACHE_MS: 0 }, store, jobs, logger, tf: { backend: "cpu", notes: [] } });
     const a = store.keys.create("team-a", "a", ["write"]).token;
     const b = store.keys.create("team-b", "b", ["write"]).token;
     const robyn = readFileSync(new URL("../../data/robyn-simulated-weekly/dt_simulated_weekly.csv", import.meta.url));
@@ -133,4 +133,20 @@ describe("scenarios across workspaces", () => {
     await jobs.close();
     store.close();
   }, 90_000);
+});
+
+describe("key checks from memory", () => {
+  it("When a key was checked a moment ago, then the next requests do not ask the store again until the cache expires", async () => {
+    const t = testApp({ MIXCAST_KEY_CACHE_MS: 60_000 });
+    const { key, token } = t.store.keys.create("default", "k", ["read"]);
+    let lookups = 0;
+    const verify = t.store.keys.verify.bind(t.store.keys);
+    t.store.keys.verify = (tok: string) => (lookups++, verify(tok));
+    for (let i = 0; i < 5; i++) expect((await request(t.app).get("/v1/datasets").set("Authorization", `Bearer ${token}`)).status).toBe(200);
+    expect(lookups).toBe(1);
+    t.store.keys.revoke(key.id);
+    // revoked in the store (as the CLI does from another process): trusted from memory until the cache expires
+    expect((await request(t.app).get("/v1/datasets").set("Authorization", `Bearer ${token}`)).status).toBe(200);
+    await t.close();
+  });
 });

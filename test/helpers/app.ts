@@ -10,7 +10,7 @@ export const silentLogger = pino({ level: "silent" });
 export function testApp(overrides: Partial<AppDeps["config"]> = {}, tf: AppDeps["tf"] = { backend: "cpu", notes: [] }) {
   const { store } = openStore(":memory:");
   const jobs = new JobRunner({ jobs: store.jobs, concurrency: 1, logger: silentLogger, transaction: (fn) => store.db.transaction(fn)() });
-  const config = { MIXCAST_MAX_UPLOAD_MB: 50, MIXCAST_MAX_JSON_MB: 50, MIXCAST_JOB_CONCURRENCY: 1, MIXCAST_DIAGNOSTIC_JOBS: true, ...overrides };
+  const config = { MIXCAST_MAX_UPLOAD_MB: 50, MIXCAST_MAX_JSON_MB: 50, MIXCAST_JOB_CONCURRENCY: 1, MIXCAST_DIAGNOSTIC_JOBS: true, MIXCAST_KEY_CACHE_MS: 0, ...overrides };
   const app = createApp({ config, store, jobs, logger: silentLogger, tf });
   return { app, store, jobs, close: async () => { await jobs.close(); store.close(); } };
 }
