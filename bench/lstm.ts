@@ -69,3 +69,5 @@ function pytorchSeconds(): { seconds: number; source: string } | null {
     return null;
   }
 }
+
+if (process.argv[1]?.endsWith("lstm.ts")) await benchLstm();
