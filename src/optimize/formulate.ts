@@ -158,14 +158,14 @@ export function formulate(p: AllocationProblem, extraBreaks?: ReadonlyMap<string
         }
       }
       add({ name: `curve[${l},${t}]`, coefs: link, op: "=", rhs: 0 }, { kind: "curve", description: `response curve of ${lineLabel(line)}`, line: l });
-      if (objective.kind === "maxProfit" || objective.kind === "minSpend") obj[x] = (obj[x] ?? 0) + (objective.kind === "maxProfit" ? -1 : 1);
+      // profit pays $1 per $1 spent; a target mROI charges the target per $1, so spend stops where the next $1
+      // (with what it carries into later periods) returns less than the target
+      if (objective.kind === "maxProfit") obj[x] = -1;
+      if (objective.kind === "targetMroi") obj[x] = -objective.mroi;
+      if (objective.kind === "minSpend") obj[x] = 1;
     }
   });
 
-  if (objective.kind === "targetMroi") {
-    // pieces that return less than the target per $1 are closed
-    for (const [v, slope] of Object.entries(obj)) if (v.startsWith("p") && slope < objective.mroi) bounds[v] = [0, 0];
-  }
   if (objective.kind === "minSpend") {
     const ret: Record<string, number> = {};
     for (const cut of cuts) cut.pieces.breaks.forEach((_, k) => k < cut.pieces.breaks.length - 1 && (ret[pieceVar(cut.line, cut.period, k)] = slopeOf(cut.pieces, k)));

@@ -96,6 +96,18 @@ describe("allocate: optimality", () => {
   });
 });
 
+describe("allocate: target marginal ROI", () => {
+  it("When spend must keep returning at least $1.50 per $1, then each funded line stops where its next $1 returns $1.50, in a single period and across periods with carry-over", () => {
+    const p = randomProblem(4, 1, 21);
+    const single = allocate({ ...p, budget: {}, objective: { kind: "targetMroi", mroi: 1.5 } }, highs);
+    for (const l of single.lines.filter((x) => x.spend > 0)) expect(Math.abs(l.mroi - 1.5), l.channel).toBeLessThan(0.01);
+    // four weeks, carry-over: a week's mROI counts what its spend returns in later weeks
+    const lines = p.lines.map((l) => ({ ...l, adstock: { alpha: 0.5, normalized: true } }));
+    const weekly = allocate({ lines, periods: 4, objective: { kind: "targetMroi", mroi: 1.5 } }, highs);
+    for (const row of weekly.periods.filter((x) => x.spend > 1)) expect(Math.abs(row.mroi - 1.5), `${row.channel} week ${row.period}`).toBeLessThan(0.03);
+  });
+});
+
 describe("allocate: clear answers for unbounded and degenerate input", () => {
   it("When nothing limits spend and return keeps rising, then the answer says the return is unbounded", () => {
     const p = randomProblem(2, 1, 3);
