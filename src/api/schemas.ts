@@ -276,6 +276,7 @@ export const MmmRequestSchema = z
     channels: z.array(ColumnName).min(1).max(50).openapi({ description: "Spend columns (currency per period)" }),
     controls: z.array(ColumnName).max(50).optional().openapi({ description: "Numeric or category controls (events, prices, competitor sales)" }),
     segment: ColumnName.optional().openapi({ description: "Fit one model per level of this column" }),
+    pooled: z.boolean().default(false).openapi({ description: "With segment: one model across segments (shared transforms and media coefficients; intercept, trend and seasonality per segment)" }),
     seed: z.number().int().default(1),
     holdout: z.number().min(0).max(0.5).default(0.1).openapi({ description: "Share of the last periods held out for out-of-sample fit" }),
     validation: z.number().min(0).max(0.5).default(0).openapi({

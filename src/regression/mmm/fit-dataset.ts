@@ -12,8 +12,10 @@ export interface MmmRequest extends MmmOptions {
   readonly channels: readonly string[];
   /** Numeric or category columns held as controls (categories become 0/1 dummies, first level the reference). */
   readonly controls?: readonly string[];
-  /** Fit one model per level of this column. */
+  /** Fit one model per level of this column (or, with `pooled`, one model across them). */
   readonly segment?: string;
+  /** With `segment`: one model across segments (shared transforms and media coefficients, intercept, trend and seasonality per segment). */
+  readonly pooled?: boolean;
   /** Lift-test results to calibrate against; with `segment`, each names its segment. */
   readonly lifts?: readonly (LiftTest & { readonly segment?: string })[];
 }
@@ -41,6 +43,10 @@ export function fitMmmDataset(ds: Dataset, req: MmmRequest): MmmResult {
 
 /** Fit each prepared segment; a segment that cannot be fitted reports its error instead of failing the rest. */
 export function fitPreparedMmm(p: PreparedMmm, onProgress?: MmmOptions["onProgress"]): MmmResult {
+  if (p.request.pooled && p.inputs.length > 1) {
+    const { onProgress: _o, ...request } = p.request;
+    return { request, segments: [{ segment: null, model: fitMmm(stack(p.inputs), { ...p.request, onProgress }) }], warnings: p.warnings };
+  }
   const segments: SegmentModel[] = p.inputs.map(({ segment, input }, i) => {
     const progress = onProgress && ((f: number, m: string) => onProgress((i + f) / p.inputs.length, `${segment === null ? "" : `${segment}: `}${m}`));
     try {
@@ -52,6 +58,19 @@ export function fitPreparedMmm(p: PreparedMmm, onProgress?: MmmOptions["onProgre
   });
   const { onProgress: _o, ...request } = p.request;
   return { request, segments, warnings: p.warnings };
+}
+
+/** Segments' series one after another, labelled, for a pooled fit; a control missing in a segment is 0 there. */
+function stack(inputs: PreparedMmm["inputs"]): MmmInput {
+  const controlNames = [...new Set(inputs.flatMap((i) => Object.keys(i.input.controls ?? {})))];
+  const channelNames = Object.keys(inputs[0]!.input.channels);
+  return {
+    dates: inputs.flatMap((i) => i.input.dates),
+    target: inputs.flatMap((i) => i.input.target),
+    channels: Object.fromEntries(channelNames.map((c) => [c, inputs.flatMap((i) => i.input.channels[c]!)])),
+    controls: Object.fromEntries(controlNames.map((c) => [c, inputs.flatMap((i) => i.input.controls?.[c] ?? new Array<number>(i.input.dates.length).fill(0))])),
+    groups: inputs.flatMap((i) => new Array<string>(i.input.dates.length).fill(String(i.segment))),
+  };
 }
 
 /**
@@ -88,6 +107,8 @@ export function prepareMmm(ds: Dataset, req: MmmRequest): PreparedMmm {
     if (segment && l.segment === undefined) issues.push({ path: ["lifts", i, "segment"], message: `lifts[${i}]: name the segment the test ran in`, code: "missing_segment" });
     return { ...l, channel };
   });
+  if (req.pooled && !segment) issues.push({ path: ["pooled"], message: "pooled: name the segment column to pool over", code: "missing_segment" });
+  if (req.pooled && lifts.length > 0) issues.push({ path: ["lifts"], message: "lifts: a pooled model takes no lift tests; fit one model per segment to calibrate", code: "not_supported" });
   if (issues.length > 0) throw new ValidationError(issues[0]!.message, issues);
 
   const groups = new Map<string | null, number[]>();

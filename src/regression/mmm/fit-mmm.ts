@@ -24,6 +24,11 @@ export interface MmmInput {
   readonly controls?: Readonly<Record<string, readonly number[]>>;
   /** Lift-test results that pull the fit toward experiments (Robyn/PyMC-Marketing calibration). */
   readonly lifts?: readonly LiftTest[];
+  /**
+   * A pooled fit over segments: the segment of each row (a segment's rows contiguous, in date order). Segments
+   * share the transforms and media coefficients and get their own intercept, trend and seasonality.
+   */
+  readonly groups?: readonly string[];
 }
 
 /** An experiment's measured incremental target from a channel over [start, end] (ISO dates, inclusive). */
@@ -210,16 +215,23 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
   const frequency = inferFrequency(input.dates);
   const lMax = opts.lMax ?? (frequency === "D" ? 14 : 8);
   const yearlyOrder = opts.yearlyOrder ?? 2;
-  const base = baselineFeatures(input.dates, frequency, yearlyOrder, input.controls ?? {}, opts.seasonality);
+  const layout = rowLayout(input, opts.holdout ?? 0.1);
+  if (layout.segments.length > 1 && (input.lifts?.length || (opts.validation ?? 0) > 0)) {
+    throw new ModelFitError("A pooled model takes no lift tests or validation split; fit one model per segment for those.");
+  }
+  // Rows are reordered so that every segment's fitting rows come first and the held-out rows (each segment's last
+  // `holdout` share) last: the fit, search and bootstrap work on a prefix as for one series. Identity for one series.
+  const perm = (a: ArrayLike<number>) => Float64Array.from(layout.order, (i) => a[i]!);
+  const base = pooledBaseline(input, layout, frequency, yearlyOrder, opts.seasonality, perm);
   const nParams = 1 + base.columns.length + names.length * 4;
-  const holdoutPeriods = Math.floor(n * (opts.holdout ?? 0.1));
+  const holdoutPeriods = layout.holdoutPeriods;
   const fitPeriods = n - holdoutPeriods;
   if (fitPeriods < 3 * nParams) {
     throw new ModelFitError(`Need at least ${3 * nParams} periods to fit ${names.length} channels with lMax=${lMax} and ${base.columns.length} baseline terms; got ${fitPeriods}.`);
   }
   const warnings: string[] = [];
-  const y = Float64Array.from(input.target);
-  const spend = names.map((c) => Float64Array.from(input.channels[c]!));
+  const y = perm(input.target);
+  const spend = names.map((c) => perm(input.channels[c]!));
   spend.forEach((s, j) => {
     if (s.every((v) => v === s[0])) warnings.push(`Channel ${names[j]} has constant spend: its effect cannot be separated from the baseline.`);
   });
@@ -228,7 +240,10 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
     const key = `${j}:${alpha}`;
     let v = adstocked.get(key);
     if (!v) {
-      v = Float64Array.from(adstock(Array.from(spend[j]!), { kind: "geometric", alpha, lMax, normalize: true }));
+      // carry-over runs within a segment, in date order, then follows the rows' order
+      const natural = input.channels[names[j]!]!;
+      const ad = layout.segments.flatMap((g) => adstock(natural.slice(g.from, g.to), { kind: "geometric", alpha, lMax, normalize: true }));
+      v = perm(ad);
       adstocked.set(key, v);
     }
     return v;
@@ -443,16 +458,23 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
     });
     return out;
   };
+  // back to the input's row order (and dates) for the decomposition
+  const unperm = (a: ArrayLike<number>) => {
+    const out = new Array<number>(n);
+    layout.order.forEach((row, k) => (out[row] = a[k]!));
+    return out;
+  };
   const decomposition: Decomposition = {
     dates: input.dates,
     baseline: new Array<number>(n).fill(coef[0]!),
-    trend: part("trend"),
-    seasonality: part("seasonality"),
-    controls: part("control"),
-    channels: Object.fromEntries(names.map((c, j) => [c, Array.from(mediaCols[j]!, (v) => coef[mediaOffset + j]! * v)])),
-    fitted: Array.from(fitted),
+    trend: unperm(part("trend")),
+    seasonality: unperm(part("seasonality")),
+    controls: unperm(part("control")),
+    channels: Object.fromEntries(names.map((c, j) => [c, unperm(Array.from(mediaCols[j]!, (v) => coef[mediaOffset + j]! * v))])),
+    fitted: unperm(fitted),
     actual: input.target,
   };
+  if (layout.segments.length > 1) warnings.push(`Pooled over ${layout.segments.length} segments (${layout.segments.map((g) => g.name).join(", ")}): one set of transforms and media coefficients, an intercept, trend and seasonality per segment.`);
   const curves = channels.map((c, j) => responseCurve(c, meanSpend[j]!, spend[j]!));
   channels.forEach((c) => c.coefficient === 0 && warnings.push(`Channel ${c.channel} got no effect (coefficient 0 at the β ≥ 0 bound).`));
   return {
@@ -469,6 +491,71 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
     search: { algorithm: valShare > 0 ? "seeded random search + cyclic coordinate refinement on a time-ordered validation split" : "seeded random search + cyclic coordinate refinement of the in-sample profile likelihood", evaluations, validationRmse: bestScore, seed: opts.seed ?? 1 },
     warnings,
   };
+}
+
+interface RowLayout {
+  /** Segments as contiguous row ranges of the input [from, to). One, named "", without groups. */
+  readonly segments: readonly { readonly name: string; readonly from: number; readonly to: number; readonly holdout: number }[];
+  /** order[k] = the input row that is row k of the fit: every segment's fitting rows, then their held-out rows. */
+  readonly order: readonly number[];
+  readonly holdoutPeriods: number;
+}
+
+function rowLayout(input: MmmInput, holdout: number): RowLayout {
+  const n = input.dates.length;
+  const segments: { name: string; from: number; to: number; holdout: number }[] = [];
+  const labels = input.groups;
+  if (labels && labels.length !== n) throw new ModelFitError(`groups has ${labels.length} labels for ${n} rows.`);
+  for (let i = 0; i < n; i++) {
+    const name = labels?.[i] ?? "";
+    const last = segments[segments.length - 1];
+    if (last && last.name === name) last.to = i + 1;
+    else {
+      if (segments.some((g) => g.name === name)) throw new ModelFitError(`The rows of segment ${name} are not contiguous.`);
+      segments.push({ name, from: i, to: i + 1, holdout: 0 });
+    }
+  }
+  for (const g of segments) g.holdout = Math.floor((g.to - g.from) * holdout);
+  const fit = segments.flatMap((g) => Array.from({ length: g.to - g.from - g.holdout }, (_, k) => g.from + k));
+  const held = segments.flatMap((g) => Array.from({ length: g.holdout }, (_, k) => g.to - g.holdout + k));
+  return { segments, order: [...fit, ...held], holdoutPeriods: held.length };
+}
+
+/**
+ * Baseline columns, reordered like the rows. Pooled: each segment gets its own trend and seasonality columns (zero
+ * on other segments' rows) and, beyond the first, an intercept shift; controls are shared.
+ */
+function pooledBaseline(input: MmmInput, layout: RowLayout, frequency: "D" | "W", yearlyOrder: number, mode: SeasonalityMode | undefined, perm: (a: ArrayLike<number>) => Float64Array) {
+  const controls = input.controls ?? {};
+  if (layout.segments.length === 1) {
+    const b = baselineFeatures(input.dates, frequency, yearlyOrder, controls, mode);
+    return { ...b, columns: b.columns.map(perm) };
+  }
+  const n = input.dates.length;
+  const names: string[] = [];
+  const columns: Float64Array[] = [];
+  const groups: ("trend" | "seasonality" | "control")[] = [];
+  layout.segments.forEach((g, gi) => {
+    const b = baselineFeatures(input.dates.slice(g.from, g.to), frequency, yearlyOrder, {}, mode);
+    if (gi > 0) {
+      names.push(`segment[T.${g.name}]`);
+      groups.push("control");
+      columns.push(Float64Array.from({ length: n }, (_, i) => (i >= g.from && i < g.to ? 1 : 0)));
+    }
+    b.columns.forEach((c, j) => {
+      const col = new Float64Array(n);
+      col.set(c, g.from);
+      names.push(`${g.name}:${b.names[j]}`);
+      groups.push(b.groups[j]!);
+      columns.push(col);
+    });
+  });
+  for (const [name, v] of Object.entries(controls)) {
+    names.push(name);
+    groups.push("control");
+    columns.push(Float64Array.from(v));
+  }
+  return { names, groups, columns: columns.map(perm) };
 }
 
 /**
