@@ -222,7 +222,7 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
   // Rows are reordered so that every segment's fitting rows come first and the held-out rows (each segment's last
   // `holdout` share) last: the fit, search and bootstrap work on a prefix as for one series. Identity for one series.
   const perm = (a: ArrayLike<number>) => Float64Array.from(layout.order, (i) => a[i]!);
-  const base = pooledBaseline(input, layout, frequency, yearlyOrder, opts.seasonality, perm);
+  const base = baselineColumns(input, layout, frequency, yearlyOrder, opts.seasonality, perm);
   const nParams = 1 + base.columns.length + names.length * 4;
   const holdoutPeriods = layout.holdoutPeriods;
   const fitPeriods = n - holdoutPeriods;
@@ -525,7 +525,7 @@ function rowLayout(input: MmmInput, holdout: number): RowLayout {
  * Baseline columns, reordered like the rows. Pooled: each segment gets its own trend and seasonality columns (zero
  * on other segments' rows) and, beyond the first, an intercept shift; controls are shared.
  */
-function pooledBaseline(input: MmmInput, layout: RowLayout, frequency: "D" | "W", yearlyOrder: number, mode: SeasonalityMode | undefined, perm: (a: ArrayLike<number>) => Float64Array) {
+function baselineColumns(input: MmmInput, layout: RowLayout, frequency: "D" | "W", yearlyOrder: number, mode: SeasonalityMode | undefined, perm: (a: ArrayLike<number>) => Float64Array) {
   const controls = input.controls ?? {};
   if (layout.segments.length === 1) {
     const b = baselineFeatures(input.dates, frequency, yearlyOrder, controls, mode);
