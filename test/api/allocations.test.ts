@@ -1,23 +1,14 @@
-import { readFileSync } from "node:fs";
 import Papa from "papaparse";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testApp, waitFor } from "../helpers/app.ts";
+import { sampleWithMmm, testApp } from "../helpers/app.ts";
 
 const t = testApp();
 let mmmId = "";
-const CHANNELS = ["spend_tv", "spend_search", "spend_social", "spend_email", "spend_flyer"];
 const hill = (coefficient: number, kappa: number) => ({ form: "hill", coefficient, slope: 0.8, kappa });
 
 beforeAll(async () => {
-  const csv = readFileSync(new URL("../../data/sample-daily-sales.csv", import.meta.url));
-  const datasetId = (await request(t.app).post("/v1/datasets?name=sample").type("text/csv").send(csv)).body.id;
-  const mmm = await request(t.app).post("/v1/mmm").send({ datasetId, date: "date", target: "sales", segment: "segment", channels: CHANNELS, controls: ["holiday"], searchSize: 10, refineRounds: 0, bootstrap: 20 });
-  const job = await waitFor(async () => {
-    const r = await request(t.app).get(`/v1/jobs/${mmm.body.jobId}`);
-    return ["succeeded", "failed"].includes(r.body.status) ? r.body : undefined;
-  }, 120_000);
-  mmmId = job.result.modelId;
+  mmmId = (await sampleWithMmm(t.app, 20)).mmmId;
 }, 120_000);
 afterAll(() => t.close());
 

@@ -1,33 +1,21 @@
-import { readFileSync } from "node:fs";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Papa from "papaparse";
 import { selectTfBackend } from "../../src/forecast/tf-backend.ts";
-import { testApp, waitFor } from "../helpers/app.ts";
+import { finishedJob, sampleWithMmm, testApp, waitFor } from "../helpers/app.ts";
 
 // the worker trains on wasm (what the service picks here); the main thread restores stored models on the same backend
 const t = testApp({}, { backend: "wasm", notes: [] });
 let datasetId = "";
 let mmmId = "";
-const CHANNELS = ["spend_tv", "spend_search", "spend_social", "spend_email", "spend_flyer"];
 // small and quick: the engine's accuracy is tested in test/forecast; here the API's contract is
 const BODY = { date: "date", target: "sales", segment: "segment", horizon: 21, folds: 1, network: { maxEpochs: 2, units: 4 } };
 
-async function finished(jobId: string) {
-  return waitFor(async () => {
-    const r = await request(t.app).get(`/v1/jobs/${jobId}`);
-    return ["succeeded", "failed"].includes(r.body.status) ? r.body : undefined;
-  }, 120_000);
-}
+const finished = (jobId: string) => finishedJob(t.app, jobId);
 
 beforeAll(async () => {
   await selectTfBackend("wasm");
-  const csv = readFileSync(new URL("../../data/sample-daily-sales.csv", import.meta.url));
-  datasetId = (await request(t.app).post("/v1/datasets?name=sample").type("text/csv").send(csv)).body.id;
-  const mmm = await request(t.app).post("/v1/mmm").send({ datasetId, date: "date", target: "sales", segment: "segment", channels: CHANNELS, controls: ["holiday"], searchSize: 10, refineRounds: 0, bootstrap: 0 });
-  const job = await finished(mmm.body.jobId);
-  expect(job.status).toBe("succeeded");
-  mmmId = job.result.modelId;
+  ({ datasetId, mmmId } = await sampleWithMmm(t.app, 0));
 }, 120_000);
 afterAll(() => t.close());
 

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import request from "supertest";
 import { pino } from "pino";
 import { createApp } from "../../src/api/app.ts";
 import type { AppDeps } from "../../src/api/deps.ts";
@@ -24,4 +26,29 @@ export async function waitFor<T>(fn: () => T | undefined | Promise<T | undefined
     if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** Poll a job until it has succeeded or failed; returns its final view. */
+export async function finishedJob(app: Parameters<typeof request>[0], jobId: string, timeoutMs = 120_000) {
+  return waitFor(async () => {
+    const r = await request(app).get(`/v1/jobs/${jobId}`);
+    return ["succeeded", "failed"].includes(r.body.status) ? (r.body as Record<string, any>) : undefined;
+  }, timeoutMs);
+}
+
+export const SAMPLE_CHANNELS = ["spend_tv", "spend_search", "spend_social", "spend_email", "spend_flyer"];
+
+/**
+ * Upload the bundled sample and fit a quick marketing-mix model on it (per segment, a small search): what the
+ * forecast, allocation and scenario API tests build on. `bootstrap` 0 skips the intervals.
+ */
+export async function sampleWithMmm(app: Parameters<typeof request>[0], bootstrap: number): Promise<{ datasetId: string; mmmId: string }> {
+  const csv = readFileSync(new URL("../../data/sample-daily-sales.csv", import.meta.url));
+  const datasetId = (await request(app).post("/v1/datasets?name=sample").type("text/csv").send(csv)).body.id as string;
+  const mmm = await request(app)
+    .post("/v1/mmm")
+    .send({ datasetId, date: "date", target: "sales", segment: "segment", channels: SAMPLE_CHANNELS, controls: ["holiday"], searchSize: 10, refineRounds: 0, bootstrap });
+  const job = await finishedJob(app, mmm.body.jobId);
+  if (job.status !== "succeeded") throw new Error(`the sample MMM failed: ${JSON.stringify(job.error)}`);
+  return { datasetId, mmmId: job.result.modelId as string };
 }
