@@ -61,13 +61,16 @@ export interface Simulation {
 
 export const CHANNELS = ["tv", "search", "social", "email", "flyer"] as const;
 
-/** Mean daily spend per channel at spendScale 1, and each channel's carry-over and shape. */
-const CHANNEL_SHAPE: Record<(typeof CHANNELS)[number], { mean: number; alpha: number; lMax: number; slope: number }> = {
-  tv: { mean: 2400, alpha: 0.6, lMax: 14, slope: 1.0 },
-  search: { mean: 900, alpha: 0.1, lMax: 14, slope: 1.0 },
-  social: { mean: 600, alpha: 0.3, lMax: 14, slope: 1.2 },
-  email: { mean: 120, alpha: 0.2, lMax: 14, slope: 1.0 },
-  flyer: { mean: 400, alpha: 0.4, lMax: 14, slope: 1.0 },
+/**
+ * Mean daily spend per channel at spendScale 1, each channel's carry-over and shape, and the share of days it is
+ * on (`on`: spend while on is mean / on, and kappa sits there).
+ */
+const CHANNEL_SHAPE: Record<(typeof CHANNELS)[number], { mean: number; alpha: number; lMax: number; slope: number; on: number }> = {
+  tv: { mean: 2000, alpha: 0.6, lMax: 14, slope: 1.0, on: 0.5 },
+  search: { mean: 1100, alpha: 0.1, lMax: 14, slope: 1.0, on: 1 },
+  social: { mean: 900, alpha: 0.3, lMax: 14, slope: 1.2, on: 0.5 },
+  email: { mean: 120, alpha: 0.2, lMax: 14, slope: 1.0, on: 1 },
+  flyer: { mean: 250, alpha: 0.4, lMax: 14, slope: 1.0, on: 0.4 },
 };
 
 /** The bundled sample's truth: 3 years daily, 3 segments, 5 channels. */
@@ -78,22 +81,22 @@ export const SAMPLE_SPEC: SimulationSpec = {
   yearlyAmplitude: 0.15,
   yearlyPeakDay: 340,
   segments: [
-    segment("Enterprise", 40_000, 0.06, 1.0, 0.25, 0.05, { tv: 1.6, search: 3.2, social: 1.1, email: 4.0, flyer: 0.7 }),
-    segment("SMB", 25_000, 0.1, 0.6, 0.35, 0.06, { tv: 1.2, search: 2.6, social: 1.8, email: 3.0, flyer: 1.4 }),
-    segment("Consumer", 60_000, 0.04, 1.4, 0.4, 0.05, { tv: 2.0, search: 2.2, social: 2.4, email: 1.5, flyer: 0.9 }),
+    segment("Enterprise", 40_000, 0.06, 1.0, 0.25, 0.03, { tv: 1.6, search: 3.2, social: 1.1, email: 4.0, flyer: 0.7 }),
+    segment("SMB", 25_000, 0.1, 0.6, 0.35, 0.035, { tv: 1.2, search: 2.6, social: 1.8, email: 3.0, flyer: 1.4 }),
+    segment("Consumer", 60_000, 0.04, 1.4, 0.4, 0.03, { tv: 2.0, search: 2.2, social: 2.4, email: 1.5, flyer: 0.9 }),
   ],
 };
 
 /**
- * Choose beta and kappa so that the channel's ROI at its mean spend is near `roi`: kappa at the mean adstocked
- * spend gives hill = 1/2 there, so beta = 2·roi·mean. The realised ROI is computed from the simulated data.
+ * Choose beta and kappa so that the channel's ROI is near `roi`: kappa at the typical spend while the channel is on
+ * (mean / on) gives hill = 1/2 there, so beta = 2·roi·mean / on. The realised ROI is computed from the simulated data.
  */
 function segment(name: string, base: number, trendPerYear: number, spendScale: number, holidayLift: number, noise: number, roi: Record<(typeof CHANNELS)[number], number>): TrueSegment {
   const channels = Object.fromEntries(
     CHANNELS.map((c) => {
       const s = CHANNEL_SHAPE[c];
       const mean = s.mean * spendScale;
-      return [c, { alpha: s.alpha, lMax: s.lMax, slope: s.slope, kappa: round(mean), beta: round(2 * roi[c] * mean) }];
+      return [c, { alpha: s.alpha, lMax: s.lMax, slope: s.slope, kappa: round(mean / s.on), beta: round((2 * roi[c] * mean) / s.on) }];
     }),
   );
   return { name, base, trendPerYear, spendScale, holidayLift, noise, channels };
@@ -105,33 +108,38 @@ function round(x: number): number {
 
 function spendSeries(channel: (typeof CHANNELS)[number], dates: readonly string[], scale: number, rng: Rng): number[] {
   const mean = CHANNEL_SHAPE[channel].mean * scale;
-  // Budgets are re-planned monthly: a level between 0.3× and 1.7× the mean for each month, and each always-on
-  // channel is paused for one month a year. Without such variation an always-on channel's effect cannot be told
-  // apart from the baseline by any model.
-  const months = new Map<string, number>();
-  const budget = (d: string) => {
-    const key = d.slice(0, 7);
-    if (!months.has(key)) {
-      const paused = (channel === "search" && d.slice(5, 7) === "08") || (channel === "social" && d.slice(5, 7) === "03");
-      months.set(key, paused ? 0 : 0.3 + 1.4 * rng.uniform());
-    }
-    return months.get(key)!;
+  // Budgets are re-planned (search weekly, as bid caps follow the week's plan; the rest monthly) to a level between
+  // 0.3× and 1.7× the mean, and search pauses every August. Without such variation an always-on channel's effect
+  // cannot be told apart from the baseline by any model.
+  const levels = new Map<string, number>();
+  const budget = (d: string, t: number) => {
+    const key = channel === "search" ? `week ${Math.floor(t / 7)}, ${d.slice(5, 7)}` : d.slice(0, 7);
+    if (!levels.has(key)) levels.set(key, channel === "search" && d.slice(5, 7) === "08" ? 0 : 0.3 + 1.4 * rng.uniform());
+    return levels.get(key)!;
   };
+  // Social runs campaigns: bursts of one to three weeks with gaps of one to three weeks.
+  const socialOn: boolean[] = [];
+  for (let on = true; channel === "social" && socialOn.length < dates.length; on = !on) {
+    const weeks = 1 + Math.floor(3 * rng.uniform());
+    for (let k = 0; k < 7 * weeks; k++) socialOn.push(on);
+  }
+  // Flyers are dropped every 9 to 19 days, as print schedules allow.
+  const drops = new Set<number>();
+  for (let t = Math.floor(9 * rng.uniform()); channel === "flyer" && t < dates.length; t += 9 + Math.floor(11 * rng.uniform())) drops.add(t);
   return dates.map((d, t) => {
     const dow = new Date(`${d}T00:00:00Z`).getUTCDay();
-    const dom = Number(d.slice(8, 10));
     const jitter = () => Math.exp(0.25 * rng.normal() - 0.03125);
     switch (channel) {
       case "tv": // flights: four weeks on at 2× the mean, four weeks off
-        return Math.floor(t / 28) % 2 === 0 ? round(2 * mean * budget(d) * jitter()) : 0;
+        return Math.floor(t / 28) % 2 === 0 ? round(2 * mean * budget(d, t) * jitter()) : 0;
       case "search": // always on, following demand through the week
-        return round(mean * budget(d) * (dow === 0 || dow === 6 ? 0.8 : 1.08) * jitter());
-      case "social":
-        return round(mean * budget(d) * jitter());
+        return round(mean * budget(d, t) * (dow === 0 || dow === 6 ? 0.8 : 1.08) * jitter());
+      case "social": // at 2× the mean while a campaign runs
+        return socialOn[t] ? round(2 * mean * budget(d, t) * jitter()) : 0;
       case "email": // two sends a week
-        return dow === 2 || dow === 4 ? round(3.5 * mean * budget(d) * jitter()) : 0;
-      case "flyer": // a drop in the first three days of each month
-        return dom <= 3 ? round(((mean * 365) / 12 / 3) * budget(d) * jitter()) : 0;
+        return dow === 2 || dow === 4 ? round(3.5 * mean * budget(d, t) * jitter()) : 0;
+      case "flyer": // one day's drop
+        return drops.has(t) ? round(7 * mean * budget(d, t) * jitter()) : 0;
     }
   });
 }

@@ -1,0 +1,39 @@
+import { seededRng } from "../../data/random.ts";
+
+/**
+ * Moving-block bootstrap of residuals (Künsch 1989): each replicate is y* = ŷ + blocks of `blockLength` residuals
+ * drawn with replacement (blocks keep the residuals' short-range autocorrelation). Calls `onReplicate` with each
+ * y* (the same buffer, overwritten); seeded, so the same seed gives the same replicates.
+ */
+export function blockBootstrap(b: {
+  readonly fitted: ArrayLike<number>;
+  readonly y: ArrayLike<number>;
+  readonly replicates: number;
+  readonly blockLength: number;
+  readonly seed: number;
+  readonly onReplicate: (ystar: Float64Array, r: number) => void;
+}): void {
+  const n = b.y.length;
+  const L = Math.min(b.blockLength, n);
+  const resid = Float64Array.from({ length: n }, (_, i) => b.y[i]! - b.fitted[i]!);
+  const rng = seededRng(b.seed + 7919);
+  const ystar = new Float64Array(n);
+  for (let r = 0; r < b.replicates; r++) {
+    for (let i = 0; i < n; ) {
+      const start = Math.floor(rng.uniform() * (n - L + 1));
+      for (let l = 0; l < L && i < n; l++, i++) ystar[i] = b.fitted[i]! + resid[start + l]!;
+    }
+    b.onReplicate(ystar, r);
+  }
+}
+
+/** The central `level` percentile interval of draws (linear interpolation between order statistics, as numpy). */
+export function percentileInterval(draws: ArrayLike<number>, level: number): { lower: number; upper: number } {
+  const s = Float64Array.from(draws).sort();
+  const q = (p: number) => {
+    const h = (s.length - 1) * p;
+    const lo = Math.floor(h);
+    return s[lo]! + (h - lo) * (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!);
+  };
+  return { lower: q((1 - level) / 2), upper: q((1 + level) / 2) };
+}
