@@ -303,6 +303,7 @@ export const MmmRequestSchema = z
       .optional()
       .openapi({ description: "Lift-test results (incremental target over [start, end]) that pull the fit toward experiments" }),
     bootstrap: z.number().int().min(0).max(2000).default(200).openapi({ description: "Block-bootstrap replicates for ROI/mROI/curve intervals; 0 for none" }),
+    bootstrapSearch: z.number().int().min(0).max(4).default(1).openapi({ description: "Rounds of transform search re-run on each bootstrap replicate, so intervals carry the transforms' uncertainty; 0 holds the transforms at their fitted values (faster, narrower)" }),
     level: z.number().gt(0).lt(1).default(0.9).openapi({ description: "Interval level, a probability" }),
   })
   .strict()

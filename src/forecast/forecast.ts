@@ -30,8 +30,11 @@ export interface ForecastResult {
   readonly horizon: number;
   readonly backtest: { readonly folds: number; readonly scores: readonly MethodScore[] };
   readonly forecasts: readonly SeriesForecast[];
-  /** CQR margins per interval pair (outermost first), each tail on its own, in units of each series' MASE scale. */
-  readonly conformalMargins: readonly ConformalMargin[];
+  /**
+   * CQR margins per series (in the input's order), per interval pair (outermost first), each tail on its own, in
+   * units of the series' MASE scale. Results stored before margins were per series hold one list for all series.
+   */
+  readonly conformalMargins: readonly (readonly ConformalMargin[])[] | readonly ConformalMargin[];
   readonly training: readonly (TrainedVariant["history"] & { readonly useLastYear: boolean })[];
 }
 
@@ -51,9 +54,9 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
   const lstmOptions: Omit<LstmOptions, "onEpoch"> = { ...LSTM_DEFAULTS, ...networkOptions, horizon, levels, seed };
   checkHistory(series, lstmOptions, folds);
   const totalRuns = folds + 1;
-  // conformity scores of each interval pair's lower and upper ends, in units of each series' MASE scale (CQR)
+  // conformity scores of each series' interval pairs' lower and upper ends, in units of its MASE scale (CQR)
   const pairs = Math.floor(levels.length / 2);
-  const conformity = Array.from({ length: pairs }, () => ({ lower: [] as number[], upper: [] as number[] }));
+  const conformity = series.map(() => Array.from({ length: pairs }, () => ({ lower: [] as number[], upper: [] as number[] })));
   const sums = new Map(METHODS.map((m) => [m, { mase: 0, smape: 0, wmape: 0, pinball: 0, coverage: 0, count: 0 }]));
   for (let k = folds; k >= 1; k--) {
     const run = folds - k;
@@ -72,8 +75,8 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
         const lo = f.quantiles[k]!;
         const hi = f.quantiles[levels.length - 1 - k]!;
         actual[i]!.forEach((a, h) => {
-          conformity[k]!.lower.push((lo[h]! - a) / scale);
-          conformity[k]!.upper.push((a - hi[h]!) / scale);
+          conformity[i]![k]!.lower.push((lo[h]! - a) / scale);
+          conformity[i]![k]!.upper.push((a - hi[h]!) / scale);
         });
       }
     });
@@ -102,8 +105,12 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
     ? `${method} had the lowest mean MASE over ${folds} rolling-origin folds of ${horizon} days (${scores.map((s) => `${s.method} ${s.mase.toFixed(3)}`).join(", ")}).`
     : "No backtest was run (folds = 0): the LSTM is used without comparison.";
   const model = trainLstm(series, { ...lstmOptions, onEpoch: progress(opts, folds, totalRuns, "final model") });
-  const tail = (e: number[], p: number) => (e.length ? quantileSorted(e.sort((a, b) => a - b), p) : 0);
-  const margins = conformity.map((e, k) => ({ lower: tail(e.lower, 1 - levels[k]!), upper: tail(e.upper, levels[levels.length - 1 - k]!) }));
+  const tail = (e: number[], p: number) => (e.length ? quantileSorted([...e].sort((a, b) => a - b), p) : 0);
+  const marginsOf = (c: { lower: number[]; upper: number[] }[]) => c.map((e, k) => ({ lower: tail(e.lower, 1 - levels[k]!), upper: tail(e.upper, levels[levels.length - 1 - k]!) }));
+  // Each series is calibrated on its own backtest errors when it has enough of them (segments differ in how much
+  // of their variation the LSTM misses); with fewer than 100 per tail, on all series' errors pooled.
+  const pooled = marginsOf(Array.from({ length: pairs }, (_, k) => ({ lower: conformity.flatMap((c) => c[k]!.lower), upper: conformity.flatMap((c) => c[k]!.upper) })));
+  const margins = conformity.map((c) => ((c[0]?.lower.length ?? 0) >= 100 ? marginsOf(c) : pooled));
   const forecasts = forecastWith(model, series, { method, horizon, levels, conformalMargins: margins });
   opts.onProgress?.(1, "forecast ready");
   return {
@@ -155,11 +162,12 @@ export interface ConformalMargin {
  * One-sided surprises (Peyton Manning's playoff spikes are all upward) widen only the side they happen on.
  * Quantiles stay ordered.
  */
-function conformalize(forecasts: SeriesForecast[], series: readonly SeriesInput[], margins: readonly ConformalMargin[]): SeriesForecast[] {
+function conformalize(forecasts: SeriesForecast[], series: readonly SeriesInput[], margins: ForecastResult["conformalMargins"]): SeriesForecast[] {
+  const perSeries = (i: number): readonly ConformalMargin[] => (Array.isArray(margins[0]) ? (margins as readonly (readonly ConformalMargin[])[])[i]! : (margins as readonly ConformalMargin[]));
   return forecasts.map((f, i) => {
     const scale = maseScale(series[i]!.target) || 1;
     const q = f.quantiles.map((row) => [...row]);
-    margins.forEach((m, k) => {
+    perSeries(i).forEach((m, k) => {
       q[k] = q[k]!.map((v) => v - m.lower * scale);
       q[q.length - 1 - k] = q[q.length - 1 - k]!.map((v) => v + m.upper * scale);
     });
