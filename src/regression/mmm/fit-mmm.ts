@@ -420,6 +420,7 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
       return ps;
     };
     const model = (u: number[]) => {
+      evaluations++;
       const ps = toParams(u);
       const b = mediaCoefficients(ps, tg);
       const rx = ps.map((p, j) => column(j, p).proj!);
@@ -655,16 +656,16 @@ function baselineColumns(input: MmmInput, layout: RowLayout, frequency: "D" | "W
 function baselineProjector(columns: readonly Float64Array[], n: number): ((x: Float64Array) => Float64Array) | null {
   const qr = new QrDecomposition(new Matrix(Array.from({ length: n }, (_, i) => columns.map((c) => c[i]!))));
   if (!qr.isFullRank()) return null;
-  const q = qr.orthogonalMatrix.to2DArray();
+  // Q's columns, each contiguous: the projection runs once per candidate column and per bootstrap replicate
   const k = columns.length;
+  const q = qr.orthogonalMatrix;
+  const qCols = Array.from({ length: k }, (_, j) => Float64Array.from(q.getColumn(j)));
   return (x) => {
-    const qtx = new Float64Array(k);
-    for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) qtx[j]! += q[i]![j]! * x[i]!;
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let j = 0; j < k; j++) s += q[i]![j]! * qtx[j]!;
-      out[i] = x[i]! - s;
+    const out = Float64Array.from(x.subarray(0, n));
+    for (const col of qCols) {
+      let dot = 0;
+      for (let i = 0; i < n; i++) dot += col[i]! * x[i]!;
+      for (let i = 0; i < n; i++) out[i]! -= dot * col[i]!;
     }
     return out;
   };

@@ -26,6 +26,7 @@ export function constrainedLeastSquares(columns: readonly Float64Array[], y: Flo
       coef = solve();
       continue;
     }
+    if (fixed.size === 0) break; // all free and feasible: the unconstrained fit is the answer
     // KKT: a fixed coefficient may re-enter if the residual correlates positively with its column
     const resid = y.map((v, i) => v - columns.reduce((s, c, j) => s + coef[j]! * c[i]!, 0));
     let enter = -1;
