@@ -112,7 +112,7 @@ describe("multiplicative seasonality", () => {
 
 describe("bootstrap intervals", () => {
   it("When 30 datasets are simulated from known transforms, then 90% ROI intervals cover the true ROI about 90% of the time", () => {
-    // Transforms fixed at their true values: the intervals are conditional on them (see blockBootstrap).
+    // Transforms fixed at their true values: the bootstrap alone, without the search (see fitMmm).
     const seg = SAMPLE_SPEC.segments[1]!;
     const spec = { ...SAMPLE_SPEC, days: 730, segments: [seg] };
     let covered = 0;
@@ -130,6 +130,30 @@ describe("bootstrap intervals", () => {
     expect(covered / total).toBeGreaterThan(0.82);
     expect(covered / total).toBeLessThan(0.97);
   }, 60_000);
+});
+
+describe("bootstrap intervals with the transforms searched", () => {
+  it("When 16 two-year datasets are fitted with default settings, then the 90% ROI intervals of channels with ≥ 10% of spend cover the truth in 75-97% of cases", () => {
+    // Measured: 39 of 48 (81%) with every replicate searching the transforms again (the default), 34 of 48 (71%)
+    // with them held at their fitted values: the re-search brings the intervals closer to their claim but they
+    // still run somewhat narrow (TV's most of all), which README and fit-mmm.ts say.
+    const seg = SAMPLE_SPEC.segments[1]!;
+    const spec = { ...SAMPLE_SPEC, days: 730, segments: [seg] };
+    let covered = 0;
+    let total = 0;
+    for (let seed = 1; seed <= 16; seed++) {
+      const sim = simulateSales(spec, seed);
+      const fit = fitMmm(simulatedMmmInput(sim.rows), { seed, holdout: 0, bootstrap: 100, searchSize: 100 });
+      for (const c of fit.channels.filter((x) => x.shareOfSpend >= 0.1)) {
+        const truth = sim.truth.find((t) => t.channel === c.channel)!.roi;
+        total++;
+        if (c.roiInterval!.lower <= truth && truth <= c.roiInterval!.upper) covered++;
+      }
+    }
+    expect(total).toBe(48);
+    expect(covered / total).toBeGreaterThan(0.75);
+    expect(covered / total).toBeLessThan(0.97);
+  }, 120_000);
 });
 
 describe("calibration with lift tests", () => {
