@@ -102,7 +102,7 @@ export class ScenarioService {
       periods: T,
       periodLength: req.periodLength,
       assumptions:
-        "Channels a plan does not name keep their current spend (the model's mean per period). Incremental sales are what the plan's spend causes over its periods (carry-over included, spend before the plan excluded); total sales add the model's non-media level over its last 28 periods. Intervals come from the model's bootstrap on each channel's coefficient, summed.",
+        "Channels a plan does not name keep their current spend (the model's mean per period). Incremental sales are what the plan's spend causes over its periods (carry-over included, spend before the plan excluded); total sales add the model's non-media level over its last 28 periods. Intervals come from the model's bootstrap (each channel's ROI interval as a coefficient at the fitted transforms), summed.",
       plans,
       warnings: m.warnings,
     };

@@ -102,6 +102,7 @@ export interface ChannelResult {
   /** Bootstrap intervals (null without bootstrap). */
   readonly roiInterval: Interval | null;
   readonly mroiInterval: Interval | null;
+  /** The coefficient that, at the fitted transforms, spans the ROI interval (what plans and scenarios scale). */
   readonly coefficientInterval: Interval | null;
 }
 
@@ -323,10 +324,10 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
     readonly resid: Float64Array | null;
   }
   const targetOf = (yy: Float64Array): Target => ({ y: yy, resid: projector ? projector(yy) : null });
-  /** The media coefficients of candidate `ps` on a target (β ≥ 0). */
-  const mediaCoefficients = (ps: readonly Params[], tg: Target): Float64Array => {
+  /** The media coefficients of candidate `ps` on a target (β ≥ 0), fitted on its first `upTo` periods. */
+  const mediaCoefficients = (ps: readonly Params[], tg: Target, upTo = valStart): Float64Array => {
     use(ps);
-    if (!projector) return fitTo(valStart, [intercept, ...base.columns, ...mediaCols], tg.y).subarray(mediaOffset);
+    if (!projector) return fitTo(upTo, [intercept, ...base.columns, ...mediaCols], tg.y).subarray(mediaOffset);
     const m = withLifts(ps.map((p, j) => column(j, p).proj!), tg.resid!, 0);
     return constrainedLeastSquares(m.cols, m.y, allMedia);
   };
@@ -339,9 +340,9 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
    */
   const score = (ps: readonly Params[], tg: Target) => {
     evaluations++;
-    const b = mediaCoefficients(ps, tg);
     let ss = 0;
     if (projector) {
+      const b = mediaCoefficients(ps, tg);
       const rx = ps.map((p, j) => column(j, p).proj!);
       for (let i = 0; i < fitPeriods; i++) {
         let f = 0;
@@ -350,6 +351,7 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
       }
       return Math.sqrt(ss / fitPeriods);
     }
+    use(ps);
     const cols = [intercept, ...base.columns, ...mediaCols];
     const coef = fitTo(valStart, cols, tg.y);
     for (let i = scoreFrom; i < fitPeriods; i++) {
@@ -494,7 +496,7 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
     onReplicate: (ystar, r) => {
       const tg = targetOf(ystar);
       const ps = bootRounds > 0 ? refine(best, score(best, tg), bootRounds, tg).best : best;
-      const b = mediaCoefficients(ps, tg);
+      const b = mediaCoefficients(ps, tg, fitPeriods);
       ps.forEach((p, j) => {
         const sat = { kind: "hill" as const, slope: p.slope, kappa: kappaOf(j, p) };
         let sum = 0;
@@ -534,7 +536,6 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
       transform,
       roiInterval,
       mroiInterval: interval(draws[j]!.mroi),
-      // the coefficient that, at the fitted transforms, spans the ROI interval (what plans and scenarios scale by)
       coefficientInterval: roiInterval && roiFactor > 0 ? { lower: roiInterval.lower / roiFactor, upper: roiInterval.upper / roiFactor } : null,
     };
   });
