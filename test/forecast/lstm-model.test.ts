@@ -1,7 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { seededRng } from "../../src/data/random.ts";
+import { forecastWith } from "../../src/forecast/forecast.ts";
 import { disposeLstm, LSTM_DEFAULTS, predictLstm, trainLstm } from "../../src/forecast/lstm-model.ts";
+import { maseScale } from "../../src/forecast/metrics.ts";
 import { restoreLstm, saveLstm } from "../../src/forecast/persist.ts";
 import { selectTfBackend } from "../../src/forecast/tf-backend.ts";
 
@@ -30,6 +32,24 @@ describe("LSTM forecaster", () => {
     a.forEach((f, i) => f.quantiles.forEach((q, k) => q.forEach((v, h) => expect(Math.abs(v - b[i]!.quantiles[k]![h]!)).toBeLessThan(1e-6))));
     for (const f of a) for (let h = 0; h < 14; h++) expect(f.quantiles[0]![h]!).toBeLessThanOrEqual(f.quantiles[1]![h]!), expect(f.quantiles[1]![h]!).toBeLessThanOrEqual(f.quantiles[2]![h]!);
     expect(a[0]!.dates).toHaveLength(14);
+  }, 60_000);
+
+  it("When conformal margins are given per series, then each series moves by its own, and a stored result's single list moves every series", () => {
+    const data = [series("a", 1), series("b", 2)];
+    const m = trainLstm(data, { ...opts, maxEpochs: 1 });
+    const fit = { method: "lstm" as const, horizon: 14, levels: [0.1, 0.5, 0.9] };
+    const wide = { lower: 1, upper: 2 };
+    const none = { lower: 0, upper: 0 };
+    const raw = predictLstm(m, data);
+    const perSeries = forecastWith(m, data, { ...fit, conformalMargins: [[wide], [none]] });
+    const stored = forecastWith(m, data, { ...fit, conformalMargins: [wide] });
+    disposeLstm(m);
+    const p90 = (f: typeof raw, i: number) => f[i]!.quantiles[2]![0]!;
+    const p10 = (f: typeof raw, i: number) => f[i]!.quantiles[0]![0]!;
+    expect(p90(perSeries, 0)).toBeCloseTo(p90(raw, 0) + 2 * maseScale(data[0]!.target), 6);
+    expect(p10(perSeries, 0)).toBeCloseTo(p10(raw, 0) - maseScale(data[0]!.target), 6);
+    expect(p90(perSeries, 1)).toBeCloseTo(p90(raw, 1), 6);
+    expect(p90(stored, 1)).toBeCloseTo(p90(raw, 1) + 2 * maseScale(data[1]!.target), 6);
   }, 60_000);
 
   it("When a model is trained, used and disposed repeatedly, then tf.memory() does not grow", () => {

@@ -62,8 +62,9 @@ export interface Simulation {
 export const CHANNELS = ["tv", "search", "social", "email", "flyer"] as const;
 
 /**
- * Mean daily spend per channel at spendScale 1, each channel's carry-over and shape, and the share of days it is
- * on (`on`: spend while on is mean / on, and kappa sits there).
+ * Daily spend scale per channel at spendScale 1 (`mean`: the mean daily spend, except flyers, whose drops average
+ * about half of it), each channel's carry-over and shape, and `on`, which puts kappa at mean / on: about the
+ * channel's spend on a day it is on.
  */
 const CHANNEL_SHAPE: Record<(typeof CHANNELS)[number], { mean: number; alpha: number; lMax: number; slope: number; on: number }> = {
   tv: { mean: 2000, alpha: 0.6, lMax: 14, slope: 1.0, on: 0.5 },
