@@ -11,11 +11,14 @@ export function blockBootstrap(b: {
   readonly replicates: number;
   readonly blockLength: number;
   readonly seed: number;
+  /** Residuals are multiplied by this (e.g. √(n/(n − p)) to undo the shrinkage of fitted residuals). Default 1. */
+  readonly inflate?: number;
   readonly onReplicate: (ystar: Float64Array, r: number) => void;
 }): void {
   const n = b.y.length;
   const L = Math.min(b.blockLength, n);
-  const resid = Float64Array.from({ length: n }, (_, i) => b.y[i]! - b.fitted[i]!);
+  const inflate = b.inflate ?? 1;
+  const resid = Float64Array.from({ length: n }, (_, i) => inflate * (b.y[i]! - b.fitted[i]!));
   const rng = seededRng(b.seed + 7919);
   const ystar = new Float64Array(n);
   for (let r = 0; r < b.replicates; r++) {
