@@ -279,6 +279,18 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
       const raw = adstockOf(j, p.alpha).map((a) => hillSaturation(a, { slope: p.slope, kappa: kappaOf(j, p) }));
       return { raw, proj: projector ? projector(raw) : null };
     });
+  // A channel whose spend the baseline terms mostly explain (email sent on fixed weekdays: the day-of-week terms)
+  // has an effect the fit cannot tell from them, however wide or narrow its interval.
+  if (projector) {
+    spend.forEach((s, j) => {
+      const own = s.subarray(0, fitPeriods);
+      const mean = own.reduce((a, b) => a + b, 0) / fitPeriods;
+      const total = own.reduce((a, v) => a + (v - mean) ** 2, 0);
+      const left = projector(own).reduce((a, v) => a + v * v, 0);
+      const explained = total > 0 ? 1 - left / total : 0;
+      if (explained > 0.7) warnings.push(`Channel ${names[j]}: ${(100 * explained).toFixed(0)}% of its spend's variation follows the trend, day-of-week and seasonal terms, so its effect can hardly be told from theirs; its ROI is unreliable (a lift test would pin it).`);
+    });
+  }
   /** The media columns of the candidate being scored (the lift rows read them). */
   const mediaCols: Float64Array[] = [];
   const use = (ps: readonly Params[]) => ps.forEach((p, j) => (mediaCols[j] = column(j, p).raw));

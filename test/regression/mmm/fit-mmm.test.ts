@@ -72,6 +72,14 @@ describe("fitMmm recovers the sample's truth", () => {
     }, 30_000);
   }
 
+  it("When a channel's spend follows the weekdays (email on Tuesdays and Thursdays), then the fit warns that its ROI is unreliable, and only for that channel", () => {
+    const rows = sim.rows.filter((r) => r.segment === "SMB");
+    const fit = fitMmm(simulatedMmmInput(rows), { seed: 1, holdout: 0, bootstrap: 0, searchSize: 1, refineRounds: 0, polishIterations: 0 });
+    const flagged = fit.warnings.filter((w) => w.includes("follows the trend, day-of-week and seasonal terms"));
+    expect(flagged).toHaveLength(1);
+    expect(flagged[0]).toMatch(/^Channel email: \d+% of its spend's variation/);
+  });
+
   it("When the sample is simulated without noise, then the search finds every transform but email's (alpha within 0.02, slope and kappa within 10%)", () => {
     // Email is sent on Tuesdays and Thursdays: its shape is confounded with the day-of-week effects.
     const quiet = { ...SAMPLE_SPEC, segments: SAMPLE_SPEC.segments.map((s) => ({ ...s, noise: 0 })) };
