@@ -1,4 +1,5 @@
 import { ValidationError } from "../errors.ts";
+import { lruGet } from "../lru.ts";
 import { makeCurve, type Curve } from "../optimize/curves.ts";
 import { carryOf, evaluateLine, type Carry } from "../optimize/evaluate.ts";
 import type { AllocationLine } from "../optimize/problem.ts";
@@ -146,19 +147,11 @@ export class ScenarioService {
   private load(modelId: string, periodLength: number, periods: number): Loaded {
     // the workspace is part of the key: a model loaded for one workspace must never answer another's request
     const key = `${currentWorkspace()}|${modelId}|${periodLength}|${periods}`;
-    const hit = this.cache.get(key);
-    if (hit) {
-      // re-insert: Map order is the LRU order
-      this.cache.delete(key);
-      this.cache.set(key, hit);
-      return hit;
-    }
-    const warnings: string[] = [];
-    const { lines, baseline } = mmmLines(this.store, modelId, periodLength, periods, warnings);
-    const loaded: Loaded = { lines, curves: lines.map((l) => makeCurve(l.curve)), carries: lines.map((l) => carryOf(l, periods)), baseline, warnings };
-    this.cache.set(key, loaded);
-    if (this.cache.size > this.capacity) this.cache.delete(this.cache.keys().next().value!);
-    return loaded;
+    return lruGet(this.cache, key, this.capacity, () => {
+      const warnings: string[] = [];
+      const { lines, baseline } = mmmLines(this.store, modelId, periodLength, periods, warnings);
+      return { lines, curves: lines.map((l) => makeCurve(l.curve)), carries: lines.map((l) => carryOf(l, periods)), baseline, warnings };
+    });
   }
 }
 

@@ -1,3 +1,4 @@
+import { quantileSorted } from "../data/quantile.ts";
 import { addDays } from "./calendar.ts";
 import type { SeriesForecast, SeriesInput } from "./types.ts";
 
@@ -24,10 +25,3 @@ export function baselineForecast(series: SeriesInput, horizon: number, levels: r
   return { key: series.key, dates: Array.from({ length: horizon }, (_, h) => addDays(lastDate, h + 1)), mean, quantiles };
 }
 
-/** Linear-interpolated quantile of sorted values (numpy's default). */
-export function quantileSorted(sorted: readonly number[], p: number): number {
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
-}

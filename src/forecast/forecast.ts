@@ -1,5 +1,6 @@
 import { ModelFitError } from "../errors.ts";
-import { baselineForecast, quantileSorted } from "./baselines.ts";
+import { quantileSorted } from "../data/quantile.ts";
+import { baselineForecast } from "./baselines.ts";
 import { disposeLstm, LSTM_DEFAULTS, predictLstm, trainLstm, type LstmOptions, type TrainedLstm, type TrainedVariant } from "./lstm-model.ts";
 import { coverage, mae, maseScale, pinball, smape, wmape } from "./metrics.ts";
 import type { MethodName, SeriesForecast, SeriesInput } from "./types.ts";

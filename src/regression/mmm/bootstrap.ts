@@ -1,3 +1,4 @@
+import { quantileSorted } from "../../data/quantile.ts";
 import { seededRng } from "../../data/random.ts";
 
 /**
@@ -32,11 +33,6 @@ export function blockBootstrap(b: {
 
 /** The central `level` percentile interval of draws (linear interpolation between order statistics, as numpy). */
 export function percentileInterval(draws: ArrayLike<number>, level: number): { lower: number; upper: number } {
-  const s = Float64Array.from(draws).sort();
-  const q = (p: number) => {
-    const h = (s.length - 1) * p;
-    const lo = Math.floor(h);
-    return s[lo]! + (h - lo) * (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!);
-  };
-  return { lower: q((1 - level) / 2), upper: q((1 + level) / 2) };
+  const sorted = Float64Array.from(draws).sort();
+  return { lower: quantileSorted(sorted, (1 - level) / 2), upper: quantileSorted(sorted, (1 + level) / 2) };
 }

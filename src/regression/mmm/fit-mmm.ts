@@ -2,6 +2,7 @@ import { levenbergMarquardt } from "ml-levenberg-marquardt";
 import { Matrix, QrDecomposition } from "ml-matrix";
 import { seededRng, type Rng } from "../../data/random.ts";
 import { ModelFitError } from "../../errors.ts";
+import { lruGet } from "../../lru.ts";
 import { adstock } from "./adstock.ts";
 import { blockBootstrap, percentileInterval } from "./bootstrap.ts";
 import { baselineFeatures, type SeasonalityMode } from "./features.ts";
@@ -253,13 +254,13 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
   // bootstrap replicate searches the neighbourhood of the fitted transforms again.
   const adstocked = new Map<string, Float64Array>();
   const adstockOf = (j: number, alpha: number) =>
-    cached(adstocked, `${j}:${alpha}`, 200, () => {
+    lruGet(adstocked, `${j}:${alpha}`, 200, () => {
       // carry-over runs within a segment, in date order, then follows the rows' order
       const natural = input.channels[names[j]!]!;
       return perm(layout.segments.flatMap((g) => adstock(natural.slice(g.from, g.to), { kind: "geometric", alpha, lMax, normalize: true })));
     });
-  const meanSpend = spend.map((s) => s.slice(0, fitPeriods).reduce((a, b) => a + b, 0) / fitPeriods);
   const spendTotals = spend.map((s) => s.slice(0, fitPeriods).reduce((a, b) => a + b, 0));
+  const meanSpend = spendTotals.map((total) => total / fitPeriods);
   const kappaOf = (j: number, p: Params) => p.kappaRel * Math.max(meanSpend[j]!, 1e-9);
 
   const intercept = new Float64Array(n).fill(1);
@@ -275,7 +276,7 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
   const projector = valShare === 0 ? baselineProjector([intercept, ...base.columns], fitPeriods) : null;
   const columns = new Map<string, { raw: Float64Array; proj: Float64Array | null }>();
   const column = (j: number, p: Params) =>
-    cached(columns, `${j}:${p.alpha}:${p.kappaRel}:${p.slope}`, 1000, () => {
+    lruGet(columns, `${j}:${p.alpha}:${p.kappaRel}:${p.slope}`, 1000, () => {
       const raw = adstockOf(j, p.alpha).map((a) => hillSaturation(a, { slope: p.slope, kappa: kappaOf(j, p) }));
       return { raw, proj: projector ? projector(raw) : null };
     });
@@ -715,15 +716,3 @@ function responseCurve(c: ChannelResult, currentSpend: number, grid: readonly nu
   };
 }
 
-/** Get `key` from a map used as an LRU cache of at most `cap` entries, making it with `make` when absent. */
-function cached<V>(map: Map<string, V>, key: string, cap: number, make: () => V): V {
-  let v = map.get(key);
-  if (v !== undefined) {
-    map.delete(key); // re-insert: Map order is the LRU order
-  } else {
-    v = make();
-    if (map.size >= cap) map.delete(map.keys().next().value!);
-  }
-  map.set(key, v);
-  return v;
-}
