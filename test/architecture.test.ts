@@ -3,7 +3,7 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const SRC = new URL("../src/", import.meta.url).pathname;
-const PURE = ["data", "regression", "forecast", "optimize"];
+const PURE = ["data", "regression", "forecast", "optimize", "mcmc"];
 /** Imports that would give the pure core side effects: HTTP, the file system, the database. */
 const FORBIDDEN = [/^express$/, /^node:fs(\/promises)?$/, /^fs(\/promises)?$/, /(^|\/)store\//, /^better-sqlite3$/, /^node:http$/];
 

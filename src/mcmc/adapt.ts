@@ -1,0 +1,105 @@
+/**
+ * Stan's warm-up (stepsize_adaptation + windowed_adaptation): dual averaging of the log step size toward a target
+ * acceptance (Nesterov 2009; Hoffman & Gelman 2014, γ 0.05, t0 10, κ 0.75, μ = log 10ε₀), and a diagonal metric
+ * estimated over a fast initial buffer (75), slow doubling windows (from 25), and a terminal buffer (50), each
+ * estimate shrunk toward 1e-3 as Stan does. Short warm-ups scale the buffers to 15% / 10% as Stan does.
+ */
+export class WindowedAdaptation {
+  private readonly initBuffer: number;
+  private readonly termBuffer: number;
+  private windowSize: number;
+  private nextWindow: number;
+  private counter = 0;
+  private readonly mean: Float64Array;
+  private readonly m2: Float64Array;
+  private samples = 0;
+  // dual averaging state
+  private mu = 0;
+  private sBar = 0;
+  private xBar = 0;
+  private daCounter = 0;
+
+  constructor(
+    dim: number,
+    private readonly warmup: number,
+    private readonly delta: number,
+  ) {
+    let init = 75;
+    let term = 50;
+    let base = 25;
+    if (warmup < 20) {
+      init = warmup;
+      term = 0;
+      base = 0;
+    } else if (init + term + base > warmup) {
+      init = Math.floor(0.15 * warmup);
+      term = Math.floor(0.1 * warmup);
+      base = warmup - (init + term);
+    }
+    this.initBuffer = init;
+    this.termBuffer = term;
+    this.windowSize = base;
+    this.nextWindow = init + base - 1;
+    this.mean = new Float64Array(dim);
+    this.m2 = new Float64Array(dim);
+  }
+
+  restart(eps: number): void {
+    this.mu = Math.log(10 * eps);
+    this.sBar = 0;
+    this.xBar = 0;
+    this.daCounter = 0;
+  }
+
+  /** One dual-averaging step from this iteration's mean acceptance; the step size to use next. */
+  learnStepSize(acceptStat: number): number {
+    this.daCounter++;
+    const a = Math.min(1, acceptStat);
+    const eta = 1 / (this.daCounter + 10);
+    this.sBar = (1 - eta) * this.sBar + eta * (this.delta - a);
+    const x = this.mu - (this.sBar * Math.sqrt(this.daCounter)) / 0.05;
+    const xEta = this.daCounter ** -0.75;
+    this.xBar = (1 - xEta) * this.xBar + xEta * x;
+    return Math.exp(x);
+  }
+
+  finalStepSize(): number {
+    return Math.exp(this.xBar);
+  }
+
+  /** Adds the draw to the current window; at a window's end writes the new metric and returns true. */
+  learnMetric(_iteration: number, q: Float64Array, invMetric: Float64Array): boolean {
+    if (this.windowSize === 0) return false;
+    const c = this.counter;
+    const inWindow = c >= this.initBuffer && c < this.warmup - this.termBuffer && c !== this.warmup;
+    if (inWindow) {
+      this.samples++;
+      for (let i = 0; i < q.length; i++) {
+        const d = q[i]! - this.mean[i]!;
+        this.mean[i]! += d / this.samples;
+        this.m2[i]! += d * (q[i]! - this.mean[i]!);
+      }
+    }
+    const endWindow = c === this.nextWindow && c !== this.warmup;
+    this.counter++;
+    if (!endWindow) return false;
+    this.computeNextWindow(c);
+    const n = this.samples;
+    for (let i = 0; i < q.length; i++) {
+      const v = n > 1 ? this.m2[i]! / (n - 1) : 1;
+      invMetric[i] = (n / (n + 5)) * v + 1e-3 * (5 / (n + 5));
+    }
+    this.samples = 0;
+    this.mean.fill(0);
+    this.m2.fill(0);
+    return true;
+  }
+
+  private computeNextWindow(c: number): void {
+    const last = this.warmup - this.termBuffer - 1;
+    if (this.nextWindow === last) return;
+    this.windowSize *= 2;
+    this.nextWindow = c + this.windowSize;
+    if (this.nextWindow !== last && this.nextWindow + 2 * this.windowSize >= this.warmup - this.termBuffer) this.nextWindow = last;
+  }
+}
