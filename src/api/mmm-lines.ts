@@ -1,5 +1,6 @@
 import { NotFoundError } from "../errors.ts";
 import type { AllocationLine } from "../optimize/problem.ts";
+import { adstockWeights, type AdstockSpec } from "../regression/mmm/adstock.ts";
 import { prepareMmm, type MmmResult } from "../regression/mmm/fit-dataset.ts";
 import type { Store } from "../store/store.ts";
 
@@ -38,16 +39,32 @@ export function mmmLines(store: Store, modelId: string, k: number, periods: numb
     return s.model.curves.map((c): AllocationLine => {
       const ch = s.model.channels.find((x) => x.channel === c.channel)!;
       const h = history.get(`${s.segment}|${c.channel}`);
+      const interval = ch.coefficientInterval && { coefficientInterval: { lower: k * ch.coefficientInterval.lower, upper: k * ch.coefficientInterval.upper } };
+      // k model periods per plan period: k·β·f(S/k) is the same family with its spend scale multiplied by k
+      const sat = c.saturation ?? { kind: "hill" as const, slope: c.slope, kappa: c.kappa };
+      const curve: AllocationLine["curve"] =
+        sat.kind === "logistic"
+          ? { form: "logistic", coefficient: k * c.coefficient, lam: sat.lam / k, ...interval }
+          : { form: "hill", coefficient: k * c.coefficient * (sat.kind === "michaelis-menten" ? sat.alpha : 1), slope: sat.kind === "hill" ? sat.slope : 1, kappa: k * (sat.kind === "hill" ? sat.kappa : sat.lam), ...interval };
+      if (c.adstock.kind !== "geometric" && periods > 1) warnings.push(`${c.channel}: its ${c.adstock.kind} carry-over enters the multi-period plan as a geometric decay with the same mean lag.`);
       return {
         channel: c.channel,
         ...(s.segment !== null && { segment: String(s.segment) }),
-        curve: { form: "hill", coefficient: k * c.coefficient, slope: c.slope, kappa: k * c.kappa, ...(ch.coefficientInterval && { coefficientInterval: { lower: k * ch.coefficientInterval.lower, upper: k * ch.coefficientInterval.upper } }) },
+        curve,
         current: k * c.currentSpend,
-        adstock: { alpha: c.adstock.alpha ** k, normalized: true, ...(h && { history: h }) },
+        adstock: { alpha: geometricEquivalent(c.adstock) ** k, normalized: true, ...(h && { history: h }) },
       };
     });
   });
   return { lines, baseline };
+}
+
+/** The retention of a geometric adstock whose mean lag equals this adstock's (α/(1 − α) = Σ l·w_l). */
+function geometricEquivalent(spec: AdstockSpec): number {
+  if (spec.kind === "geometric") return spec.alpha;
+  const w = adstockWeights({ ...spec, normalize: true });
+  const lag = w.reduce((a, v, l) => a + l * v, 0);
+  return lag / (1 + lag);
 }
 
 /** The last HISTORY_PERIODS plan periods of spend per segment and channel, from the model's dataset. */

@@ -1,7 +1,7 @@
 import { ValidationError } from "../errors.ts";
 import { adstock } from "../regression/mmm/adstock.ts";
 import type { ChannelResult, Interval } from "../regression/mmm/fit-mmm.ts";
-import { hillSaturation } from "../regression/mmm/saturation.ts";
+import { saturate } from "../regression/mmm/saturation.ts";
 import { dayOfWeek } from "./calendar.ts";
 import type { SeriesForecast } from "./types.ts";
 
@@ -22,7 +22,7 @@ export interface SpendPlan {
 }
 
 /** The MMM channel terms a plan needs (a FittedMmm's `channels`). */
-export type MmmChannels = readonly Pick<ChannelResult, "channel" | "coefficient" | "transform" | "coefficientInterval">[];
+export type MmmChannels = readonly (Pick<ChannelResult, "channel" | "coefficient" | "transform" | "coefficientInterval"> & Partial<Pick<ChannelResult, "adstock" | "saturation">>)[];
 
 export interface ChannelPlanEffect {
   readonly channel: string;
@@ -62,9 +62,13 @@ export function bauSpend(history: readonly number[], horizon: number): number[] 
  */
 export function channelResponse(c: MmmChannels[number], history: readonly number[], future: readonly number[], coefficient = c.coefficient): number[] {
   const { alpha, lMax, slope, kappa } = c.transform;
-  const lead = history.slice(Math.max(0, history.length - (lMax - 1)));
-  const ad = adstock([...lead, ...future], { kind: "geometric", alpha, lMax, normalize: true });
-  return ad.slice(lead.length).map((a) => coefficient * hillSaturation(a, { slope, kappa }));
+  // models stored before forms were recorded are geometric + Hill
+  const ad = c.adstock ?? { kind: "geometric" as const, alpha, lMax, normalize: true };
+  const sat = c.saturation ?? { kind: "hill" as const, slope, kappa };
+  const lead = history.slice(Math.max(0, history.length - (ad.lMax - 1)));
+  return adstock([...lead, ...future], ad)
+    .slice(lead.length)
+    .map((a) => coefficient * saturate(a, sat));
 }
 
 /**

@@ -1,13 +1,17 @@
 import { levenbergMarquardt } from "ml-levenberg-marquardt";
-import { Matrix, QrDecomposition } from "ml-matrix";
 import { seededRng, type Rng } from "../../data/random.ts";
 import { ModelFitError } from "../../errors.ts";
 import { lruGet } from "../../lru.ts";
-import { adstock } from "./adstock.ts";
+import { adstock, type AdstockSpec } from "./adstock.ts";
 import { blockBootstrap, percentileInterval } from "./bootstrap.ts";
 import { baselineFeatures, type SeasonalityMode } from "./features.ts";
 import { constrainedLeastSquares } from "./nnls.ts";
-import { hillSaturation, saturationDerivative } from "./saturation.ts";
+import { baselineProjector } from "./projector.ts";
+import type { CurveDraws, SamplerDiagnostics } from "./fit-bayes.ts";
+import type { FormSelection } from "./form-selection.ts";
+import type { SaturationForm } from "./forms.ts";
+import type { ChannelForm } from "./posterior-model.ts";
+import { hillSaturation, saturationDerivative, type SaturationSpec } from "./saturation.ts";
 
 /** One channel's fitted transform: geometric adstock (normalised) then Hill saturation. */
 export interface ChannelTransform {
@@ -105,6 +109,10 @@ export interface ChannelResult {
   readonly mroiInterval: Interval | null;
   /** The coefficient that, at the fitted transforms, spans the ROI interval (what plans and scenarios scale). */
   readonly coefficientInterval: Interval | null;
+  /** The channel's forms and their fitted parameters in spend units: what the response engine evaluates. */
+  readonly form: ChannelForm;
+  readonly adstock: AdstockSpec;
+  readonly saturation: SaturationSpec;
 }
 
 /** Contribution of each component to the fitted target, per period (sums to the fitted values). */
@@ -125,11 +133,13 @@ export interface Decomposition {
  */
 export interface ResponseCurve {
   readonly channel: string;
-  readonly form: "hill";
+  readonly form: SaturationForm;
   readonly coefficient: number;
+  /** Hill's slope and kappa (Michaelis-Menten: slope 1; logistic: the kappa with the same half-point, ln 3 / lam). */
   readonly slope: number;
   readonly kappa: number;
-  readonly adstock: { readonly kind: "geometric"; readonly alpha: number; readonly lMax: number; readonly normalize: true };
+  readonly adstock: AdstockSpec;
+  readonly saturation: SaturationSpec;
   /** Mean spend per period over the fitting window. */
   readonly currentSpend: number;
   readonly spend: readonly number[];
@@ -151,8 +161,16 @@ export interface FittedMmm {
   readonly baseline: Readonly<Record<string, number>>;
   readonly decomposition: Decomposition;
   readonly curves: readonly ResponseCurve[];
-  readonly search: { readonly algorithm: string; readonly evaluations: number; readonly validationRmse: number; readonly seed: number };
+  readonly search: { readonly algorithm: string; readonly evaluations: number; readonly score: { readonly rmse: number; readonly on: "fitting window" | "validation split" }; readonly seed: number };
   readonly warnings: readonly string[];
+  /** "fast": profile likelihood + bootstrap; "bayes": NUTS posterior. */
+  readonly method: "fast" | "bayes";
+  /** Sampler diagnostics (bayes). */
+  readonly diagnostics?: SamplerDiagnostics;
+  /** Thinned posterior draws of each channel's curve parameters (bayes). */
+  readonly posterior?: readonly CurveDraws[];
+  /** How each channel's forms were chosen (bayes with "auto"). */
+  readonly formSelection?: FormSelection;
 }
 
 interface Bounds {
@@ -169,14 +187,14 @@ interface Params {
   slope: number;
 }
 
-function inferFrequency(dates: readonly string[]): "D" | "W" {
+export function inferFrequency(dates: readonly string[]): "D" | "W" {
   const d = (Date.parse(dates[1]!) - Date.parse(dates[0]!)) / 86_400_000;
   if (d === 1) return "D";
   if (d === 7) return "W";
   throw new ModelFitError(`Dates must be daily or weekly; the first step is ${d} days.`);
 }
 
-function metrics(y: ArrayLike<number>, fit: ArrayLike<number>, from: number, to: number): FitMetrics {
+export function metrics(y: ArrayLike<number>, fit: ArrayLike<number>, from: number, to: number): FitMetrics {
   let mean = 0;
   for (let i = from; i < to; i++) mean += y[i]!;
   mean /= to - from;
@@ -553,6 +571,9 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
       roiInterval,
       mroiInterval: interval(draws[j]!.mroi),
       coefficientInterval: roiInterval && roiFactor > 0 ? { lower: roiInterval.lower / roiFactor, upper: roiInterval.upper / roiFactor } : null,
+      form: { adstock: "geometric", saturation: "hill" },
+      adstock: { kind: "geometric", alpha: transform.alpha, lMax, normalize: true },
+      saturation: { kind: "hill", slope: transform.slope, kappa: transform.kappa },
     };
   });
   const part = (group: "trend" | "seasonality" | "control") => {
@@ -596,12 +617,18 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
     baseline: Object.fromEntries([["intercept", coef[0]!], ...base.names.map((nm, j) => [nm, coef[1 + j]!])]),
     decomposition,
     curves,
-    search: { algorithm: valShare > 0 ? "seeded random search + cyclic coordinate refinement on a time-ordered validation split" : "seeded random search + cyclic coordinate refinement of the in-sample profile likelihood", evaluations: searchEvaluations, validationRmse: bestScore, seed: opts.seed ?? 1 },
+    search: {
+      algorithm: `seeded random search + cyclic coordinate refinement + Levenberg-Marquardt${projector ? "" : " (skipped: no baseline projection)"} of ${valShare > 0 ? "the RMSE on a time-ordered validation split" : "the in-sample profile likelihood"}`,
+      evaluations: searchEvaluations,
+      score: { rmse: bestScore, on: valShare > 0 ? "validation split" : "fitting window" },
+      seed: opts.seed ?? 1,
+    },
     warnings,
+    method: "fast",
   };
 }
 
-interface RowLayout {
+export interface RowLayout {
   /** Segments as contiguous row ranges of the input [from, to). One, named "", without groups. */
   readonly segments: readonly { readonly name: string; readonly from: number; readonly to: number; readonly holdout: number }[];
   /** order[k] = the input row that is row k of the fit: every segment's fitting rows, then their held-out rows. */
@@ -609,7 +636,7 @@ interface RowLayout {
   readonly holdoutPeriods: number;
 }
 
-function rowLayout(input: MmmInput, holdout: number): RowLayout {
+export function rowLayout(input: MmmInput, holdout: number): RowLayout {
   const n = input.dates.length;
   const segments: { name: string; from: number; to: number; holdout: number }[] = [];
   const labels = input.groups;
@@ -666,33 +693,11 @@ function baselineColumns(input: MmmInput, layout: RowLayout, frequency: "D" | "W
   return { names, groups, columns: columns.map(perm) };
 }
 
-/**
- * x ↦ the residual of x on the baseline columns over the first `n` periods (I − QQᵀ, Q a thin QR of the baseline
- * by ml-matrix). Null when the baseline is rank-deficient, where the caller fits the full design instead.
- */
-function baselineProjector(columns: readonly Float64Array[], n: number): ((x: Float64Array) => Float64Array) | null {
-  const qr = new QrDecomposition(new Matrix(Array.from({ length: n }, (_, i) => columns.map((c) => c[i]!))));
-  if (!qr.isFullRank()) return null;
-  // Q's columns, each contiguous: the projection runs once per candidate column and per bootstrap replicate
-  const k = columns.length;
-  const q = qr.orthogonalMatrix;
-  const qCols = Array.from({ length: k }, (_, j) => Float64Array.from(q.getColumn(j)));
-  return (x) => {
-    const out = Float64Array.from(x.subarray(0, n));
-    for (const col of qCols) {
-      let dot = 0;
-      for (let i = 0; i < n; i++) dot += col[i]! * x[i]!;
-      for (let i = 0; i < n; i++) out[i]! -= dot * col[i]!;
-    }
-    return out;
-  };
-}
-
 /** Points on a channel's steady-state curve: 101 spends from 0 to 3× the highest spend seen (and the current spend). */
 export const CURVE_POINTS = 101;
 
 /** 101 spends from 0 to 3× the highest of the spend seen, the current spend and kappa. */
-function curveGrid(kappa: number, currentSpend: number, spend: Float64Array): number[] {
+export function curveGrid(kappa: number, currentSpend: number, spend: Float64Array): number[] {
   const top = 3 * Math.max(...spend, currentSpend, kappa);
   return Array.from({ length: CURVE_POINTS }, (_, i) => (top * i) / (CURVE_POINTS - 1));
 }
@@ -707,6 +712,7 @@ function responseCurve(c: ChannelResult, currentSpend: number, grid: readonly nu
     slope,
     kappa,
     adstock: { kind: "geometric", alpha, lMax, normalize: true },
+    saturation: sat,
     currentSpend,
     spend: grid,
     response: grid.map((s) => c.coefficient * hillSaturation(s, sat)),

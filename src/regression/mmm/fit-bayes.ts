@@ -1,0 +1,407 @@
+import { quantileSorted } from "../../data/quantile.ts";
+import { ModelFitError } from "../../errors.ts";
+import { convergence } from "../../mcmc/diagnostics.ts";
+import { nuts, type NutsResult } from "../../mcmc/nuts.ts";
+import { baselineFeatures, type SeasonalityMode } from "./features.ts";
+import { curveGrid, fitMmm, inferFrequency, metrics, rowLayout, type ChannelResult, type Decomposition, type FittedMmm, type Interval, type MmmInput, type ResponseCurve } from "./fit-mmm.ts";
+import { adstockSpec, saturationSpec, saturationWithGradient, toNatural, toUnconstrained } from "./forms.ts";
+import { channelState, coefficientOf, DEFAULT_ROI_PRIOR, logRoi, posteriorDensity, type ChannelForm, type LiftData, type PosteriorData, type RoiPrior, type SegmentData } from "./posterior-model.ts";
+import { baselineProjector, baselineSolver } from "./projector.ts";
+import { saturationDerivative } from "./saturation.ts";
+
+export interface BayesOptions {
+  readonly seed?: number;
+  readonly holdout?: number;
+  readonly lMax?: number;
+  readonly yearlyOrder?: number;
+  readonly seasonality?: SeasonalityMode;
+  /** Credible-interval level. Default 0.9. */
+  readonly level?: number;
+  /** Adstock and saturation form per channel. Default geometric + hill. */
+  readonly forms?: Readonly<Record<string, ChannelForm>>;
+  /** ROI prior per channel (median, spread of log ROI). Default Meridian's LogNormal(0.2, 0.9). */
+  readonly roiPriors?: Readonly<Record<string, RoiPrior>>;
+  /** With groups: "full" shares each channel's ROI across segments, "partial" draws them from a shared distribution. */
+  readonly pooling?: "full" | "partial";
+  readonly chains?: number;
+  readonly warmup?: number;
+  readonly draws?: number;
+  readonly targetAccept?: number;
+  /** Posterior draws kept with the model (thinned evenly). Default 1000. */
+  readonly storedDraws?: number;
+  readonly onProgress?: (fraction: number, message: string) => void;
+}
+
+/** Per parameter: posterior mean, sd, and convergence (R-hat, bulk and tail ESS). */
+export interface ParameterSummary {
+  readonly name: string;
+  readonly mean: number;
+  readonly sd: number;
+  readonly rhat: number;
+  readonly essBulk: number;
+  readonly essTail: number;
+}
+
+export interface SamplerDiagnostics {
+  readonly sampler: string;
+  readonly chains: number;
+  readonly warmup: number;
+  readonly draws: number;
+  readonly divergences: number;
+  readonly maxTreeDepthHits: number;
+  readonly stepSize: readonly number[];
+  readonly gradientEvaluations: number;
+  readonly maxRhat: number;
+  readonly minEssBulk: number;
+  readonly parameters: readonly ParameterSummary[];
+  /** What failed, in words (empty when R-hat ≤ 1.01, ESS ≥ 100 per chain, and no divergence). */
+  readonly warnings: readonly string[];
+}
+
+/** Posterior draws of each channel's curve parameters (spend units), thinned: what plans and scenarios can use. */
+export interface CurveDraws {
+  readonly channel: string;
+  readonly coefficient: readonly number[];
+  readonly roi: readonly number[];
+  /** Natural adstock parameters per draw, by name (alpha, theta, shape, scale). */
+  readonly adstock: Readonly<Record<string, readonly number[]>>;
+  /** Saturation parameters per draw in spend units (kappa, slope, lam). */
+  readonly saturation: Readonly<Record<string, readonly number[]>>;
+}
+
+export interface BayesFit {
+  readonly segments: readonly { readonly name: string; readonly model: FittedMmm }[];
+  readonly diagnostics: SamplerDiagnostics;
+}
+
+const MAX_TREE_DEPTH = 10;
+
+/**
+ * A Bayesian marketing-mix model drawn with NUTS (posterior-model.ts has the likelihood and priors). Each chain
+ * starts near the fast profile-likelihood fit (fit-mmm.ts), mapped onto each channel's forms. Everything reported
+ * comes from the posterior: ROI and mROI as medians with equal-tailed credible intervals at `level`, curves as
+ * pointwise medians and bands, contributions and the decomposition as posterior means.
+ */
+export function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): BayesFit {
+  const names = Object.keys(input.channels);
+  if (names.length === 0) throw new ModelFitError("Name at least one channel.");
+  const frequency = inferFrequency(input.dates);
+  const lMax = opts.lMax ?? (frequency === "D" ? 14 : 8);
+  const layout = rowLayout(input, opts.holdout ?? 0.1);
+  const G = layout.segments.length;
+  const pooling = G === 1 ? "single" : (opts.pooling ?? "full");
+  const forms = names.map((c) => opts.forms?.[c] ?? { adstock: "geometric" as const, saturation: "hill" as const });
+  const roiPriors = names.map((c) => opts.roiPriors?.[c] ?? DEFAULT_ROI_PRIOR);
+
+  const prepared = layout.segments.map((g) => segmentData(input, names, g, frequency, opts));
+  const segments = prepared.map((p) => p.data);
+  const lifts: LiftData[] = (input.lifts ?? []).map((l, i) => {
+    const j = names.indexOf(l.channel);
+    if (j < 0) throw new ModelFitError(`lifts[${i}]: ${l.channel} is not one of the channels (${names.join(", ")}).`);
+    if (!(l.liftSe > 0)) throw new ModelFitError(`lifts[${i}]: liftSe must be positive; got ${l.liftSe}.`);
+    const g = layout.segments.length === 1 ? 0 : -1;
+    if (g < 0) throw new ModelFitError(`lifts[${i}]: a pooled Bayesian model takes lift tests per segment through one model per segment for now.`);
+    const rows = prepared[0]!.dates.flatMap((d, t) => (d >= l.start && d <= l.end ? [t] : []));
+    if (rows.length === 0) throw new ModelFitError(`lifts[${i}]: no period of the data falls in ${l.start}..${l.end}.`);
+    return { segment: g, channel: j, rows, liftAbs: l.liftAbs, liftSe: l.liftSe };
+  });
+  const data: PosteriorData = { lMax, channels: names, forms, roiPriors, pooling, segments, lifts };
+  const target = posteriorDensity(data);
+  const lay = target.layout;
+  const start = startingPoint(input, data, opts);
+  opts.onProgress?.(0.05, "fast fit done: starting the sampler");
+  const chains = opts.chains ?? 4;
+  const result = nuts(target, {
+    chains,
+    warmup: opts.warmup ?? 1000,
+    draws: opts.draws ?? 1000,
+    seed: opts.seed ?? 1,
+    maxTreeDepth: MAX_TREE_DEPTH,
+    targetAccept: opts.targetAccept ?? 0.8,
+    init: (_c, rng) => Float64Array.from(start, (v) => v + 0.3 * (2 * rng.uniform() - 1)),
+    onProgress: (f, m) => opts.onProgress?.(0.05 + 0.85 * f, m),
+  });
+  const diagnostics = summarise(result, lay.names, opts);
+  const kept = thin(result, opts.storedDraws ?? 1000);
+  const level = opts.level ?? 0.9;
+  const models = prepared.map((p, g) => report(data, lay, kept, g, p, level, frequency, pooling, diagnostics, opts.seed ?? 1));
+  opts.onProgress?.(1, "posterior summarised");
+  return { segments: models.map((model, g) => ({ name: layout.segments[g]!.name, model })), diagnostics };
+}
+
+interface PreparedSegment {
+  readonly data: SegmentData;
+  readonly dates: readonly string[];
+  readonly target: readonly number[];
+  readonly columns: readonly Float64Array[];
+  readonly columnNames: readonly string[];
+  readonly groups: readonly ("intercept" | "trend" | "seasonality" | "control")[];
+}
+
+/** One segment's rows, baseline design (columns constant over its fitting rows dropped) and spend scales. */
+function segmentData(input: MmmInput, names: readonly string[], g: { name: string; from: number; to: number; holdout: number }, frequency: "D" | "W", opts: BayesOptions): PreparedSegment {
+  const n = g.to - g.from;
+  const fit = n - g.holdout;
+  const dates = input.dates.slice(g.from, g.to);
+  const controls = Object.fromEntries(Object.entries(input.controls ?? {}).map(([k, v]) => [k, v.slice(g.from, g.to)]));
+  const b = baselineFeatures(dates, frequency, opts.yearlyOrder ?? 2, controls, opts.seasonality ?? "additive");
+  const columns: Float64Array[] = [new Float64Array(n).fill(1)];
+  const columnNames = ["intercept"];
+  const groups: PreparedSegment["groups"][number][] = ["intercept"];
+  b.columns.forEach((c, j) => {
+    const first = c[0]!;
+    let constant = true;
+    for (let t = 1; t < fit; t++) if (c[t] !== first) constant = false;
+    if (constant) return; // e.g. an event that never happens in the fitting rows: nothing to estimate
+    columns.push(c);
+    columnNames.push(b.names[j]!);
+    groups.push(b.groups[j]!);
+  });
+  if (fit < 3 * (columns.length + 3 * names.length)) throw new ModelFitError(`${g.name ? `${g.name}: ` : ""}need at least ${3 * (columns.length + 3 * names.length)} periods to fit ${names.length} channels and ${columns.length} baseline terms; got ${fit}.`);
+  const project = baselineProjector(columns, fit);
+  if (!project) throw new ModelFitError(`${g.name ? `${g.name}: ` : ""}the baseline terms (trend, seasonality, controls) are collinear; drop a control.`);
+  const spend = names.map((c) => Float64Array.from(input.channels[c]!.slice(g.from, g.to)));
+  const total = spend.map((s) => s.subarray(0, fit).reduce((a, v) => a + v, 0));
+  const scale = spend.map((s) => {
+    let sum = 0;
+    let k = 0;
+    for (let t = 0; t < fit; t++) if (s[t]! > 0) (sum += s[t]!), k++;
+    return k > 0 ? sum / k : 1;
+  });
+  const target = input.target.slice(g.from, g.to);
+  const data: SegmentData = { name: g.name, n, fit, y: Float64Array.from(target.slice(0, fit)), project, nu: fit - columns.length, spend, scale, total };
+  return { data, dates, target, columns, columnNames, groups };
+}
+
+/**
+ * The fast profile-likelihood fit (geometric + Hill, no bootstrap), mapped onto each channel's forms: alpha as
+ * retention, kappa as half-saturation (logistic: lam with the same half-point, ln 3 / kappa), ROI as found.
+ */
+function startingPoint(input: MmmInput, d: PosteriorData, opts: BayesOptions): Float64Array {
+  const lay = posteriorDensity(d).layout;
+  const q = new Float64Array(lay.dim);
+  let fast: FittedMmm | null = null;
+  try {
+    const { lifts: _l, ...rest } = input;
+    fast = fitMmm(input.groups ? rest : input, { seed: opts.seed, holdout: opts.holdout, lMax: d.lMax, yearlyOrder: opts.yearlyOrder, seasonality: opts.seasonality ?? "additive", bootstrap: 0, searchSize: 100, refineRounds: 3 });
+  } catch {
+    fast = null; // the sampler starts from the priors' medians instead
+  }
+  d.channels.forEach((c, j) => {
+    const ch = fast?.channels.find((x) => x.channel === c);
+    const scale = d.segments[0]!.scale[j]!;
+    const alpha = ch ? Math.min(0.9, Math.max(0.05, ch.transform.alpha)) : 0.3;
+    const kRel = ch ? Math.min(10, Math.max(0.1, ch.transform.kappa / scale)) : 1;
+    const slope = ch ? Math.min(3, Math.max(0.5, ch.transform.slope)) : 1;
+    const natural: Record<string, number> = { alpha, theta: 0.5, shape: 1, scale: 2, kappa: kRel, slope, lam: Math.log(3) / kRel };
+    const specs = [...lay.adstock[j]!, ...lay.saturation[j]!];
+    specs.forEach((p, i) => (q[lay.transformOffset[j]! + i] = toUnconstrained(p, natural[p.name]!)));
+    const prior = d.roiPriors[j]!;
+    const roi = ch && ch.roi > 0 ? Math.max(ch.roi, prior.median * 0.05) : prior.median;
+    if (d.pooling !== "partial") q[lay.roiOffset + j] = Math.log(roi);
+    else {
+      const base = lay.roiOffset + j * (2 + d.segments.length);
+      q[base] = Math.log(roi);
+      q[base + 1] = Math.log(0.1);
+    }
+  });
+  return q;
+}
+
+function summarise(r: NutsResult, names: readonly string[], opts: BayesOptions): SamplerDiagnostics {
+  const chains = r.chains.length;
+  const parameters = names.map((name, i): ParameterSummary => {
+    const per = r.chains.map((c) => Float64Array.from(c.draws, (d) => d[i]!));
+    const all = per.flatMap((c) => Array.from(c));
+    const mean = all.reduce((a, v) => a + v, 0) / all.length;
+    const sd = Math.sqrt(all.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(1, all.length - 1));
+    return { name, mean, sd, ...convergence(per) };
+  });
+  const divergences = r.chains.reduce((a, c) => a + c.divergent.reduce((s, v) => s + v, 0), 0);
+  const maxTreeDepthHits = r.chains.reduce((a, c) => a + c.treeDepth.reduce((s, v) => s + (v >= MAX_TREE_DEPTH ? 1 : 0), 0), 0);
+  const maxRhat = Math.max(...parameters.map((p) => (Number.isFinite(p.rhat) ? p.rhat : 1)));
+  const minEssBulk = Math.min(...parameters.map((p) => (Number.isFinite(p.essBulk) ? p.essBulk : Infinity)));
+  const warnings: string[] = [];
+  const bad = parameters.filter((p) => p.rhat > 1.01);
+  if (bad.length > 0) warnings.push(`R-hat above 1.01 for ${bad.map((p) => `${p.name} (${p.rhat.toFixed(3)})`).join(", ")}: the chains disagree, so these numbers are not yet reliable; raise warmup and draws, or give a tighter prior.`);
+  const low = parameters.filter((p) => p.essBulk < 100 * chains);
+  if (low.length > 0) warnings.push(`Effective sample size below ${100 * chains} for ${low.map((p) => `${p.name} (${p.essBulk.toFixed(0)})`).join(", ")}: intervals of what depends on them are rough; raise draws.`);
+  if (divergences > 0) warnings.push(`${divergences} divergent transition(s) after warm-up: the sampler could not follow parts of the posterior, which may bias it; raise targetAccept (e.g. 0.95) or simplify the forms.`);
+  if (maxTreeDepthHits > 0) warnings.push(`${maxTreeDepthHits} draw(s) hit the maximum tree depth (${MAX_TREE_DEPTH}): the posterior is hard to traverse (strongly correlated parameters).`);
+  return {
+    sampler: "NUTS (multinomial, diagonal metric, Stan's windowed adaptation)",
+    chains,
+    warmup: opts.warmup ?? 1000,
+    draws: opts.draws ?? 1000,
+    divergences,
+    maxTreeDepthHits,
+    stepSize: r.chains.map((c) => c.stepSize),
+    gradientEvaluations: r.chains.reduce((a, c) => a + c.gradientEvaluations, 0),
+    maxRhat,
+    minEssBulk,
+    parameters,
+    warnings,
+  };
+}
+
+/** Draws of all chains, thinned evenly to at most `cap`. */
+function thin(r: NutsResult, cap: number): Float64Array[] {
+  const all = r.chains.flatMap((c) => c.draws);
+  if (all.length <= cap) return all;
+  const step = all.length / cap;
+  return Array.from({ length: cap }, (_, i) => all[Math.floor(i * step)]!);
+}
+
+const interval = (sorted: Float64Array, level: number): Interval => ({ lower: quantileSorted(sorted, (1 - level) / 2), upper: quantileSorted(sorted, (1 + level) / 2) });
+const sortedOf = (a: ArrayLike<number>) => Float64Array.from(a).sort();
+
+/** One segment's model from the posterior draws. */
+function report(d: PosteriorData, lay: ReturnType<typeof posteriorDensity>["layout"], kept: readonly Float64Array[], g: number, p: PreparedSegment, level: number, frequency: "D" | "W", pooling: string, diagnostics: SamplerDiagnostics, seed: number): FittedMmm {
+  const seg = d.segments[g]!;
+  const C = d.channels.length;
+  const D = kept.length;
+  const n = seg.n;
+  const meanMedia = d.channels.map(() => new Float64Array(n));
+  const roi = d.channels.map(() => new Float64Array(D));
+  const mroi = d.channels.map(() => new Float64Array(D));
+  const coefficient = d.channels.map(() => new Float64Array(D));
+  const currentSpend = d.channels.map((_, j) => seg.total[j]! / seg.fit);
+  const grids = d.channels.map((_, j) => curveGrid(seg.scale[j]!, currentSpend[j]!, seg.spend[j]!));
+  const curves = d.channels.map((_, j) => grids[j]!.map(() => new Float64Array(D)));
+  const naturalDraws = d.channels.map((_, j) => [...lay.adstock[j]!, ...lay.saturation[j]!].map(() => new Float64Array(D)));
+  kept.forEach((q, k) => {
+    for (let j = 0; j < C; j++) {
+      const st = channelState(d, lay, q, j, g, false);
+      const r = Math.exp(logRoi(d, lay, q, j, g));
+      const b = coefficientOf(seg, j, r, st.sumFit);
+      roi[j]![k] = seg.total[j]! > 0 ? r : 0;
+      coefficient[j]![k] = b;
+      for (let t = 0; t < n; t++) meanMedia[j]![t]! += (b * st.s[t]!) / D;
+      const specs = [...lay.adstock[j]!, ...lay.saturation[j]!];
+      const v = specs.map((sp, i) => toNatural(sp, q[lay.transformOffset[j]! + i]!));
+      v.forEach((x, i) => (naturalDraws[j]![i]![k] = x));
+      const vS = v.slice(lay.adstock[j]!.length);
+      const sc = seg.scale[j]!;
+      mroi[j]![k] = (b * saturationWithGradient(d.forms[j]!.saturation, vS, currentSpend[j]! / sc).dz) / sc;
+      grids[j]!.forEach((s, i) => (curves[j]![i]![k] = b * saturationWithGradient(d.forms[j]!.saturation, vS, s / sc).s));
+    }
+  });
+  // baseline at the posterior mean of the media (linear in it, so this is the posterior mean of γ)
+  const resid = new Float64Array(seg.fit);
+  for (let t = 0; t < seg.fit; t++) resid[t] = seg.y[t]! - meanMedia.reduce((a, m) => a + m[t]!, 0);
+  const gamma = baselineSolver(p.columns, seg.fit)(resid);
+  const part = (group: string) => Array.from({ length: n }, (_, t) => p.columns.reduce((a, c, i) => a + (p.groups[i] === group ? gamma[i]! * c[t]! : 0), 0));
+  const fitted = Array.from({ length: n }, (_, t) => p.columns.reduce((a, c, i) => a + gamma[i]! * c[t]!, 0) + meanMedia.reduce((a, m) => a + m[t]!, 0));
+  const median = (a: Float64Array) => quantileSorted(sortedOf(a), 0.5);
+  const contributions = meanMedia.map((m) => m.subarray(0, seg.fit).reduce((a, v) => a + v, 0));
+  const totalSpend = seg.total.reduce((a, v) => a + v, 0);
+  const totalEffect = contributions.reduce((a, v) => a + v, 0);
+  const channels = d.channels.map((channel, j): ChannelResult => {
+    const specs = [...lay.adstock[j]!, ...lay.saturation[j]!];
+    const v = specs.map((_, i) => median(naturalDraws[j]![i]!));
+    const na = lay.adstock[j]!.length;
+    const ad = adstockSpec(d.forms[j]!.adstock, v.slice(0, na), d.lMax);
+    const sat = saturationSpec(d.forms[j]!.saturation, v.slice(na), seg.scale[j]!);
+    const roiSorted = sortedOf(roi[j]!);
+    const roiInterval = interval(roiSorted, level);
+    const beta = median(coefficient[j]!);
+    // the fitted ROI per unit of coefficient, so the ROI interval maps onto a coefficient interval
+    const factor = roiSorted.length > 0 && beta > 0 ? quantileSorted(roiSorted, 0.5) / beta : 0;
+    return {
+      channel,
+      spend: seg.total[j]!,
+      contribution: contributions[j]!,
+      shareOfSpend: totalSpend > 0 ? seg.total[j]! / totalSpend : 0,
+      shareOfEffect: totalEffect > 0 ? contributions[j]! / totalEffect : 0,
+      roi: quantileSorted(roiSorted, 0.5),
+      mroi: median(mroi[j]!),
+      coefficient: beta,
+      transform: legacyTransform(ad, sat),
+      roiInterval,
+      mroiInterval: interval(sortedOf(mroi[j]!), level),
+      coefficientInterval: factor > 0 ? { lower: roiInterval.lower / factor, upper: roiInterval.upper / factor } : null,
+      form: d.forms[j]!,
+      adstock: ad,
+      saturation: sat,
+    };
+  });
+  const curveOut = channels.map((c, j): ResponseCurve => {
+    const bands = curves[j]!.map((a) => sortedOf(a));
+    return {
+      channel: c.channel,
+      form: c.saturation.kind,
+      coefficient: c.coefficient,
+      slope: c.transform.slope,
+      kappa: c.transform.kappa,
+      adstock: c.adstock,
+      saturation: c.saturation,
+      currentSpend: currentSpend[j]!,
+      spend: grids[j]!,
+      response: bands.map((s) => quantileSorted(s, 0.5)),
+      marginal: grids[j]!.map((s) => c.coefficient * saturationDerivative(s, c.saturation)),
+      responseLower: bands.map((s) => quantileSorted(s, (1 - level) / 2)),
+      responseUpper: bands.map((s) => quantileSorted(s, (1 + level) / 2)),
+    };
+  });
+  const decomposition: Decomposition = {
+    dates: p.dates,
+    baseline: new Array<number>(n).fill(gamma[0]!),
+    trend: part("trend"),
+    seasonality: part("seasonality"),
+    controls: part("control"),
+    channels: Object.fromEntries(d.channels.map((c, j) => [c, Array.from(meanMedia[j]!)])),
+    fitted,
+    actual: p.target,
+  };
+  const warnings = [...diagnostics.warnings];
+  if (pooling === "partial") warnings.push(`Partially pooled over ${d.segments.length} segments: each channel's log ROI per segment is drawn from a shared normal whose spread the data set.`);
+  if (pooling === "full") warnings.push(`Pooled over ${d.segments.length} segments: one ROI per channel shared by all, transforms shared; baseline per segment.`);
+  return {
+    frequency,
+    nobs: n,
+    fitPeriods: seg.fit,
+    holdoutPeriods: n - seg.fit,
+    inSample: metrics(p.target, fitted, 0, seg.fit),
+    holdout: n - seg.fit > 1 ? metrics(p.target, fitted, seg.fit, n) : null,
+    channels,
+    baseline: Object.fromEntries(p.columnNames.map((nm, i) => [nm, gamma[i]!])),
+    decomposition,
+    curves: curveOut,
+    search: { algorithm: diagnostics.sampler, evaluations: diagnostics.gradientEvaluations, score: { rmse: rmse(p.target, fitted, seg.fit), on: "fitting window" }, seed },
+    warnings,
+    method: "bayes",
+    diagnostics,
+    posterior: d.channels.map((channel, j): CurveDraws => {
+      const specs = [...lay.adstock[j]!, ...lay.saturation[j]!];
+      const na = lay.adstock[j]!.length;
+      const sc = seg.scale[j]!;
+      return {
+        channel,
+        coefficient: Array.from(coefficient[j]!),
+        roi: Array.from(roi[j]!),
+        adstock: Object.fromEntries(specs.slice(0, na).map((sp, i) => [sp.name, Array.from(naturalDraws[j]![i]!)])),
+        saturation: Object.fromEntries(
+          specs.slice(na).map((sp, i) => {
+            const raw = naturalDraws[j]![na + i]!;
+            // kappa is relative to the scale, lam per unit of it: both back to spend units
+            return [sp.name, Array.from(raw, (x) => (sp.name === "kappa" ? x * sc : sp.name === "lam" ? x / sc : x))];
+          }),
+        ),
+      };
+    }),
+  };
+}
+
+/** alpha / slope / kappa as the fast fit reports them, where the forms have them (0 or NaN-free stand-ins otherwise). */
+function legacyTransform(ad: ReturnType<typeof adstockSpec>, sat: ReturnType<typeof saturationSpec>): ChannelResult["transform"] {
+  const alpha = ad.kind === "geometric" || ad.kind === "delayed" ? ad.alpha : 0;
+  const slope = sat.kind === "hill" ? sat.slope : 1;
+  const kappa = sat.kind === "hill" ? sat.kappa : sat.kind === "michaelis-menten" ? sat.lam : Math.log(3) / sat.lam;
+  return { alpha, lMax: ad.lMax, slope, kappa };
+}
+
+function rmse(y: readonly number[], fit: readonly number[], to: number): number {
+  let ss = 0;
+  for (let t = 0; t < to; t++) ss += (y[t]! - fit[t]!) ** 2;
+  return Math.sqrt(ss / to);
+}

@@ -1,0 +1,335 @@
+import type { LogDensity } from "../../mcmc/nuts.ts";
+import { adstockParams, logPrior, saturationParams, toNatural, weightsWithGradient, type AdstockForm, type ParamSpec, type SaturationForm } from "./forms.ts";
+
+export interface ChannelForm {
+  readonly adstock: AdstockForm;
+  readonly saturation: SaturationForm;
+}
+
+/** A log-normal prior on a channel's ROI over the fitting window, as Meridian takes it: median and spread (σ of log ROI). */
+export interface RoiPrior {
+  readonly median: number;
+  readonly spread: number;
+}
+/** Meridian's default ROI prior, LogNormal(0.2, 0.9): median 1.22, 90% of its mass in [0.28, 5.4]. */
+export const DEFAULT_ROI_PRIOR: RoiPrior = { median: Math.exp(0.2), spread: 0.9 };
+/** Half-normal scale of the spread of log ROI across segments under partial pooling. */
+export const POOLING_TAU_SCALE = 0.5;
+
+/** One series (a segment or geo): its fitting rows come first, then its held-out rows. */
+export interface SegmentData {
+  readonly name: string;
+  /** Rows of the segment (fit + holdout). */
+  readonly n: number;
+  readonly fit: number;
+  /** Target over the fitting rows. */
+  readonly y: Float64Array;
+  /** x ↦ its residual on the segment's baseline columns over the fitting rows (I − QQᵀ). */
+  readonly project: (x: Float64Array) => Float64Array;
+  /** fit − number of baseline columns: the residual degrees of freedom the marginal likelihood uses. */
+  readonly nu: number;
+  /** Spend per channel over all n rows. */
+  readonly spend: readonly Float64Array[];
+  /** Per channel: the typical spend while on (mean of positive spend in the fitting rows); z = adstocked / scale. */
+  readonly scale: readonly number[];
+  /** Per channel: total spend over the fitting rows. */
+  readonly total: readonly number[];
+}
+
+export interface LiftData {
+  readonly segment: number;
+  readonly channel: number;
+  /** Rows of the segment inside the test's window. */
+  readonly rows: readonly number[];
+  readonly liftAbs: number;
+  readonly liftSe: number;
+}
+
+/** "single": one series; "full": segments share each channel's ROI; "partial": log ROI per segment ~ N(μ_c, τ_c). */
+export type Pooling = "single" | "full" | "partial";
+
+export interface PosteriorData {
+  readonly lMax: number;
+  readonly channels: readonly string[];
+  readonly forms: readonly ChannelForm[];
+  readonly roiPriors: readonly RoiPrior[];
+  readonly pooling: Pooling;
+  readonly segments: readonly SegmentData[];
+  readonly lifts: readonly LiftData[];
+}
+
+export interface ParamLayout {
+  /** Per channel: offset of its transform parameters (adstock first, then saturation) in the vector. */
+  readonly transformOffset: readonly number[];
+  readonly adstock: readonly ParamSpec[][];
+  readonly saturation: readonly ParamSpec[][];
+  /** Offset of the ROI block: one log ROI per channel ("single", "full"), or per channel μ, log τ, then z per segment. */
+  readonly roiOffset: number;
+  readonly dim: number;
+  /** A name per coordinate ("tv.alpha", "tv.log_roi", "tv.z[SMB]"), for diagnostics. */
+  readonly names: readonly string[];
+}
+
+export function paramLayout(d: PosteriorData): ParamLayout {
+  const names: string[] = [];
+  const transformOffset: number[] = [];
+  const adstock = d.forms.map((f) => adstockParams(f.adstock, d.lMax));
+  const saturation = d.forms.map((f) => saturationParams(f.saturation));
+  d.channels.forEach((c, j) => {
+    transformOffset.push(names.length);
+    for (const p of [...adstock[j]!, ...saturation[j]!]) names.push(`${c}.${p.name}`);
+  });
+  const roiOffset = names.length;
+  d.channels.forEach((c) => {
+    if (d.pooling !== "partial") names.push(`${c}.log_roi`);
+    else names.push(`${c}.log_roi_mean`, `${c}.log_roi_sd`, ...d.segments.map((g) => `${c}.z[${g.name}]`));
+  });
+  return { transformOffset, adstock, saturation, roiOffset, dim: names.length, names };
+}
+
+/** log ROI of channel j in segment g at q (and, for partial pooling, its derivatives' pieces). */
+export function logRoi(d: PosteriorData, lay: ParamLayout, q: ArrayLike<number>, j: number, g: number): number {
+  if (d.pooling !== "partial") return q[lay.roiOffset + j]!;
+  const base = lay.roiOffset + j * (2 + d.segments.length);
+  return q[base]! + Math.exp(q[base + 1]!) * q[base + 2 + g]!;
+}
+
+/** A channel's scaled-and-saturated media in one segment: s(t) over all rows, with what the gradient needs. */
+export interface ChannelState {
+  readonly s: Float64Array;
+  /** Σ s over the fitting rows. */
+  readonly sumFit: number;
+  /** ds/du per transform parameter (adstock first), over all rows; null when not asked for. */
+  readonly ds: Float64Array[] | null;
+}
+
+/** s(t) = saturation(adstock(spend)(t) / scale) for channel j of segment g at q. */
+export function channelState(d: PosteriorData, lay: ParamLayout, q: ArrayLike<number>, j: number, g: number, withGradient: boolean, weights?: { w: number[]; dw: number[][] }): ChannelState {
+  const seg = d.segments[g]!;
+  const form = d.forms[j]!;
+  const off = lay.transformOffset[j]!;
+  const na = lay.adstock[j]!.length;
+  const ns = lay.saturation[j]!.length;
+  const uA = Array.from({ length: na }, (_, i) => q[off + i]!);
+  const vS = Array.from({ length: ns }, (_, i) => toNatural(lay.saturation[j]![i]!, q[off + na + i]!));
+  const { w, dw } = weights ?? weightsWithGradient(form.adstock, lay.adstock[j]!, uA, d.lMax);
+  const x = seg.spend[j]!;
+  const scale = seg.scale[j]!;
+  const n = seg.n;
+  const L = w.length;
+  // adstocked spend over the scale, and its derivative in each adstock parameter
+  const z = new Float64Array(n);
+  const dz = withGradient ? dw.map(() => new Float64Array(n)) : [];
+  for (let t = 0; t < n; t++) {
+    let a = 0;
+    for (let l = 0; l < L && l <= t; l++) a += w[l]! * x[t - l]!;
+    z[t] = a / scale;
+    for (let k = 0; k < dz.length; k++) {
+      const dk = dw[k]!;
+      let da = 0;
+      for (let l = 0; l < L && l <= t; l++) da += dk[l]! * x[t - l]!;
+      dz[k]![t] = da / scale;
+    }
+  }
+  const s = new Float64Array(n);
+  const sz = withGradient ? new Float64Array(n) : null;
+  const su = withGradient ? Array.from({ length: ns }, () => new Float64Array(n)) : null;
+  saturateSeries(form.saturation, vS, z, s, sz, su);
+  let sumFit = 0;
+  for (let t = 0; t < seg.fit; t++) sumFit += s[t]!;
+  if (!withGradient) return { s, sumFit, ds: null };
+  // chain rule: ds/du_adstock = s'(z) · dz/du
+  const ds = dz.map((d) => {
+    for (let t = 0; t < n; t++) d[t]! *= sz![t]!;
+    return d;
+  });
+  return { s, sumFit, ds: [...ds, ...su!] };
+}
+
+/**
+ * s = saturation(z) for a whole series, with ds/dz and ds/du per unconstrained parameter when asked (the same
+ * formulas as forms.ts's saturationWithGradient, without an allocation per row: this is the sampler's hot loop).
+ */
+function saturateSeries(form: SaturationForm, v: readonly number[], z: Float64Array, s: Float64Array, sz: Float64Array | null, su: Float64Array[] | null): void {
+  const n = z.length;
+  switch (form) {
+    case "hill": {
+      const [kappa, slope] = [v[0]!, v[1]!];
+      const lk = Math.log(kappa);
+      for (let t = 0; t < n; t++) {
+        const zt = z[t]!;
+        if (zt <= 0) continue;
+        const lr = slope * (lk - Math.log(zt));
+        const r = Math.exp(lr);
+        const q = 1 / (1 + r);
+        s[t] = q;
+        if (sz) {
+          const d = r * q * q;
+          sz[t] = (slope * d) / zt;
+          su![0]![t] = -slope * d;
+          su![1]![t] = -lr * d;
+        }
+      }
+      return;
+    }
+    case "logistic": {
+      const lam = v[0]!;
+      for (let t = 0; t < n; t++) {
+        const zt = z[t]!;
+        if (zt <= 0) continue;
+        const e = Math.exp(-lam * zt);
+        s[t] = (1 - e) / (1 + e);
+        if (sz) {
+          const d = (2 * e) / ((1 + e) * (1 + e));
+          sz[t] = lam * d;
+          su![0]![t] = lam * zt * d;
+        }
+      }
+      return;
+    }
+    case "michaelis-menten": {
+      const kappa = v[0]!;
+      for (let t = 0; t < n; t++) {
+        const zt = z[t]!;
+        if (zt <= 0) continue;
+        const den = zt + kappa;
+        s[t] = zt / den;
+        if (sz) {
+          sz[t] = kappa / (den * den);
+          su![0]![t] = (-kappa * zt) / (den * den);
+        }
+      }
+    }
+  }
+}
+
+/** β = ROI · spend / Σ s over the fitting rows: the coefficient that makes the channel's window ROI equal ROI. */
+export function coefficientOf(seg: SegmentData, j: number, roi: number, sumFit: number): number {
+  return seg.total[j]! > 0 && sumFit > 0 ? (roi * seg.total[j]!) / sumFit : 0;
+}
+
+/**
+ * The log posterior of a Bayesian MMM, up to a constant, with its gradient. Per segment,
+ * y = Xγ + Σ_c β_c·s_c + ε, ε ~ N(0, σ²), where s_c = saturation(adstock(spend_c)/scale_c) and β_c is set by the
+ * channel's ROI. The baseline coefficients γ (flat prior) and σ (Jeffreys prior, 1/σ) are integrated out exactly:
+ * p(y | θ) ∝ S^(−ν/2) with S the residual sum of squares of y − Σβs on the baseline and ν = rows − baseline
+ * columns. Sampling only the media parameters keeps the dimension small and the geometry simple; γ and σ are
+ * drawn afterwards from their exact conditionals. Lift tests add N(liftAbs; β·Σ_window s, liftSe²).
+ */
+export function posteriorDensity(d: PosteriorData): LogDensity & { layout: ParamLayout } {
+  const lay = paramLayout(d);
+  const G = d.segments.length;
+  const C = d.channels.length;
+  const dLogRoi = new Float64Array(C * G);
+  return {
+    dim: lay.dim,
+    layout: lay,
+    logDensityGrad(q, grad) {
+      grad.fill(0);
+      let lp = 0;
+      // priors on the transforms
+      for (let j = 0; j < C; j++) {
+        const specs = [...lay.adstock[j]!, ...lay.saturation[j]!];
+        specs.forEach((p, i) => {
+          const k = lay.transformOffset[j]! + i;
+          const r = logPrior(p, q[k]!);
+          lp += r.lp;
+          grad[k]! += r.grad;
+        });
+      }
+      dLogRoi.fill(0);
+      const weights = d.forms.map((f, j) =>
+        weightsWithGradient(f.adstock, lay.adstock[j]!, Array.from({ length: lay.adstock[j]!.length }, (_, i) => q[lay.transformOffset[j]! + i]!), d.lMax),
+      );
+      for (let g = 0; g < G; g++) {
+        const seg = d.segments[g]!;
+        const states = d.channels.map((_, j) => channelState(d, lay, q, j, g, true, weights[j]));
+        const beta = states.map((st, j) => coefficientOf(seg, j, Math.exp(logRoi(d, lay, q, j, g)), st.sumFit));
+        const e = new Float64Array(seg.fit);
+        for (let t = 0; t < seg.fit; t++) {
+          let m = 0;
+          for (let j = 0; j < C; j++) m += beta[j]! * states[j]!.s[t]!;
+          e[t] = seg.y[t]! - m;
+        }
+        const r = seg.project(e);
+        let ss = 0;
+        for (let t = 0; t < seg.fit; t++) ss += r[t]! * r[t]!;
+        if (!(ss > 0) || !Number.isFinite(ss)) return -Infinity;
+        lp += -0.5 * seg.nu * Math.log(ss);
+        // ∂ℓ/∂m(t) for each row of the segment: the likelihood on fitting rows, the lift tests on their windows
+        const h = new Float64Array(seg.n);
+        for (let t = 0; t < seg.fit; t++) h[t] = (seg.nu / ss) * r[t]!;
+        for (let j = 0; j < C; j++) {
+          const st = states[j]!;
+          const b = beta[j]!;
+          if (b === 0) continue;
+          const hj = lifts(d, g, j).length > 0 ? Float64Array.from(h) : h;
+          for (const l of lifts(d, g, j)) {
+            let pred = 0;
+            for (const t of l.rows) pred += st.s[t]!;
+            pred *= b;
+            const z = (pred - l.liftAbs) / l.liftSe;
+            lp += -0.5 * z * z;
+            for (const t of l.rows) hj[t]! += -z / l.liftSe;
+          }
+          let h1 = 0;
+          for (let t = 0; t < seg.n; t++) h1 += hj[t]! * st.s[t]!;
+          dLogRoi[j * G + g] = b * h1;
+          const off = lay.transformOffset[j]!;
+          st.ds!.forEach((dsk, k) => {
+            let gk = 0;
+            let sk = 0;
+            for (let t = 0; t < seg.n; t++) gk += hj[t]! * dsk[t]!;
+            for (let t = 0; t < seg.fit; t++) sk += dsk[t]!;
+            grad[off + k]! += b * (gk - (h1 * sk) / st.sumFit);
+          });
+        }
+      }
+      // ROI priors, and the chain rule from each segment's log ROI to the sampled coordinates
+      for (let j = 0; j < C; j++) {
+        const pr = d.roiPriors[j]!;
+        const mu0 = Math.log(pr.median);
+        if (d.pooling !== "partial") {
+          const k = lay.roiOffset + j;
+          const z = (q[k]! - mu0) / pr.spread;
+          lp += -0.5 * z * z;
+          grad[k]! += -z / pr.spread;
+          for (let g = 0; g < G; g++) grad[k]! += dLogRoi[j * G + g]!;
+          continue;
+        }
+        const base = lay.roiOffset + j * (2 + G);
+        const zMu = (q[base]! - mu0) / pr.spread;
+        lp += -0.5 * zMu * zMu;
+        grad[base]! += -zMu / pr.spread;
+        const tau = Math.exp(q[base + 1]!);
+        // τ ~ HalfNormal(POOLING_TAU_SCALE), sampled as log τ (Jacobian τ)
+        lp += (-0.5 * tau * tau) / POOLING_TAU_SCALE ** 2 + q[base + 1]!;
+        grad[base + 1]! += (-tau * tau) / POOLING_TAU_SCALE ** 2 + 1;
+        for (let g = 0; g < G; g++) {
+          const z = q[base + 2 + g]!;
+          lp += -0.5 * z * z;
+          grad[base + 2 + g]! += -z;
+          const dl = dLogRoi[j * G + g]!;
+          grad[base]! += dl;
+          grad[base + 1]! += dl * tau * z;
+          grad[base + 2 + g]! += dl * tau;
+        }
+      }
+      return lp;
+    },
+  };
+}
+
+const liftCache = new WeakMap<PosteriorData, Map<string, LiftData[]>>();
+function lifts(d: PosteriorData, g: number, j: number): LiftData[] {
+  let m = liftCache.get(d);
+  if (!m) {
+    m = new Map();
+    for (const l of d.lifts) {
+      const k = `${l.segment}:${l.channel}`;
+      m.set(k, [...(m.get(k) ?? []), l]);
+    }
+    liftCache.set(d, m);
+  }
+  return m.get(`${g}:${j}`) ?? [];
+}

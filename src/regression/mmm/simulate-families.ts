@@ -1,0 +1,190 @@
+import { seededRng, type Rng } from "../../data/random.ts";
+import { adstock, type AdstockSpec } from "./adstock.ts";
+import type { AdstockForm, SaturationForm } from "./forms.ts";
+import type { MmmInput } from "./fit-mmm.ts";
+import { saturate, type SaturationSpec } from "./saturation.ts";
+
+/**
+ * Data-generating families for the recovery matrix (issue 13): known truth across saturation and adstock forms,
+ * spend patterns, frequencies, lengths, channel counts and noise levels. Each family fixes the structure; the seed
+ * draws the parameters from ranges, so a family is many datasets, not one. Deliberately unlike the model in places
+ * (unnormalised adstock, a concave trend, seasonality with several harmonics, events), as other tools' generators are.
+ */
+export type SpendPattern = "always" | "bursts" | "pauses" | "sparse";
+
+export interface ChannelFamily {
+  readonly saturation: SaturationForm;
+  readonly adstock: AdstockForm;
+  readonly pattern: SpendPattern;
+  /** Share of the baseline's mean that the channel's mean contribution is, before noise. */
+  readonly effectShare: number;
+  /** Relative spend level (spend shares follow these). */
+  readonly spendLevel: number;
+}
+
+export interface Family {
+  readonly name: string;
+  readonly frequency: "W" | "D";
+  readonly periods: number;
+  readonly channels: readonly ChannelFamily[];
+  /** Noise SD as a share of the baseline's mean. */
+  readonly noise: number;
+  readonly trend: "linear" | "concave";
+  /** One-period events with a known effect (given to the model as controls). */
+  readonly events: number;
+}
+
+export interface ChannelTruth {
+  readonly channel: string;
+  readonly adstock: AdstockSpec;
+  readonly saturation: SaturationSpec;
+  readonly coefficient: number;
+  /** Contribution / spend over the fitting rows (the model's ROI). */
+  readonly roi: number;
+  readonly shareOfSpend: number;
+}
+
+export interface SimulatedFamily {
+  readonly input: MmmInput;
+  readonly truth: readonly ChannelTruth[];
+}
+
+const uniform = (r: Rng, lo: number, hi: number) => lo + (hi - lo) * r.uniform();
+
+function spendSeries(r: Rng, pattern: SpendPattern, n: number, level: number, frequency: "W" | "D"): number[] {
+  const block = frequency === "W" ? 1 : 7;
+  const x = new Array<number>(n).fill(0);
+  switch (pattern) {
+    case "always":
+      // on every period, spread over its range (PyMC-Marketing's x1: uniform, the low half halved)
+      for (let t = 0; t < n; t++) {
+        const u = r.uniform();
+        x[t] = level * (u > 0.9 ? u : u / 2) * 2;
+      }
+      break;
+    case "sparse":
+      // on in about a fifth of the periods (PyMC-Marketing's x2)
+      for (let t = 0; t < n; t++) {
+        const u = r.uniform();
+        x[t] = u > 0.8 ? level * u * 5 : 0;
+      }
+      break;
+    case "bursts": {
+      // campaigns of 2-6 blocks on, 1-5 off, at a level drawn per campaign
+      let t = 0;
+      while (t < n) {
+        const on = block * Math.floor(uniform(r, 2, 7));
+        const amp = level * uniform(r, 1, 3);
+        for (let k = 0; k < on && t < n; k++, t++) x[t] = amp * uniform(r, 0.8, 1.2);
+        t += block * Math.floor(uniform(r, 1, 6));
+      }
+      break;
+    }
+    case "pauses":
+      // always on with a level that moves in steps, paused now and then
+      {
+        let amp = level;
+        for (let t = 0; t < n; t++) {
+          if (t % (4 * block) === 0) amp = level * uniform(r, 0.4, 1.8);
+          x[t] = r.uniform() < 0.1 ? 0 : amp * uniform(r, 0.85, 1.15);
+        }
+      }
+      break;
+  }
+  return x;
+}
+
+function adstockOf(r: Rng, form: AdstockForm, lMax: number): AdstockSpec {
+  switch (form) {
+    case "geometric":
+      return { kind: "geometric", alpha: uniform(r, 0.1, 0.7), lMax, normalize: false };
+    case "delayed":
+      return { kind: "delayed", alpha: uniform(r, 0.3, 0.7), theta: uniform(r, 1, 3), lMax, normalize: false };
+    case "weibull-cdf":
+      return { kind: "weibull-cdf", shape: uniform(r, 0.5, 2), scale: uniform(r, 1, 4), lMax, normalize: false };
+    case "weibull-pdf":
+      return { kind: "weibull-pdf", shape: uniform(r, 1.5, 3), scale: uniform(r, 1.5, 4), lMax, normalize: false };
+  }
+}
+
+/** Saturation with its half-point at 0.5-2x the typical adstocked spend while on. */
+function saturationOf(r: Rng, form: SaturationForm, typical: number): SaturationSpec {
+  const half = typical * Math.exp(uniform(r, Math.log(0.5), Math.log(2)));
+  switch (form) {
+    case "hill":
+      return { kind: "hill", kappa: half, slope: uniform(r, 0.8, 2) };
+    case "logistic":
+      return { kind: "logistic", lam: Math.log(3) / half };
+    case "michaelis-menten":
+      return { kind: "michaelis-menten", alpha: 1, lam: half };
+  }
+}
+
+/** Simulate one dataset of a family; `holdout` is the share of the last periods the fit will not see. */
+export function simulateFamily(f: Family, seed: number, holdout = 0.1): SimulatedFamily {
+  const r = seededRng(seed * 7_919 + 13);
+  const n = f.periods;
+  const step = f.frequency === "W" ? 7 : 1;
+  const t0 = Date.UTC(2021, 0, 4);
+  const dates = Array.from({ length: n }, (_, t) => new Date(t0 + t * step * 86_400_000).toISOString().slice(0, 10));
+  const lMax = f.frequency === "W" ? 8 : 14;
+  const fit = n - Math.floor(n * holdout);
+  const base = 1000;
+  const years = (n * step) / 365.25;
+  const phase = uniform(r, 0, 2 * Math.PI);
+  const baseline = Array.from({ length: n }, (_, t) => {
+    const yr = (t * step) / 365.25;
+    const trend = f.trend === "linear" ? 0.15 * (yr / years) : 0.3 * (Math.sqrt(yr / years + 0.05) - 0.22);
+    const season = 0.08 * Math.sin(2 * Math.PI * yr + phase) + 0.03 * Math.cos(4 * Math.PI * yr + phase);
+    const weekly = f.frequency === "D" ? 0.05 * Math.cos((2 * Math.PI * t) / 7) : 0;
+    return base * (1 + trend + season + weekly);
+  });
+  const controls: Record<string, number[]> = {};
+  for (let e = 0; e < f.events; e++) {
+    const at = Math.floor(uniform(r, 0.1, 0.85) * n);
+    controls[`event_${e + 1}`] = Array.from({ length: n }, (_, t) => (t === at ? 1 : 0));
+    baseline[at]! += base * uniform(r, 0.15, 0.4);
+  }
+  const channels: Record<string, number[]> = {};
+  const truth: ChannelTruth[] = [];
+  const contributions: number[][] = [];
+  f.channels.forEach((c, j) => {
+    const name = `ch${j + 1}`;
+    const x = spendSeries(r, c.pattern, n, 100 * c.spendLevel, f.frequency);
+    const ad = adstockOf(r, c.adstock, lMax);
+    const a = adstock(x, ad);
+    const on = a.slice(0, fit).filter((v) => v > 0);
+    const typical = on.length > 0 ? on.reduce((s, v) => s + v, 0) / on.length : 1;
+    const sat = saturationOf(r, c.saturation, typical);
+    const s = a.map((v) => saturate(v, sat));
+    const meanS = s.slice(0, fit).reduce((acc, v) => acc + v, 0) / fit;
+    const coefficient = meanS > 0 ? (c.effectShare * base) / meanS : 0;
+    channels[name] = x;
+    contributions.push(s.map((v) => coefficient * v));
+    const spend = x.slice(0, fit).reduce((acc, v) => acc + v, 0);
+    const contrib = contributions[j]!.slice(0, fit).reduce((acc, v) => acc + v, 0);
+    truth.push({ channel: name, adstock: ad, saturation: sat, coefficient, roi: spend > 0 ? contrib / spend : 0, shareOfSpend: 0 });
+  });
+  const totalSpend = Object.values(channels).reduce((acc, x) => acc + x.slice(0, fit).reduce((s, v) => s + v, 0), 0);
+  const withShares = truth.map((t) => ({ ...t, shareOfSpend: channels[t.channel]!.slice(0, fit).reduce((s, v) => s + v, 0) / totalSpend }));
+  const target = baseline.map((b, t) => b + contributions.reduce((acc, c) => acc + c[t]!, 0) + f.noise * base * r.normal());
+  return { input: { dates, target, channels, controls }, truth: withShares };
+}
+
+const ch = (saturation: SaturationForm, adstock: AdstockForm, pattern: SpendPattern, effectShare: number, spendLevel: number): ChannelFamily => ({ saturation, adstock, pattern, effectShare, spendLevel });
+
+/**
+ * The recovery matrix. Each row is a family; `npm run bench` fits several seeds of each. The names say what varies:
+ * saturation / adstock / spend patterns / frequency and length / channels / noise.
+ */
+export const FAMILIES: readonly Family[] = [
+  // PyMC-Marketing's example structure: one channel always on, one on a fifth of the weeks, logistic, geometric, events
+  { name: "logistic-geometric-always+sparse-W179-2ch-events", frequency: "W", periods: 179, noise: 0.04, trend: "concave", events: 2, channels: [ch("logistic", "geometric", "always", 0.25, 1), ch("logistic", "geometric", "sparse", 0.12, 1)] },
+  { name: "hill-geometric-always+bursts-W156-3ch", frequency: "W", periods: 156, noise: 0.04, trend: "linear", events: 0, channels: [ch("hill", "geometric", "always", 0.2, 2), ch("hill", "geometric", "bursts", 0.1, 1), ch("hill", "geometric", "always", 0.08, 1)] },
+  { name: "mm-geometric-pauses-W208-4ch", frequency: "W", periods: 208, noise: 0.05, trend: "linear", events: 1, channels: [ch("michaelis-menten", "geometric", "pauses", 0.15, 2), ch("michaelis-menten", "geometric", "always", 0.1, 1.5), ch("michaelis-menten", "geometric", "bursts", 0.08, 1), ch("michaelis-menten", "geometric", "sparse", 0.04, 0.5)] },
+  { name: "hill-delayed-bursts-W156-3ch", frequency: "W", periods: 156, noise: 0.04, trend: "concave", events: 0, channels: [ch("hill", "delayed", "bursts", 0.2, 2), ch("hill", "delayed", "always", 0.12, 1), ch("hill", "geometric", "pauses", 0.08, 1)] },
+  { name: "logistic-weibull-always-W208-5ch", frequency: "W", periods: 208, noise: 0.04, trend: "linear", events: 2, channels: [ch("logistic", "weibull-pdf", "always", 0.15, 2), ch("logistic", "weibull-cdf", "pauses", 0.12, 1.5), ch("logistic", "geometric", "bursts", 0.1, 1), ch("logistic", "geometric", "sparse", 0.05, 0.5), ch("logistic", "geometric", "always", 0.04, 0.5)] },
+  { name: "hill-geometric-mixed-W104-2ch-noisy", frequency: "W", periods: 104, noise: 0.08, trend: "linear", events: 0, channels: [ch("hill", "geometric", "always", 0.25, 1.5), ch("hill", "geometric", "bursts", 0.15, 1)] },
+  { name: "hill-geometric-mixed-W208-8ch", frequency: "W", periods: 208, noise: 0.03, trend: "linear", events: 1, channels: [ch("hill", "geometric", "always", 0.12, 2), ch("hill", "geometric", "bursts", 0.1, 1.5), ch("hill", "geometric", "pauses", 0.08, 1.5), ch("logistic", "geometric", "always", 0.06, 1), ch("hill", "geometric", "sparse", 0.05, 1), ch("michaelis-menten", "geometric", "bursts", 0.05, 1), ch("hill", "geometric", "always", 0.03, 0.5), ch("hill", "geometric", "pauses", 0.03, 0.5)] },
+  { name: "hill-geometric-bursts-D730-3ch", frequency: "D", periods: 730, noise: 0.04, trend: "linear", events: 2, channels: [ch("hill", "geometric", "bursts", 0.15, 2), ch("hill", "geometric", "pauses", 0.1, 1), ch("logistic", "geometric", "always", 0.08, 1)] },
+];

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { seededRng } from "../../../src/data/random.ts";
+import { ADSTOCK_FORMS, SATURATION_FORMS } from "../../../src/regression/mmm/forms.ts";
+import { posteriorDensity, type PosteriorData, type Pooling, type SegmentData } from "../../../src/regression/mmm/posterior-model.ts";
+import { baselineProjector } from "../../../src/regression/mmm/projector.ts";
+
+/** Small data: G segments, 3 channels, 60 periods (54 fitted), intercept + trend baseline. */
+function smallData(pooling: Pooling, forms: PosteriorData["forms"], lifts = false): PosteriorData {
+  const r = seededRng(3);
+  const G = pooling === "single" ? 1 : 3;
+  const segments: SegmentData[] = Array.from({ length: G }, (_, g) => {
+    const n = 60;
+    const fit = 54;
+    const cols = [new Float64Array(n).fill(1), Float64Array.from({ length: n }, (_, t) => t / n)];
+    const spend = forms.map(() => Float64Array.from({ length: n }, () => (r.uniform() < 0.3 ? 0 : 50 + 100 * r.uniform())));
+    const y = Float64Array.from({ length: fit }, (_, t) => 500 + 3 * t + spend.reduce((a, s) => a + 0.5 * s[t]!, 0) + 20 * r.normal());
+    return { name: `g${g}`, n, fit, y, project: baselineProjector(cols, fit)!, nu: fit - 2, spend, scale: spend.map((s) => s.filter((v) => v > 0).reduce((a, v, _, arr) => a + v / arr.length, 0)), total: spend.map((s) => s.subarray(0, fit).reduce((a, v) => a + v, 0)) };
+  });
+  return {
+    lMax: 5,
+    channels: forms.map((_, j) => `c${j}`),
+    forms,
+    roiPriors: forms.map(() => ({ median: 1, spread: 1 })),
+    pooling,
+    segments,
+    lifts: lifts ? [{ segment: 0, channel: 1, rows: [10, 11, 12, 55], liftAbs: 300, liftSe: 40 }] : [],
+  };
+}
+
+function checkGradient(d: PosteriorData, seed: number) {
+  const target = posteriorDensity(d);
+  const r = seededRng(seed);
+  const q = Float64Array.from({ length: target.dim }, () => 0.6 * (2 * r.uniform() - 1));
+  const g = new Float64Array(target.dim);
+  const lp = target.logDensityGrad(q, g);
+  expect(Number.isFinite(lp)).toBe(true);
+  const scratch = new Float64Array(target.dim);
+  for (let i = 0; i < target.dim; i++) {
+    const h = 1e-5;
+    const up = Float64Array.from(q);
+    const dn = Float64Array.from(q);
+    up[i]! += h;
+    dn[i]! -= h;
+    const fd = (target.logDensityGrad(up, scratch) - target.logDensityGrad(dn, scratch)) / (2 * h);
+    expect(Math.abs(g[i]! - fd), `${target.layout.names[i]}: analytic ${g[i]} vs ${fd}`).toBeLessThan(1e-4 * Math.max(1, Math.abs(fd)));
+  }
+}
+
+describe("the Bayesian MMM's log posterior", () => {
+  for (const saturation of SATURATION_FORMS) {
+    for (const adstock of ADSTOCK_FORMS) {
+      it(`When the forms are ${adstock} + ${saturation}, then the gradient matches central differences`, () => {
+        checkGradient(smallData("single", [{ adstock, saturation }, { adstock, saturation }, { adstock: "geometric", saturation: "hill" }]), 1);
+      });
+    }
+  }
+  for (const pooling of ["full", "partial"] as const) {
+    it(`When segments are pooled ("${pooling}"), then the gradient matches central differences`, () => {
+      checkGradient(smallData(pooling, [{ adstock: "geometric", saturation: "hill" }, { adstock: "delayed", saturation: "logistic" }, { adstock: "weibull-cdf", saturation: "michaelis-menten" }]), 2);
+    });
+  }
+  it("When a lift test is given, then its term enters the density and the gradient still matches", () => {
+    const forms = [{ adstock: "geometric", saturation: "hill" }, { adstock: "geometric", saturation: "logistic" }, { adstock: "geometric", saturation: "hill" }] as const;
+    checkGradient(smallData("single", forms, true), 3);
+    const q = new Float64Array(posteriorDensity(smallData("single", forms)).dim).fill(0.1);
+    const g = new Float64Array(q.length);
+    expect(posteriorDensity(smallData("single", forms, true)).logDensityGrad(q, g)).not.toBeCloseTo(posteriorDensity(smallData("single", forms)).logDensityGrad(q, g), 3);
+  });
+});
