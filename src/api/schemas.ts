@@ -268,6 +268,15 @@ export const KmeansRequestSchema = z
   .strict()
   .openapi("KmeansRequest");
 
+const AdstockForm = z.enum(["geometric", "delayed", "weibull-cdf", "weibull-pdf"]);
+const SaturationForm = z.enum(["hill", "logistic", "michaelis-menten"]);
+/** One form for every channel, or one per channel ({"tv": "logistic", ...}; channels not named get "auto"). */
+const formChoice = <T extends z.ZodType<string>>(form: T, what: string) =>
+  z
+    .union([form, z.literal("auto"), z.record(ColumnName, z.union([form, z.literal("auto")]))])
+    .optional()
+    .openapi({ description: `${what} for all channels, or per channel as {channel: form}; "auto" (the default with method "bayes") compares the forms by PSIS-LOO and names the evidence` });
+
 export const MmmRequestSchema = z
   .object({
     ...DatasetRef,
@@ -276,16 +285,30 @@ export const MmmRequestSchema = z
     channels: z.array(ColumnName).min(1).max(50).openapi({ description: "Spend columns (currency per period)" }),
     controls: z.array(ColumnName).max(50).optional().openapi({ description: "Numeric or category controls (events, prices, competitor sales)" }),
     segment: ColumnName.optional().openapi({ description: "Fit one model per level of this column" }),
-    pooled: z.boolean().default(false).openapi({ description: "With segment: one model across segments (shared transforms and media coefficients; intercept, trend and seasonality per segment)" }),
+    method: z.enum(["bayes", "fast"]).default("bayes").openapi({ description: '"bayes" (default): a posterior drawn with NUTS, with priors, R-hat and ESS; "fast": profile likelihood with a block bootstrap (geometric adstock and Hill saturation only)' }),
+    pooled: z
+      .union([z.boolean(), z.enum(["none", "full", "partial"])])
+      .default("none")
+      .openapi({ description: 'With segment: "none" (one model per segment), "full" (true: shared media effects; baseline per segment), or "partial" (bayes: each segment\'s ROI drawn from a shared distribution)' }),
+    adstock: formChoice(AdstockForm, "Carry-over form"),
+    saturation: formChoice(SaturationForm, "Saturation form"),
+    roiPriors: z
+      .record(ColumnName, z.object({ median: z.number(), spread: z.number() }).strict())
+      .optional()
+      .openapi({ description: "bayes: log-normal ROI prior per channel, Meridian's way: median ROI (> 0) and spread (the SD of log ROI, > 0). Default: median 20% of the target over all spend, spread 2" }),
+    chains: z.number().int().min(1).max(8).optional().openapi({ description: "bayes: chains (default 4)" }),
+    warmup: z.number().int().min(50).max(5000).optional().openapi({ description: "bayes: warm-up iterations per chain (default 500)" }),
+    draws: z.number().int().min(50).max(5000).optional().openapi({ description: "bayes: kept draws per chain (default 500); at most 1,000 over all chains are stored with the model" }),
+    targetAccept: z.number().min(0.6).max(0.99).optional().openapi({ description: "bayes: the sampler's target acceptance (default 0.8; raise it when divergences are reported)" }),
     seed: z.number().int().default(1),
     holdout: z.number().min(0).max(0.5).default(0.1).openapi({ description: "Share of the last periods held out for out-of-sample fit" }),
-    validation: z.number().min(0).max(0.5).default(0).openapi({
-      description: "Share of the fitting window's end used to score transform candidates; 0 (default) scores the in-sample profile likelihood, which recovered ROI about twice as accurately on simulated data",
+    validation: z.number().min(0).max(0.5).optional().openapi({
+      description: "fast: share of the fitting window's end used to score transform candidates; 0 (default) scores the in-sample profile likelihood, which recovered ROI about twice as accurately on simulated data",
     }),
-    seasonality: z.enum(["multiplicative", "additive"]).default("multiplicative").openapi({ description: "Whether weekly/yearly cycles scale with the trend (Prophet's multiplicative mode) or add to it" }),
+    seasonality: z.enum(["multiplicative", "additive"]).optional().openapi({ description: 'Whether weekly/yearly cycles scale with the trend (Prophet\'s multiplicative mode) or add to it; default "additive" with bayes, "multiplicative" with fast' }),
     lMax: z.number().int().min(1).max(104).optional().openapi({ description: "Carry-over window in periods (default 14 daily, 8 weekly)" }),
-    searchSize: z.number().int().min(1).max(5000).default(200),
-    refineRounds: z.number().int().min(0).max(10).default(4),
+    searchSize: z.number().int().min(1).max(5000).optional().openapi({ description: "fast: random transform candidates (default 200)" }),
+    refineRounds: z.number().int().min(0).max(10).optional().openapi({ description: "fast: coordinate refinement rounds (default 4)" }),
     lifts: z
       .array(
         z
@@ -302,9 +325,9 @@ export const MmmRequestSchema = z
       .max(100)
       .optional()
       .openapi({ description: "Lift-test results (incremental target over [start, end]) that pull the fit toward experiments" }),
-    bootstrap: z.number().int().min(0).max(2000).default(200).openapi({ description: "Block-bootstrap replicates for ROI/mROI/curve intervals; 0 for none" }),
-    bootstrapSearch: z.number().int().min(0).max(4).default(1).openapi({ description: "Rounds of transform search re-run on each bootstrap replicate, so intervals carry the transforms' uncertainty; 0 holds the transforms at their fitted values (faster, narrower)" }),
-    level: z.number().gt(0).lt(1).default(0.9).openapi({ description: "Interval level, a probability" }),
+    bootstrap: z.number().int().min(0).max(2000).optional().openapi({ description: "fast: block-bootstrap replicates for ROI/mROI/curve intervals (default 200); 0 for none" }),
+    bootstrapSearch: z.number().int().min(0).max(4).optional().openapi({ description: "fast: rounds of transform search re-run on each bootstrap replicate (default 1), so intervals carry the transforms' uncertainty; 0 holds the transforms at their fitted values (faster, narrower)" }),
+    level: z.number().gt(0).lt(1).default(0.9).openapi({ description: "Interval level, a probability (credible intervals with bayes, bootstrap intervals with fast)" }),
   })
   .strict()
   .openapi("MmmRequest");
