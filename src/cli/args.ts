@@ -27,3 +27,11 @@ function checked<T extends z.ZodType>(schema: T, s: string, flag: string): z.out
   const issue = r.error.issues[0]!;
   throw new ValidationError(`--${flag}: ${[...issue.path, issue.message].join(": ")}`, [{ path: [flag, ...issue.path.map(String)], message: issue.message }]);
 }
+
+/** A request body built from flags, checked by the API's schema (defaults applied); a bad value names its flag. */
+export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+  const r = schema.safeParse(body);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  throw new ValidationError(`--${String(issue.path[0] ?? "request")}: ${issue.message}`, [{ path: issue.path.map(String), message: issue.message }]);
+}

@@ -35,7 +35,8 @@ Usage:
   mixcast analyze chisquare DATASET --rows R --cols C
   mixcast analyze correlation DATASET --columns a,b,c [--method spearman]
   mixcast analyze kmeans DATASET --columns a,b,c [--profile sales]
-  mixcast mmm DATASET --date D --target Y --channels a,b,c [--controls c1,c2] [--segment S] [--seed N]
+  mixcast mmm DATASET --date D --target Y --channels a,b,c [--controls c1,c2] [--segment S] [--pooled none|full|partial]
+                   [--method bayes|fast] [--adstock FORM] [--saturation FORM] [--seed N]
   mixcast forecast DATASET --date D --target Y [--segment S] [--channels a,b] [--horizon 90] [--folds 3] [--seed N]
                    [--mmm MODEL_ID --plan plan.json] [--csv]   90-day quantile forecast (LSTM vs baselines, backtested)
   mixcast allocate REQUEST.json [--csv]    budget allocation (the body of POST /v1/allocations, from a file)
@@ -79,6 +80,9 @@ async function main(argv: readonly string[]): Promise<number> {
       controls: { type: "string" },
       segment: { type: "string" },
       seed: { type: "string" },
+      pooled: { type: "string" },
+      adstock: { type: "string" },
+      saturation: { type: "string" },
       profile: { type: "string" },
       formula: { type: "string" },
       positive: { type: "string" },

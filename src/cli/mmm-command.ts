@@ -2,7 +2,8 @@ import { ValidationError } from "../errors.ts";
 import type { JobKind } from "../jobs/handlers.ts";
 import { prepareMmm, type MmmResult } from "../regression/mmm/fit-dataset.ts";
 import type { Store } from "../store/store.ts";
-import { commaList } from "./args.ts";
+import { MmmRequestSchema } from "../api/schemas.ts";
+import { commaList, parseBody } from "./args.ts";
 import { formatNumber, formatTable } from "./format.ts";
 import { datasetByIdOrName } from "./regression-commands.ts";
 
@@ -16,14 +17,30 @@ export interface MmmFlags {
   controls?: string;
   segment?: string;
   seed?: string;
+  method?: string;
+  pooled?: string;
+  adstock?: string;
+  saturation?: string;
 }
 
 
 /** mixcast mmm DATASET --date D --target Y --channels a,b: fit as a job with a progress bar, print ROI per channel. */
 export async function mmm(store: Store, ref: string | undefined, flags: MmmFlags, runJob: RunJob): Promise<number> {
-  if (!flags.date || !flags.target || !flags.channels) throw new ValidationError("usage: mixcast mmm DATASET --date D --target Y --channels a,b,c [--controls c1,c2] [--segment S] [--seed N]");
+  if (!flags.date || !flags.target || !flags.channels) throw new ValidationError("usage: mixcast mmm DATASET --date D --target Y --channels a,b,c [--controls c1,c2] [--segment S] [--pooled none|full|partial] [--method bayes|fast] [--adstock FORM] [--saturation FORM] [--seed N]");
   const ds = datasetByIdOrName(store, ref);
-  const request = { date: flags.date, target: flags.target, channels: commaList(flags.channels), controls: commaList(flags.controls), segment: flags.segment, seed: flags.seed ? Number(flags.seed) : 1 };
+  // checked by the API's own schema, so the CLI refuses exactly what POST /v1/mmm refuses
+  const request = parseBody(MmmRequestSchema.omit({ datasetId: true }), {
+    date: flags.date,
+    target: flags.target,
+    channels: commaList(flags.channels),
+    controls: commaList(flags.controls),
+    segment: flags.segment,
+    seed: flags.seed ? Number(flags.seed) : 1,
+    ...(flags.method && { method: flags.method }),
+    ...(flags.pooled && { pooled: flags.pooled }),
+    ...(flags.adstock && { adstock: flags.adstock }),
+    ...(flags.saturation && { saturation: flags.saturation }),
+  });
   const result = (await runJob(store, "mmm-fit", { dataset: ds.name, ...request }, prepareMmm(ds, request), flags)) as MmmResult | undefined;
   if (!result) return 1;
   if (flags.json) console.log(JSON.stringify(result, null, 2));
@@ -35,7 +52,13 @@ export async function mmm(store: Store, ref: string | undefined, flags: MmmFlags
       }
       const m = s.model;
       console.log(`${s.segment === null ? "" : `${s.segment}: `}R² ${formatNumber(m.inSample.rsquared)}, NRMSE ${formatNumber(m.inSample.nrmse)}${m.holdout ? `; holdout NRMSE ${formatNumber(m.holdout.nrmse)}` : ""}`);
-      console.log(formatTable(m.channels.map((c) => ({ ...c, alpha: c.transform.alpha, kappa: c.transform.kappa, slope: c.transform.slope })), ["channel", "spend", "contribution", "shareOfSpend", "shareOfEffect", "roi", "mroi", "alpha", "kappa", "slope"]));
+      console.log(
+        formatTable(
+          m.channels.map((c) => ({ ...c, forms: `${c.form?.adstock ?? "geometric"} + ${c.form?.saturation ?? "hill"}`, roiLower: c.roiInterval?.lower ?? null, roiUpper: c.roiInterval?.upper ?? null })),
+          ["channel", "forms", "spend", "shareOfSpend", "shareOfEffect", "roi", "roiLower", "roiUpper", "mroi"],
+        ),
+      );
+      if (m.diagnostics) console.log(`sampler: max R-hat ${formatNumber(m.diagnostics.maxRhat)}, min bulk ESS ${formatNumber(m.diagnostics.minEssBulk)}, ${m.diagnostics.divergences} divergences`);
       console.log("");
     }
     for (const w of result.warnings) console.log(`! ${w}`);

@@ -122,7 +122,7 @@ describe("scenarios across workspaces", () => {
     const b = store.keys.create("team-b", "b", ["write"]).token;
     const robyn = readFileSync(new URL("../../data/robyn-simulated-weekly/dt_simulated_weekly.csv", import.meta.url));
     const ds = await request(app).post("/v1/datasets?name=robyn").set("Authorization", `Bearer ${a}`).type("text/csv").send(robyn);
-    const fit = await request(app).post("/v1/mmm").set("Authorization", `Bearer ${a}`).send({ datasetId: ds.body.id, date: "DATE", target: "revenue", channels: ["tv_S", "search_S"], searchSize: 5, refineRounds: 0, bootstrap: 0 });
+    const fit = await request(app).post("/v1/mmm").set("Authorization", `Bearer ${a}`).send({ datasetId: ds.body.id, date: "DATE", target: "revenue", channels: ["tv_S", "search_S"], method: "fast", searchSize: 5, refineRounds: 0, bootstrap: 0 });
     const done = await waitFor(async () => {
       const r = await request(app).get(`/v1/jobs/${fit.body.jobId}`).set("Authorization", `Bearer ${a}`);
       return r.body.status === "succeeded" ? r.body : undefined;

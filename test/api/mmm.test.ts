@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const BODY = { date: "DATE", target: "revenue", channels: ["tv_S", "ooh_S", "print_S", "facebook_S", "search_S"], controls: ["competitor_sales_B", "events"], searchSize: 20, refineRounds: 1 };
+const BODY = { date: "DATE", target: "revenue", channels: ["tv_S", "ooh_S", "print_S", "facebook_S", "search_S"], controls: ["competitor_sales_B", "events"], method: "fast", searchSize: 20, refineRounds: 1 };
 
 describe("POST /v1/mmm", () => {
   it("When a model is fitted, then the job gives a modelId whose model and curves can be read", async () => {

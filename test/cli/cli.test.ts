@@ -56,7 +56,7 @@ describe("mixcast CLI", () => {
 
   it("When mmm runs on Robyn's demo data, then a table of channel ROIs is printed after a progress bar", async () => {
     await mixcast("datasets", "add", "data/robyn-simulated-weekly/dt_simulated_weekly.csv", "--name", "robyn");
-    const r = await mixcast("mmm", "robyn", "--date", "DATE", "--target", "revenue", "--channels", "tv_S,ooh_S,print_S,facebook_S,search_S", "--controls", "competitor_sales_B,events");
+    const r = await mixcast("mmm", "robyn", "--date", "DATE", "--target", "revenue", "--channels", "tv_S,ooh_S,print_S,facebook_S,search_S", "--controls", "competitor_sales_B,events", "--method", "fast");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^R² 0\.\d+, NRMSE 0\.\d+; holdout NRMSE 0\.\d+/m);
     expect(r.stdout).toMatch(/^search_S\s+1018293\.3333/m); // total search spend over the fitting window

@@ -47,7 +47,7 @@ export async function sampleWithMmm(app: Parameters<typeof request>[0], bootstra
   const datasetId = (await request(app).post("/v1/datasets?name=sample").type("text/csv").send(csv)).body.id as string;
   const mmm = await request(app)
     .post("/v1/mmm")
-    .send({ datasetId, date: "date", target: "sales", segment: "segment", channels: SAMPLE_CHANNELS, controls: ["holiday"], searchSize: 10, refineRounds: 0, bootstrap });
+    .send({ datasetId, date: "date", target: "sales", segment: "segment", channels: SAMPLE_CHANNELS, controls: ["holiday"], method: "fast", searchSize: 10, refineRounds: 0, bootstrap });
   const job = await finishedJob(app, mmm.body.jobId);
   if (job.status !== "succeeded") throw new Error(`the sample MMM failed: ${JSON.stringify(job.error)}`);
   return { datasetId, mmmId: job.result.modelId as string };

@@ -11,7 +11,7 @@ import { wantsCsv } from "../csv-negotiation.ts";
 import { mmmChannelsCsv, mmmCurvesCsv } from "../table-csv.ts";
 import { acceptJob } from "./jobs.ts";
 
-const MMM_SCHEMA_VERSION = 1;
+const MMM_SCHEMA_VERSION = 2; // 2: method, forms, posterior draws and diagnostics (v1 models read as fast geometric + Hill)
 
 /** Marketing-mix models: fitted as a job, stored as a model, read back with their response curves. */
 export function mmmRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {

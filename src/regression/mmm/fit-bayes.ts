@@ -5,7 +5,8 @@ import { nuts, type NutsResult } from "../../mcmc/nuts.ts";
 import { baselineFeatures, type SeasonalityMode } from "./features.ts";
 import { curveGrid, fitMmm, inferFrequency, metrics, rowLayout, type ChannelResult, type Decomposition, type FittedMmm, type Interval, type MmmInput, type ResponseCurve } from "./fit-mmm.ts";
 import { adstockSpec, saturationSpec, saturationWithGradient, toNatural, toUnconstrained } from "./forms.ts";
-import { channelState, coefficientOf, DEFAULT_ROI_PRIOR, logRoi, posteriorDensity, type ChannelForm, type LiftData, type PosteriorData, type RoiPrior, type SegmentData } from "./posterior-model.ts";
+import { selectForms, type FormRequest } from "./form-selection.ts";
+import { channelState, coefficientOf, DEFAULT_ROI_PRIOR, logRoi, paramLayout, posteriorDensity, type ChannelForm, type LiftData, type PosteriorData, type RoiPrior, type SegmentData } from "./posterior-model.ts";
 import { baselineProjector, baselineSolver } from "./projector.ts";
 import { saturationDerivative } from "./saturation.ts";
 
@@ -17,9 +18,9 @@ export interface BayesOptions {
   readonly seasonality?: SeasonalityMode;
   /** Credible-interval level. Default 0.9. */
   readonly level?: number;
-  /** Adstock and saturation form per channel. Default geometric + hill. */
-  readonly forms?: Readonly<Record<string, ChannelForm>>;
-  /** ROI prior per channel (median, spread of log ROI). Default Meridian's LogNormal(0.2, 0.9). */
+  /** Adstock and saturation form per channel, each fixed or "auto" (form-selection.ts). Default auto. */
+  readonly forms?: Readonly<Record<string, FormRequest>>;
+  /** ROI prior per channel (median, spread of log ROI). Default: defaultRoiPrior. */
   readonly roiPriors?: Readonly<Record<string, RoiPrior>>;
   /** With groups: "full" shares each channel's ROI across segments, "partial" draws them from a shared distribution. */
   readonly pooling?: "full" | "partial";
@@ -90,11 +91,10 @@ export function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): BayesFit 
   const layout = rowLayout(input, opts.holdout ?? 0.1);
   const G = layout.segments.length;
   const pooling = G === 1 ? "single" : (opts.pooling ?? "full");
-  const forms = names.map((c) => opts.forms?.[c] ?? { adstock: "geometric" as const, saturation: "hill" as const });
-  const roiPriors = names.map((c) => opts.roiPriors?.[c] ?? DEFAULT_ROI_PRIOR);
-
   const prepared = layout.segments.map((g) => segmentData(input, names, g, frequency, opts));
   const segments = prepared.map((p) => p.data);
+  const fallback = defaultRoiPrior(segments);
+  const roiPriors = names.map((c) => opts.roiPriors?.[c] ?? fallback);
   const lifts: LiftData[] = (input.lifts ?? []).map((l, i) => {
     const j = names.indexOf(l.channel);
     if (j < 0) throw new ModelFitError(`lifts[${i}]: ${l.channel} is not one of the channels (${names.join(", ")}).`);
@@ -105,11 +105,16 @@ export function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): BayesFit 
     if (rows.length === 0) throw new ModelFitError(`lifts[${i}]: no period of the data falls in ${l.start}..${l.end}.`);
     return { segment: g, channel: j, rows, liftAbs: l.liftAbs, liftSe: l.liftSe };
   });
-  const data: PosteriorData = { lMax, channels: names, forms, roiPriors, pooling, segments, lifts };
+  const dataFor = (forms: readonly ChannelForm[]): PosteriorData => ({ lMax, channels: names, forms, roiPriors, pooling, segments, lifts });
+  const fast = fastFit(input, lMax, opts);
+  opts.onProgress?.(0.03, "fast fit done: the sampler starts there");
+  const requested = names.map((c) => opts.forms?.[c] ?? { adstock: "auto" as const, saturation: "auto" as const });
+  const { forms, selection } = selectForms(names, requested, dataFor, (d) => startingPoint(fast, d), opts.seed ?? 1, (f, m) => opts.onProgress?.(0.03 + 0.3 * f, m));
+  const data = dataFor(forms);
   const target = posteriorDensity(data);
   const lay = target.layout;
-  const start = startingPoint(input, data, opts);
-  opts.onProgress?.(0.05, "fast fit done: starting the sampler");
+  const start = startingPoint(fast, data);
+  const from = selection ? 0.33 : 0.05;
   const chains = opts.chains ?? 4;
   const result = nuts(target, {
     chains,
@@ -119,12 +124,12 @@ export function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): BayesFit 
     maxTreeDepth: MAX_TREE_DEPTH,
     targetAccept: opts.targetAccept ?? 0.8,
     init: (_c, rng) => Float64Array.from(start, (v) => v + 0.3 * (2 * rng.uniform() - 1)),
-    onProgress: (f, m) => opts.onProgress?.(0.05 + 0.85 * f, m),
+    onProgress: (f, m) => opts.onProgress?.(from + (0.9 - from) * f, m),
   });
   const diagnostics = summarise(result, lay.names, opts);
   const kept = thin(result, opts.storedDraws ?? 1000);
   const level = opts.level ?? 0.9;
-  const models = prepared.map((p, g) => report(data, lay, kept, g, p, level, frequency, pooling, diagnostics, opts.seed ?? 1));
+  const models = prepared.map((p, g) => ({ ...report(data, lay, kept, g, p, level, frequency, pooling, diagnostics, opts.seed ?? 1), ...(selection && { formSelection: selection }) }));
   opts.onProgress?.(1, "posterior summarised");
   return { segments: models.map((model, g) => ({ name: layout.segments[g]!.name, model })), diagnostics };
 }
@@ -174,19 +179,39 @@ function segmentData(input: MmmInput, names: readonly string[], g: { name: strin
 }
 
 /**
- * The fast profile-likelihood fit (geometric + Hill, no bootstrap), mapped onto each channel's forms: alpha as
- * retention, kappa as half-saturation (logistic: lam with the same half-point, ln 3 / kappa), ROI as found.
+ * Default ROI prior: log-normal with its median where all channels together would bring 20% of the target (ROI =
+ * 0.2 · Σ target / Σ spend over the fitting rows) and spread 2, so 90% of its mass lies within a factor of 27 either
+ * way. Scaled to the data because ROI's units are the target's per currency unit: a fixed prior such as Meridian's
+ * LogNormal(0.2, 0.9) assumes revenue and pulls a channel whose true ROI is 4 (PyMC-Marketing's example) toward 1.2.
  */
-function startingPoint(input: MmmInput, d: PosteriorData, opts: BayesOptions): Float64Array {
-  const lay = posteriorDensity(d).layout;
-  const q = new Float64Array(lay.dim);
-  let fast: FittedMmm | null = null;
+export function defaultRoiPrior(segments: readonly SegmentData[]): RoiPrior {
+  let y = 0;
+  let spend = 0;
+  for (const g of segments) {
+    for (let t = 0; t < g.fit; t++) y += g.y[t]!;
+    spend += g.total.reduce((a, v) => a + v, 0);
+  }
+  const median = spend > 0 && y > 0 ? (0.2 * y) / spend : DEFAULT_ROI_PRIOR.median;
+  return { median, spread: 2 };
+}
+
+/** The fast profile-likelihood fit (geometric + Hill, no bootstrap): where the chains start. Null if it fails. */
+function fastFit(input: MmmInput, lMax: number, opts: BayesOptions): FittedMmm | null {
   try {
     const { lifts: _l, ...rest } = input;
-    fast = fitMmm(input.groups ? rest : input, { seed: opts.seed, holdout: opts.holdout, lMax: d.lMax, yearlyOrder: opts.yearlyOrder, seasonality: opts.seasonality ?? "additive", bootstrap: 0, searchSize: 100, refineRounds: 3 });
+    return fitMmm(input.groups ? rest : input, { seed: opts.seed, holdout: opts.holdout, lMax, yearlyOrder: opts.yearlyOrder, seasonality: opts.seasonality ?? "additive", bootstrap: 0, searchSize: 100, refineRounds: 3 });
   } catch {
-    fast = null; // the sampler starts from the priors' medians instead
+    return null; // the sampler starts from the priors' medians instead
   }
+}
+
+/**
+ * The fast fit mapped onto each channel's forms: alpha as retention, kappa as half-saturation (logistic: lam with
+ * the same half-point, ln 3 / kappa), ROI as found.
+ */
+function startingPoint(fast: FittedMmm | null, d: PosteriorData): Float64Array {
+  const lay = paramLayout(d);
+  const q = new Float64Array(lay.dim);
   d.channels.forEach((c, j) => {
     const ch = fast?.channels.find((x) => x.channel === c);
     const scale = d.segments[0]!.scale[j]!;

@@ -3,9 +3,24 @@ import type { Column, Dataset } from "../../data/types.ts";
 import { ModelFitError, ValidationError, type Issue } from "../../errors.ts";
 import { findColumn } from "../design.ts";
 import { fitOls } from "../ols.ts";
+import { fitBayesMmm, type BayesOptions } from "./fit-bayes.ts";
 import { fitMmm, type FittedMmm, type LiftTest, type MmmInput, type MmmOptions } from "./fit-mmm.ts";
+import type { FormRequest } from "./form-selection.ts";
+import type { AdstockForm, SaturationForm } from "./forms.ts";
+import type { RoiPrior } from "./posterior-model.ts";
+
+export type FormChoice<F extends string> = F | "auto" | Readonly<Record<string, F | "auto">>;
 
 export interface MmmRequest extends MmmOptions {
+  /** "bayes" (default): NUTS posterior; "fast": profile likelihood + block bootstrap (geometric + Hill only). */
+  readonly method?: "bayes" | "fast";
+  readonly adstock?: FormChoice<AdstockForm>;
+  readonly saturation?: FormChoice<SaturationForm>;
+  readonly roiPriors?: Readonly<Record<string, RoiPrior>>;
+  readonly chains?: number;
+  readonly warmup?: number;
+  readonly draws?: number;
+  readonly targetAccept?: number;
   readonly date: string;
   readonly target: string;
   /** Spend columns, currency per period. */
@@ -14,8 +29,11 @@ export interface MmmRequest extends MmmOptions {
   readonly controls?: readonly string[];
   /** Fit one model per level of this column (or, with `pooled`, one model across them). */
   readonly segment?: string;
-  /** With `segment`: one model across segments (shared transforms and media coefficients, intercept, trend and seasonality per segment). */
-  readonly pooled?: boolean;
+  /**
+   * With `segment`: "none" (one model per segment), "full" (or true: one model across segments, shared media
+   * effects, baseline per segment), "partial" (bayes: each segment's ROI drawn from a shared distribution).
+   */
+  readonly pooled?: boolean | "none" | "full" | "partial";
   /** Lift-test results to calibrate against; with `segment`, each names its segment. */
   readonly lifts?: readonly (LiftTest & { readonly segment?: string })[];
 }
@@ -41,9 +59,39 @@ export function fitMmmDataset(ds: Dataset, req: MmmRequest): MmmResult {
   return fitPreparedMmm(prepareMmm(ds, req), req.onProgress);
 }
 
+/** true → "full", false/undefined → "none". */
+export function poolingOf(req: Pick<MmmRequest, "pooled">): "none" | "full" | "partial" {
+  return req.pooled === true ? "full" : req.pooled === false || req.pooled === undefined ? "none" : req.pooled;
+}
+
+/** Each channel's requested forms ("auto" where the request leaves them open). */
+export function formRequests(req: MmmRequest): Record<string, FormRequest> {
+  const pick = <F extends string>(choice: FormChoice<F> | undefined, c: string): F | "auto" => (choice === undefined ? "auto" : typeof choice === "string" ? choice : (choice[c] ?? "auto"));
+  return Object.fromEntries(req.channels.map((c) => [c, { adstock: pick(req.adstock, c), saturation: pick(req.saturation, c) }]));
+}
+
+function bayesOptions(req: MmmRequest, onProgress: MmmOptions["onProgress"]): BayesOptions {
+  return {
+    seed: req.seed,
+    holdout: req.holdout,
+    lMax: req.lMax,
+    yearlyOrder: req.yearlyOrder,
+    seasonality: req.seasonality,
+    level: req.level,
+    forms: formRequests(req),
+    roiPriors: req.roiPriors,
+    chains: req.chains,
+    warmup: req.warmup ?? 500,
+    draws: req.draws ?? 500,
+    targetAccept: req.targetAccept,
+    onProgress,
+  };
+}
+
 /** Fit each prepared segment; a segment that cannot be fitted reports its error instead of failing the rest. */
 export function fitPreparedMmm(p: PreparedMmm, onProgress?: MmmOptions["onProgress"]): MmmResult {
-  if (p.request.pooled && p.inputs.length > 1) {
+  if ((p.request.method ?? "bayes") === "bayes") return fitBayesPrepared(p, onProgress);
+  if (poolingOf(p.request) === "full" && p.inputs.length > 1) {
     const { onProgress: _o, ...request } = p.request;
     return { request, segments: [{ segment: null, model: fitMmm(stack(p.inputs), { ...p.request, onProgress }) }], warnings: p.warnings };
   }
@@ -57,6 +105,25 @@ export function fitPreparedMmm(p: PreparedMmm, onProgress?: MmmOptions["onProgre
     }
   });
   const { onProgress: _o, ...request } = p.request;
+  return { request, segments, warnings: p.warnings };
+}
+
+function fitBayesPrepared(p: PreparedMmm, onProgress?: MmmOptions["onProgress"]): MmmResult {
+  const { onProgress: _o, ...request } = p.request;
+  const pooling = poolingOf(p.request);
+  if (pooling !== "none" && p.inputs.length > 1) {
+    const fit = fitBayesMmm(stack(p.inputs), { ...bayesOptions(p.request, onProgress), pooling });
+    return { request, segments: fit.segments.map((s) => ({ segment: s.name, model: s.model })), warnings: p.warnings };
+  }
+  const segments: SegmentModel[] = p.inputs.map(({ segment, input }, i) => {
+    const progress = onProgress && ((f: number, m: string) => onProgress((i + f) / p.inputs.length, `${segment === null ? "" : `${segment}: `}${m}`));
+    try {
+      return { segment, model: fitBayesMmm(input, bayesOptions(p.request, progress)).segments[0]!.model };
+    } catch (e) {
+      if (e instanceof ModelFitError && segment !== null) return { segment, error: e.message };
+      throw e;
+    }
+  });
   return { request, segments, warnings: p.warnings };
 }
 
@@ -107,8 +174,10 @@ export function prepareMmm(ds: Dataset, req: MmmRequest): PreparedMmm {
     if (segment && l.segment === undefined) issues.push({ path: ["lifts", i, "segment"], message: `lifts[${i}]: name the segment the test ran in`, code: "missing_segment" });
     return { ...l, channel };
   });
-  if (req.pooled && !segment) issues.push({ path: ["pooled"], message: "pooled: name the segment column to pool over", code: "missing_segment" });
-  if (req.pooled && lifts.length > 0) issues.push({ path: ["lifts"], message: "lifts: a pooled model takes no lift tests; fit one model per segment to calibrate", code: "not_supported" });
+  const pooling = poolingOf(req);
+  if (pooling !== "none" && !segment) issues.push({ path: ["pooled"], message: "pooled: name the segment column to pool over", code: "missing_segment" });
+  if (pooling !== "none" && lifts.length > 0) issues.push({ path: ["lifts"], message: "lifts: a pooled model takes no lift tests; fit one model per segment to calibrate", code: "not_supported" });
+  issues.push(...methodIssues(req));
   if (issues.length > 0) throw new ValidationError(issues[0]!.message, issues);
 
   const groups = new Map<string | null, number[]>();
@@ -142,10 +211,54 @@ export function prepareMmm(ds: Dataset, req: MmmRequest): PreparedMmm {
     const channelValues = Object.fromEntries(channels.map((c) => [c.name, pick(c)]));
     warnings.push(...collinearChannels(channelValues).map((m) => `${key === null ? "" : `${key}: `}${m}`));
     const segmentLifts = lifts.filter((l) => key === null || l.segment === key).map(({ segment: _s, ...l }) => l);
+    for (const l of segmentLifts) {
+      if (!dates.some((d) => d >= l.start && d <= l.end)) {
+        const i = lifts.findIndex((x) => x.start === l.start && x.end === l.end && x.channel === l.channel);
+        throw new ValidationError(`lifts[${i}]: the window ${l.start}..${l.end} holds no period of the data${key === null ? "" : ` for ${key}`} (${dates[0]} to ${dates[dates.length - 1]}).`, [{ path: ["lifts", i, "start"], message: "window outside the data", code: "outside_data", value: l.start }]);
+      }
+    }
+    // parameters: intercept, trend, yearly terms, weekdays (daily), controls, and up to 4 per channel
+    const frequencyDays = step;
+    const nParams = 2 + 2 * (req.yearlyOrder ?? 2) + (frequencyDays === 1 ? 6 : 0) + Object.keys(controlValues).length + 4 * channels.length;
+    const fitRows = dates.length - Math.floor(dates.length * (req.holdout ?? 0.1));
+    if (fitRows < 3 * nParams) {
+      throw new ValidationError(`${key === null ? "" : `${segment!.name} = ${key}: `}${fitRows} periods to fit (after the holdout) are too few for about ${nParams} parameters; need at least ${3 * nParams}: name fewer channels or controls, or give more history.`, [{ path: ["channels"], message: "too few periods for the parameters", code: "too_few_periods", value: fitRows }]);
+    }
     inputs.push({ segment: key, input: { dates, target: pick(target), channels: channelValues, controls: controlValues, lifts: segmentLifts } });
   }
   const { onProgress: _o, ...request } = req;
   return { request, inputs, warnings };
+}
+
+/**
+ * Fields that cannot act under the request's method are refused, never ignored; forms and priors must name the
+ * request's channels and be possible (a log-normal ROI prior needs median > 0 and spread > 0).
+ */
+function methodIssues(req: MmmRequest): Issue[] {
+  const issues: Issue[] = [];
+  const method = req.method ?? "bayes";
+  const only = (fields: readonly (keyof MmmRequest)[], applies: string) => {
+    for (const f of fields) if (req[f] !== undefined) issues.push({ path: [f], message: `${f} applies to method "${applies}" only; this request's method is "${method}"`, code: "not_applicable", value: req[f] });
+  };
+  if (method === "fast") {
+    only(["roiPriors", "chains", "warmup", "draws", "targetAccept"], "bayes");
+    if (req.pooled === "partial") issues.push({ path: ["pooled"], message: 'pooled: "partial" needs method "bayes" (the fast fit pools fully or not at all)', code: "not_applicable", value: "partial" });
+    for (const [field, allowed] of [["adstock", "geometric"], ["saturation", "hill"]] as const) {
+      const choice = req[field];
+      const bad = choice === undefined ? [] : typeof choice === "string" ? [choice] : Object.values(choice);
+      for (const b of bad.filter((v) => v !== "auto" && v !== allowed)) issues.push({ path: [field], message: `${field}: method "fast" fits ${allowed} only; use method "bayes" for ${b}`, code: "not_applicable", value: b });
+    }
+  } else only(["searchSize", "refineRounds", "validation", "bootstrap", "bootstrapSearch"], "fast");
+  for (const field of ["adstock", "saturation"] as const) {
+    const choice = req[field];
+    if (choice && typeof choice === "object") for (const c of Object.keys(choice)) if (!req.channels.includes(c)) issues.push({ path: [field, c], message: `${field}: ${c} is not one of the channels`, code: "unknown_channel", value: c });
+  }
+  for (const [c, p] of Object.entries(req.roiPriors ?? {})) {
+    if (!req.channels.includes(c)) issues.push({ path: ["roiPriors", c], message: `roiPriors: ${c} is not one of the channels`, code: "unknown_channel", value: c });
+    if (!(p.median > 0)) issues.push({ path: ["roiPriors", c, "median"], message: `roiPriors.${c}.median must be > 0 (effects are kept non-negative; the prior is log-normal); got ${p.median}`, code: "impossible_prior", value: p.median });
+    if (!(p.spread > 0)) issues.push({ path: ["roiPriors", c, "spread"], message: `roiPriors.${c}.spread must be > 0 (the SD of log ROI); got ${p.spread}`, code: "impossible_prior", value: p.spread });
+  }
+  return issues;
 }
 
 export function typed(ds: Dataset, name: string, path: (string | number)[], types: readonly Column["type"][]): Column {

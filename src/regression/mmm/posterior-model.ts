@@ -332,3 +332,26 @@ function lifts(d: PosteriorData, g: number, j: number): LiftData[] {
   }
   return m.get(`${g}:${j}`) ?? [];
 }
+
+/**
+ * log p(y_t | θ) for every fitting row of every segment at the draw q, with the baseline and σ at their
+ * conditional posterior means given θ (γ̂ by least squares, σ² = S/ν): the pointwise terms PSIS-LOO needs.
+ */
+export function pointwiseLogLik(d: PosteriorData, lay: ParamLayout, q: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(d.segments.reduce((a, g) => a + g.fit, 0));
+  let at = 0;
+  d.segments.forEach((seg, g) => {
+    const e = Float64Array.from(seg.y);
+    d.channels.forEach((_, j) => {
+      const st = channelState(d, lay, q, j, g, false);
+      const b = coefficientOf(seg, j, Math.exp(logRoi(d, lay, q, j, g)), st.sumFit);
+      for (let t = 0; t < seg.fit; t++) e[t]! -= b * st.s[t]!;
+    });
+    const r = seg.project(e);
+    const ss = r.reduce((a, v) => a + v * v, 0);
+    const v = ss / seg.nu;
+    for (let t = 0; t < seg.fit; t++) out[at + t] = -0.5 * Math.log(2 * Math.PI * v) - (r[t]! * r[t]!) / (2 * v);
+    at += seg.fit;
+  });
+  return out;
+}

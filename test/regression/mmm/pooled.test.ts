@@ -8,7 +8,7 @@ import { CHANNELS, SAMPLE_SPEC, simulatedMmmInput, simulateSales, simulationToCs
 const spec = { ...SAMPLE_SPEC, segments: SAMPLE_SPEC.segments.map((s) => ({ ...s, spendScale: 1, channels: SAMPLE_SPEC.segments[0]!.channels })) };
 const sim = simulateSales(spec, 1);
 const inputs = spec.segments.map((s) => ({ segment: s.name, input: simulatedMmmInput(sim.rows.filter((r) => r.segment === s.name)) }));
-const request = { date: "date", target: "sales", channels: [...CHANNELS], segment: "segment", pooled: true, bootstrap: 0 };
+const request = { date: "date", target: "sales", channels: [...CHANNELS], segment: "segment", method: "fast" as const, pooled: true, bootstrap: 0 };
 
 describe("a pooled marketing-mix model (segment intercepts, shared media)", () => {
   const result = fitPreparedMmm({ request, inputs, warnings: [] });
