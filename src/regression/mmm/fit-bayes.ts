@@ -4,10 +4,10 @@ import { convergence } from "../../mcmc/diagnostics.ts";
 import { nuts, type NutsResult } from "../../mcmc/nuts.ts";
 import { baselineFeatures, type SeasonalityMode } from "./features.ts";
 import { curveGrid, fitMmm, inferFrequency, metrics, rowLayout, type ChannelResult, type Decomposition, type FittedMmm, type Interval, type MmmInput, type ResponseCurve } from "./fit-mmm.ts";
+import { baselineLogLik, baselineMean, baselinePrior } from "./baseline-prior.ts";
 import { adstockSpec, saturationSpec, saturationWithGradient, toNatural, toUnconstrained } from "./forms.ts";
 import { selectForms, type FormRequest } from "./form-selection.ts";
 import { channelState, coefficientOf, DEFAULT_ROI_PRIOR, logRoi, paramLayout, posteriorDensity, type ChannelForm, type LiftData, type PosteriorData, type RoiPrior, type SegmentData } from "./posterior-model.ts";
-import { baselineProjector, baselineSolver } from "./projector.ts";
 import { saturationDerivative } from "./saturation.ts";
 
 export interface BayesOptions {
@@ -163,8 +163,6 @@ function segmentData(input: MmmInput, names: readonly string[], g: { name: strin
     groups.push(b.groups[j]!);
   });
   if (fit < 3 * (columns.length + 3 * names.length)) throw new ModelFitError(`${g.name ? `${g.name}: ` : ""}need at least ${3 * (columns.length + 3 * names.length)} periods to fit ${names.length} channels and ${columns.length} baseline terms; got ${fit}.`);
-  const project = baselineProjector(columns, fit);
-  if (!project) throw new ModelFitError(`${g.name ? `${g.name}: ` : ""}the baseline terms (trend, seasonality, controls) are collinear; drop a control.`);
   const spend = names.map((c) => Float64Array.from(input.channels[c]!.slice(g.from, g.to)));
   const total = spend.map((s) => s.subarray(0, fit).reduce((a, v) => a + v, 0));
   const scale = spend.map((s) => {
@@ -174,7 +172,15 @@ function segmentData(input: MmmInput, names: readonly string[], g: { name: strin
     return k > 0 ? sum / k : 1;
   });
   const target = input.target.slice(g.from, g.to);
-  const data: SegmentData = { name: g.name, n, fit, y: Float64Array.from(target.slice(0, fit)), project, nu: fit - columns.length, spend, scale, total };
+  const y = Float64Array.from(target.slice(0, fit));
+  const { mean: my, sd: sy } = moments(y);
+  // weakly informative: the intercept within about its own size of the target's mean; any other term moving the
+  // target by up to ~2 SDs per SD of the term; σ below the target's SD
+  const mean = columns.map((_, j) => (j === 0 ? my : 0));
+  const sd = columns.map((c, j) => (j === 0 ? Math.max(Math.abs(my), sy) : (2 * sy) / Math.max(moments(c.subarray(0, fit)).sd, 1e-12)));
+  const baseline = baselinePrior(columns, fit, mean, sd);
+  if (baseline.lambda.some((l) => !(l > 1e-9 * Math.max(...baseline.lambda)))) throw new ModelFitError(`${g.name ? `${g.name}: ` : ""}the baseline terms (trend, seasonality, controls) are collinear; drop a control.`);
+  const data: SegmentData = { name: g.name, n, fit, y, baseline, sigmaScale: sy, spend, scale, total };
   return { data, dates, target, columns, columnNames, groups };
 }
 
@@ -193,6 +199,15 @@ export function defaultRoiPrior(segments: readonly SegmentData[]): RoiPrior {
   }
   const median = spend > 0 && y > 0 ? (0.2 * y) / spend : DEFAULT_ROI_PRIOR.median;
   return { median, spread: 2 };
+}
+
+function moments(x: ArrayLike<number>): { mean: number; sd: number } {
+  let m = 0;
+  for (let i = 0; i < x.length; i++) m += x[i]!;
+  m /= x.length;
+  let v = 0;
+  for (let i = 0; i < x.length; i++) v += (x[i]! - m) ** 2;
+  return { mean: m, sd: Math.sqrt(v / Math.max(1, x.length - 1)) };
 }
 
 /** The fast profile-likelihood fit (geometric + Hill, no bootstrap): where the chains start. Null if it fails. */
@@ -230,7 +245,14 @@ function startingPoint(fast: FittedMmm | null, d: PosteriorData): Float64Array {
       q[base + 1] = Math.log(0.1);
     }
   });
+  // σ from the fast fit's in-sample error where there is one, else half the target's SD
+  const rmse = fast ? fast.inSample.nrmse * rangeOf(fast.decomposition.actual.slice(0, fast.fitPeriods)) : NaN;
+  d.segments.forEach((g, i) => (q[lay.sigmaOffset + i] = Math.log(Number.isFinite(rmse) && rmse > 0 && d.segments.length === 1 ? rmse : 0.5 * g.sigmaScale)));
   return q;
+}
+
+function rangeOf(x: readonly number[]): number {
+  return Math.max(...x) - Math.min(...x);
 }
 
 function summarise(r: NutsResult, names: readonly string[], opts: BayesOptions): SamplerDiagnostics {
@@ -311,10 +333,19 @@ function report(d: PosteriorData, lay: ReturnType<typeof posteriorDensity>["layo
       grids[j]!.forEach((s, i) => (curves[j]![i]![k] = b * saturationWithGradient(d.forms[j]!.saturation, vS, s / sc).s));
     }
   });
-  // baseline at the posterior mean of the media (linear in it, so this is the posterior mean of γ)
-  const resid = new Float64Array(seg.fit);
-  for (let t = 0; t < seg.fit; t++) resid[t] = seg.y[t]! - meanMedia.reduce((a, m) => a + m[t]!, 0);
-  const gamma = baselineSolver(p.columns, seg.fit)(resid);
+  // the baseline: the posterior mean of γ, averaging its conditional mean given each draw
+  const gamma = new Float64Array(seg.baseline.k);
+  const w = new Float64Array(seg.baseline.k);
+  kept.forEach((q) => {
+    const e = Float64Array.from(seg.y, (y, t) => y - seg.baseline.offset[t]!);
+    for (let j = 0; j < C; j++) {
+      const st = channelState(d, lay, q, j, g, false);
+      const b = coefficientOf(seg, j, Math.exp(logRoi(d, lay, q, j, g)), st.sumFit);
+      for (let t = 0; t < seg.fit; t++) e[t]! -= b * st.s[t]!;
+    }
+    baselineLogLik(seg.baseline, e, Math.exp(2 * q[lay.sigmaOffset + g]!), null, w);
+    baselineMean(seg.baseline, w).forEach((v, i) => (gamma[i]! += v / D));
+  });
   const part = (group: string) => Array.from({ length: n }, (_, t) => p.columns.reduce((a, c, i) => a + (p.groups[i] === group ? gamma[i]! * c[t]! : 0), 0));
   const fitted = Array.from({ length: n }, (_, t) => p.columns.reduce((a, c, i) => a + gamma[i]! * c[t]!, 0) + meanMedia.reduce((a, m) => a + m[t]!, 0));
   const median = (a: Float64Array) => quantileSorted(sortedOf(a), 0.5);

@@ -1,4 +1,5 @@
 import type { LogDensity } from "../../mcmc/nuts.ts";
+import { baselineLogLik, type BaselinePrior } from "./baseline-prior.ts";
 import { adstockParams, logPrior, saturationParams, toNatural, weightsWithGradient, type AdstockForm, type ParamSpec, type SaturationForm } from "./forms.ts";
 
 export interface ChannelForm {
@@ -24,10 +25,10 @@ export interface SegmentData {
   readonly fit: number;
   /** Target over the fitting rows. */
   readonly y: Float64Array;
-  /** x ↦ its residual on the segment's baseline columns over the fitting rows (I − QQᵀ). */
-  readonly project: (x: Float64Array) => Float64Array;
-  /** fit − number of baseline columns: the residual degrees of freedom the marginal likelihood uses. */
-  readonly nu: number;
+  /** The baseline's design and Gaussian prior, integrated out exactly (baseline-prior.ts). */
+  readonly baseline: BaselinePrior;
+  /** σ ~ HalfNormal(sigmaScale). */
+  readonly sigmaScale: number;
   /** Spend per channel over all n rows. */
   readonly spend: readonly Float64Array[];
   /** Per channel: the typical spend while on (mean of positive spend in the fitting rows); z = adstocked / scale. */
@@ -65,6 +66,8 @@ export interface ParamLayout {
   readonly saturation: readonly ParamSpec[][];
   /** Offset of the ROI block: one log ROI per channel ("single", "full"), or per channel μ, log τ, then z per segment. */
   readonly roiOffset: number;
+  /** Offset of log σ, one per segment. */
+  readonly sigmaOffset: number;
   readonly dim: number;
   /** A name per coordinate ("tv.alpha", "tv.log_roi", "tv.z[SMB]"), for diagnostics. */
   readonly names: readonly string[];
@@ -84,7 +87,9 @@ export function paramLayout(d: PosteriorData): ParamLayout {
     if (d.pooling !== "partial") names.push(`${c}.log_roi`);
     else names.push(`${c}.log_roi_mean`, `${c}.log_roi_sd`, ...d.segments.map((g) => `${c}.z[${g.name}]`));
   });
-  return { transformOffset, adstock, saturation, roiOffset, dim: names.length, names };
+  const sigmaOffset = names.length;
+  d.segments.forEach((g) => names.push(d.segments.length === 1 ? "log_sigma" : `log_sigma[${g.name}]`));
+  return { transformOffset, adstock, saturation, roiOffset, sigmaOffset, dim: names.length, names };
 }
 
 /** log ROI of channel j in segment g at q (and, for partial pooling, its derivatives' pieces). */
@@ -210,10 +215,9 @@ export function coefficientOf(seg: SegmentData, j: number, roi: number, sumFit: 
 /**
  * The log posterior of a Bayesian MMM, up to a constant, with its gradient. Per segment,
  * y = Xγ + Σ_c β_c·s_c + ε, ε ~ N(0, σ²), where s_c = saturation(adstock(spend_c)/scale_c) and β_c is set by the
- * channel's ROI. The baseline coefficients γ (flat prior) and σ (Jeffreys prior, 1/σ) are integrated out exactly:
- * p(y | θ) ∝ S^(−ν/2) with S the residual sum of squares of y − Σβs on the baseline and ν = rows − baseline
- * columns. Sampling only the media parameters keeps the dimension small and the geometry simple; γ and σ are
- * drawn afterwards from their exact conditionals. Lift tests add N(liftAbs; β·Σ_window s, liftSe²).
+ * channel's ROI. The baseline coefficients γ ~ N(μ0, diag τ²) are integrated out exactly (baseline-prior.ts), so
+ * the sampler moves only the media parameters and log σ: a small dimension and a simple geometry. Lift tests add
+ * N(liftAbs; β·Σ_window s, liftSe²). Every prior is proper, so simulation-based calibration can check it whole.
  */
 export function posteriorDensity(d: PosteriorData): LogDensity & { layout: ParamLayout } {
   const lay = paramLayout(d);
@@ -248,16 +252,20 @@ export function posteriorDensity(d: PosteriorData): LogDensity & { layout: Param
         for (let t = 0; t < seg.fit; t++) {
           let m = 0;
           for (let j = 0; j < C; j++) m += beta[j]! * states[j]!.s[t]!;
-          e[t] = seg.y[t]! - m;
+          e[t] = seg.y[t]! - seg.baseline.offset[t]! - m;
         }
-        const r = seg.project(e);
-        let ss = 0;
-        for (let t = 0; t < seg.fit; t++) ss += r[t]! * r[t]!;
-        if (!(ss > 0) || !Number.isFinite(ss)) return -Infinity;
-        lp += -0.5 * seg.nu * Math.log(ss);
-        // ∂ℓ/∂m(t) for each row of the segment: the likelihood on fitting rows, the lift tests on their windows
+        const ls = q[lay.sigmaOffset + g]!;
+        const sigma2 = Math.exp(2 * ls);
+        const de = new Float64Array(seg.fit);
+        const ll = baselineLogLik(seg.baseline, e, sigma2, de, new Float64Array(seg.baseline.k));
+        if (!Number.isFinite(ll.lp)) return -Infinity;
+        lp += ll.lp;
+        // σ ~ HalfNormal(sigmaScale), sampled as log σ (Jacobian σ)
+        lp += (-0.5 * sigma2) / seg.sigmaScale ** 2 + ls;
+        grad[lay.sigmaOffset + g]! += 2 * sigma2 * ll.dSigma2 - sigma2 / seg.sigmaScale ** 2 + 1;
+        // ∂ℓ/∂m(t) for each row of the segment: the likelihood on fitting rows (e = y − … − m), the lift tests on their windows
         const h = new Float64Array(seg.n);
-        for (let t = 0; t < seg.fit; t++) h[t] = (seg.nu / ss) * r[t]!;
+        for (let t = 0; t < seg.fit; t++) h[t] = -de[t]!;
         for (let j = 0; j < C; j++) {
           const st = states[j]!;
           const b = beta[j]!;
@@ -334,23 +342,28 @@ function lifts(d: PosteriorData, g: number, j: number): LiftData[] {
 }
 
 /**
- * log p(y_t | θ) for every fitting row of every segment at the draw q, with the baseline and σ at their
- * conditional posterior means given θ (γ̂ by least squares, σ² = S/ν): the pointwise terms PSIS-LOO needs.
+ * log p(y_t | θ, σ, γ̂) for every fitting row of every segment at the draw q, with the baseline at its conditional
+ * posterior mean given the draw: the pointwise terms PSIS-LOO needs.
  */
 export function pointwiseLogLik(d: PosteriorData, lay: ParamLayout, q: ArrayLike<number>): Float64Array {
   const out = new Float64Array(d.segments.reduce((a, g) => a + g.fit, 0));
   let at = 0;
   d.segments.forEach((seg, g) => {
-    const e = Float64Array.from(seg.y);
+    const e = Float64Array.from(seg.y, (y, t) => y - seg.baseline.offset[t]!);
     d.channels.forEach((_, j) => {
       const st = channelState(d, lay, q, j, g, false);
       const b = coefficientOf(seg, j, Math.exp(logRoi(d, lay, q, j, g)), st.sumFit);
       for (let t = 0; t < seg.fit; t++) e[t]! -= b * st.s[t]!;
     });
-    const r = seg.project(e);
-    const ss = r.reduce((a, v) => a + v * v, 0);
-    const v = ss / seg.nu;
-    for (let t = 0; t < seg.fit; t++) out[at + t] = -0.5 * Math.log(2 * Math.PI * v) - (r[t]! * r[t]!) / (2 * v);
+    const v = Math.exp(2 * q[lay.sigmaOffset + g]!);
+    const w = new Float64Array(seg.baseline.k);
+    baselineLogLik(seg.baseline, e, v, null, w);
+    // residual after the baseline at its conditional mean: e − Z·V·w
+    for (let i = 0; i < seg.baseline.k; i++) {
+      const col = seg.baseline.zv[i]!;
+      for (let t = 0; t < seg.fit; t++) e[t]! -= col[t]! * w[i]!;
+    }
+    for (let t = 0; t < seg.fit; t++) out[at + t] = -0.5 * Math.log(2 * Math.PI * v) - (e[t]! * e[t]!) / (2 * v);
     at += seg.fit;
   });
   return out;
