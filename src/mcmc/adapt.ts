@@ -20,9 +20,10 @@ export class WindowedAdaptation {
   private daCounter = 0;
 
   constructor(
-    dim: number,
+    private readonly dim: number,
     private readonly warmup: number,
     private readonly delta: number,
+    private readonly dense = false,
   ) {
     let init = 75;
     let term = 50;
@@ -41,7 +42,7 @@ export class WindowedAdaptation {
     this.windowSize = base;
     this.nextWindow = init + base - 1;
     this.mean = new Float64Array(dim);
-    this.m2 = new Float64Array(dim);
+    this.m2 = new Float64Array(dense ? dim * dim : dim);
   }
 
   restart(eps: number): void {
@@ -67,28 +68,33 @@ export class WindowedAdaptation {
     return Math.exp(this.xBar);
   }
 
-  /** Adds the draw to the current window; at a window's end writes the new metric and returns true. */
-  learnMetric(_iteration: number, q: Float64Array, invMetric: Float64Array): boolean {
+  /** Adds the draw to the current window; at a window's end sets the new metric and returns true. */
+  learnMetric(_iteration: number, q: Float64Array, metric: { set(sigma: Float64Array): void }): boolean {
     if (this.windowSize === 0) return false;
     const c = this.counter;
     const inWindow = c >= this.initBuffer && c < this.warmup - this.termBuffer && c !== this.warmup;
     if (inWindow) {
       this.samples++;
-      for (let i = 0; i < q.length; i++) {
-        const d = q[i]! - this.mean[i]!;
-        this.mean[i]! += d / this.samples;
-        this.m2[i]! += d * (q[i]! - this.mean[i]!);
-      }
+      const d = this.dim;
+      // Welford: m2 += (q − old mean)(q − new mean)ᵀ
+      const before = Float64Array.from(q, (v, i) => v - this.mean[i]!);
+      for (let i = 0; i < d; i++) this.mean[i]! += before[i]! / this.samples;
+      if (this.dense) {
+        for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) this.m2[i * d + j]! += before[i]! * (q[j]! - this.mean[j]!);
+      } else for (let i = 0; i < d; i++) this.m2[i]! += before[i]! * (q[i]! - this.mean[i]!);
     }
     const endWindow = c === this.nextWindow && c !== this.warmup;
     this.counter++;
     if (!endWindow) return false;
     this.computeNextWindow(c);
     const n = this.samples;
-    for (let i = 0; i < q.length; i++) {
-      const v = n > 1 ? this.m2[i]! / (n - 1) : 1;
-      invMetric[i] = (n / (n + 5)) * v + 1e-3 * (5 / (n + 5));
-    }
+    const d = this.dim;
+    // shrunk toward 1e-3·I as Stan does, so a short window cannot give a singular metric
+    const sigma = Float64Array.from(this.m2, (m, k) => {
+      const diag = !this.dense || Math.floor(k / d) === k % d;
+      return (n / (n + 5)) * (n > 1 ? m / (n - 1) : diag ? 1 : 0) + (diag ? 1e-3 * (5 / (n + 5)) : 0);
+    });
+    metric.set(sigma);
     this.samples = 0;
     this.mean.fill(0);
     this.m2.fill(0);

@@ -1,5 +1,6 @@
 import { seededRng, type Rng } from "../data/random.ts";
 import { WindowedAdaptation } from "./adapt.ts";
+import { Metric } from "./metric.ts";
 
 /**
  * A log density over R^dim (unconstrained parameters) with its gradient. Returns log p(q) up to a constant and
@@ -23,6 +24,8 @@ export interface NutsOptions {
   readonly targetAccept?: number;
   /** Starting point of each chain; default uniform(-2, 2) per coordinate, as Stan. */
   readonly init?: (chain: number, rng: Rng) => Float64Array;
+  /** "dense" (default up to 400 parameters) or "diag": the metric's shape (metric.ts). */
+  readonly metric?: "dense" | "diag";
   /** Called every 50 iterations of each chain (fraction of all chains' work done, message). */
   readonly onProgress?: (fraction: number, message: string) => void;
 }
@@ -35,7 +38,7 @@ export interface ChainResult {
   readonly treeDepth: Uint8Array;
   readonly divergent: Uint8Array;
   readonly stepSize: number;
-  /** The adapted diagonal of the inverse metric (posterior variance estimates). */
+  /** The diagonal of the adapted inverse metric (posterior variance estimates). */
   readonly inverseMetric: Float64Array;
   readonly meanAcceptance: number;
   readonly gradientEvaluations: number;
@@ -111,8 +114,8 @@ function runChain(target: LogDensity, chain: number, chains: number, opts: NutsO
     if (attempt === 99) throw new Error("NUTS: no starting point with a finite log density and gradient in 100 tries.");
   }
 
-  const invMetric = new Float64Array(dim).fill(1);
-  const adapt = new WindowedAdaptation(dim, warmup, opts.targetAccept ?? 0.8);
+  const invMetric = new Metric(dim, (opts.metric ?? (dim <= 400 ? "dense" : "diag")) === "dense");
+  const adapt = new WindowedAdaptation(dim, warmup, opts.targetAccept ?? 0.8, invMetric.dense);
   let eps = findReasonableStepSize(cur, invMetric, rng, evalAt);
   adapt.restart(eps);
 
@@ -141,31 +144,30 @@ function runChain(target: LogDensity, chain: number, chains: number, opts: NutsO
     }
     if (it % 50 === 49) opts.onProgress?.((chain + (it + 1) / total) / chains, `chain ${chain + 1} of ${chains}: ${it < warmup ? "warm-up" : "sampling"} ${it + 1} of ${total}`);
   }
-  return { draws: kept, logDensity, treeDepth, divergent, stepSize: eps, inverseMetric: invMetric, meanAcceptance: nDraws > 0 ? acceptSum / nDraws : NaN, gradientEvaluations: gradEvals };
+  return { draws: kept, logDensity, treeDepth, divergent, stepSize: eps, inverseMetric: invMetric.variances(), meanAcceptance: nDraws > 0 ? acceptSum / nDraws : NaN, gradientEvaluations: gradEvals };
 }
 
 /** Leapfrog step of size `eps` in place (the state's gradient is at its position on entry and on exit). */
-function leapfrog(s: State, eps: number, invMetric: Float64Array, evalAt: (s: State) => void): void {
+function leapfrog(s: State, eps: number, invMetric: Metric, evalAt: (s: State) => void): void {
   const d = s.q.length;
   for (let i = 0; i < d; i++) s.p[i]! += 0.5 * eps * s.grad[i]!;
-  for (let i = 0; i < d; i++) s.q[i]! += eps * invMetric[i]! * s.p[i]!;
+  const v = invMetric.velocity(s.p, new Float64Array(d));
+  for (let i = 0; i < d; i++) s.q[i]! += eps * v[i]!;
   evalAt(s);
   for (let i = 0; i < d; i++) s.p[i]! += 0.5 * eps * s.grad[i]!;
 }
 
-function hamiltonian(s: State, invMetric: Float64Array): number {
-  let k = 0;
-  for (let i = 0; i < s.p.length; i++) k += invMetric[i]! * s.p[i]! * s.p[i]!;
-  const h = -s.logp + 0.5 * k;
+function hamiltonian(s: State, invMetric: Metric): number {
+  const h = -s.logp + invMetric.kinetic(s.p);
   return Number.isNaN(h) ? Infinity : h;
 }
 
-function sampleMomentum(s: State, invMetric: Float64Array, rng: Rng): void {
-  for (let i = 0; i < s.p.length; i++) s.p[i] = rng.normal() / Math.sqrt(invMetric[i]!);
+function sampleMomentum(s: State, invMetric: Metric, rng: Rng): void {
+  invMetric.sample(() => rng.normal(), s.p);
 }
 
 /** Stan's init_stepsize: double or halve the step until one leapfrog's acceptance crosses 0.8. */
-function findReasonableStepSize(cur: State, invMetric: Float64Array, rng: Rng, evalAt: (s: State) => void): number {
+function findReasonableStepSize(cur: State, invMetric: Metric, rng: Rng, evalAt: (s: State) => void): number {
   let eps = 1;
   const s = copyState(cur);
   sampleMomentum(s, invMetric, rng);
@@ -197,7 +199,7 @@ interface Tree {
 }
 
 /** One NUTS transition from `cur` (updated in place to the new draw). */
-function transition(cur: State, eps: number, invMetric: Float64Array, maxDepth: number, rng: Rng, evalAt: (s: State) => void) {
+function transition(cur: State, eps: number, invMetric: Metric, maxDepth: number, rng: Rng, evalAt: (s: State) => void) {
   const dim = cur.q.length;
   const z = copyState(cur);
   sampleMomentum(z, invMetric, rng);
@@ -206,7 +208,7 @@ function transition(cur: State, eps: number, invMetric: Float64Array, maxDepth: 
   const zBck = copyState(z);
   const zSample = copyState(z);
   const zPropose = copyState(z);
-  const sharp = (p: Float64Array) => Float64Array.from(p, (v, i) => v * invMetric[i]!);
+  const sharp = (p: Float64Array) => invMetric.velocity(p, new Float64Array(dim));
   // momenta and "sharp" momenta (M⁻¹p) at the four ends of the two sides
   let pSharpFwdFwd = sharp(z.p);
   let pFwdBck = Float64Array.from(z.p);
@@ -275,7 +277,7 @@ interface Ends {
  * Stan's build_tree: 2^depth leapfrog steps in direction `sign` from z (moved in place), a multinomial draw from
  * them into `propose`, their summed momentum added to `rho`. False on a divergence or an internal U-turn.
  */
-function buildTree(depth: number, z: State, propose: State, ends: Ends, rho: Float64Array, h0: number, sign: number, eps: number, invMetric: Float64Array, rng: Rng, evalAt: (s: State) => void, tree: Tree): boolean {
+function buildTree(depth: number, z: State, propose: State, ends: Ends, rho: Float64Array, h0: number, sign: number, eps: number, invMetric: Metric, rng: Rng, evalAt: (s: State) => void, tree: Tree): boolean {
   const dim = z.q.length;
   if (depth === 0) {
     leapfrog(z, sign * eps, invMetric, evalAt);
@@ -285,7 +287,7 @@ function buildTree(depth: number, z: State, propose: State, ends: Ends, rho: Flo
     tree.logSumWeight = logSumExp(tree.logSumWeight, h0 - h);
     tree.sumMetroProb += h0 - h > 0 ? 1 : Math.exp(h0 - h);
     assign(propose, z);
-    const ps = Float64Array.from(z.p, (v, i) => v * invMetric[i]!);
+    const ps = invMetric.velocity(z.p, new Float64Array(dim));
     ends.pSharpBeg = ps;
     ends.pSharpEnd = ps;
     for (let i = 0; i < dim; i++) rho[i]! += z.p[i]!;
