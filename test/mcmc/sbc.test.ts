@@ -31,17 +31,17 @@ describe("simulation-based calibration of NUTS on a small MMM", () => {
       forms: [{ adstock: "geometric", saturation: "michaelis-menten" }],
       roiPriors: [{ median: 0.5, spread: 0.5 }],
       pooling: "single",
-      segments: [{ name: "", n, fit: n, y, baseline, sigmaScale: 5, spend: [spend], scale: [scale], total: [total] }],
+      segments: [{ name: "", n, fit: n, y, baseline, sigmaScale: 25, spend: [spend], scale: [scale], total: [total] }],
       lifts: [],
     });
     const dim = posteriorDensity(template(new Float64Array(n))).dim;
     const ranks = Array.from({ length: dim }, () => new Array<number>(L + 1).fill(0));
     for (let rep = 0; rep < N; rep++) {
-      // θ from the priors: alpha ~ Beta(1, 3), kappa ~ LogNormal(0, 1), ROI ~ LogNormal(log 0.5, 0.5), σ ~ HalfNormal(5)
+      // θ from the priors: alpha ~ Beta(1, 3), kappa ~ LogNormal(0, 1), ROI ~ LogNormal(log 0.5, 0.5), σ ~ HalfNormal(25)
       const alpha = 1 - Math.pow(r.uniform(), 1 / 3);
       const kappa = Math.exp(r.normal());
       const roi = 0.5 * Math.exp(0.5 * r.normal());
-      const sigma = Math.abs(5 * r.normal());
+      const sigma = Math.abs(25 * r.normal());
       const truth = [Math.log(alpha / (1 - alpha)), Math.log(kappa), Math.log(roi), Math.log(sigma)];
       const w = adstockWeights({ kind: "geometric", alpha, lMax, normalize: true });
       const s = Float64Array.from(spend, (_, t) => {

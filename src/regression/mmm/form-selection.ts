@@ -38,10 +38,12 @@ const SCREEN = { chains: 2, warmup: 200, draws: 200 };
 /**
  * Choose the forms of the "auto" channels by PSIS-LOO (Vehtari, Gelman & Gabry 2017) of short NUTS runs, in two
  * stages over all auto channels together: the saturation family (Hill, logistic, Michaelis-Menten) with geometric
- * adstock, then, with that saturation, the adstock family (geometric, delayed, Weibull CDF, Weibull PDF). An
- * alternative replaces the default (geometric + Hill) only when it beats it by more than one standard error of
- * the pointwise difference (the one-SE rule: forms the data cannot tell apart keep the default, which the
- * recovery matrix checks most). Channels with fixed forms keep them throughout.
+ * adstock, then, with that saturation, the adstock family (geometric, delayed, Weibull CDF, Weibull PDF). Each
+ * stage keeps the simplest form within one standard error of the pointwise elpd difference of a richer one (the
+ * one-SE rule): a two-parameter form must earn its place. Why: where spend never goes near zero (an always-on
+ * channel), the curve's level, and so the ROI, rests on the form, and a flexible form the data cannot pin gives
+ * wide, skewed ROI posteriors (Meridian fixes Hill's slope at 1, PyMC-Marketing defaults to logistic, for the same
+ * reason). Channels with fixed forms keep them throughout.
  */
 export function selectForms(channels: readonly string[], requested: readonly FormRequest[], data: (forms: readonly ChannelForm[]) => PosteriorData, start: (d: PosteriorData) => Float64Array, seed: number, onProgress?: (fraction: number, message: string) => void): { forms: ChannelForm[]; selection: FormSelection | null } {
   const auto = requested.map((r) => ({ adstock: r.adstock === "auto", saturation: r.saturation === "auto" }));
@@ -69,6 +71,7 @@ export function selectForms(channels: readonly string[], requested: readonly For
     done++;
     return out;
   };
+  // differences are reported against geometric + Hill, the form the fast fit uses
   const base = score(DEFAULT_FORM.adstock, DEFAULT_FORM.saturation).loo;
   const diff = (a: ReturnType<typeof psisLoo>) => {
     const n = a.pointwise.length;
@@ -88,14 +91,13 @@ export function selectForms(channels: readonly string[], requested: readonly For
   };
   let chosen: [AdstockForm, SaturationForm] = [DEFAULT_FORM.adstock, DEFAULT_FORM.saturation];
   if (anySat) {
-    for (const sat of SATURATION_FORMS) {
-      if (sat === chosen[1]) continue;
-      score(DEFAULT_FORM.adstock, sat);
-    }
-    const best = SATURATION_FORMS.reduce((a, s) => (score(DEFAULT_FORM.adstock, s).loo.elpd > score(DEFAULT_FORM.adstock, a).loo.elpd ? s : a), DEFAULT_FORM.saturation as SaturationForm);
-    if (best !== chosen[1] && better(DEFAULT_FORM.adstock, best, chosen)) chosen = [DEFAULT_FORM.adstock, best];
+    // the simplest form within one SE of the best: Hill (two parameters) only when it beats the better of the
+    // one-parameter forms (logistic, Michaelis-Menten) by more than one SE
+    const oneParam = (["logistic", "michaelis-menten"] as const).reduce((a, f) => (score(DEFAULT_FORM.adstock, f).loo.elpd > score(DEFAULT_FORM.adstock, a).loo.elpd ? f : a), "logistic" as SaturationForm);
+    chosen = [DEFAULT_FORM.adstock, better(DEFAULT_FORM.adstock, "hill", [DEFAULT_FORM.adstock, oneParam]) ? "hill" : oneParam];
   }
   if (anyAd) {
+    // geometric (one parameter) unless a two-parameter carry-over beats it by more than one SE
     for (const ad of ADSTOCK_FORMS) if (ad !== chosen[0]) score(ad, chosen[1]);
     const best = ADSTOCK_FORMS.reduce((a, f) => (score(f, chosen[1]).loo.elpd > score(a, chosen[1]).loo.elpd ? f : a), chosen[0]);
     if (best !== chosen[0] && better(best, chosen[1], chosen)) chosen = [best, chosen[1]];
@@ -105,14 +107,13 @@ export function selectForms(channels: readonly string[], requested: readonly For
     const loo = score(ad, sat).loo;
     return { adstock: ad, saturation: sat, elpd: loo.elpd, se: loo.se, ...diff(loo), highParetoK: loo.paretoK.reduce((a, k) => a + (k > 0.7 ? 1 : 0), 0) };
   });
-  const isDefault = chosen[0] === DEFAULT_FORM.adstock && chosen[1] === DEFAULT_FORM.saturation;
   return {
     forms,
     selection: {
       criterion: `PSIS-LOO of short NUTS runs (${SCREEN.chains} chains × ${SCREEN.warmup} warm-up + ${SCREEN.draws} draws), saturation first, then adstock, over all "auto" channels together; an alternative replaces geometric + Hill only when its elpd is higher by more than one standard error of the pointwise difference`,
       channels: channels.flatMap((channel, j) => (auto[j]!.adstock || auto[j]!.saturation ? [{ channel, ...forms[j]!, chosen: [...(auto[j]!.adstock ? ["adstock" as const] : []), ...(auto[j]!.saturation ? ["saturation" as const] : [])] }] : [])),
       candidates,
-      decision: isDefault ? "No alternative beat geometric adstock + Hill saturation by more than one standard error: the default forms are kept." : `${chosen[1]} saturation with ${chosen[0]} adstock beat the default by more than one standard error of elpd.`,
+      decision: `${chosen[1]} saturation with ${chosen[0]} adstock: ${chosen[1] === "hill" ? "Hill beat the better one-parameter saturation by more than one standard error of elpd" : "the better one-parameter saturation, as Hill did not beat it by more than one standard error of elpd"}; ${chosen[0] === "geometric" ? "no two-parameter carry-over beat geometric by more than one standard error" : `${chosen[0]} beat geometric by more than one standard error`}.`,
     },
   };
 }

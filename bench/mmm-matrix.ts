@@ -1,0 +1,93 @@
+/**
+ * The MMM recovery matrix (issue 13): every data-generating family of src/regression/mmm/simulate-families.ts,
+ * several seeds each, fitted with the default Bayesian method (forms "auto") and, side by side, the fast method;
+ * per family the ROI error (median and 90th percentile of |fitted/true − 1|) and the coverage of the 90%
+ * intervals, over channels with at least 10% of spend (and, separately, the smaller ones).
+ * Usage: npx tsx bench/mmm-matrix.ts [seeds=3] [familyFilter] [--out file.jsonl]
+ * MATRIX_OPTS (JSON) adds options to the Bayesian fit, e.g. '{"chains":2}'.
+ */
+import { appendFileSync } from "node:fs";
+import { fitBayesMmm } from "../src/regression/mmm/fit-bayes.ts";
+import { fitMmm } from "../src/regression/mmm/fit-mmm.ts";
+import { FAMILIES, simulateFamily } from "../src/regression/mmm/simulate-families.ts";
+
+const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const seeds = Number(args[0] ?? 3);
+const filter = args[1];
+const outIdx = process.argv.indexOf("--out");
+const out = outIdx > 0 ? process.argv[outIdx + 1] : undefined;
+const extra = JSON.parse(process.env.MATRIX_OPTS ?? "{}");
+
+interface Row {
+  family: string;
+  seed: number;
+  method: "bayes" | "fast";
+  channel: string;
+  share: number;
+  truth: number;
+  roi: number;
+  lower: number;
+  upper: number;
+  forms: string;
+  seconds: number;
+  maxRhat?: number;
+  divergences?: number;
+}
+
+const rows: Row[] = [];
+for (const family of FAMILIES.filter((f) => !filter || f.name.includes(filter))) {
+  for (let seed = 1; seed <= seeds; seed++) {
+    const sim = simulateFamily(family, seed);
+    let t0 = performance.now();
+    const bayes = fitBayesMmm(sim.input, { seed: 1, ...extra });
+    const tb = (performance.now() - t0) / 1000;
+    t0 = performance.now();
+    const fast = fitMmm(sim.input, { seed: 1, seasonality: "additive" });
+    const tf = (performance.now() - t0) / 1000;
+    const m = bayes.segments[0]!.model;
+    for (const t of sim.truth) {
+      const b = m.channels.find((c) => c.channel === t.channel)!;
+      const f = fast.channels.find((c) => c.channel === t.channel)!;
+      const common = { family: family.name, seed, channel: t.channel, share: t.shareOfSpend, truth: t.roi };
+      rows.push({ ...common, method: "bayes", roi: b.roi, lower: b.roiInterval!.lower, upper: b.roiInterval!.upper, forms: `${b.form.adstock}+${b.form.saturation}`, seconds: tb, maxRhat: bayes.diagnostics.maxRhat, divergences: bayes.diagnostics.divergences });
+      rows.push({ ...common, method: "fast", roi: f.roi, lower: f.roiInterval!.lower, upper: f.roiInterval!.upper, forms: "geometric+hill", seconds: tf });
+    }
+    const last = rows.slice(-2 * sim.truth.length);
+    if (out) for (const r of last) appendFileSync(out, `${JSON.stringify(r)}\n`);
+    console.log(
+      `${family.name} seed ${seed}: bayes ${tb.toFixed(1)} s (R-hat ${bayes.diagnostics.maxRhat.toFixed(3)}, ${bayes.diagnostics.divergences} div, ${m.channels[0]!.form.adstock}+${m.channels[0]!.form.saturation}), fast ${tf.toFixed(1)} s | ` +
+        last.filter((r) => r.method === "bayes").map((r) => `${r.channel} ${(100 * r.share).toFixed(0)}% ${fmt(r)}`).join(" "),
+    );
+  }
+}
+
+function fmt(r: Row): string {
+  const covered = r.lower <= r.truth && r.truth <= r.upper;
+  return `${(100 * (r.roi / r.truth - 1)).toFixed(0)}%${covered ? "" : "!"}`;
+}
+
+export function summarise(all: readonly Row[]): string {
+  const lines = ["| family | method | channels ≥10% of spend | median abs ROI error | 90th pct | 90% interval coverage | smaller channels: median error, coverage | s per fit |", "|---|---|---|---|---|---|---|---|"];
+  const fams = [...new Set(all.map((r) => r.family))];
+  const q = (a: number[], p: number) => {
+    const s = [...a].sort((x, y) => x - y);
+    return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))]! : NaN;
+  };
+  const stat = (rs: Row[]) => {
+    const err = rs.map((r) => Math.abs(r.roi / r.truth - 1));
+    const cov = rs.filter((r) => r.lower <= r.truth && r.truth <= r.upper).length;
+    return { n: rs.length, med: q(err, 0.5), p90: q(err, 0.9), cov: rs.length ? cov / rs.length : NaN, covN: cov };
+  };
+  for (const scope of [...fams, "all families"]) {
+    for (const method of ["bayes", "fast"] as const) {
+      const rs = all.filter((r) => (scope === "all families" || r.family === scope) && r.method === method);
+      const big = stat(rs.filter((r) => r.share >= 0.1));
+      const small = stat(rs.filter((r) => r.share < 0.1));
+      const secs = q([...new Set(rs.map((r) => `${r.family}|${r.seed}`))].map((k) => rs.find((r) => `${r.family}|${r.seed}` === k)!.seconds), 0.5);
+      lines.push(`| ${scope} | ${method} | ${big.n} | ${(100 * big.med).toFixed(1)}% | ${(100 * big.p90).toFixed(1)}% | ${big.covN}/${big.n} (${(100 * big.cov).toFixed(0)}%) | ${small.n ? `${(100 * small.med).toFixed(0)}%, ${small.covN}/${small.n}` : "–"} | ${secs.toFixed(1)} |`);
+    }
+  }
+  return lines.join("\n");
+}
+
+console.log(`\n${summarise(rows)}`);
