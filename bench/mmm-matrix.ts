@@ -7,6 +7,7 @@
  * MATRIX_OPTS (JSON) adds options to the Bayesian fit, e.g. '{"chains":2}'.
  */
 import { appendFileSync } from "node:fs";
+import { parallelChains } from "../src/jobs/parallel-chains.ts";
 import { fitBayesMmm } from "../src/regression/mmm/fit-bayes.ts";
 import { fitMmm } from "../src/regression/mmm/fit-mmm.ts";
 import { FAMILIES, simulateFamily } from "../src/regression/mmm/simulate-families.ts";
@@ -39,7 +40,7 @@ for (const family of FAMILIES.filter((f) => !filter || f.name.includes(filter)))
   for (let seed = 1; seed <= seeds; seed++) {
     const sim = simulateFamily(family, seed);
     let t0 = performance.now();
-    const bayes = fitBayesMmm(sim.input, { seed: 1, ...extra });
+    const bayes = await fitBayesMmm(sim.input, { seed: 1, runChains: parallelChains(), ...extra });
     const tb = (performance.now() - t0) / 1000;
     t0 = performance.now();
     const fast = fitMmm(sim.input, { seed: 1, seasonality: "additive" });

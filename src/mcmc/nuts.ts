@@ -22,8 +22,9 @@ export interface NutsOptions {
   readonly maxTreeDepth?: number;
   /** Dual-averaging target for the mean Metropolis acceptance. Default 0.8. */
   readonly targetAccept?: number;
-  /** Starting point of each chain; default uniform(-2, 2) per coordinate, as Stan. */
-  readonly init?: (chain: number, rng: Rng) => Float64Array;
+  /** Where every chain starts (each moved by `jitter`·uniform(−1, 1) per coordinate from its own stream); default uniform(−2, 2) per coordinate, as Stan. */
+  readonly start?: Float64Array;
+  readonly jitter?: number;
   /** "dense" (default up to 400 parameters) or "diag": the metric's shape (metric.ts). */
   readonly metric?: "dense" | "diag";
   /** Called every 50 iterations of each chain (fraction of all chains' work done, message). */
@@ -88,7 +89,26 @@ export function nuts(target: LogDensity, opts: NutsOptions = {}): NutsResult {
   return { chains: out, dim: target.dim };
 }
 
-function runChain(target: LogDensity, chain: number, chains: number, opts: NutsOptions): ChainResult {
+/**
+ * Runs the chains of a posterior; the core calls one of these so the edge can choose where chains run (in this
+ * thread, or in worker threads: jobs/parallel-chains.ts). Same seed, same draws, wherever they run. `build`
+ * names an export of `module` that turns the structured-cloneable `data` into the density.
+ */
+export interface TargetSpec<D> {
+  readonly module: string;
+  readonly build: string;
+  readonly data: D;
+}
+export type ChainRunner = <D>(spec: TargetSpec<D>, opts: NutsOptions) => Promise<NutsResult>;
+
+/** The in-thread runner: chains one after another. */
+export const runChainsHere: ChainRunner = async (spec, opts) => {
+  const mod = (await import(spec.module)) as Record<string, (d: unknown) => LogDensity>;
+  return nuts(mod[spec.build]!(spec.data), opts);
+};
+
+/** One chain (index `chain` of `chains`, which seeds it), for runners that spread chains over threads. */
+export function runChain(target: LogDensity, chain: number, chains: number, opts: NutsOptions): ChainResult {
   const dim = target.dim;
   const warmup = opts.warmup ?? 1000;
   const nDraws = opts.draws ?? 1000;
@@ -105,10 +125,9 @@ function runChain(target: LogDensity, chain: number, chains: number, opts: NutsO
   const cur: State = { q: new Float64Array(dim), p: new Float64Array(dim), grad: new Float64Array(dim), logp: -Infinity };
   for (let attempt = 0; attempt < 100; attempt++) {
     // the caller's start first, then jittered copies of it; without one, uniform(-2, 2) per coordinate
-    const base = opts.init?.(chain, rng);
-    cur.q = base
-      ? Float64Array.from(base, (v) => v + (attempt === 0 ? 0 : (rng.uniform() - 0.5) * 0.5 * Math.min(attempt, 4)))
-      : Float64Array.from({ length: dim }, () => 4 * rng.uniform() - 2);
+    const base = opts.start;
+    const spread = (opts.jitter ?? 0) + (attempt === 0 ? 0 : 0.25 * Math.min(attempt, 4));
+    cur.q = base ? Float64Array.from(base, (v) => v + spread * (2 * rng.uniform() - 1)) : Float64Array.from({ length: dim }, () => 4 * rng.uniform() - 2);
     evalAt(cur);
     if (Number.isFinite(cur.logp) && cur.grad.every(Number.isFinite)) break;
     if (attempt === 99) throw new Error("NUTS: no starting point with a finite log density and gradient in 100 tries.");

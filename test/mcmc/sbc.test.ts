@@ -54,7 +54,7 @@ describe("simulation-based calibration of NUTS on a small MMM", () => {
       const g0 = 100 + 20 * r.normal();
       const g1 = 10 * r.normal();
       const y = Float64Array.from({ length: n }, (_, t) => g0 + g1 * trend[t]! + beta * s[t]! + sigma * r.normal());
-      const res = nuts(posteriorDensity(template(y)), { chains: 2, warmup: 250, draws: 200, seed: rep + 1, init: (_c, rr) => Float64Array.from(truth, () => 0.5 * rr.normal()) });
+      const res = nuts(posteriorDensity(template(y)), { chains: 2, warmup: 250, draws: 200, seed: rep + 1, start: new Float64Array(truth.length), jitter: 1 });
       const draws = res.chains.flatMap((c) => c.draws);
       const thinned = Array.from({ length: L }, (_, i) => draws[Math.floor((i * draws.length) / L)]!);
       for (let k = 0; k < dim; k++) ranks[k]![thinned.reduce((a, d) => a + (d[k]! < truth[k]! ? 1 : 0), 0)]!++;

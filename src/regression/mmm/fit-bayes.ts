@@ -1,13 +1,13 @@
 import { quantileSorted } from "../../data/quantile.ts";
 import { ModelFitError } from "../../errors.ts";
 import { convergence } from "../../mcmc/diagnostics.ts";
-import { nuts, type NutsResult } from "../../mcmc/nuts.ts";
+import { runChainsHere, type ChainRunner, type NutsResult } from "../../mcmc/nuts.ts";
 import { baselineFeatures, type SeasonalityMode } from "./features.ts";
 import { curveGrid, fitMmm, inferFrequency, metrics, rowLayout, type ChannelResult, type Decomposition, type FittedMmm, type Interval, type MmmInput, type ResponseCurve } from "./fit-mmm.ts";
 import { baselineLogLik, baselineMean, baselinePrior } from "./baseline-prior.ts";
 import { adstockSpec, saturationSpec, saturationWithGradient, toNatural, toUnconstrained } from "./forms.ts";
 import { selectForms, type FormRequest } from "./form-selection.ts";
-import { channelState, coefficientOf, DEFAULT_ROI_PRIOR, logRoi, paramLayout, posteriorDensity, type ChannelForm, type LiftData, type PosteriorData, type RoiPrior, type SegmentData } from "./posterior-model.ts";
+import { channelState, coefficientOf, DEFAULT_ROI_PRIOR, logRoi, paramLayout, posteriorDensity, posteriorSpec, type ChannelForm, type LiftData, type PosteriorData, type RoiPrior, type SegmentData } from "./posterior-model.ts";
 import { saturationDerivative } from "./saturation.ts";
 
 export interface BayesOptions {
@@ -31,6 +31,8 @@ export interface BayesOptions {
   /** Posterior draws kept with the model (thinned evenly). Default 1000. */
   readonly storedDraws?: number;
   readonly onProgress?: (fraction: number, message: string) => void;
+  /** Where the chains run (the edge passes worker threads); default: this thread, one chain after another. */
+  readonly runChains?: ChainRunner;
 }
 
 /** Per parameter: posterior mean, sd, and convergence (R-hat, bulk and tail ESS). */
@@ -83,7 +85,7 @@ const MAX_TREE_DEPTH = 10;
  * comes from the posterior: ROI and mROI as medians with equal-tailed credible intervals at `level`, curves as
  * pointwise medians and bands, contributions and the decomposition as posterior means.
  */
-export function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): BayesFit {
+export async function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): Promise<BayesFit> {
   const names = Object.keys(input.channels);
   if (names.length === 0) throw new ModelFitError("Name at least one channel.");
   const frequency = inferFrequency(input.dates);
@@ -109,21 +111,23 @@ export function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): BayesFit 
   const fast = fastFit(input, lMax, opts);
   opts.onProgress?.(0.03, "fast fit done: the sampler starts there");
   const requested = names.map((c) => opts.forms?.[c] ?? { adstock: "auto" as const, saturation: "auto" as const });
-  const { forms, selection } = selectForms(names, requested, dataFor, (d) => startingPoint(fast, d), opts.seed ?? 1, (f, m) => opts.onProgress?.(0.03 + 0.3 * f, m));
+  const runChains = opts.runChains ?? runChainsHere;
+  const { forms, selection } = await selectForms(names, requested, dataFor, (d) => startingPoint(fast, d), { seed: opts.seed ?? 1, runChains, onProgress: (f, m) => opts.onProgress?.(0.03 + 0.3 * f, m) });
   const data = dataFor(forms);
   const target = posteriorDensity(data);
   const lay = target.layout;
   const start = startingPoint(fast, data);
   const from = selection ? 0.33 : 0.05;
   const chains = opts.chains ?? 4;
-  const result = nuts(target, {
+  const result = await runChains(posteriorSpec(data), {
     chains,
     warmup: opts.warmup ?? 1000,
     draws: opts.draws ?? 1000,
     seed: opts.seed ?? 1,
     maxTreeDepth: MAX_TREE_DEPTH,
     targetAccept: opts.targetAccept ?? 0.8,
-    init: (_c, rng) => Float64Array.from(start, (v) => v + 0.3 * (2 * rng.uniform() - 1)),
+    start,
+    jitter: 0.3,
     onProgress: (f, m) => opts.onProgress?.(from + (0.9 - from) * f, m),
   });
   const diagnostics = summarise(result, lay.names, opts);

@@ -3,6 +3,7 @@ import type { Column, Dataset } from "../../data/types.ts";
 import { ModelFitError, ValidationError, type Issue } from "../../errors.ts";
 import { findColumn } from "../design.ts";
 import { fitOls } from "../ols.ts";
+import type { ChainRunner } from "../../mcmc/nuts.ts";
 import { fitBayesMmm, type BayesOptions } from "./fit-bayes.ts";
 import { fitMmm, type FittedMmm, type LiftTest, type MmmInput, type MmmOptions } from "./fit-mmm.ts";
 import type { FormRequest } from "./form-selection.ts";
@@ -55,8 +56,8 @@ export interface PreparedMmm {
 }
 
 /** Check the data, then fit one marketing-mix model per segment (or one for all rows). */
-export function fitMmmDataset(ds: Dataset, req: MmmRequest): MmmResult {
-  return fitPreparedMmm(prepareMmm(ds, req), req.onProgress);
+export function fitMmmDataset(ds: Dataset, req: MmmRequest, runChains?: ChainRunner): Promise<MmmResult> {
+  return fitPreparedMmm(prepareMmm(ds, req), req.onProgress, runChains);
 }
 
 /** true → "full", false/undefined → "none". */
@@ -70,7 +71,7 @@ export function formRequests(req: MmmRequest): Record<string, FormRequest> {
   return Object.fromEntries(req.channels.map((c) => [c, { adstock: pick(req.adstock, c), saturation: pick(req.saturation, c) }]));
 }
 
-function bayesOptions(req: MmmRequest, onProgress: MmmOptions["onProgress"]): BayesOptions {
+function bayesOptions(req: MmmRequest, onProgress: MmmOptions["onProgress"], runChains: ChainRunner | undefined): BayesOptions {
   return {
     seed: req.seed,
     holdout: req.holdout,
@@ -85,12 +86,16 @@ function bayesOptions(req: MmmRequest, onProgress: MmmOptions["onProgress"]): Ba
     draws: req.draws ?? 500,
     targetAccept: req.targetAccept,
     onProgress,
+    runChains,
   };
 }
 
-/** Fit each prepared segment; a segment that cannot be fitted reports its error instead of failing the rest. */
-export function fitPreparedMmm(p: PreparedMmm, onProgress?: MmmOptions["onProgress"]): MmmResult {
-  if ((p.request.method ?? "bayes") === "bayes") return fitBayesPrepared(p, onProgress);
+/**
+ * Fit each prepared segment; a segment that cannot be fitted reports its error instead of failing the rest.
+ * `runChains` says where the Bayesian fit's chains run (default: this thread).
+ */
+export async function fitPreparedMmm(p: PreparedMmm, onProgress?: MmmOptions["onProgress"], runChains?: ChainRunner): Promise<MmmResult> {
+  if ((p.request.method ?? "bayes") === "bayes") return fitBayesPrepared(p, onProgress, runChains);
   if (poolingOf(p.request) === "full" && p.inputs.length > 1) {
     const { onProgress: _o, ...request } = p.request;
     return { request, segments: [{ segment: null, model: fitMmm(stack(p.inputs), { ...p.request, onProgress }) }], warnings: p.warnings };
@@ -108,22 +113,23 @@ export function fitPreparedMmm(p: PreparedMmm, onProgress?: MmmOptions["onProgre
   return { request, segments, warnings: p.warnings };
 }
 
-function fitBayesPrepared(p: PreparedMmm, onProgress?: MmmOptions["onProgress"]): MmmResult {
+async function fitBayesPrepared(p: PreparedMmm, onProgress: MmmOptions["onProgress"], runChains: ChainRunner | undefined): Promise<MmmResult> {
   const { onProgress: _o, ...request } = p.request;
   const pooling = poolingOf(p.request);
   if (pooling !== "none" && p.inputs.length > 1) {
-    const fit = fitBayesMmm(stack(p.inputs), { ...bayesOptions(p.request, onProgress), pooling });
+    const fit = await fitBayesMmm(stack(p.inputs), { ...bayesOptions(p.request, onProgress, runChains), pooling });
     return { request, segments: fit.segments.map((s) => ({ segment: s.name, model: s.model })), warnings: p.warnings };
   }
-  const segments: SegmentModel[] = p.inputs.map(({ segment, input }, i) => {
+  const segments: SegmentModel[] = [];
+  for (const [i, { segment, input }] of p.inputs.entries()) {
     const progress = onProgress && ((f: number, m: string) => onProgress((i + f) / p.inputs.length, `${segment === null ? "" : `${segment}: `}${m}`));
     try {
-      return { segment, model: fitBayesMmm(input, bayesOptions(p.request, progress)).segments[0]!.model };
+      segments.push({ segment, model: (await fitBayesMmm(input, bayesOptions(p.request, progress, runChains))).segments[0]!.model });
     } catch (e) {
-      if (e instanceof ModelFitError && segment !== null) return { segment, error: e.message };
-      throw e;
+      if (e instanceof ModelFitError && segment !== null) segments.push({ segment, error: e.message });
+      else throw e;
     }
-  });
+  }
   return { request, segments, warnings: p.warnings };
 }
 

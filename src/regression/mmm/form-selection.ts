@@ -1,7 +1,7 @@
-import { nuts } from "../../mcmc/nuts.ts";
+import type { ChainRunner } from "../../mcmc/nuts.ts";
 import { psisLoo } from "../../mcmc/psis.ts";
 import { ADSTOCK_FORMS, SATURATION_FORMS, type AdstockForm, type SaturationForm } from "./forms.ts";
-import { pointwiseLogLik, posteriorDensity, type ChannelForm, type PosteriorData } from "./posterior-model.ts";
+import { paramLayout, pointwiseLogLik, posteriorSpec, type ChannelForm, type PosteriorData } from "./posterior-model.ts";
 
 /** A channel's requested forms: each fixed, or "auto" to be chosen by the data. */
 export interface FormRequest {
@@ -45,7 +45,13 @@ const SCREEN = { chains: 2, warmup: 200, draws: 200 };
  * wide, skewed ROI posteriors (Meridian fixes Hill's slope at 1, PyMC-Marketing defaults to logistic, for the same
  * reason). Channels with fixed forms keep them throughout.
  */
-export function selectForms(channels: readonly string[], requested: readonly FormRequest[], data: (forms: readonly ChannelForm[]) => PosteriorData, start: (d: PosteriorData) => Float64Array, seed: number, onProgress?: (fraction: number, message: string) => void): { forms: ChannelForm[]; selection: FormSelection | null } {
+export async function selectForms(
+  channels: readonly string[],
+  requested: readonly FormRequest[],
+  data: (forms: readonly ChannelForm[]) => PosteriorData,
+  start: (d: PosteriorData) => Float64Array,
+  run: { readonly seed: number; readonly runChains: ChainRunner; readonly onProgress?: (fraction: number, message: string) => void },
+): Promise<{ forms: ChannelForm[]; selection: FormSelection | null }> {
   const auto = requested.map((r) => ({ adstock: r.adstock === "auto", saturation: r.saturation === "auto" }));
   const build = (ad: AdstockForm, sat: SaturationForm): ChannelForm[] => requested.map((r, j) => ({ adstock: auto[j]!.adstock ? ad : (r.adstock as AdstockForm), saturation: auto[j]!.saturation ? sat : (r.saturation as SaturationForm) }));
   const anySat = auto.some((a) => a.saturation);
@@ -55,23 +61,22 @@ export function selectForms(channels: readonly string[], requested: readonly For
   const total = 1 + (anySat ? SATURATION_FORMS.length - 1 : 0) + (anyAd ? ADSTOCK_FORMS.length - 1 : 0);
   let done = 0;
   const cache = new Map<string, { loo: ReturnType<typeof psisLoo> }>();
-  const score = (ad: AdstockForm, sat: SaturationForm) => {
+  /** Run a candidate's short fit (async); `score` then reads it. */
+  const fit = async (ad: AdstockForm, sat: SaturationForm) => {
     const key = `${ad}|${sat}`;
-    const hit = cache.get(key);
-    if (hit) return hit;
-    onProgress?.(done / total, `comparing forms: ${sat} saturation, ${ad} adstock (${done + 1} of ${total})`);
+    if (cache.has(key)) return;
+    run.onProgress?.(done / total, `comparing forms: ${sat} saturation, ${ad} adstock (${done + 1} of ${total})`);
     const d = data(build(ad, sat));
-    const target = posteriorDensity(d);
-    const q0 = start(d);
-    const r = nuts(target, { ...SCREEN, seed, init: (_c, rng) => Float64Array.from(q0, (v) => v + 0.3 * (2 * rng.uniform() - 1)) });
-    const ll = r.chains.flatMap((c) => c.draws).map((q) => pointwiseLogLik(d, target.layout, q));
-    const out = { loo: psisLoo(ll) };
-    cache.set(key, out);
+    const lay = paramLayout(d);
+    const r = await run.runChains(posteriorSpec(d), { ...SCREEN, seed: run.seed, start: start(d), jitter: 0.3 });
+    const ll = r.chains.flatMap((c) => c.draws).map((q) => pointwiseLogLik(d, lay, q));
+    cache.set(key, { loo: psisLoo(ll) });
     plan.push([ad, sat]);
     done++;
-    return out;
   };
+  const score = (ad: AdstockForm, sat: SaturationForm) => cache.get(`${ad}|${sat}`)!;
   // differences are reported against geometric + Hill, the form the fast fit uses
+  await fit(DEFAULT_FORM.adstock, DEFAULT_FORM.saturation);
   const base = score(DEFAULT_FORM.adstock, DEFAULT_FORM.saturation).loo;
   const diff = (a: ReturnType<typeof psisLoo>) => {
     const n = a.pointwise.length;
@@ -91,6 +96,7 @@ export function selectForms(channels: readonly string[], requested: readonly For
   };
   let chosen: [AdstockForm, SaturationForm] = [DEFAULT_FORM.adstock, DEFAULT_FORM.saturation];
   if (anySat) {
+    for (const sat of SATURATION_FORMS) await fit(DEFAULT_FORM.adstock, sat);
     // the simplest form within one SE of the best: Hill (two parameters) only when it beats the better of the
     // one-parameter forms (logistic, Michaelis-Menten) by more than one SE
     const oneParam = (["logistic", "michaelis-menten"] as const).reduce((a, f) => (score(DEFAULT_FORM.adstock, f).loo.elpd > score(DEFAULT_FORM.adstock, a).loo.elpd ? f : a), "logistic" as SaturationForm);
@@ -98,7 +104,7 @@ export function selectForms(channels: readonly string[], requested: readonly For
   }
   if (anyAd) {
     // geometric (one parameter) unless a two-parameter carry-over beats it by more than one SE
-    for (const ad of ADSTOCK_FORMS) if (ad !== chosen[0]) score(ad, chosen[1]);
+    for (const ad of ADSTOCK_FORMS) await fit(ad, chosen[1]);
     const best = ADSTOCK_FORMS.reduce((a, f) => (score(f, chosen[1]).loo.elpd > score(a, chosen[1]).loo.elpd ? f : a), chosen[0]);
     if (best !== chosen[0] && better(best, chosen[1], chosen)) chosen = [best, chosen[1]];
   }

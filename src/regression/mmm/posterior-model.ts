@@ -1,4 +1,4 @@
-import type { LogDensity } from "../../mcmc/nuts.ts";
+import type { LogDensity, TargetSpec } from "../../mcmc/nuts.ts";
 import { baselineLogLik, type BaselinePrior } from "./baseline-prior.ts";
 import { adstockParams, logPrior, saturationParams, toNatural, weightsWithGradient, type AdstockForm, type ParamSpec, type SaturationForm } from "./forms.ts";
 
@@ -325,6 +325,11 @@ export function posteriorDensity(d: PosteriorData): LogDensity & { layout: Param
       return lp;
     },
   };
+}
+
+/** The density as a runner builds it, in this thread or another (PosteriorData is structured-cloneable). */
+export function posteriorSpec(d: PosteriorData): TargetSpec<PosteriorData> {
+  return { module: import.meta.url, build: "posteriorDensity", data: d };
 }
 
 const liftCache = new WeakMap<PosteriorData, Map<string, LiftData[]>>();

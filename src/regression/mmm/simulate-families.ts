@@ -107,12 +107,23 @@ function adstockOf(r: Rng, form: AdstockForm, lMax: number): AdstockSpec {
   }
 }
 
-/** Saturation with its half-point at 0.5-2x the typical adstocked spend while on. */
-function saturationOf(r: Rng, form: SaturationForm, typical: number): SaturationSpec {
-  const half = typical * Math.exp(uniform(r, Math.log(0.5), Math.log(2)));
+/** A channel's transforms relative to its spend: the adstock, the half-point over the typical spend, Hill's slope. */
+export interface SharedTransform {
+  readonly adstock: AdstockSpec;
+  readonly halfRatio: number;
+  readonly slope: number;
+}
+
+function drawTransform(r: Rng, c: ChannelFamily, lMax: number): SharedTransform {
+  return { adstock: adstockOf(r, c.adstock, lMax), halfRatio: Math.exp(uniform(r, Math.log(0.5), Math.log(2))), slope: uniform(r, 0.8, 2) };
+}
+
+/** Saturation with its half-point at halfRatio × the typical adstocked spend while on. */
+function saturationOf(tr: SharedTransform, form: SaturationForm, typical: number): SaturationSpec {
+  const half = typical * tr.halfRatio;
   switch (form) {
     case "hill":
-      return { kind: "hill", kappa: half, slope: uniform(r, 0.8, 2) };
+      return { kind: "hill", kappa: half, slope: tr.slope };
     case "logistic":
       return { kind: "logistic", lam: Math.log(3) / half };
     case "michaelis-menten":
@@ -120,8 +131,11 @@ function saturationOf(r: Rng, form: SaturationForm, typical: number): Saturation
   }
 }
 
-/** Simulate one dataset of a family; `holdout` is the share of the last periods the fit will not see. */
-export function simulateFamily(f: Family, seed: number, holdout = 0.1): SimulatedFamily {
+/**
+ * Simulate one dataset of a family; `holdout` is the share of the last periods the fit will not see. `shared`
+ * fixes each channel's transforms (a panel's geos share them); by default the seed draws them.
+ */
+export function simulateFamily(f: Family, seed: number, holdout = 0.1, shared?: readonly SharedTransform[]): SimulatedFamily & { readonly transforms: readonly SharedTransform[] } {
   const r = seededRng(seed * 7_919 + 13);
   const n = f.periods;
   const step = f.frequency === "W" ? 7 : 1;
@@ -140,22 +154,29 @@ export function simulateFamily(f: Family, seed: number, holdout = 0.1): Simulate
     return base * (1 + trend + season + weekly);
   });
   const controls: Record<string, number[]> = {};
+  const taken = new Set<number>();
   for (let e = 0; e < f.events; e++) {
-    const at = Math.floor(uniform(r, 0.1, 0.85) * n);
+    let at = Math.floor(uniform(r, 0.1, 0.85) * n);
+    while (taken.has(at)) at++; // two events on one period would be one event twice
+    taken.add(at);
     controls[`event_${e + 1}`] = Array.from({ length: n }, (_, t) => (t === at ? 1 : 0));
     baseline[at]! += base * uniform(r, 0.15, 0.4);
   }
   const channels: Record<string, number[]> = {};
   const truth: ChannelTruth[] = [];
   const contributions: number[][] = [];
+  const transforms: SharedTransform[] = [];
   f.channels.forEach((c, j) => {
     const name = `ch${j + 1}`;
     const x = spendSeries(r, c.pattern, n, 100 * c.spendLevel, f.frequency);
-    const ad = adstockOf(r, c.adstock, lMax);
+    const drawn = drawTransform(r, c, lMax); // drawn even when shared, so the rest of the stream does not move
+    const tr = shared?.[j] ?? drawn;
+    transforms.push(tr);
+    const ad = tr.adstock;
     const a = adstock(x, ad);
     const on = a.slice(0, fit).filter((v) => v > 0);
     const typical = on.length > 0 ? on.reduce((s, v) => s + v, 0) / on.length : 1;
-    const sat = saturationOf(r, c.saturation, typical);
+    const sat = saturationOf(tr, c.saturation, typical);
     const s = a.map((v) => saturate(v, sat));
     const meanS = s.slice(0, fit).reduce((acc, v) => acc + v, 0) / fit;
     const coefficient = meanS > 0 ? (c.effectShare * base) / meanS : 0;
@@ -168,7 +189,7 @@ export function simulateFamily(f: Family, seed: number, holdout = 0.1): Simulate
   const totalSpend = Object.values(channels).reduce((acc, x) => acc + x.slice(0, fit).reduce((s, v) => s + v, 0), 0);
   const withShares = truth.map((t) => ({ ...t, shareOfSpend: channels[t.channel]!.slice(0, fit).reduce((s, v) => s + v, 0) / totalSpend }));
   const target = baseline.map((b, t) => b + contributions.reduce((acc, c) => acc + c[t]!, 0) + f.noise * base * r.normal());
-  return { input: { dates, target, channels, controls }, truth: withShares };
+  return { input: { dates, target, channels, controls }, truth: withShares, transforms };
 }
 
 const ch = (saturation: SaturationForm, adstock: AdstockForm, pattern: SpendPattern, effectShare: number, spendLevel: number): ChannelFamily => ({ saturation, adstock, pattern, effectShare, spendLevel });
@@ -188,3 +209,47 @@ export const FAMILIES: readonly Family[] = [
   { name: "hill-geometric-mixed-W208-8ch", frequency: "W", periods: 208, noise: 0.03, trend: "linear", events: 1, channels: [ch("hill", "geometric", "always", 0.12, 2), ch("hill", "geometric", "bursts", 0.1, 1.5), ch("hill", "geometric", "pauses", 0.08, 1.5), ch("logistic", "geometric", "always", 0.06, 1), ch("hill", "geometric", "sparse", 0.05, 1), ch("michaelis-menten", "geometric", "bursts", 0.05, 1), ch("hill", "geometric", "always", 0.03, 0.5), ch("hill", "geometric", "pauses", 0.03, 0.5)] },
   { name: "hill-geometric-bursts-D730-3ch", frequency: "D", periods: 730, noise: 0.04, trend: "linear", events: 2, channels: [ch("hill", "geometric", "bursts", 0.15, 2), ch("hill", "geometric", "pauses", 0.1, 1), ch("logistic", "geometric", "always", 0.08, 1)] },
 ];
+
+export interface SimulatedPanel {
+  /** Geos one after another, labelled by `groups` (as a pooled fit takes them). */
+  readonly input: MmmInput;
+  /** Per geo and channel: the true ROI over the geo's fitting rows. */
+  readonly truth: readonly (ChannelTruth & { readonly geo: string })[];
+}
+
+/**
+ * A Meridian-style geo panel: `geos` geos of one family sharing each channel's transforms (relative to the geo's
+ * typical spend), each with its own size (spend and baseline scale by a log-normal population) and each
+ * channel's effect multiplied by exp(roiSpread·z), z ~ N(0, 1) per geo and channel, so true ROIs differ across
+ * geos around a shared centre (what partial pooling assumes).
+ */
+export function simulatePanel(f: Family, geos: number, seed: number, roiSpread = 0.3, holdout = 0.1): SimulatedPanel {
+  const r = seededRng(seed * 104_729 + 7);
+  const shared = simulateFamily(f, seed * 1000, holdout).transforms;
+  const parts = Array.from({ length: geos }, (_, g) => {
+    const sim = simulateFamily(f, seed * 1000 + g, holdout, shared);
+    const size = Math.exp(0.5 * r.normal());
+    const lift = sim.truth.map(() => Math.exp(roiSpread * r.normal()));
+    const n = sim.input.dates.length;
+    // rebuild the target with this geo's effect multipliers: baseline = target − contributions
+    const contribution = (j: number, t: number) => sim.truth[j]!.coefficient * saturate(adstock(sim.input.channels[sim.truth[j]!.channel]!, sim.truth[j]!.adstock)[t]!, sim.truth[j]!.saturation);
+    const contributions = sim.truth.map((_, j) => Array.from({ length: n }, (_, t) => contribution(j, t)));
+    const target = sim.input.target.map((y, t) => size * (y + contributions.reduce((a, c, j) => a + (lift[j]! - 1) * c[t]!, 0)));
+    const channels = Object.fromEntries(Object.entries(sim.input.channels).map(([k, v]) => [k, v.map((x) => x * size)]));
+    // spend × size and target × size: ROI scales by lift only
+    const truth = sim.truth.map((t, j) => ({ ...t, geo: `geo${g + 1}`, roi: t.roi * lift[j]!, coefficient: t.coefficient * lift[j]! * size }));
+    return { dates: sim.input.dates, target, channels, controls: sim.input.controls ?? {}, truth, name: `geo${g + 1}` };
+  });
+  const names = Object.keys(parts[0]!.channels);
+  const controlNames = Object.keys(parts[0]!.controls);
+  return {
+    input: {
+      dates: parts.flatMap((p) => p.dates),
+      target: parts.flatMap((p) => p.target),
+      channels: Object.fromEntries(names.map((c) => [c, parts.flatMap((p) => p.channels[c]!)])),
+      controls: Object.fromEntries(controlNames.map((c) => [c, parts.flatMap((p) => p.controls[c]!)])),
+      groups: parts.flatMap((p) => p.dates.map(() => p.name)),
+    },
+    truth: parts.flatMap((p) => p.truth),
+  };
+}

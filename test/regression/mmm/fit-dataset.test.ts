@@ -8,8 +8,9 @@ import { expectAllClose } from "../../helpers/all-close.ts";
 const robyn = csvToDataset(readFileSync(new URL("../../../data/robyn-simulated-weekly/dt_simulated_weekly.csv", import.meta.url)), { name: "robyn" });
 const ROBYN = { date: "DATE", target: "revenue", channels: ["tv_S", "ooh_S", "print_S", "facebook_S", "search_S"], controls: ["competitor_sales_B", "events", "newsletter"] };
 
+const r = await fitMmmDataset(robyn, { ...ROBYN, method: "fast", seed: 1, searchSize: 60, refineRounds: 2 });
+
 describe("marketing-mix model on Robyn's demo data (208 weeks)", () => {
-  const r = fitMmmDataset(robyn, { ...ROBYN, method: "fast", seed: 1, searchSize: 60, refineRounds: 2 });
   const m = "model" in r.segments[0]! ? r.segments[0].model : undefined;
 
   it("When fitted with defaults, then weekly frequency, a holdout NRMSE and β ≥ 0 are reported, and 'na' events are a level", () => {

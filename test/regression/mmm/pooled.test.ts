@@ -10,8 +10,9 @@ const sim = simulateSales(spec, 1);
 const inputs = spec.segments.map((s) => ({ segment: s.name, input: simulatedMmmInput(sim.rows.filter((r) => r.segment === s.name)) }));
 const request = { date: "date", target: "sales", channels: [...CHANNELS], segment: "segment", method: "fast" as const, pooled: true, bootstrap: 0 };
 
+const result = await fitPreparedMmm({ request, inputs, warnings: [] });
+
 describe("a pooled marketing-mix model (segment intercepts, shared media)", () => {
-  const result = fitPreparedMmm({ request, inputs, warnings: [] });
   const model = (result.segments[0] as { model: import("../../../src/regression/mmm/fit-mmm.ts").FittedMmm }).model;
 
   it("When segments respond alike, then one model over all of them recovers TV's ROI within 5% and search's within 10%", () => {
