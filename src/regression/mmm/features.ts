@@ -1,7 +1,16 @@
 import { epochDay } from "../../data/parse-cell.ts";
 
 /**
- * Baseline regressors for a marketing-mix model: a linear trend, day-of-week effects (daily data), yearly Fourier
+ * Changepoints of a piecewise-linear trend, in years from the first date: one every `every` days over the first
+ * 80% of the fitting rows (Prophet's changepoint_range), none when the window is shorter than two intervals.
+ */
+export function trendChangepoints(dates: readonly string[], fitRows: number, every: number): number[] {
+  const span = (epochDay(dates[Math.max(0, Math.floor(0.8 * fitRows) - 1)]!) - epochDay(dates[0]!)) / every;
+  return Array.from({ length: Math.max(0, Math.floor(span)) }, (_, k) => ((k + 1) * every) / 365.25);
+}
+
+/**
+ * Baseline regressors for a marketing-mix model: a linear trend (piecewise with changepoints), day-of-week effects (daily data), yearly Fourier
  * terms (Prophet's seasonality), and given controls. Named, column-major.
  */
 export interface BaselineFeatures {
@@ -24,6 +33,7 @@ export function baselineFeatures(
   yearlyOrder: number,
   controls: Readonly<Record<string, readonly number[]>>,
   mode: SeasonalityMode = "multiplicative",
+  changepoints: readonly number[] = [],
 ): BaselineFeatures {
   const n = dates.length;
   const days = dates.map(epochDay);
@@ -38,6 +48,8 @@ export function baselineFeatures(
   };
   // trend in years, so its coefficient reads as "per year"
   add("trend", "trend", Float64Array.from(days, (d) => (d - t0) / 365.25));
+  // Prophet's changepoints: the slope may change at each (in years from the start), max(0, t − c)
+  changepoints.forEach((c, k) => add(`trend_change_${k + 1}`, "trend", Float64Array.from(days, (d) => Math.max(0, (d - t0) / 365.25 - c))));
   if (frequency === "D") {
     // Monday is the reference; 1970-01-01 was a Thursday
     for (let dow = 1; dow < 7; dow++) add(`dow_${dow}`, "seasonality", Float64Array.from(days, (d) => (((d + 3) % 7) === dow ? 1 : 0)));
@@ -48,8 +60,8 @@ export function baselineFeatures(
   }
   if (mode === "multiplicative") {
     const trend = columns[0]!;
-    const seasonal = columns.slice(1);
-    const seasonalNames = names.slice(1);
+    const seasonal = columns.slice(1 + changepoints.length);
+    const seasonalNames = names.slice(1 + changepoints.length);
     const dowCount = frequency === "D" ? 6 : 0;
     seasonal.forEach((col, j) => add(`${seasonalNames[j]}:trend`, "seasonality", col.map((v, i) => v * trend[i]!)));
     // weekly × yearly: each day of week follows the yearly cycle in proportion
