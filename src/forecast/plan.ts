@@ -1,6 +1,6 @@
 import { ValidationError } from "../errors.ts";
 import { adstock } from "../regression/mmm/adstock.ts";
-import type { ChannelResult, Interval } from "../regression/mmm/fit-mmm.ts";
+import type { ChannelResult, Interval } from "../regression/mmm/types.ts";
 import { saturate } from "../regression/mmm/saturation.ts";
 import { dayOfWeek } from "./calendar.ts";
 import type { SeriesForecast } from "./types.ts";

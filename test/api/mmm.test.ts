@@ -53,3 +53,49 @@ describe("POST /v1/mmm with lift tests", () => {
     expect(notChannel.body.detail).toBe("lifts[0]: newsletter is not one of the channels");
   });
 });
+
+describe("POST /v1/mmm with method bayes", () => {
+  const BAYES = { date: "DATE", target: "revenue", channels: ["tv_S", "search_S"], controls: ["events"], adstock: "geometric", saturation: { tv_S: "logistic", search_S: "hill" }, roiPriors: { tv_S: { median: 1, spread: 1 } }, chains: 2, warmup: 60, draws: 60 };
+
+  it("When a Bayesian model is fitted, then it is stored with its forms, diagnostics and posterior draws, and its curves read back", async () => {
+    const accepted = await request(t.app).post("/v1/mmm").send({ datasetId: robynId, ...BAYES });
+    expect(accepted.status).toBe(202);
+    const job = await waitFor(async () => {
+      const r = await request(t.app).get(`/v1/jobs/${accepted.body.jobId}`);
+      return ["succeeded", "failed"].includes(r.body.status) ? r.body : undefined;
+    }, 120_000);
+    expect(job.status, JSON.stringify(job.error)).toBe("succeeded");
+    const model = (await request(t.app).get(job.result.modelUrl)).body.segments[0].model;
+    expect(model.method).toBe("bayes");
+    expect(model.channels.map((c: { form: unknown }) => c.form)).toEqual([
+      { adstock: "geometric", saturation: "logistic" },
+      { adstock: "geometric", saturation: "hill" },
+    ]);
+    expect(model.diagnostics.parameters.map((p: { name: string }) => p.name)).toContain("tv_S.log_roi");
+    expect(model.posterior[0].roi.length).toBe(120);
+    const curves = await request(t.app).get(`/v1/mmm/${job.result.modelId}/curves`);
+    expect(curves.body.curves.map((c: { form: string }) => c.form)).toEqual(["logistic", "hill"]);
+  }, 150_000);
+
+  it("When a field cannot act or a prior cannot hold, then 400 names the field and no job starts", async () => {
+    const cases: [Record<string, unknown>, (string | number)[], RegExp][] = [
+      [{ adstock: "exponential" }, ["body", "adstock"], /./],
+      [{ saturation: { radio_S: "hill" } }, ["saturation", "radio_S"], /radio_S is not one of the channels/],
+      [{ roiPriors: { tv_S: { median: -1, spread: 1 } } }, ["roiPriors", "tv_S", "median"], /median must be > 0/],
+      [{ roiPriors: { tv_S: { median: 1, spread: 0 } } }, ["roiPriors", "tv_S", "spread"], /spread must be > 0/],
+      [{ searchSize: 10 }, ["searchSize"], /applies to method "fast" only/],
+      [{ method: "fast", chains: 2, roiPriors: undefined, saturation: undefined }, ["chains"], /applies to method "bayes" only/],
+      [{ method: "fast", saturation: "logistic", roiPriors: undefined, chains: undefined, warmup: undefined, draws: undefined }, ["saturation"], /method "fast" fits hill only/],
+      [{ pooled: "partial" }, ["pooled"], /name the segment column/],
+      [{ lifts: [{ channel: "tv_S", start: "2030-01-01", end: "2030-02-01", liftAbs: 100, liftSe: 10 }] }, ["lifts", 0, "start"], /holds no period of the data/],
+    ];
+    for (const [patch, path, message] of cases) {
+      const res = await request(t.app).post("/v1/mmm").send({ datasetId: robynId, ...BAYES, ...patch });
+      expect(res.status, JSON.stringify(patch)).toBe(400);
+      expect(res.headers["content-type"]).toMatch(/application\/problem\+json/);
+      expect(res.body.issues[0].path, JSON.stringify(res.body)).toEqual(path);
+      expect(res.body.detail).toMatch(message);
+      expect(res.body.jobId).toBeUndefined();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { seededRng, type Rng } from "../../data/random.ts";
 import { adstock, type AdstockSpec } from "./adstock.ts";
 import type { AdstockForm, SaturationForm } from "./forms.ts";
-import type { MmmInput } from "./fit-mmm.ts";
+import type { MmmInput } from "./types.ts";
 import { saturate, type SaturationSpec } from "./saturation.ts";
 
 /**

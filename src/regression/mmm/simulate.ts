@@ -1,7 +1,7 @@
 import { isHoliday } from "../../data/holidays.ts";
 import { seededRng, type Rng } from "../../data/random.ts";
 import { geometricAdstock } from "./adstock.ts";
-import type { ChannelTransform, MmmInput } from "./fit-mmm.ts";
+import type { ChannelTransform, MmmInput } from "./types.ts";
 import { hillSaturation } from "./saturation.ts";
 
 /** The true media response of one channel in one segment: beta · hill(geometricAdstock(spend)), per day. */

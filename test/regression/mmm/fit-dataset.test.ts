@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { csvToDataset } from "../../../src/data/to-dataset.ts";
 import { fitMmmDataset, prepareMmm } from "../../../src/regression/mmm/fit-dataset.ts";
-import { CURVE_POINTS } from "../../../src/regression/mmm/fit-mmm.ts";
+import { CURVE_POINTS } from "../../../src/regression/mmm/report.ts";
 import { expectAllClose } from "../../helpers/all-close.ts";
 
 const robyn = csvToDataset(readFileSync(new URL("../../../data/robyn-simulated-weekly/dt_simulated_weekly.csv", import.meta.url)), { name: "robyn" });

@@ -13,7 +13,7 @@ const request = { date: "date", target: "sales", channels: [...CHANNELS], segmen
 const result = await fitPreparedMmm({ request, inputs, warnings: [] });
 
 describe("a pooled marketing-mix model (segment intercepts, shared media)", () => {
-  const model = (result.segments[0] as { model: import("../../../src/regression/mmm/fit-mmm.ts").FittedMmm }).model;
+  const model = (result.segments[0] as { model: import("../../../src/regression/mmm/types.ts").FittedMmm }).model;
 
   it("When segments respond alike, then one model over all of them recovers TV's ROI within 5% and search's within 10%", () => {
     const truth = (c: string) => {
