@@ -1,10 +1,11 @@
 import { NotFoundError } from "../errors.ts";
 import type { AllocationLine } from "../optimize/problem.ts";
-import { adstockWeights, type AdstockSpec } from "../regression/mmm/adstock.ts";
 import { prepareMmm, type MmmResult } from "../regression/mmm/fit-dataset.ts";
+import { planCarryIn, planWeights } from "../regression/mmm/response.ts";
 import type { Store } from "../store/store.ts";
 
-const HISTORY_PERIODS = 8;
+/** Model periods of spend re-read for models stored without their history (the longest window lMax allows). */
+const HISTORY_PERIODS = 104;
 /** Periods at the end of the fit whose mean non-media level is a segment's baseline for what-if totals. */
 const BASELINE_PERIODS = 28;
 
@@ -15,16 +16,18 @@ export interface MmmLines {
 }
 
 /**
- * One line per channel and segment of a fitted MMM: its Hill curve scaled to the plan's period (k model periods:
- * k·β·hill(S/k; κ) is a Hill curve with coefficient k·β and half-saturation k·κ), its mean spend as the current
- * plan, and its adstock (alpha^k per plan period) with the spend of the last periods as carry-over history.
+ * One line per channel and segment of a fitted MMM, through the response engine (regression/mmm/response.ts): its
+ * curve scaled to the plan's period (k model periods: k·β·f(S/k) is the same family with its spend scale times k),
+ * its current spend as the current plan, and its carry-over as the fitted finite window in plan periods, with the
+ * history's carry-in (the spend stored with the model; older models re-read their dataset).
  *
  * @throws NotFoundError when the model does not exist (or is not an MMM)
  */
 export function mmmLines(store: Store, modelId: string, k: number, periods: number, warnings: string[]): MmmLines {
   const record = store.models.get<unknown, MmmResult>(modelId);
   if (!record || record.kind !== "mmm") throw new NotFoundError(`No marketing-mix model ${modelId}.`, [{ path: ["body", "modelId"], message: "no such model", value: modelId }]);
-  const history = periods > 1 ? historyOf(store, record.datasetId, record.result, k, warnings) : new Map<string, number[]>();
+  const stored = record.result.segments.every((s) => "error" in s || s.model.spendHistory);
+  const history = periods > 1 && !stored ? historyOf(store, record.datasetId, record.result, warnings) : new Map<string, number[]>();
   const baseline = new Map<string, number>();
   const lines = record.result.segments.flatMap((s) => {
     if ("error" in s) {
@@ -46,29 +49,21 @@ export function mmmLines(store: Store, modelId: string, k: number, periods: numb
         sat.kind === "logistic"
           ? { form: "logistic", coefficient: k * c.coefficient, lam: sat.lam / k, ...interval }
           : { form: "hill", coefficient: k * c.coefficient * (sat.kind === "michaelis-menten" ? sat.alpha : 1), slope: sat.kind === "hill" ? sat.slope : 1, kappa: k * (sat.kind === "hill" ? sat.kappa : sat.lam), ...interval };
-      if (c.adstock.kind !== "geometric" && periods > 1) warnings.push(`${c.channel}: its ${c.adstock.kind} carry-over enters the multi-period plan as a geometric decay with the same mean lag.`);
+      const hist = s.model.spendHistory?.[c.channel] ?? h ?? [];
       return {
         channel: c.channel,
         ...(s.segment !== null && { segment: String(s.segment) }),
         curve,
         current: k * c.currentSpend,
-        adstock: { alpha: geometricEquivalent(c.adstock) ** k, normalized: true, ...(h && { history: h }) },
+        adstock: { weights: planWeights(c.adstock, k), ...(periods > 1 && { carryIn: planCarryIn(c.adstock, hist, k, periods) }) },
       };
     });
   });
   return { lines, baseline };
 }
 
-/** The retention of a geometric adstock whose mean lag equals this adstock's (α/(1 − α) = Σ l·w_l). */
-function geometricEquivalent(spec: AdstockSpec): number {
-  if (spec.kind === "geometric") return spec.alpha;
-  const w = adstockWeights({ ...spec, normalize: true });
-  const lag = w.reduce((a, v, l) => a + l * v, 0);
-  return lag / (1 + lag);
-}
-
-/** The last HISTORY_PERIODS plan periods of spend per segment and channel, from the model's dataset. */
-function historyOf(store: Store, datasetId: string | null, mmm: MmmResult, k: number, warnings: string[]): Map<string, number[]> {
+/** Spend per model period at the end of the model's dataset, per segment and channel (models stored before spendHistory). */
+function historyOf(store: Store, datasetId: string | null, mmm: MmmResult, warnings: string[]): Map<string, number[]> {
   const out = new Map<string, number[]>();
   const ds = datasetId ? store.datasets.load(datasetId) : undefined;
   if (!ds) {
@@ -76,12 +71,7 @@ function historyOf(store: Store, datasetId: string | null, mmm: MmmResult, k: nu
     return out;
   }
   for (const { segment, input } of prepareMmm(ds, mmm.request).inputs) {
-    for (const [channel, spend] of Object.entries(input.channels)) {
-      const tail = spend.slice(-HISTORY_PERIODS * k);
-      const n = Math.floor(tail.length / k);
-      const start = tail.length - n * k;
-      out.set(`${segment}|${channel}`, Array.from({ length: n }, (_, p) => tail.slice(start + p * k, start + (p + 1) * k).reduce((a, b) => a + b, 0)));
-    }
+    for (const [channel, spend] of Object.entries(input.channels)) out.set(`${segment}|${channel}`, spend.slice(-HISTORY_PERIODS));
   }
   return out;
 }

@@ -1,7 +1,6 @@
 import { ValidationError } from "../errors.ts";
-import { adstock } from "../regression/mmm/adstock.ts";
 import type { ChannelResult, Interval } from "../regression/mmm/types.ts";
-import { saturate } from "../regression/mmm/saturation.ts";
+import { CURRENT_SPEND_DAYS, currentSpend, responseToPlan } from "../regression/mmm/response.ts";
 import { dayOfWeek } from "./calendar.ts";
 import type { SeriesForecast } from "./types.ts";
 
@@ -44,16 +43,14 @@ export interface SeriesPlanEffect {
 }
 
 /** Days of history that define business-as-usual spend. */
-export const BAU_DAYS = 28;
+export const BAU_DAYS = CURRENT_SPEND_DAYS;
 
 /**
  * Business-as-usual spend: each channel's mean daily spend over the last BAU_DAYS days, held for the horizon.
  * (What the LSTM forecast assumes: it sees past spend only, and recent spend is its best guess of the future.)
  */
 export function bauSpend(history: readonly number[], horizon: number): number[] {
-  const tail = history.slice(-BAU_DAYS);
-  const mean = tail.length ? tail.reduce((a, b) => a + b, 0) / tail.length : 0;
-  return new Array<number>(horizon).fill(mean);
+  return new Array<number>(horizon).fill(currentSpend(history, "D"));
 }
 
 /**
@@ -63,12 +60,9 @@ export function bauSpend(history: readonly number[], horizon: number): number[] 
 export function channelResponse(c: MmmChannels[number], history: readonly number[], future: readonly number[], coefficient = c.coefficient): number[] {
   const { alpha, lMax, slope, kappa } = c.transform;
   // models stored before forms were recorded are geometric + Hill
-  const ad = c.adstock ?? { kind: "geometric" as const, alpha, lMax, normalize: true };
-  const sat = c.saturation ?? { kind: "hill" as const, slope, kappa };
-  const lead = history.slice(Math.max(0, history.length - (ad.lMax - 1)));
-  return adstock([...lead, ...future], ad)
-    .slice(lead.length)
-    .map((a) => coefficient * saturate(a, sat));
+  const adstock = c.adstock ?? { kind: "geometric" as const, alpha, lMax, normalize: true };
+  const saturation = c.saturation ?? { kind: "hill" as const, slope, kappa };
+  return responseToPlan({ coefficient: c.coefficient, adstock, saturation }, history, future, coefficient);
 }
 
 /**

@@ -1,25 +1,46 @@
 import type { Curve } from "./curves.ts";
 import type { AllocationLine } from "./problem.ts";
 
-/** A line's adstock as a recursion: a_t = c·spend_t + alpha·a_{t−1}, starting from carryIn (its history's). */
-export interface Carry {
-  readonly c: number;
-  readonly alpha: number;
-  readonly carryIn: number;
-}
+/**
+ * A line's adstock: a geometric recursion a_t = c·spend_t + alpha·a_{t−1} starting from carryIn (its history's),
+ * or a finite window a_t = Σ_m weights_m·spend_{t−m} + carryIn_t (an MMM's fitted lag weights, from the response
+ * engine, with what the history carries into each period).
+ */
+export type Carry =
+  | { readonly kind: "geometric"; readonly c: number; readonly alpha: number; readonly carryIn: number }
+  | { readonly kind: "window"; readonly weights: readonly number[]; readonly carryIn: readonly number[] };
 
 /** Carry-over applies only between periods of a multi-period plan; one period is the curve's steady state. */
 export function carryOf(line: AllocationLine, periods: number): Carry {
-  const alpha = periods > 1 ? (line.adstock?.alpha ?? 0) : 0;
-  const c = alpha > 0 && line.adstock?.normalized ? 1 - alpha : 1;
+  const ad = line.adstock;
+  if (ad && "weights" in ad) {
+    // one period: the steady state, where normalised weights give back the spend
+    if (periods === 1) return { kind: "window", weights: [ad.weights.reduce((a, b) => a + b, 0)], carryIn: [0] };
+    return { kind: "window", weights: ad.weights, carryIn: Array.from({ length: periods }, (_, t) => ad.carryIn?.[t] ?? 0) };
+  }
+  const alpha = periods > 1 ? (ad?.alpha ?? 0) : 0;
+  const c = alpha > 0 && ad?.normalized ? 1 - alpha : 1;
   let carryIn = 0;
-  if (periods > 1) for (const h of line.adstock?.history ?? []) carryIn = c * h + alpha * carryIn;
-  return { c, alpha, carryIn };
+  if (periods > 1) for (const h of ad?.history ?? []) carryIn = c * h + alpha * carryIn;
+  return { kind: "geometric", c, alpha, carryIn };
 }
 
 export function adstocked(carry: Carry, spend: readonly number[]): number[] {
+  if (carry.kind === "window") {
+    return spend.map((_, t) => {
+      let a = carry.carryIn[t] ?? 0;
+      for (let m = 0; m < carry.weights.length && m <= t; m++) a += carry.weights[m]! * spend[t - m]!;
+      return a;
+    });
+  }
   let a = carry.carryIn;
   return spend.map((s) => (a = carry.c * s + carry.alpha * a));
+}
+
+/** d a_τ / d spend_t: how much of $1 in period t is adstocked spend τ − t periods later. */
+export function lagWeight(carry: Carry, lag: number): number {
+  if (carry.kind === "window") return carry.weights[lag] ?? 0;
+  return carry.c * carry.alpha ** lag;
 }
 
 export interface PeriodEffect {
@@ -39,7 +60,7 @@ export function evaluateLine(curve: Curve, carry: Carry, spend: readonly number[
   const a0 = adstocked(carry, spend.map(() => 0));
   return spend.map((_, t) => {
     let mroi = 0;
-    for (let tau = t; tau < spend.length; tau++) mroi += curve.derivative(a[tau]!) * carry.c * carry.alpha ** (tau - t);
+    for (let tau = t; tau < spend.length; tau++) mroi += curve.derivative(a[tau]!) * lagWeight(carry, tau - t);
     const b = curve.band && { with: curve.band(a[t]!), without: curve.band(a0[t]!) };
     return {
       ret: curve.value(a[t]!) - curve.value(a0[t]!),

@@ -62,7 +62,7 @@ export function checkProblem(p: AllocationProblem): void {
     }
     if (l.min !== undefined && l.max !== undefined && l.min > l.max) bad(["lines", i], `lines[${i}] (${label}): min ${money(l.min)} is above max ${money(l.max)}.`);
     if ((l.locked || l.maxChange !== undefined) && l.current === undefined) bad(["lines", i, "current"], `lines[${i}] (${label}): locked and maxChange need the current spend.`);
-    if (l.adstock?.history && periods === 1) bad(["lines", i, "adstock"], `lines[${i}] (${label}): adstock history needs a multi-period plan (periods > 1).`);
+    if (l.adstock && "history" in l.adstock && l.adstock.history && periods === 1) bad(["lines", i, "adstock"], `lines[${i}] (${label}): adstock history needs a multi-period plan (periods > 1).`);
   });
   if (p.budget?.perPeriod && p.budget.perPeriod.length !== periods) bad(["budget", "perPeriod"], `budget.perPeriod has ${p.budget.perPeriod.length} values for ${periods} periods.`);
 }
@@ -99,7 +99,9 @@ export function formulate(p: AllocationProblem, extraBreaks?: ReadonlyMap<string
   const capOf = (l: AllocationLine, i: number) => {
     const caps = [l.max, total, ...(p.budget?.perPeriod ?? []).map((b) => b * periods), l.locked ? (l.current ?? 0) * periods : undefined, l.maxChange !== undefined ? (l.current ?? 0) * periods * (1 + l.maxChange) : undefined].filter((v): v is number => v !== undefined);
     const spendCap = caps.length ? Math.min(...caps) : Math.max(10 * (l.current ?? 0) * periods, 2 * curves[i]!.saturation);
-    const { c, alpha, carryIn } = carry[i]!;
+    const cr = carry[i]!;
+    if (cr.kind === "window") return Math.max(Math.max(0, ...cr.carryIn) + spendCap * cr.weights.reduce((a, b) => a + b, 0), 1e-9);
+    const { c, alpha, carryIn } = cr;
     return Math.max(carryIn, alpha > 0 ? (c * spendCap) / (1 - alpha) : spendCap, 1e-9);
   };
 
@@ -110,8 +112,16 @@ export function formulate(p: AllocationProblem, extraBreaks?: ReadonlyMap<string
       const x = spendVar(l, t);
       bounds[x] = [0, null];
       let adstocked = x;
-      const { c, alpha, carryIn } = carry[l]!;
-      if (alpha > 0 || carryIn > 0) {
+      const cr = carry[l]!;
+      if (cr.kind === "window" && (cr.weights.length > 1 || cr.weights[0] !== 1 || cr.carryIn[t]! > 0)) {
+        // a[l,t] − Σ_m w_m·x[l,t−m] = carry-in from the history
+        adstocked = adVar(l, t);
+        bounds[adstocked] = [0, null];
+        const coefs: Record<string, number> = { [adstocked]: 1 };
+        for (let m = 0; m < cr.weights.length && m <= t; m++) coefs[spendVar(l, t - m)] = -cr.weights[m]!;
+        add({ name: `adstock[${l},${t}]`, coefs, op: "=", rhs: cr.carryIn[t]! }, { kind: "adstock", description: `carry-over of ${lineLabel(line)} into period ${t + 1}`, line: l });
+      } else if (cr.kind === "geometric" && (cr.alpha > 0 || cr.carryIn > 0)) {
+        const { c, alpha, carryIn } = cr;
         // a[l,t] − c·x[l,t] − alpha·a[l,t−1] = alpha·carryIn (t = 0) or 0
         adstocked = adVar(l, t);
         bounds[adstocked] = [0, null];

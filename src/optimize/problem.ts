@@ -22,7 +22,10 @@ export interface AllocationLine {
    * `normalized` (the MMM's convention: a steady spend s gives a = s) and 1 otherwise. `history` is spend per period
    * before the plan (oldest first): its carry-over enters the plan's first periods.
    */
-  readonly adstock?: { readonly alpha: number; readonly normalized?: boolean; readonly history?: readonly number[] };
+  readonly adstock?:
+    | { readonly alpha: number; readonly normalized?: boolean; readonly history?: readonly number[] }
+    /** A fitted MMM's finite window (mmm-lines.ts): lag weights per period and the history's carry-in to each. */
+    | { readonly weights: readonly number[]; readonly carryIn?: readonly number[] };
 }
 
 /** Lines that match every given list (channels, segments); with min/max in money or shares of the total. */

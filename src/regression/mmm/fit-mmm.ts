@@ -7,6 +7,7 @@ import { blockBootstrap, percentileInterval } from "./bootstrap.ts";
 import { constrainedLeastSquares } from "./nnls.ts";
 import { baselineProjector } from "./projector.ts";
 import { curveGrid, inferFrequency, metrics, responseCurve } from "./report.ts";
+import { currentSpend } from "./response.ts";
 import { baselineColumns, rowLayout } from "./row-layout.ts";
 import { hillSaturation, saturationDerivative } from "./saturation.ts";
 import type { ChannelResult, ChannelTransform, Decomposition, FittedMmm, MmmInput, MmmOptions } from "./types.ts";
@@ -416,7 +417,9 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
   if (layout.segments.length > 1) warnings.push(`Pooled over ${layout.segments.length} segments (${layout.segments.map((g) => g.name).join(", ")}): one set of transforms and media coefficients, an intercept, trend and seasonality per segment.`);
   const curves = channels.map((c, j) => {
     const band = replicates > 0 ? draws[j]!.curve.map((d) => percentileInterval(d, level)) : null;
-    return responseCurve(c, meanSpend[j]!, grids[j]!, band);
+    // current spend: each series' last 28 days (averaged over segments when pooled)
+    const current = layout.segments.reduce((a, g) => a + currentSpend(input.channels[c.channel]!.slice(g.from, g.to), frequency), 0) / layout.segments.length;
+    return responseCurve(c, current, grids[j]!, band);
   });
   channels.forEach((c) => c.coefficient === 0 && warnings.push(`Channel ${c.channel} got no effect (coefficient 0 at the β ≥ 0 bound).`));
   return {
@@ -437,6 +440,7 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
       seed: opts.seed ?? 1,
     },
     warnings,
+    ...(layout.segments.length === 1 && { spendHistory: Object.fromEntries(names.map((c) => [c, input.channels[c]!.slice(-lMax)])) }),
     method: "fast",
   };
 }

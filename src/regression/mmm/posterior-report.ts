@@ -6,6 +6,7 @@ import type { CurveDraws, ParameterSummary, PreparedSegment, SamplerDiagnostics 
 import { adstockSpec, saturationSpec, saturationWithGradient, toNatural } from "./forms.ts";
 import { channelState, coefficientOf, logRoi, type ParamLayout, type PosteriorData } from "./posterior-model.ts";
 import { curveGrid, metrics } from "./report.ts";
+import { currentSpend } from "./response.ts";
 import { saturationDerivative } from "./saturation.ts";
 import type { ChannelResult, Decomposition, FittedMmm, Interval, ResponseCurve } from "./types.ts";
 
@@ -68,8 +69,10 @@ export function report(d: PosteriorData, lay: ParamLayout, kept: readonly Float6
   const roi = d.channels.map(() => new Float64Array(D));
   const mroi = d.channels.map(() => new Float64Array(D));
   const coefficient = d.channels.map(() => new Float64Array(D));
-  const currentSpend = d.channels.map((_, j) => seg.total[j]! / seg.fit);
-  const grids = d.channels.map((_, j) => curveGrid(seg.scale[j]!, currentSpend[j]!, seg.spend[j]!));
+  // mROI at the mean spend per period over the fitting window; "current" spend is the last 28 days' (response.ts)
+  const meanSpend = d.channels.map((_, j) => seg.total[j]! / seg.fit);
+  const current = d.channels.map((_, j) => currentSpend(Array.from(seg.spend[j]!), frequency));
+  const grids = d.channels.map((_, j) => curveGrid(seg.scale[j]!, Math.max(meanSpend[j]!, current[j]!), seg.spend[j]!));
   const curves = d.channels.map((_, j) => grids[j]!.map(() => new Float64Array(D)));
   const naturalDraws = d.channels.map((_, j) => [...lay.adstock[j]!, ...lay.saturation[j]!].map(() => new Float64Array(D)));
   kept.forEach((q, k) => {
@@ -85,7 +88,7 @@ export function report(d: PosteriorData, lay: ParamLayout, kept: readonly Float6
       v.forEach((x, i) => (naturalDraws[j]![i]![k] = x));
       const vS = v.slice(lay.adstock[j]!.length);
       const sc = seg.scale[j]!;
-      mroi[j]![k] = (b * saturationWithGradient(d.forms[j]!.saturation, vS, currentSpend[j]! / sc).dz) / sc;
+      mroi[j]![k] = (b * saturationWithGradient(d.forms[j]!.saturation, vS, meanSpend[j]! / sc).dz) / sc;
       grids[j]!.forEach((s, i) => (curves[j]![i]![k] = b * saturationWithGradient(d.forms[j]!.saturation, vS, s / sc).s));
     }
   });
@@ -147,7 +150,7 @@ export function report(d: PosteriorData, lay: ParamLayout, kept: readonly Float6
       kappa: c.transform.kappa,
       adstock: c.adstock,
       saturation: c.saturation,
-      currentSpend: currentSpend[j]!,
+      currentSpend: current[j]!,
       spend: grids[j]!,
       response: bands.map((s) => quantileSorted(s, 0.5)),
       marginal: grids[j]!.map((s) => c.coefficient * saturationDerivative(s, c.saturation)),
@@ -181,6 +184,7 @@ export function report(d: PosteriorData, lay: ParamLayout, kept: readonly Float6
     curves: curveOut,
     search: { algorithm: diagnostics.sampler, evaluations: diagnostics.gradientEvaluations, score: { rmse: rmse(p.target, fitted, seg.fit), on: "fitting window" }, seed },
     warnings,
+    spendHistory: Object.fromEntries(d.channels.map((c, j) => [c, Array.from(seg.spend[j]!.subarray(Math.max(0, seg.n - d.lMax)))])),
     method: "bayes",
     diagnostics,
     posterior: d.channels.map((channel, j): CurveDraws => {

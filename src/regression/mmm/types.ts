@@ -133,7 +133,7 @@ export interface ResponseCurve {
   readonly kappa: number;
   readonly adstock: AdstockSpec;
   readonly saturation: SaturationSpec;
-  /** Mean spend per period over the fitting window. */
+  /** Current spend per period: the mean over the data's last 28 days (response.ts's currentSpend). */
   readonly currentSpend: number;
   readonly spend: readonly number[];
   readonly response: readonly number[];
@@ -156,6 +156,11 @@ export interface FittedMmm {
   readonly curves: readonly ResponseCurve[];
   readonly search: { readonly algorithm: string; readonly evaluations: number; readonly score: { readonly rmse: number; readonly on: "fitting window" | "validation split" }; readonly seed: number };
   readonly warnings: readonly string[];
+  /**
+   * Spend per channel in the last lMax periods of the data (oldest first): the carry-over a plan starting after the
+   * data inherits, kept with the model so plans need not re-read the dataset (absent on a pooled fast fit).
+   */
+  readonly spendHistory?: Readonly<Record<string, readonly number[]>>;
   /** "fast": profile likelihood + bootstrap; "bayes": NUTS posterior. */
   readonly method: "fast" | "bayes";
   /** Sampler diagnostics (bayes). */
