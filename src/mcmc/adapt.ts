@@ -1,6 +1,6 @@
 /**
  * Stan's warm-up (stepsize_adaptation + windowed_adaptation): dual averaging of the log step size toward a target
- * acceptance (Nesterov 2009; Hoffman & Gelman 2014, γ 0.05, t0 10, κ 0.75, μ = log 10ε₀), and a diagonal metric
+ * acceptance (Nesterov 2009; Hoffman & Gelman 2014, γ 0.05, t0 10, κ 0.75, μ = log 10ε₀), and a metric (diagonal, or dense covariance)
  * estimated over a fast initial buffer (75), slow doubling windows (from 25), and a terminal buffer (50), each
  * estimate shrunk toward 1e-3 as Stan does. Short warm-ups scale the buffers to 15% / 10% as Stan does.
  */

@@ -13,7 +13,7 @@ export interface LogDensity {
 
 export interface NutsOptions {
   readonly chains?: number;
-  /** Warm-up iterations per chain (step size and diagonal metric adaptation, Stan's windows). Default 1000. */
+  /** Warm-up iterations per chain (step size and metric adaptation, Stan's windows). Default 1000. */
   readonly warmup?: number;
   /** Kept draws per chain. Default 1000. */
   readonly draws?: number;
@@ -77,7 +77,7 @@ function dot(a: Float64Array, b: Float64Array): number {
 /**
  * The No-U-Turn Sampler as Stan implements it (Hoffman & Gelman 2014; Betancourt 2017): multinomial sampling of
  * the trajectory, biased progressive sampling between subtrees, the generalised no-U-turn criterion checked across
- * merged subtrees, and a diagonal Euclidean metric. Warm-up follows Stan: dual averaging of the step size toward
+ * merged subtrees, and a Euclidean metric, dense or diagonal (metric.ts). Warm-up follows Stan: dual averaging of the step size toward
  * `targetAccept`, with the metric estimated over doubling windows (75 / 25.. / 50 iterations).
  *
  * Chains run one after another from seeds derived from `seed`, so the same seed gives the same draws.

@@ -1,6 +1,7 @@
 import { quantileSorted } from "../../data/quantile.ts";
 import { convergence } from "../../mcmc/diagnostics.ts";
 import type { NutsResult } from "../../mcmc/nuts.ts";
+import { adstock } from "./adstock.ts";
 import { baselineLogLik, baselineMean } from "./baseline-prior.ts";
 import type { CurveDraws, ParameterSummary, PreparedSegment, SamplerDiagnostics } from "./fit-bayes.ts";
 import { adstockSpec, saturationSpec, saturationWithGradient, toNatural } from "./forms.ts";
@@ -33,7 +34,7 @@ export function summarise(r: NutsResult, names: readonly string[], warmup: numbe
   if (divergences > 0) warnings.push(`${divergences} divergent transition(s) after warm-up: the sampler could not follow parts of the posterior, which may bias it; raise targetAccept (e.g. 0.95) or simplify the forms.`);
   if (maxTreeDepthHits > 0) warnings.push(`${maxTreeDepthHits} draw(s) hit the maximum tree depth (${maxTreeDepth}): the posterior is hard to traverse (strongly correlated parameters).`);
   return {
-    sampler: "NUTS (multinomial, diagonal metric, Stan's windowed adaptation)",
+    sampler: "NUTS (multinomial, dense metric up to 400 parameters, Stan's windowed adaptation)",
     chains,
     warmup,
     draws,
@@ -171,6 +172,13 @@ export function report(d: PosteriorData, lay: ParamLayout, kept: readonly Float6
   const warnings = [...diagnostics.warnings];
   if (pooling === "partial") warnings.push(`Partially pooled over ${d.segments.length} segments: each channel's log ROI per segment is drawn from a shared normal whose spread the data set.`);
   if (pooling === "full") warnings.push(`Pooled over ${d.segments.length} segments: one ROI per channel shared by all, transforms shared; baseline per segment.`);
+  // a channel whose carried-over spend is never near zero: its ROI rests on the curve's assumed shape below the
+  // lowest level seen
+  channels.forEach((c, j) => {
+    const a = adstock(Array.from(seg.spend[j]!.subarray(0, seg.fit)), c.adstock);
+    const low = a.reduce((n, v) => n + (v < 0.2 * seg.scale[j]! ? 1 : 0), 0) / seg.fit;
+    if (seg.total[j]! > 0 && low < 0.05) warnings.push(`Channel ${c.channel} is almost never off (carried-over spend below a fifth of its typical level in ${(100 * low).toFixed(0)}% of periods): its ROI rests on how the curve runs from zero, which the data do not show, so it depends on the form (${c.form.saturation}); on simulated data these were the ROIs most often missed. A lift test or a pause in spend would pin it.`);
+  });
   return {
     frequency,
     nobs: n,
