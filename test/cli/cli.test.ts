@@ -59,7 +59,7 @@ describe("mixcast CLI", () => {
     const r = await mixcast("mmm", "robyn", "--date", "DATE", "--target", "revenue", "--channels", "tv_S,ooh_S,print_S,facebook_S,search_S", "--controls", "competitor_sales_B,events", "--method", "fast");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^R² 0\.\d+, NRMSE 0\.\d+; holdout NRMSE 0\.\d+/m);
-    expect(r.stdout).toMatch(/^search_S\s+1018293\.3333/m); // total search spend over the fitting window
+    expect(r.stdout).toMatch(/^search_S\s+geometric \+ hill\s+1018293\.3333/m); // forms, then total search spend over the fitting window
     expect(r.stderr).toContain("100% done");
   }, 60_000);
 

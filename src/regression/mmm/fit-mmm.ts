@@ -325,7 +325,9 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
   for (let i = 0; i < n; i++) for (let j = 0; j < cols.length; j++) fitted[i]! += coef[j]! * cols[j]![i]!;
   const transforms = names.map((_, j): ChannelTransform => ({ alpha: best[j]!.alpha, lMax, slope: best[j]!.slope, kappa: kappaOf(j, best[j]!) }));
   const finalMedia = [...mediaCols];
-  const grids = transforms.map((t, j) => curveGrid(t.kappa, meanSpend[j]!, spend[j]!));
+  // current spend: each series' last 28 days (averaged over segments when pooled); mROI is the slope there
+  const current = names.map((c) => layout.segments.reduce((a, g) => a + currentSpend(input.channels[c]!.slice(g.from, g.to), frequency), 0) / layout.segments.length);
+  const grids = transforms.map((t, j) => curveGrid(t.kappa, Math.max(meanSpend[j]!, current[j]!), spend[j]!));
 
   // Intervals: each bootstrap replicate refits the media coefficients and, unless `bootstrapSearch` is 0, searches
   // the transforms again from the fitted ones, so ROI, mROI and curves carry the transforms' uncertainty too.
@@ -350,7 +352,7 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
         let sum = 0;
         for (let i = 0; i < fitPeriods; i++) sum += mediaCols[j]![i]!;
         draws[j]!.roi[r] = spendTotals[j]! > 0 ? (b[j]! * sum) / spendTotals[j]! : 0;
-        draws[j]!.mroi[r] = b[j]! * saturationDerivative(meanSpend[j]!, sat);
+        draws[j]!.mroi[r] = b[j]! * saturationDerivative(current[j]!, sat);
         grids[j]!.forEach((s, k) => (draws[j]!.curve[k]![r] = b[j]! * hillSaturation(s, sat)));
       });
       if (r % 20 === 19) opts.onProgress?.(0.6 + (0.4 * (r + 1)) / replicates, `bootstrap intervals: ${r + 1} of ${replicates}`);
@@ -379,7 +381,7 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
       shareOfSpend: spendTotals[j]! / totalSpend,
       shareOfEffect: totalEffect > 0 ? contributions[j]! / totalEffect : 0,
       roi: spendTotals[j]! > 0 ? contributions[j]! / spendTotals[j]! : 0,
-      mroi: beta * saturationDerivative(meanSpend[j]!, { kind: "hill", slope: transform.slope, kappa: transform.kappa }),
+      mroi: beta * saturationDerivative(current[j]!, { kind: "hill", slope: transform.slope, kappa: transform.kappa }),
       coefficient: beta,
       transform,
       roiInterval,
@@ -417,9 +419,7 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
   if (layout.segments.length > 1) warnings.push(`Pooled over ${layout.segments.length} segments (${layout.segments.map((g) => g.name).join(", ")}): one set of transforms and media coefficients, an intercept, trend and seasonality per segment.`);
   const curves = channels.map((c, j) => {
     const band = replicates > 0 ? draws[j]!.curve.map((d) => percentileInterval(d, level)) : null;
-    // current spend: each series' last 28 days (averaged over segments when pooled)
-    const current = layout.segments.reduce((a, g) => a + currentSpend(input.channels[c.channel]!.slice(g.from, g.to), frequency), 0) / layout.segments.length;
-    return responseCurve(c, current, grids[j]!, band);
+    return responseCurve(c, current[j]!, grids[j]!, band);
   });
   channels.forEach((c) => c.coefficient === 0 && warnings.push(`Channel ${c.channel} got no effect (coefficient 0 at the β ≥ 0 bound).`));
   return {

@@ -70,7 +70,7 @@ export function report(d: PosteriorData, lay: ParamLayout, kept: readonly Float6
   const roi = d.channels.map(() => new Float64Array(D));
   const mroi = d.channels.map(() => new Float64Array(D));
   const coefficient = d.channels.map(() => new Float64Array(D));
-  // mROI at the mean spend per period over the fitting window; "current" spend is the last 28 days' (response.ts)
+  // "current" spend is the last 28 days' (response.ts), where mROI is the curve's slope
   const meanSpend = d.channels.map((_, j) => seg.total[j]! / seg.fit);
   const current = d.channels.map((_, j) => currentSpend(Array.from(seg.spend[j]!), frequency));
   const grids = d.channels.map((_, j) => curveGrid(seg.scale[j]!, Math.max(meanSpend[j]!, current[j]!), seg.spend[j]!));
@@ -89,7 +89,7 @@ export function report(d: PosteriorData, lay: ParamLayout, kept: readonly Float6
       v.forEach((x, i) => (naturalDraws[j]![i]![k] = x));
       const vS = v.slice(lay.adstock[j]!.length);
       const sc = seg.scale[j]!;
-      mroi[j]![k] = (b * saturationWithGradient(d.forms[j]!.saturation, vS, meanSpend[j]! / sc).dz) / sc;
+      mroi[j]![k] = (b * saturationWithGradient(d.forms[j]!.saturation, vS, current[j]! / sc).dz) / sc;
       grids[j]!.forEach((s, i) => (curves[j]![i]![k] = b * saturationWithGradient(d.forms[j]!.saturation, vS, s / sc).s));
     }
   });

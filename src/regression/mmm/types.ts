@@ -93,7 +93,7 @@ export interface ChannelResult {
   readonly shareOfEffect: number;
   /** contribution / spend over the fitting window. */
   readonly roi: number;
-  /** d response / d spend at the channel's mean spend per period, on the steady-state response curve. */
+  /** d response / d spend at the channel's current spend (the last 28 days' mean), on the steady-state response curve. */
   readonly mroi: number;
   readonly coefficient: number;
   readonly transform: ChannelTransform;
