@@ -11,6 +11,7 @@ import { parallelChains } from "../src/jobs/parallel-chains.ts";
 import { fitBayesMmm } from "../src/regression/mmm/fit-bayes.ts";
 import { fitMmm } from "../src/regression/mmm/fit-mmm.ts";
 import { FAMILIES, simulateFamily } from "../src/regression/mmm/simulate-families.ts";
+import { summarise, type Row } from "./matrix-summary.ts";
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const seeds = Number(args[0] ?? 3);
@@ -19,21 +20,6 @@ const outIdx = process.argv.indexOf("--out");
 const out = outIdx > 0 ? process.argv[outIdx + 1] : undefined;
 const extra = JSON.parse(process.env.MATRIX_OPTS ?? "{}");
 
-interface Row {
-  family: string;
-  seed: number;
-  method: "bayes" | "fast";
-  channel: string;
-  share: number;
-  truth: number;
-  roi: number;
-  lower: number;
-  upper: number;
-  forms: string;
-  seconds: number;
-  maxRhat?: number;
-  divergences?: number;
-}
 
 const rows: Row[] = [];
 for (const family of FAMILIES.filter((f) => !filter || f.name.includes(filter))) {
@@ -65,30 +51,6 @@ for (const family of FAMILIES.filter((f) => !filter || f.name.includes(filter)))
 function fmt(r: Row): string {
   const covered = r.lower <= r.truth && r.truth <= r.upper;
   return `${(100 * (r.roi / r.truth - 1)).toFixed(0)}%${covered ? "" : "!"}`;
-}
-
-export function summarise(all: readonly Row[]): string {
-  const lines = ["| family | method | channels ≥10% of spend | median abs ROI error | 90th pct | 90% interval coverage | smaller channels: median error, coverage | s per fit |", "|---|---|---|---|---|---|---|---|"];
-  const fams = [...new Set(all.map((r) => r.family))];
-  const q = (a: number[], p: number) => {
-    const s = [...a].sort((x, y) => x - y);
-    return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))]! : NaN;
-  };
-  const stat = (rs: Row[]) => {
-    const err = rs.map((r) => Math.abs(r.roi / r.truth - 1));
-    const cov = rs.filter((r) => r.lower <= r.truth && r.truth <= r.upper).length;
-    return { n: rs.length, med: q(err, 0.5), p90: q(err, 0.9), cov: rs.length ? cov / rs.length : NaN, covN: cov };
-  };
-  for (const scope of [...fams, "all families"]) {
-    for (const method of ["bayes", "fast"] as const) {
-      const rs = all.filter((r) => (scope === "all families" || r.family === scope) && r.method === method);
-      const big = stat(rs.filter((r) => r.share >= 0.1));
-      const small = stat(rs.filter((r) => r.share < 0.1));
-      const secs = q([...new Set(rs.map((r) => `${r.family}|${r.seed}`))].map((k) => rs.find((r) => `${r.family}|${r.seed}` === k)!.seconds), 0.5);
-      lines.push(`| ${scope} | ${method} | ${big.n} | ${(100 * big.med).toFixed(1)}% | ${(100 * big.p90).toFixed(1)}% | ${big.covN}/${big.n} (${(100 * big.cov).toFixed(0)}%) | ${small.n ? `${(100 * small.med).toFixed(0)}%, ${small.covN}/${small.n}` : "–"} | ${secs.toFixed(1)} |`);
-    }
-  }
-  return lines.join("\n");
 }
 
 console.log(`\n${summarise(rows)}`);
