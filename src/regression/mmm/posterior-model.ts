@@ -117,24 +117,21 @@ export function channelState(d: PosteriorData, lay: ParamLayout, q: ArrayLike<nu
   const ns = lay.saturation[j]!.length;
   const uA = Array.from({ length: na }, (_, i) => q[off + i]!);
   const vS = Array.from({ length: ns }, (_, i) => toNatural(lay.saturation[j]![i]!, q[off + na + i]!));
-  const { w, dw } = weights ?? weightsWithGradient(form.adstock, lay.adstock[j]!, uA, d.lMax);
   const x = seg.spend[j]!;
   const scale = seg.scale[j]!;
   const n = seg.n;
-  const L = w.length;
   // adstocked spend over the scale, and its derivative in each adstock parameter
   const z = new Float64Array(n);
-  const dz = withGradient ? dw.map(() => new Float64Array(n)) : [];
-  // lag-outer loops: long, simple inner loops are what the JIT makes fast (3x the t-outer order here)
-  const conv = (weights: readonly number[], out: Float64Array) => {
-    for (let l = 0; l < L; l++) {
-      const wl = weights[l]! / scale;
-      if (wl === 0) continue;
-      for (let t = l; t < n; t++) out[t]! += wl * x[t - l]!;
-    }
-  };
-  conv(w, z);
-  for (let k = 0; k < dz.length; k++) conv(dw[k]!, dz[k]!);
+  let dz: Float64Array[];
+  if (form.adstock === "geometric") {
+    dz = withGradient ? [new Float64Array(n)] : [];
+    geometricWindow(toNatural(lay.adstock[j]![0]!, uA[0]!), d.lMax, x, scale, z, dz[0] ?? null);
+  } else {
+    const { w, dw } = weights ?? weightsWithGradient(form.adstock, lay.adstock[j]!, uA, d.lMax);
+    dz = withGradient ? dw.map(() => new Float64Array(n)) : [];
+    convolveInto(w, x, scale, z);
+    for (let k = 0; k < dz.length; k++) convolveInto(dw[k]!, x, scale, dz[k]!);
+  }
   const s = new Float64Array(n);
   const sz = withGradient ? new Float64Array(n) : null;
   const su = withGradient ? Array.from({ length: ns }, () => new Float64Array(n)) : null;
@@ -143,11 +140,52 @@ export function channelState(d: PosteriorData, lay: ParamLayout, q: ArrayLike<nu
   for (let t = 0; t < seg.fit; t++) sumFit += s[t]!;
   if (!withGradient) return { s, sumFit, ds: null };
   // chain rule: ds/du_adstock = s'(z) · dz/du
-  const ds = dz.map((d) => {
+  for (let k = 0; k < dz.length; k++) {
+    const d = dz[k]!;
     for (let t = 0; t < n; t++) d[t]! *= sz![t]!;
-    return d;
-  });
-  return { s, sumFit, ds: [...ds, ...su!] };
+  }
+  return { s, sumFit, ds: [...dz, ...su!] };
+}
+
+/**
+ * The normalised geometric window a_t = Σ_{l<L} α^l x_{t−l} / Σ_{l<L} α^l, over the scale, by the sliding-window
+ * recursion A_t = α·A_{t−1} + x_t − α^L·x_{t−L} (O(n) rather than O(nL)), and, when `dz` is given, its derivative
+ * in u = logit α from B_t = ∂A_t/∂α = A_{t−1} + α·B_{t−1} − L·α^{L−1}·x_{t−L}. Same numbers as the convolution of
+ * adstockWeights (tested), at an eighth of the work for weekly data.
+ */
+function geometricWindow(alpha: number, L: number, x: Float64Array, scale: number, z: Float64Array, dz: Float64Array | null): void {
+  const n = z.length;
+  const aL = alpha ** L;
+  const aL1 = L * alpha ** (L - 1);
+  let S = 0;
+  let dS = 0;
+  for (let l = 0; l < L; l++) {
+    S += alpha ** l;
+    if (l > 0) dS += l * alpha ** (l - 1);
+  }
+  const dAlpha = alpha * (1 - alpha);
+  let A = 0;
+  let B = 0;
+  for (let t = 0; t < n; t++) {
+    const old = t >= L ? x[t - L]! : 0;
+    B = A + alpha * B - aL1 * old;
+    A = alpha * A + x[t]! - aL * old;
+    z[t] = A / (S * scale);
+    if (dz) dz[t] = ((B * S - A * dS) / (S * S)) * (dAlpha / scale);
+  }
+}
+
+/**
+ * out[t] += Σ_l w_l · x[t − l] / scale, lag-outer (long, simple inner loops). A module-level function on purpose:
+ * a closure made per call starts without type feedback every time, and this is the sampler's hottest loop.
+ */
+function convolveInto(w: readonly number[], x: Float64Array, scale: number, out: Float64Array): void {
+  const n = out.length;
+  for (let l = 0; l < w.length; l++) {
+    const wl = w[l]! / scale;
+    if (wl === 0) continue;
+    for (let t = l; t < n; t++) out[t]! += wl * x[t - l]!;
+  }
 }
 
 /**
@@ -232,17 +270,19 @@ export function posteriorDensity(d: PosteriorData): LogDensity & { layout: Param
       let lp = 0;
       // priors on the transforms
       for (let j = 0; j < C; j++) {
-        const specs = [...lay.adstock[j]!, ...lay.saturation[j]!];
-        specs.forEach((p, i) => {
+        const na = lay.adstock[j]!.length;
+        const nt = na + lay.saturation[j]!.length;
+        for (let i = 0; i < nt; i++) {
           const k = lay.transformOffset[j]! + i;
-          const r = logPrior(p, q[k]!);
+          const r = logPrior(i < na ? lay.adstock[j]![i]! : lay.saturation[j]![i - na]!, q[k]!);
           lp += r.lp;
           grad[k]! += r.grad;
-        });
+        }
       }
       dLogRoi.fill(0);
+      // lag weights once per evaluation (every segment shares them); geometric takes its own recursion instead
       const weights = d.forms.map((f, j) =>
-        weightsWithGradient(f.adstock, lay.adstock[j]!, Array.from({ length: lay.adstock[j]!.length }, (_, i) => q[lay.transformOffset[j]! + i]!), d.lMax),
+        f.adstock === "geometric" ? undefined : weightsWithGradient(f.adstock, lay.adstock[j]!, Array.from({ length: lay.adstock[j]!.length }, (_, i) => q[lay.transformOffset[j]! + i]!), d.lMax),
       );
       for (let g = 0; g < G; g++) {
         const seg = d.segments[g]!;
@@ -283,13 +323,15 @@ export function posteriorDensity(d: PosteriorData): LogDensity & { layout: Param
           for (let t = 0; t < seg.n; t++) h1 += hj[t]! * st.s[t]!;
           dLogRoi[j * G + g] = b * h1;
           const off = lay.transformOffset[j]!;
-          st.ds!.forEach((dsk, k) => {
+          const ds = st.ds!;
+          for (let k = 0; k < ds.length; k++) {
+            const dsk = ds[k]!;
             let gk = 0;
             let sk = 0;
             for (let t = 0; t < seg.n; t++) gk += hj[t]! * dsk[t]!;
             for (let t = 0; t < seg.fit; t++) sk += dsk[t]!;
             grad[off + k]! += b * (gk - (h1 * sk) / st.sumFit);
-          });
+          }
         }
       }
       // ROI priors, and the chain rule from each segment's log ROI to the sampled coordinates

@@ -94,3 +94,20 @@ describe("the baseline integrated out (Woodbury and the determinant lemma)", () 
     expect(baselineLogLik(b, e, sigma2, null, new Float64Array(3)).lp).toBeCloseTo(direct, 9);
   });
 });
+
+describe("the geometric window's recursion", () => {
+  it("When the sampler computes geometric adstock by its sliding-window recursion, then it equals the convolution of the fitted lag weights (1e-12)", async () => {
+    const { channelState, paramLayout } = await import("../../../src/regression/mmm/posterior-model.ts");
+    const { adstock } = await import("../../../src/regression/mmm/adstock.ts");
+    const { michaelisMenten } = await import("../../../src/regression/mmm/saturation.ts");
+    const d = smallData("single", [{ adstock: "geometric", saturation: "michaelis-menten" }, { adstock: "geometric", saturation: "michaelis-menten" }, { adstock: "geometric", saturation: "michaelis-menten" }]);
+    const lay = paramLayout(d);
+    const q = new Float64Array(lay.dim).fill(0.3);
+    const alpha = 1 / (1 + Math.exp(-0.3));
+    const kappa = Math.exp(0.3);
+    const seg = d.segments[0]!;
+    const a = adstock(Array.from(seg.spend[0]!), { kind: "geometric", alpha, lMax: d.lMax, normalize: true });
+    const st = channelState(d, lay, q, 0, 0, false);
+    a.forEach((v, t) => expect(st.s[t]!).toBeCloseTo(michaelisMenten(v / seg.scale[0]!, { alpha: 1, lam: kappa }), 12));
+  });
+});
