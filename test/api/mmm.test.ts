@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testApp, waitFor } from "../helpers/app.ts";
+import { finishedJob, testApp, waitFor } from "../helpers/app.ts";
 
 const t = testApp();
 let robynId = "";
@@ -60,10 +60,7 @@ describe("POST /v1/mmm with method bayes", () => {
   it("When a Bayesian model is fitted, then it is stored with its forms, diagnostics and posterior draws, and its curves read back", async () => {
     const accepted = await request(t.app).post("/v1/mmm").send({ datasetId: robynId, ...BAYES });
     expect(accepted.status).toBe(202);
-    const job = await waitFor(async () => {
-      const r = await request(t.app).get(`/v1/jobs/${accepted.body.jobId}`);
-      return ["succeeded", "failed"].includes(r.body.status) ? r.body : undefined;
-    }, 120_000);
+    const job = await finishedJob(t.app, accepted.body.jobId);
     expect(job.status, JSON.stringify(job.error)).toBe("succeeded");
     const model = (await request(t.app).get(job.result.modelUrl)).body.segments[0].model;
     expect(model.method).toBe("bayes");
