@@ -307,6 +307,7 @@ export const MmmRequestSchema = z
     }),
     seasonality: z.enum(["multiplicative", "additive"]).optional().openapi({ description: 'Whether weekly/yearly cycles scale with the trend (Prophet\'s multiplicative mode) or add to it; default "additive" with bayes, "multiplicative" with fast' }),
     lMax: z.number().int().min(1).max(104).optional().openapi({ description: "Carry-over window in periods (default 14 daily, 8 weekly)" }),
+    trend: z.enum(["piecewise", "linear"]).optional().openapi({ description: 'bayes: "piecewise" (default: the slope may change every half year over the first 80% of the fitting rows) or "linear"' }),
     searchSize: z.number().int().min(1).max(5000).optional().openapi({ description: "fast: random transform candidates (default 200)" }),
     refineRounds: z.number().int().min(0).max(10).optional().openapi({ description: "fast: coordinate refinement rounds (default 4)" }),
     lifts: z

@@ -23,6 +23,8 @@ export interface MmmRequest extends MmmOptions {
   readonly warmup?: number;
   readonly draws?: number;
   readonly targetAccept?: number;
+  /** bayes: "piecewise" (default) or "linear" trend. */
+  readonly trend?: "piecewise" | "linear";
   readonly date: string;
   readonly target: string;
   /** Spend columns, currency per period. */
@@ -86,6 +88,7 @@ function bayesOptions(req: MmmRequest, onProgress: MmmOptions["onProgress"], run
     warmup: req.warmup ?? 500,
     draws: req.draws ?? 500,
     targetAccept: req.targetAccept,
+    trend: req.trend,
     onProgress,
     runChains,
   };
@@ -248,7 +251,7 @@ function methodIssues(req: MmmRequest): Issue[] {
     for (const f of fields) if (req[f] !== undefined) issues.push({ path: [f], message: `${f} applies to method "${applies}" only; this request's method is "${method}"`, code: "not_applicable", value: req[f] });
   };
   if (method === "fast") {
-    only(["roiPriors", "chains", "warmup", "draws", "targetAccept"], "bayes");
+    only(["roiPriors", "chains", "warmup", "draws", "targetAccept", "trend"], "bayes");
     if (req.pooled === "partial") issues.push({ path: ["pooled"], message: 'pooled: "partial" needs method "bayes" (the fast fit pools fully or not at all)', code: "not_applicable", value: "partial" });
     for (const [field, allowed] of [["adstock", "geometric"], ["saturation", "hill"]] as const) {
       const choice = req[field];
