@@ -82,6 +82,9 @@ export interface BayesFit {
 }
 
 export const MAX_TREE_DEPTH = 10;
+/** Warm-up and kept draws per chain by default: 4 chains give 2,000 draws, bulk ESS typically 1,000+ here. */
+export const DEFAULT_WARMUP = 500;
+export const DEFAULT_DRAWS = 500;
 
 /**
  * A Bayesian marketing-mix model drawn with NUTS (posterior-model.ts has the likelihood and priors). Each chain
@@ -125,8 +128,8 @@ export async function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): Pro
   const chains = opts.chains ?? 4;
   const result = await runChains(posteriorSpec(data), {
     chains,
-    warmup: opts.warmup ?? 1000,
-    draws: opts.draws ?? 1000,
+    warmup: opts.warmup ?? DEFAULT_WARMUP,
+    draws: opts.draws ?? DEFAULT_DRAWS,
     seed: opts.seed ?? 1,
     maxTreeDepth: MAX_TREE_DEPTH,
     targetAccept: opts.targetAccept ?? 0.8,
@@ -134,7 +137,7 @@ export async function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): Pro
     jitter: 0.3,
     onProgress: (f, m) => opts.onProgress?.(from + (0.9 - from) * f, m),
   });
-  const diagnostics = summarise(result, lay.names, opts.warmup ?? 1000, opts.draws ?? 1000, MAX_TREE_DEPTH);
+  const diagnostics = summarise(result, lay.names, opts.warmup ?? DEFAULT_WARMUP, opts.draws ?? DEFAULT_DRAWS, MAX_TREE_DEPTH);
   const kept = thin(result, opts.storedDraws ?? 1000);
   const level = opts.level ?? 0.9;
   const models = prepared.map((p, g) => ({ ...report(data, lay, kept, g, p, level, frequency, pooling, diagnostics, opts.seed ?? 1), ...(selection && { formSelection: selection }) }));
