@@ -31,7 +31,7 @@ describe("recovery of true ROIs (a subset of the matrix)", () => {
     const sim = simulateFamily(pymcLike, 3);
     const m = (await fitBayesMmm(sim.input, { runChains })).segments[0]!.model;
     const sel = m.formSelection!;
-    expect(sel.candidates.length).toBe(6);
+    expect(sel.candidates.length).toBe(4); // three saturations with geometric, then Weibull PDF
     expect(sel.candidates.find((c) => c.adstock === "geometric" && c.saturation === "hill")!.elpdDiff).toBe(0);
     for (const c of m.channels) {
       expect(["logistic", "michaelis-menten"]).toContain(c.form.saturation);
