@@ -33,6 +33,10 @@ export function blockBootstrap(b: {
 
 /** The central `level` percentile interval of draws (linear interpolation between order statistics, as numpy). */
 export function percentileInterval(draws: ArrayLike<number>, level: number): { lower: number; upper: number } {
-  const sorted = Float64Array.from(draws).sort();
+  return intervalOfSorted(Float64Array.from(draws).sort(), level);
+}
+
+/** The equal-tailed interval at `level` of draws already sorted. */
+export function intervalOfSorted(sorted: ArrayLike<number>, level: number): { lower: number; upper: number } {
   return { lower: quantileSorted(sorted, (1 - level) / 2), upper: quantileSorted(sorted, (1 + level) / 2) };
 }

@@ -3,13 +3,14 @@ import { convergence } from "../../mcmc/diagnostics.ts";
 import type { NutsResult } from "../../mcmc/nuts.ts";
 import { adstock } from "./adstock.ts";
 import { baselineLogLik, baselineMean } from "./baseline-prior.ts";
+import { intervalOfSorted } from "./bootstrap.ts";
 import type { CurveDraws, ParameterSummary, PreparedSegment, SamplerDiagnostics } from "./fit-bayes.ts";
 import { adstockSpec, saturationSpec, saturationWithGradient, toNatural } from "./forms.ts";
 import { channelState, coefficientOf, logRoi, type ParamLayout, type PosteriorData } from "./posterior-model.ts";
 import { curveGrid, metrics } from "./report.ts";
 import { currentSpend } from "./response.ts";
 import { saturationDerivative } from "./saturation.ts";
-import type { ChannelResult, Decomposition, FittedMmm, Interval, ResponseCurve } from "./types.ts";
+import type { ChannelResult, Decomposition, FittedMmm, ResponseCurve } from "./types.ts";
 
 // What a Bayesian fit reports: the sampler's diagnostics, and each segment's model summarised from the draws.
 
@@ -57,7 +58,6 @@ export function thin(r: NutsResult, cap: number): Float64Array[] {
   return Array.from({ length: cap }, (_, i) => all[Math.floor(i * step)]!);
 }
 
-const interval = (sorted: Float64Array, level: number): Interval => ({ lower: quantileSorted(sorted, (1 - level) / 2), upper: quantileSorted(sorted, (1 + level) / 2) });
 const sortedOf = (a: ArrayLike<number>) => Float64Array.from(a).sort();
 
 /** One segment's model from the posterior draws. */
@@ -119,7 +119,7 @@ export function report(d: PosteriorData, lay: ParamLayout, kept: readonly Float6
     const ad = adstockSpec(d.forms[j]!.adstock, v.slice(0, na), d.lMax);
     const sat = saturationSpec(d.forms[j]!.saturation, v.slice(na), seg.scale[j]!);
     const roiSorted = sortedOf(roi[j]!);
-    const roiInterval = interval(roiSorted, level);
+    const roiInterval = intervalOfSorted(roiSorted, level);
     const beta = median(coefficient[j]!);
     // the fitted ROI per unit of coefficient, so the ROI interval maps onto a coefficient interval
     const factor = roiSorted.length > 0 && beta > 0 ? quantileSorted(roiSorted, 0.5) / beta : 0;
@@ -134,7 +134,7 @@ export function report(d: PosteriorData, lay: ParamLayout, kept: readonly Float6
       coefficient: beta,
       transform: legacyTransform(ad, sat),
       roiInterval,
-      mroiInterval: interval(sortedOf(mroi[j]!), level),
+      mroiInterval: intervalOfSorted(sortedOf(mroi[j]!), level),
       coefficientInterval: factor > 0 ? { lower: roiInterval.lower / factor, upper: roiInterval.upper / factor } : null,
       form: d.forms[j]!,
       adstock: ad,

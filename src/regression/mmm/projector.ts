@@ -21,9 +21,3 @@ export function baselineProjector(columns: readonly Float64Array[], n: number): 
     return out;
   };
 }
-
-/** y ↦ the least-squares coefficients of y on the columns over the first `n` periods (ml-matrix's QR). */
-export function baselineSolver(columns: readonly Float64Array[], n: number): (y: ArrayLike<number>) => Float64Array {
-  const qr = new QrDecomposition(new Matrix(Array.from({ length: n }, (_, i) => columns.map((c) => c[i]!))));
-  return (y) => Float64Array.from(qr.solve(Matrix.columnVector(Array.from({ length: n }, (_, i) => y[i]!))).getColumn(0));
-}
