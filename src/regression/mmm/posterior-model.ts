@@ -57,6 +57,11 @@ export interface PosteriorData {
   readonly pooling: Pooling;
   readonly segments: readonly SegmentData[];
   readonly lifts: readonly LiftData[];
+  /**
+   * Partial pooling, per channel: true samples each segment's log ROI itself (centred), false samples its z-score
+   * (non-centred). Centred suits segments whose own data pin their ROI down; non-centred, weak data (funnels).
+   */
+  readonly centred?: readonly boolean[];
 }
 
 export interface ParamLayout {
@@ -83,9 +88,9 @@ export function paramLayout(d: PosteriorData): ParamLayout {
     for (const p of [...adstock[j]!, ...saturation[j]!]) names.push(`${c}.${p.name}`);
   });
   const roiOffset = names.length;
-  d.channels.forEach((c) => {
+  d.channels.forEach((c, j) => {
     if (d.pooling !== "partial") names.push(`${c}.log_roi`);
-    else names.push(`${c}.log_roi_mean`, `${c}.log_roi_sd`, ...d.segments.map((g) => `${c}.z[${g.name}]`));
+    else names.push(`${c}.log_roi_mean`, `${c}.log_roi_sd`, ...d.segments.map((g) => (d.centred?.[j] ? `${c}.log_roi[${g.name}]` : `${c}.z[${g.name}]`)));
   });
   const sigmaOffset = names.length;
   d.segments.forEach((g) => names.push(d.segments.length === 1 ? "log_sigma" : `log_sigma[${g.name}]`));
@@ -96,6 +101,7 @@ export function paramLayout(d: PosteriorData): ParamLayout {
 export function logRoi(d: PosteriorData, lay: ParamLayout, q: ArrayLike<number>, j: number, g: number): number {
   if (d.pooling !== "partial") return q[lay.roiOffset + j]!;
   const base = lay.roiOffset + j * (2 + d.segments.length);
+  if (d.centred?.[j]) return q[base + 2 + g]!;
   return q[base]! + Math.exp(q[base + 1]!) * q[base + 2 + g]!;
 }
 
@@ -108,43 +114,58 @@ export interface ChannelState {
   readonly ds: Float64Array[] | null;
 }
 
-/** s(t) = saturation(adstock(spend)(t) / scale) for channel j of segment g at q. */
-export function channelState(d: PosteriorData, lay: ParamLayout, q: ArrayLike<number>, j: number, g: number, withGradient: boolean, weights?: { w: number[]; dw: number[][] }): ChannelState {
+/** Reusable per-channel arrays (at least as long as the longest segment) so the sampler's hot loop allocates nothing. */
+export interface ChannelBuffers {
+  readonly z: Float64Array;
+  readonly s: Float64Array;
+  readonly sz: Float64Array;
+  /** One per transform parameter (adstock first, then saturation). */
+  readonly ds: Float64Array[];
+}
+
+export function channelBuffers(lay: ParamLayout, j: number, n: number): ChannelBuffers {
+  const k = lay.adstock[j]!.length + lay.saturation[j]!.length;
+  return { z: new Float64Array(n), s: new Float64Array(n), sz: new Float64Array(n), ds: Array.from({ length: k }, () => new Float64Array(n)) };
+}
+
+/**
+ * s(t) = saturation(adstock(spend)(t) / scale) for channel j of segment g at q. With `buffers` the answer's arrays
+ * are those buffers (longer than the segment: read only its n rows) and are overwritten by the next call.
+ */
+export function channelState(d: PosteriorData, lay: ParamLayout, q: ArrayLike<number>, j: number, g: number, withGradient: boolean, weights?: { w: number[]; dw: number[][] }, buffers?: ChannelBuffers): ChannelState {
   const seg = d.segments[g]!;
   const form = d.forms[j]!;
   const off = lay.transformOffset[j]!;
   const na = lay.adstock[j]!.length;
   const ns = lay.saturation[j]!.length;
-  const uA = Array.from({ length: na }, (_, i) => q[off + i]!);
-  const vS = Array.from({ length: ns }, (_, i) => toNatural(lay.saturation[j]![i]!, q[off + na + i]!));
   const x = seg.spend[j]!;
   const scale = seg.scale[j]!;
   const n = seg.n;
-  // adstocked spend over the scale, and its derivative in each adstock parameter
-  const z = new Float64Array(n);
-  let dz: Float64Array[];
+  const b = buffers ?? channelBuffers(lay, j, n);
+  // adstocked spend over the scale, and its derivative in each adstock parameter (ds[0..na) hold dz/du until the chain rule)
+  const z = b.z;
+  const dz = b.ds;
   if (form.adstock === "geometric") {
-    dz = withGradient ? [new Float64Array(n)] : [];
-    geometricWindow(toNatural(lay.adstock[j]![0]!, uA[0]!), d.lMax, x, scale, z, dz[0] ?? null);
+    geometricWindow(toNatural(lay.adstock[j]![0]!, q[off]!), d.lMax, x, scale, n, z, withGradient ? dz[0]! : null);
   } else {
-    const { w, dw } = weights ?? weightsWithGradient(form.adstock, lay.adstock[j]!, uA, d.lMax);
-    dz = withGradient ? dw.map(() => new Float64Array(n)) : [];
-    convolveInto(w, x, scale, z);
-    for (let k = 0; k < dz.length; k++) convolveInto(dw[k]!, x, scale, dz[k]!);
+    const { w, dw } = weights ?? weightsWithGradient(form.adstock, lay.adstock[j]!, Array.from({ length: na }, (_, i) => q[off + i]!), d.lMax);
+    convolveInto(w, x, scale, n, z);
+    if (withGradient) for (let k = 0; k < na; k++) convolveInto(dw[k]!, x, scale, n, dz[k]!);
   }
-  const s = new Float64Array(n);
-  const sz = withGradient ? new Float64Array(n) : null;
-  const su = withGradient ? Array.from({ length: ns }, () => new Float64Array(n)) : null;
-  saturateSeries(form.saturation, vS, z, s, sz, su);
+  const v0 = ns > 0 ? toNatural(lay.saturation[j]![0]!, q[off + na]!) : 0;
+  const v1 = ns > 1 ? toNatural(lay.saturation[j]![1]!, q[off + na + 1]!) : 0;
+  saturateSeries(form.saturation, v0, v1, z, n, b.s, withGradient ? b.sz : null, withGradient ? dz[na]! : null, withGradient && ns > 1 ? dz[na + 1]! : null);
+  const s = b.s;
   let sumFit = 0;
   for (let t = 0; t < seg.fit; t++) sumFit += s[t]!;
   if (!withGradient) return { s, sumFit, ds: null };
   // chain rule: ds/du_adstock = s'(z) · dz/du
-  for (let k = 0; k < dz.length; k++) {
-    const d = dz[k]!;
-    for (let t = 0; t < n; t++) d[t]! *= sz![t]!;
+  const sz = b.sz;
+  for (let k = 0; k < na; k++) {
+    const dk = dz[k]!;
+    for (let t = 0; t < n; t++) dk[t]! *= sz[t]!;
   }
-  return { s, sumFit, ds: [...dz, ...su!] };
+  return { s, sumFit, ds: dz };
 }
 
 /**
@@ -153,8 +174,7 @@ export function channelState(d: PosteriorData, lay: ParamLayout, q: ArrayLike<nu
  * in u = logit α from B_t = ∂A_t/∂α = A_{t−1} + α·B_{t−1} − L·α^{L−1}·x_{t−L}. Same numbers as the convolution of
  * adstockWeights (tested), at an eighth of the work for weekly data.
  */
-function geometricWindow(alpha: number, L: number, x: Float64Array, scale: number, z: Float64Array, dz: Float64Array | null): void {
-  const n = z.length;
+function geometricWindow(alpha: number, L: number, x: Float64Array, scale: number, n: number, z: Float64Array, dz: Float64Array | null): void {
   const aL = alpha ** L;
   const aL1 = L * alpha ** (L - 1);
   let S = 0;
@@ -179,8 +199,8 @@ function geometricWindow(alpha: number, L: number, x: Float64Array, scale: numbe
  * out[t] += Σ_l w_l · x[t − l] / scale, lag-outer (long, simple inner loops). A module-level function on purpose:
  * a closure made per call starts without type feedback every time, and this is the sampler's hottest loop.
  */
-function convolveInto(w: readonly number[], x: Float64Array, scale: number, out: Float64Array): void {
-  const n = out.length;
+function convolveInto(w: readonly number[], x: Float64Array, scale: number, n: number, out: Float64Array): void {
+  out.fill(0, 0, n);
   for (let l = 0; l < w.length; l++) {
     const wl = w[l]! / scale;
     if (wl === 0) continue;
@@ -189,56 +209,66 @@ function convolveInto(w: readonly number[], x: Float64Array, scale: number, out:
 }
 
 /**
- * s = saturation(z) for a whole series, with ds/dz and ds/du per unconstrained parameter when asked (the same
- * formulas as forms.ts's saturationWithGradient, without an allocation per row: this is the sampler's hot loop).
+ * s = saturation(z) over the first n rows, with ds/dz and ds/du per unconstrained parameter (v0, v1: the natural
+ * parameters) when asked: the same formulas as forms.ts's saturationWithGradient, without an allocation per row
+ * (this is the sampler's hot loop). Rows with z ≤ 0 get zeros.
  */
-function saturateSeries(form: SaturationForm, v: readonly number[], z: Float64Array, s: Float64Array, sz: Float64Array | null, su: Float64Array[] | null): void {
-  const n = z.length;
+function saturateSeries(form: SaturationForm, v0: number, v1: number, z: Float64Array, n: number, s: Float64Array, sz: Float64Array | null, su0: Float64Array | null, su1: Float64Array | null): void {
   switch (form) {
     case "hill": {
-      const [kappa, slope] = [v[0]!, v[1]!];
-      const lk = Math.log(kappa);
+      const lk = Math.log(v0);
       for (let t = 0; t < n; t++) {
         const zt = z[t]!;
-        if (zt <= 0) continue;
-        const lr = slope * (lk - Math.log(zt));
+        if (zt <= 0) {
+          s[t] = 0;
+          if (sz) sz[t] = su0![t] = su1![t] = 0;
+          continue;
+        }
+        const lr = v1 * (lk - Math.log(zt));
         const r = Math.exp(lr);
         const q = 1 / (1 + r);
         s[t] = q;
         if (sz) {
           const d = r * q * q;
-          sz[t] = (slope * d) / zt;
-          su![0]![t] = -slope * d;
-          su![1]![t] = -lr * d;
+          sz[t] = (v1 * d) / zt;
+          su0![t] = -v1 * d;
+          su1![t] = -lr * d;
         }
       }
       return;
     }
     case "logistic": {
-      const lam = v[0]!;
       for (let t = 0; t < n; t++) {
         const zt = z[t]!;
-        if (zt <= 0) continue;
-        const e = Math.exp(-lam * zt);
-        s[t] = (1 - e) / (1 + e);
+        if (zt <= 0) {
+          s[t] = 0;
+          if (sz) sz[t] = su0![t] = 0;
+          continue;
+        }
+        const e = Math.exp(-v0 * zt);
+        const inv = 1 / (1 + e);
+        s[t] = (1 - e) * inv;
         if (sz) {
-          const d = (2 * e) / ((1 + e) * (1 + e));
-          sz[t] = lam * d;
-          su![0]![t] = lam * zt * d;
+          const d = 2 * e * inv * inv;
+          sz[t] = v0 * d;
+          su0![t] = v0 * zt * d;
         }
       }
       return;
     }
     case "michaelis-menten": {
-      const kappa = v[0]!;
       for (let t = 0; t < n; t++) {
         const zt = z[t]!;
-        if (zt <= 0) continue;
-        const den = zt + kappa;
-        s[t] = zt / den;
+        if (zt <= 0) {
+          s[t] = 0;
+          if (sz) sz[t] = su0![t] = 0;
+          continue;
+        }
+        const inv = 1 / (zt + v0);
+        s[t] = zt * inv;
         if (sz) {
-          sz[t] = kappa / (den * den);
-          su![0]![t] = (-kappa * zt) / (den * den);
+          sz[t] = v0 * inv * inv;
+          su0![t] = -v0 * zt * inv * inv;
         }
       }
     }
@@ -262,6 +292,16 @@ export function posteriorDensity(d: PosteriorData): LogDensity & { layout: Param
   const G = d.segments.length;
   const C = d.channels.length;
   const dLogRoi = new Float64Array(C * G);
+  // scratch for the hot loop, sized for the longest segment and reused across segments and evaluations
+  const nMax = Math.max(...d.segments.map((g) => g.n));
+  const buffers = d.channels.map((_, j) => channelBuffers(lay, j, nMax));
+  const states: ChannelState[] = new Array(C);
+  const beta = new Float64Array(C);
+  const e = new Float64Array(nMax);
+  const de = new Float64Array(nMax);
+  const h = new Float64Array(nMax);
+  const hLift = new Float64Array(nMax);
+  const wBase = new Float64Array(Math.max(...d.segments.map((g) => g.baseline.k)));
   return {
     dim: lay.dim,
     layout: lay,
@@ -286,9 +326,10 @@ export function posteriorDensity(d: PosteriorData): LogDensity & { layout: Param
       );
       for (let g = 0; g < G; g++) {
         const seg = d.segments[g]!;
-        const states = d.channels.map((_, j) => channelState(d, lay, q, j, g, true, weights[j]));
-        const beta = states.map((st, j) => coefficientOf(seg, j, Math.exp(logRoi(d, lay, q, j, g)), st.sumFit));
-        const e = new Float64Array(seg.fit);
+        for (let j = 0; j < C; j++) {
+          states[j] = channelState(d, lay, q, j, g, true, weights[j], buffers[j]);
+          beta[j] = coefficientOf(seg, j, Math.exp(logRoi(d, lay, q, j, g)), states[j]!.sumFit);
+        }
         for (let t = 0; t < seg.fit; t++) {
           let m = 0;
           for (let j = 0; j < C; j++) m += beta[j]! * states[j]!.s[t]!;
@@ -296,21 +337,20 @@ export function posteriorDensity(d: PosteriorData): LogDensity & { layout: Param
         }
         const ls = q[lay.sigmaOffset + g]!;
         const sigma2 = Math.exp(2 * ls);
-        const de = new Float64Array(seg.fit);
-        const ll = baselineLogLik(seg.baseline, e, sigma2, de, new Float64Array(seg.baseline.k));
+        const ll = baselineLogLik(seg.baseline, e, sigma2, de, wBase);
         if (!Number.isFinite(ll.lp)) return -Infinity;
         lp += ll.lp;
         // σ ~ HalfNormal(sigmaScale), sampled as log σ (Jacobian σ)
         lp += (-0.5 * sigma2) / seg.sigmaScale ** 2 + ls;
         grad[lay.sigmaOffset + g]! += 2 * sigma2 * ll.dSigma2 - sigma2 / seg.sigmaScale ** 2 + 1;
         // ∂ℓ/∂m(t) for each row of the segment: the likelihood on fitting rows (e = y − … − m), the lift tests on their windows
-        const h = new Float64Array(seg.n);
-        for (let t = 0; t < seg.fit; t++) h[t] = -de[t]!;
+        for (let t = 0; t < seg.n; t++) h[t] = t < seg.fit ? -de[t]! : 0;
         for (let j = 0; j < C; j++) {
           const st = states[j]!;
           const b = beta[j]!;
           if (b === 0) continue;
-          const hj = lifts(d, g, j).length > 0 ? Float64Array.from(h) : h;
+          const hj = lifts(d, g, j).length > 0 ? hLift : h;
+          if (hj === hLift) hLift.set(h.subarray(0, seg.n));
           for (const l of lifts(d, g, j)) {
             let pred = 0;
             for (const t of l.rows) pred += st.s[t]!;
@@ -354,6 +394,18 @@ export function posteriorDensity(d: PosteriorData): LogDensity & { layout: Param
         // τ ~ HalfNormal(POOLING_TAU_SCALE), sampled as log τ (Jacobian τ)
         lp += (-0.5 * tau * tau) / POOLING_TAU_SCALE ** 2 + q[base + 1]!;
         grad[base + 1]! += (-tau * tau) / POOLING_TAU_SCALE ** 2 + 1;
+        if (d.centred?.[j]) {
+          // log ROI_g ~ N(μ, τ²), sampled directly
+          for (let g = 0; g < G; g++) {
+            const k = base + 2 + g;
+            const r = (q[k]! - q[base]!) / tau;
+            lp += -0.5 * r * r - q[base + 1]!;
+            grad[k]! += -r / tau + dLogRoi[j * G + g]!;
+            grad[base]! += r / tau;
+            grad[base + 1]! += r * r - 1;
+          }
+          continue;
+        }
         for (let g = 0; g < G; g++) {
           const z = q[base + 2 + g]!;
           lp += -0.5 * z * z;

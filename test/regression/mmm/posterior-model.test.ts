@@ -60,6 +60,28 @@ describe("the Bayesian MMM's log posterior", () => {
       checkGradient(smallData(pooling, [{ adstock: "geometric", saturation: "hill" }, { adstock: "delayed", saturation: "logistic" }, { adstock: "weibull-cdf", saturation: "michaelis-menten" }]), 2);
     });
   }
+  it("When some channels' segment ROIs are sampled centred, then the gradient matches central differences", () => {
+    const d = smallData("partial", [{ adstock: "geometric", saturation: "hill" }, { adstock: "delayed", saturation: "logistic" }, { adstock: "weibull-cdf", saturation: "michaelis-menten" }]);
+    checkGradient({ ...d, centred: [true, false, true] }, 4);
+  });
+  it("When the same segment ROIs are sampled centred (log ROI) or non-centred (z), then the densities differ by the Jacobian, G·log τ per channel", () => {
+    const d = smallData("partial", [{ adstock: "geometric", saturation: "hill" }, { adstock: "geometric", saturation: "logistic" }, { adstock: "delayed", saturation: "hill" }]);
+    const nc = posteriorDensity(d);
+    const c = posteriorDensity({ ...d, centred: [true, true, true] });
+    const r = seededRng(5);
+    const z = Float64Array.from({ length: nc.dim }, () => 0.6 * (2 * r.uniform() - 1));
+    for (let g = 0; g < 3; g++) z[nc.layout.sigmaOffset + g] = Math.log(20);
+    const x = Float64Array.from(z);
+    let jacobian = 0;
+    for (let j = 0; j < 3; j++) {
+      const base = nc.layout.roiOffset + j * 5;
+      const tau = Math.exp(z[base + 1]!);
+      for (let g = 0; g < 3; g++) x[base + 2 + g] = z[base]! + tau * z[base + 2 + g]!;
+      jacobian += 3 * z[base + 1]!;
+    }
+    const g = new Float64Array(nc.dim);
+    expect(c.logDensityGrad(x, g)).toBeCloseTo(nc.logDensityGrad(z, g) - jacobian, 9);
+  });
   it("When a lift test is given, then its term enters the density and the gradient still matches", () => {
     const forms = [{ adstock: "geometric", saturation: "hill" }, { adstock: "geometric", saturation: "logistic" }, { adstock: "geometric", saturation: "hill" }] as const;
     checkGradient(smallData("single", forms, true), 3);
