@@ -19,7 +19,7 @@ export type ForecastRequest = z.infer<typeof ForecastRequestSchema>;
 
 const MODEL_KIND = "forecast-model";
 export const FORECAST_KIND = "forecast";
-const SCHEMA_VERSION = 2; // 2: conformal margins per tail
+const SCHEMA_VERSION = 3; // 2: conformal margins per tail; 3: a member chosen per series
 const WEIGHTS = "weights.bin";
 
 /** A stored trained model: the backtest and training record plus what rebuilds the networks (weights beside). */

@@ -71,8 +71,8 @@ export async function forecast(store: Store, ref: string | undefined, flags: For
     const hi = out.levels[out.levels.length - 1]!;
     const total = (v: readonly number[]) => v.reduce((a, b) => a + b, 0);
     console.log(formatTable(
-      out.forecasts.map((f) => ({ series: f.key, from: f.dates[0], to: f.dates[f.dates.length - 1], total: total(f.mean), [`sum p${lo * 100}`]: total(f.quantiles[0]!), [`sum p${hi * 100}`]: total(f.quantiles[f.quantiles.length - 1]!) })),
-      ["series", "from", "to", "total", `sum p${lo * 100}`, `sum p${hi * 100}`],
+      out.forecasts.map((f, i) => ({ series: f.key, method: out.choices?.[i]?.method ?? out.method, from: f.dates[0], to: f.dates[f.dates.length - 1], total: total(f.mean), [`sum p${lo * 100}`]: total(f.quantiles[0]!), [`sum p${hi * 100}`]: total(f.quantiles[f.quantiles.length - 1]!) })),
+      ["series", "method", "from", "to", "total", `sum p${lo * 100}`, `sum p${hi * 100}`],
     ));
     if (out.plan) for (const e of out.plan.effects) console.log(`plan, ${e.key}: ${formatNumber(e.incremental)} incremental over business-as-usual`);
     for (const w of out.warnings) console.log(`! ${w}`);

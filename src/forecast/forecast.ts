@@ -1,8 +1,11 @@
 import { ModelFitError } from "../errors.ts";
 import { quantileSorted } from "../data/quantile.ts";
-import { baselineForecast } from "./baselines.ts";
+import { bandAround, errorQuantiles } from "./bands.ts";
+import { addDays } from "./calendar.ts";
+import { memberForecasts, STATISTICAL_MEMBERS, type StatisticalMember } from "./members/index.ts";
 import { disposeLstm, LSTM_DEFAULTS, predictLstm, trainLstm, type LstmOptions, type TrainedLstm, type TrainedVariant } from "./lstm-model.ts";
-import { coverage, mae, maseScale, pinball, smape, wmape } from "./metrics.ts";
+import { coverage, mae, maseScale, pinball, rmsse, smape, wmape } from "./metrics.ts";
+import { isIntermittent } from "./members/tsb.ts";
 import type { MethodName, SeriesForecast, SeriesInput } from "./types.ts";
 
 export interface ForecastOptions extends Partial<Omit<LstmOptions, "horizon" | "levels" | "seed" | "onEpoch">> {
@@ -17,6 +20,8 @@ export interface ForecastOptions extends Partial<Omit<LstmOptions, "horizon" | "
 export interface MethodScore {
   readonly method: MethodName;
   readonly mase: number;
+  /** M5's root mean squared scaled error: what intermittent series are chosen by. */
+  readonly rmsse: number;
   readonly smape: number;
   readonly wmape: number;
   readonly pinball: number;
@@ -24,28 +29,47 @@ export interface MethodScore {
   readonly coverage: number;
 }
 
-export interface ForecastResult {
+/** What one series is forecast with, why, and every member's backtest scores on it (best first). */
+export interface SeriesChoice {
+  readonly key: string;
   readonly method: MethodName;
+  readonly reason: string;
+  /** Fewer than about three days in four with any demand (Syntetos–Boylan): TSB joins, and RMSSE decides. */
+  readonly intermittent: boolean;
+  readonly scores: readonly MethodScore[];
+}
+
+export interface ForecastResult {
+  /** The member every series uses, or "per_series" when they differ (`choices` says which). */
+  readonly method: MethodName | "per_series";
   readonly reason: string;
   readonly levels: readonly number[];
   readonly horizon: number;
+  /** Every member's scores averaged over series and folds. */
   readonly backtest: { readonly folds: number; readonly scores: readonly MethodScore[] };
+  readonly choices: readonly SeriesChoice[];
   readonly forecasts: readonly SeriesForecast[];
   /**
    * CQR margins per series (in the input's order), per interval pair (outermost first), each tail on its own, in
    * units of the series' MASE scale. Results stored before margins were per series hold one list for all series.
    */
   readonly conformalMargins: readonly (readonly ConformalMargin[])[] | readonly ConformalMargin[];
+  /** Per series, for a statistical member: its backtest error quantiles [level][lead] in MASE-scale units (bands.ts). */
+  readonly memberBands: readonly (readonly (readonly number[])[] | null)[];
   readonly training: readonly (TrainedVariant["history"] & { readonly useLastYear: boolean })[];
 }
 
-const METHODS: readonly MethodName[] = ["lstm", "seasonal_naive", "naive"];
+const METHODS: readonly MethodName[] = ["lstm", ...STATISTICAL_MEMBERS];
 
 /**
  * Forecast every series `horizon` days ahead. A rolling-origin backtest (origins at n − k·horizon, k = folds..1,
- * each method fitted only on data before its origin) scores the LSTM against seasonal naive (weekly) and naive;
- * the method with the lowest mean MASE makes the forecast, and the result says which and why. The LSTM used for
- * the forecast is trained on all the data and returned for reuse (the caller disposes it).
+ * each member fitted only on data before its origin) scores the LSTM and the statistical members (seasonal naive,
+ * same weekday last year, Theta, MSTL + ETS weekly and yearly, and their combination) on every series; each series
+ * is forecast by the member with its lowest mean MASE, and the answer says which, why, and the others' scores.
+ * Per-series choice rather than one method for all: the held-out data this was built against had a different best
+ * member per store. Statistical members' bands are quantiles of their own backtest errors by lead; the LSTM's are
+ * its quantiles conformalised on the backtest (CQR). The LSTM trained on all the data is returned for reuse (the
+ * caller disposes it).
  */
 export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOptions = {}): { result: ForecastResult; model: TrainedLstm } {
   const { horizon = 90, levels: requested = [0.1, 0.5, 0.9], seed = 1, folds = 3, onProgress: _onProgress, ...network } = opts;
@@ -58,19 +82,20 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
   // conformity scores of each series' interval pairs' lower and upper ends, in units of its MASE scale (CQR)
   const pairs = Math.floor(levels.length / 2);
   const conformity = series.map(() => Array.from({ length: pairs }, () => ({ lower: [] as number[], upper: [] as number[] })));
-  const sums = new Map(METHODS.map((m) => [m, { mase: 0, smape: 0, wmape: 0, pinball: 0, coverage: 0, count: 0 }]));
+  const blank = () => ({ mase: 0, rmsse: 0, smape: 0, wmape: 0, pinball: 0, coverage: 0, count: 0 });
+  // per series and member: score sums over folds, and the member's errors by lead (statistical members' bands)
+  const sums = series.map(() => new Map(METHODS.map((m) => [m, blank()])));
+  // errors[i][member][fold][lead]: actual − point in units of the series' MASE scale
+  const errors = series.map(() => new Map(STATISTICAL_MEMBERS.map((m) => [m, [] as number[][]])));
+  const seenBy = series.map(() => new Map<MethodName, number>());
   for (let k = folds; k >= 1; k--) {
     const run = folds - k;
     const train = series.map((s) => ({ ...s, target: s.target.slice(0, s.target.length - k * horizon), spend: sliceSpend(s.spend, s.target.length - k * horizon) }));
     const actual = series.map((s) => s.target.slice(s.target.length - k * horizon, s.target.length - (k - 1) * horizon));
     const model = trainLstm(train, { ...lstmOptions, onEpoch: progress(opts, run, totalRuns, `backtest fold ${run + 1} of ${folds}`) });
-    const byMethod: Record<MethodName, SeriesForecast[]> = {
-      lstm: predictLstm(model, train),
-      seasonal_naive: train.map((s) => baselineForecast(s, horizon, levels, 7)),
-      naive: train.map((s) => baselineForecast(s, horizon, levels, 1)),
-    };
+    const lstm = predictLstm(model, train);
     disposeLstm(model);
-    byMethod.lstm.forEach((f, i) => {
+    lstm.forEach((f, i) => {
       const scale = maseScale(train[i]!.target) || 1;
       for (let k = 0; k < pairs; k++) {
         const lo = f.quantiles[k]!;
@@ -81,30 +106,81 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
         });
       }
     });
-    for (const m of METHODS) {
-      byMethod[m].forEach((f, i) => {
-        const a = actual[i]!;
-        const acc = sums.get(m)!;
-        acc.mase += mae(a, f.mean) / maseScale(train[i]!.target);
-        acc.smape += smape(a, f.mean);
-        acc.wmape += wmape(a, f.mean);
-        acc.pinball += pinball(a, levels, f.quantiles);
-        acc.coverage += coverage(a, f.quantiles[0]!, f.quantiles[levels.length - 1]!);
+    train.forEach((s, i) => {
+      const a = actual[i]!;
+      const scale = maseScale(s.target) || 1;
+      const score = (m: MethodName, point: readonly number[], quantiles: readonly (readonly number[])[] | null) => {
+        const acc = sums[i]!.get(m)!;
+        acc.mase += mae(a, point) / scale;
+        acc.rmsse += rmsse(a, point, s.target);
+        acc.smape += smape(a, point);
+        acc.wmape += wmape(a, point);
+        if (quantiles) {
+          acc.pinball += pinball(a, levels, quantiles);
+          acc.coverage += coverage(a, quantiles[0]!, quantiles[levels.length - 1]!);
+        }
         acc.count++;
-      });
-    }
+        seenBy[i]!.set(m, (seenBy[i]!.get(m) ?? 0) + 1);
+      };
+      score("lstm", lstm[i]!.mean, lstm[i]!.quantiles);
+      const members = memberForecasts(s.target, horizon);
+      for (const m of STATISTICAL_MEMBERS) {
+        const point = members[m];
+        if (!point) continue;
+        // pinball and coverage need the band, which comes from the other folds' errors: scored below
+        score(m, point, null);
+        errors[i]!.get(m)!.push(a.map((v, h) => (v - point[h]!) / scale));
+      }
+    });
+    opts.onProgress?.((run + 1) / totalRuns, `backtest fold ${run + 1} of ${folds}: statistical members scored`);
   }
-  const scores: MethodScore[] = folds > 0
-    ? METHODS.map((method) => {
-        const a = sums.get(method)!;
-        return { method, mase: a.mase / a.count, smape: a.smape / a.count, wmape: a.wmape / a.count, pinball: a.pinball / a.count, coverage: a.coverage / a.count };
+  const byLead = (folds: readonly number[][]) => Array.from({ length: horizon }, (_, h) => folds.map((f) => f[h]!));
+  const memberQuantiles = errors.map((byMember) => new Map([...byMember].map(([m, e]) => [m, errorQuantiles(byLead(e), levels)])));
+  // pinball and coverage of a statistical member's band, cross-validated: each fold's errors against the band the
+  // other folds' errors give (with one fold there is nothing to check against, and the scores stay 0)
+  errors.forEach((byMember, i) =>
+    byMember.forEach((e, m) => {
+      const acc = sums[i]!.get(m)!;
+      if (e.length < 2) return;
+      const scale = maseScale(series[i]!.target) || 1;
+      e.forEach((fold, f) => {
+        const q = errorQuantiles(byLead(e.filter((_, g) => g !== f)), levels);
+        acc.pinball += pinball(fold, levels, q) * scale;
+        acc.coverage += coverage(fold, q[0]!, q[levels.length - 1]!);
+      });
+    }),
+  );
+  const intermittent = series.map((s) => isIntermittent(s.target));
+  const perSeries = sums.map((byMember, i) =>
+    METHODS.filter((m) => seenBy[i]!.get(m) === folds && folds > 0)
+      .map((method): MethodScore => {
+        const a = byMember.get(method)!;
+        return { method, mase: a.mase / a.count, rmsse: a.rmsse / a.count, smape: a.smape / a.count, wmape: a.wmape / a.count, pinball: a.pinball / a.count, coverage: a.coverage / a.count };
       })
-    : [];
-  const best = scores.length ? scores.reduce((a, b) => (b.mase < a.mase ? b : a)) : null;
-  const method: MethodName = best?.method ?? "lstm";
-  const reason = best
-    ? `${method} had the lowest mean MASE over ${folds} rolling-origin folds of ${horizon} days (${scores.map((s) => `${s.method} ${s.mase.toFixed(3)}`).join(", ")}).`
-    : "No backtest was run (folds = 0): the LSTM is used without comparison.";
+      .sort((a, b) => (intermittent[i] ? a.rmsse - b.rmsse : a.mase - b.mase)),
+  );
+  const choices: SeriesChoice[] = series.map((s, i) => {
+    const best = perSeries[i]![0];
+    const by = intermittent[i] ? "rmsse" : "mase";
+    if (!best) return { key: s.key, method: "lstm", reason: "No backtest was run (folds = 0): the LSTM is used without comparison.", intermittent: intermittent[i]!, scores: [] };
+    const next = perSeries[i]![1];
+    const why = `${best.method} had the lowest mean ${by.toUpperCase()} over ${folds} rolling-origin folds of ${horizon} days (${best[by].toFixed(3)}${next ? `; next ${next.method} ${next[by].toFixed(3)}` : ""})`;
+    return { key: s.key, method: best.method, reason: intermittent[i] ? `${why}; the series is intermittent (under three days in four with demand), so RMSSE decided.` : `${why}.`, intermittent: intermittent[i]!, scores: perSeries[i]! };
+  });
+  const scores: MethodScore[] = METHODS.flatMap((method) => {
+    const rows = perSeries.flatMap((p) => p.filter((x) => x.method === method));
+    if (rows.length !== series.length) return [];
+    const mean = (f: (x: MethodScore) => number) => rows.reduce((a, x) => a + f(x), 0) / rows.length;
+    return [{ method, mase: mean((x) => x.mase), rmsse: mean((x) => x.rmsse), smape: mean((x) => x.smape), wmape: mean((x) => x.wmape), pinball: mean((x) => x.pinball), coverage: mean((x) => x.coverage) }];
+  });
+  const used = [...new Set(choices.map((c) => c.method))];
+  const method: ForecastResult["method"] = used.length === 1 ? used[0]! : "per_series";
+  const reason =
+    used.length === 1
+      ? choices.length === 1
+        ? choices[0]!.reason
+        : `${method} had the lowest mean MASE on every series over ${folds} rolling-origin folds of ${horizon} days.`
+      : `Each series uses the member with its lowest backtest MASE (${used.map((m) => `${m}: ${choices.filter((c) => c.method === m).length}`).join(", ")}); see choices.`;
   const model = trainLstm(series, { ...lstmOptions, onEpoch: progress(opts, folds, totalRuns, "final model") });
   const tail = (e: number[], p: number) => (e.length ? quantileSorted([...e].sort((a, b) => a - b), p) : 0);
   const marginsOf = (c: { lower: number[]; upper: number[] }[]) => c.map((e, k) => ({ lower: tail(e.lower, 1 - levels[k]!), upper: tail(e.upper, levels[levels.length - 1 - k]!) }));
@@ -112,10 +188,12 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
   // of their variation the LSTM misses); with fewer than 100 per tail, on all series' errors pooled.
   const pooled = marginsOf(Array.from({ length: pairs }, (_, k) => ({ lower: conformity.flatMap((c) => c[k]!.lower), upper: conformity.flatMap((c) => c[k]!.upper) })));
   const margins = conformity.map((c) => ((c[0]?.lower.length ?? 0) >= 100 ? marginsOf(c) : pooled));
-  const forecasts = forecastWith(model, series, { method, horizon, levels, conformalMargins: margins });
+  const memberBands = choices.map((c, i) => (c.method === "lstm" ? null : memberQuantiles[i]!.get(c.method as StatisticalMember)!));
+  const fit = { method, horizon, levels, conformalMargins: margins, choices, memberBands };
+  const forecasts = forecastWith(model, series, fit);
   opts.onProgress?.(1, "forecast ready");
   return {
-    result: { method, reason, levels, horizon, backtest: { folds, scores }, conformalMargins: margins, forecasts, training: model.members.map((m) => ({ ...m.history, useLastYear: m.useLastYear })) },
+    result: { ...fit, reason, backtest: { folds, scores }, forecasts, training: model.members.map((m) => ({ ...m.history, useLastYear: m.useLastYear })) },
     model,
   };
 }
@@ -138,16 +216,26 @@ export function checkHistory(series: readonly SeriesInput[], opts: ForecastOptio
 }
 
 /**
- * The forecast of each series by the chosen method: the LSTM's quantiles widened by the backtest's conformal
- * margins, or a baseline. Also what a stored model reproduces (same model and data → same forecast).
+ * The forecast of each series by its chosen member: the LSTM's quantiles widened by the backtest's conformal
+ * margins, or a statistical member's point forecast with its backtest error band. Also what a stored model
+ * reproduces (same model and data → same forecast).
  */
 export function forecastWith(
   model: TrainedLstm,
   series: readonly SeriesInput[],
-  fit: Pick<ForecastResult, "method" | "horizon" | "levels" | "conformalMargins">,
+  fit: Pick<ForecastResult, "horizon" | "levels" | "conformalMargins" | "choices" | "memberBands">,
 ): SeriesForecast[] {
-  if (fit.method === "lstm") return conformalize(predictLstm(model, series), series, fit.conformalMargins);
-  return series.map((s) => baselineForecast(s, fit.horizon, fit.levels, fit.method === "naive" ? 1 : 7));
+  const lstm = fit.choices.some((c) => c.method === "lstm") ? conformalize(predictLstm(model, series), series, fit.conformalMargins) : null;
+  return series.map((s, i) => {
+    const m = fit.choices[i]!.method;
+    const nonNegative = s.target.every((v) => v >= 0);
+    if (m === "lstm") return nonNegative ? { ...lstm![i]!, quantiles: lstm![i]!.quantiles.map((row) => row.map((v) => Math.max(0, v))) } : lstm![i]!;
+    const point = memberForecasts(s.target, fit.horizon)[m as StatisticalMember];
+    if (!point) throw new Error(`${s.key}: ${m} cannot forecast this series.`);
+    const quantiles = bandAround(point, fit.memberBands[i]!, maseScale(s.target) || 1, nonNegative);
+    const lastDate = addDays(s.start, s.target.length - 1);
+    return { key: s.key, dates: Array.from({ length: fit.horizon }, (_, h) => addDays(lastDate, h + 1)), mean: point, quantiles };
+  });
 }
 
 /** How far to move one interval's ends outward (negative: inward), in units of the series' MASE scale. */
@@ -179,8 +267,9 @@ function conformalize(forecasts: SeriesForecast[], series: readonly SeriesInput[
 
 function progress(opts: ForecastOptions, run: number, runs: number, label: string) {
   const maxEpochs = opts.maxEpochs ?? LSTM_DEFAULTS.maxEpochs;
-  return (e: { epoch: number; loss: number; valLoss: number }) =>
-    opts.onProgress?.((run + e.epoch / maxEpochs) / runs, `${label}: epoch ${e.epoch}, loss ${e.loss.toFixed(4)}, validation loss ${e.valLoss.toFixed(4)}`);
+  // each ensemble member gets its share of the run, so the fraction never goes back when the next one starts
+  return (e: { epoch: number; loss: number; valLoss: number; member: number; members: number }) =>
+    opts.onProgress?.((run + (e.member + Math.min(1, e.epoch / maxEpochs)) / e.members) / runs, `${label}${e.members > 1 ? `, network ${e.member + 1} of ${e.members}` : ""}: epoch ${e.epoch}, loss ${e.loss.toFixed(4)}, validation loss ${e.valLoss.toFixed(4)}`);
 }
 
 function sliceSpend(spend: SeriesInput["spend"], to: number): SeriesInput["spend"] {

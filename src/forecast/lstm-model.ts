@@ -19,7 +19,8 @@ export interface LstmOptions {
   readonly validationDays: number;
   /** Feed last year's values to the head: "auto" when there are ~150 training windows beyond a year. */
   readonly lastYear?: "auto" | boolean;
-  readonly onEpoch?: (e: { epoch: number; loss: number; valLoss: number }) => void;
+  /** Called after every epoch; `member` of `members` says which ensemble member is training (0-based). */
+  readonly onEpoch?: (e: { epoch: number; loss: number; valLoss: number; member: number; members: number }) => void;
 }
 
 export const LSTM_DEFAULTS: Omit<LstmOptions, "horizon" | "levels" | "seed"> = {
@@ -162,11 +163,12 @@ function firstOrigin(o: Omit<LstmOptions, "onEpoch">, useLastYear: boolean): num
 export function trainLstm(series: readonly SeriesInput[], options: LstmOptions): TrainedLstm {
   const minLen = Math.min(...series.map((s) => s.target.length));
   const eligible = minLen >= YEAR + options.horizon + options.validationDays + 2 * options.batchSize;
-  if ((options.lastYear ?? "auto") !== "auto" || !eligible) return { members: [trainVariant(series, options, options.lastYear === true && eligible)] };
+  const tagged = (o: LstmOptions, member: number, members: number): LstmOptions => ({ ...o, onEpoch: options.onEpoch && ((e) => options.onEpoch!({ ...e, member, members })) });
+  if ((options.lastYear ?? "auto") !== "auto" || !eligible) return { members: [trainVariant(series, tagged(options, 0, 1), options.lastYear === true && eligible)] };
   // "auto": last year's values help a stable yearly cycle (the sample: MASE 0.76 with them, 1.29 without) and
   // mislead on a shifting one (Peyton Manning: 1.05 with, 1.03 without); the time-ordered validation loss did not
   // tell which, so both are trained and their quantiles averaged (an equal-weight ensemble, Vincentization).
-  return { members: [trainVariant(series, options, true), trainVariant(series, { ...options, seed: options.seed + 1000 }, false)] };
+  return { members: [trainVariant(series, tagged(options, 0, 2), true), trainVariant(series, tagged({ ...options, seed: options.seed + 1000 }, 1, 2), false)] };
 }
 
 function trainVariant(series: readonly SeriesInput[], options: LstmOptions, useLastYear: boolean): TrainedVariant {
@@ -240,7 +242,7 @@ function trainVariant(series: readonly SeriesInput[], options: LstmOptions, useL
       : trainLoss;
     lossHistory.push(trainLoss);
     valHistory.push(valLoss);
-    onEpoch?.({ epoch, loss: trainLoss, valLoss });
+    onEpoch?.({ epoch, loss: trainLoss, valLoss, member: 0, members: 1 });
     if (valLoss < best) {
       best = valLoss;
       bestEpoch = epoch;

@@ -52,3 +52,16 @@ export function coverage(actual: ArrayLike<number>, lower: ArrayLike<number>, up
   for (let i = 0; i < actual.length; i++) if (actual[i]! >= lower[i]! && actual[i]! <= upper[i]!) c++;
   return c / actual.length;
 }
+
+/**
+ * Root mean squared scaled error (M5's accuracy measure): √(mean squared error / mean squared one-step naive
+ * difference over the history). Copes with intermittent series, whose absolute error rewards forecasting zero.
+ */
+export function rmsse(actual: ArrayLike<number>, point: ArrayLike<number>, history: ArrayLike<number>): number {
+  let e = 0;
+  for (let i = 0; i < actual.length; i++) e += (actual[i]! - point[i]!) ** 2;
+  let d = 0;
+  for (let t = 1; t < history.length; t++) d += (history[t]! - history[t - 1]!) ** 2;
+  const scale = d / Math.max(1, history.length - 1);
+  return Math.sqrt(e / actual.length / (scale || 1));
+}

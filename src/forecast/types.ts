@@ -1,3 +1,5 @@
+import type { StatisticalMember } from "./members/index.ts";
+
 /** One daily series to forecast: consecutive days from `start`, with optional spend per channel on the same days. */
 export interface SeriesInput {
   readonly key: string;
@@ -16,4 +18,5 @@ export interface SeriesForecast {
   readonly quantiles: readonly (readonly number[])[];
 }
 
-export type MethodName = "lstm" | "seasonal_naive" | "naive";
+/** The forecast's members: the LSTM and the statistical ones (members/index.ts). */
+export type MethodName = "lstm" | StatisticalMember;

@@ -43,8 +43,15 @@ describe("POST /v1/forecasts", () => {
       expect(s.dates[0]).toBe("2026-01-01"); // the sample ends on 2025-12-31
       for (let h = 0; h < 21; h++) expect(s.quantiles[0][h]).toBeLessThanOrEqual(s.quantiles[2][h]);
     }
-    expect(f.body.backtest.scores.map((s: { method: string }) => s.method)).toEqual(["lstm", "seasonal_naive", "naive"]);
-    expect(f.body.reason).toContain("lowest mean MASE");
+    expect(f.body.backtest.scores.map((s: { method: string }) => s.method)).toEqual(["lstm", "seasonal_naive", "last_year", "theta", "mstl_ets", "mstl_ets_yearly", "combination"]);
+    expect(f.body.reason).toMatch(/lowest (mean|backtest) MASE/);
+    // each series uses the member with its own lowest backtest MASE, and says so
+    expect(f.body.choices.map((c: { key: string }) => c.key)).toEqual(["Consumer", "Enterprise", "SMB"]);
+    for (const c of f.body.choices) {
+      expect(c.scores).toHaveLength(7);
+      expect(c.method).toBe(c.scores[0].method);
+      for (const s of c.scores) expect(s.mase).toBeGreaterThanOrEqual(c.scores[0].mase);
+    }
   }, 180_000);
 
   it("When the job ran, then its progress showed epochs with training and validation loss", () => {

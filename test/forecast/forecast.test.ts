@@ -7,6 +7,7 @@ import { disposeLstm } from "../../src/forecast/lstm-model.ts";
 import { coverage, mae, maseScale } from "../../src/forecast/metrics.ts";
 import { selectTfBackend } from "../../src/forecast/tf-backend.ts";
 import type { SeriesInput } from "../../src/forecast/types.ts";
+import { seededRng } from "../../src/data/random.ts";
 
 beforeAll(async () => {
   await selectTfBackend();
@@ -68,4 +69,18 @@ describe("90-day forecasts on held-out data", () => {
     expect(r!.coverage).toBeGreaterThanOrEqual(0.7);
     expect(r!.coverage).toBeLessThanOrEqual(0.9);
   }, 400_000);
+});
+
+describe("training progress", () => {
+  it("When two ensemble networks train in every fold, then the reported fraction never goes backwards and ends at 1", () => {
+    const r = seededRng(3);
+    const series = [{ key: "a", start: "2022-01-01", target: Array.from({ length: 700 }, (_, t) => 100 + 10 * Math.sin((2 * Math.PI * t) / 7) + 20 * Math.sin((2 * Math.PI * t) / 365) + r.normal()) }];
+    const seen: number[] = [];
+    const messages: string[] = [];
+    const { model } = forecastSeries(series, { horizon: 14, folds: 2, maxEpochs: 2, units: 4, seed: 1, onProgress: (f, m) => (seen.push(f), messages.push(m)) });
+    disposeLstm(model);
+    expect(messages.some((m) => m.includes("network 2 of 2"))).toBe(true);
+    seen.forEach((f, i) => i > 0 && expect(f, `step ${i}: ${messages[i]}`).toBeGreaterThanOrEqual(seen[i - 1]!));
+    expect(seen.at(-1)).toBe(1);
+  }, 120_000);
 });

@@ -37,7 +37,7 @@ describe("LSTM forecaster", () => {
   it("When conformal margins are given per series, then each series moves by its own, and a stored result's single list moves every series", () => {
     const data = [series("a", 1), series("b", 2)];
     const m = trainLstm(data, { ...opts, maxEpochs: 1 });
-    const fit = { method: "lstm" as const, horizon: 14, levels: [0.1, 0.5, 0.9] };
+    const fit = { horizon: 14, levels: [0.1, 0.5, 0.9], choices: data.map((s) => ({ key: s.key, method: "lstm" as const, reason: "", intermittent: false, scores: [] })), memberBands: [null, null] };
     const wide = { lower: 1, upper: 2 };
     const none = { lower: 0, upper: 0 };
     const raw = predictLstm(m, data);

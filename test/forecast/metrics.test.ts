@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { baselineForecast } from "../../src/forecast/baselines.ts";
-import { coverage, mae, maseScale, pinball, smape, wmape } from "../../src/forecast/metrics.ts";
+import { coverage, mae, maseScale, pinball, rmsse, smape, wmape } from "../../src/forecast/metrics.ts";
 import { expectClose } from "../helpers/all-close.ts";
 
 describe("forecast accuracy measures (worked by hand)", () => {
@@ -22,15 +21,9 @@ describe("forecast accuracy measures (worked by hand)", () => {
   });
 });
 
-describe("baseline forecasts", () => {
-  const target = Array.from({ length: 70 }, (_, i) => 100 + 10 * (i % 7) + (i % 3));
-  it("When a series repeats weekly, then seasonal naive repeats last week and naive repeats the last day", () => {
-    const s = { key: "a", start: "2024-01-01", target };
-    const sn = baselineForecast(s, 14, [0.1, 0.5, 0.9], 7);
-    expect(sn.mean).toEqual([...target.slice(63), ...target.slice(63)]);
-    expect(sn.dates[0]).toBe("2024-03-11");
-    const nv = baselineForecast(s, 3, [0.5], 1);
-    expect(nv.mean).toEqual([target[69], target[69], target[69]]);
-    sn.quantiles[0]!.forEach((lo, h) => expect(lo).toBeLessThanOrEqual(sn.quantiles[2]![h]!));
+describe("RMSSE (M5)", () => {
+  it("When the history steps by 0, 2, 0, 2 and the errors are 1, 3, then RMSSE is √(5 / 2)", () => {
+    // one-step differences 0, 2, 0, 2 → mean square 2; errors 1, 3 → mean square 5
+    expectClose(rmsse([1, 3], [0, 0], [0, 0, 2, 2, 4]), Math.sqrt(5 / 2), { rtol: 1e-12 });
   });
 });
