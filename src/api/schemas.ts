@@ -368,11 +368,12 @@ export const ForecastRequestSchema = z
         patience: z.number().int().min(1).max(100).optional(),
         learningRate: z.number().gt(0).max(1).optional(),
         validationDays: z.number().int().min(7).max(730).optional(),
+        windowsPerEpoch: z.number().int().min(64).max(1_000_000).optional(),
         lastYear: z.union([z.literal("auto"), z.boolean()]).optional(),
       })
       .strict()
       .optional()
-      .openapi({ description: "LSTM settings (defaults: lookback 28, units 16, batch 32, up to 30 epochs, patience 4, lr 0.005)" }),
+      .openapi({ description: "LSTM settings (defaults: lookback 28, units 16, batch 32, up to 30 epochs, patience 4, lr 0.005, 4,096 training windows per epoch across all series)" }),
     mmmId: z.string().min(1).max(100).optional().openapi({ description: "A daily marketing-mix model whose curves turn the plan into incremental sales" }),
     plan: z
       .object({

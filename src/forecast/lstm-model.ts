@@ -17,6 +17,11 @@ export interface LstmOptions {
   readonly learningRate: number;
   /** Days at the end of the training data whose targets form the validation set. */
   readonly validationDays: number;
+  /**
+   * Training windows drawn per epoch across all series (all of them when there are fewer), and the most validation
+   * windows kept: as global models (DeepAR, neuralforecast) do, so an epoch costs the same for 3 series or 300.
+   */
+  readonly windowsPerEpoch: number;
   /** Feed last year's values to the head: "auto" when there are ~150 training windows beyond a year. */
   readonly lastYear?: "auto" | boolean;
   /** Called after every epoch; `member` of `members` says which ensemble member is training (0-based). */
@@ -31,6 +36,7 @@ export const LSTM_DEFAULTS: Omit<LstmOptions, "horizon" | "levels" | "seed"> = {
   patience: 4,
   learningRate: 0.005,
   validationDays: 120,
+  windowsPerEpoch: 4096,
 };
 
 const YEAR = 364; // 52 weeks: last year's value on the same weekday
@@ -55,7 +61,8 @@ export interface TrainedVariant {
   readonly channels: readonly string[];
   readonly useLastYear: boolean;
   readonly scales: readonly SeriesScale[];
-  readonly history: { readonly epochs: number; readonly bestEpoch: number; readonly loss: readonly number[]; readonly valLoss: readonly number[] };
+  /** Per epoch: losses; `windows`: training windows seen per epoch (the budget, or all when fewer). */
+  readonly history: { readonly epochs: number; readonly bestEpoch: number; readonly loss: readonly number[]; readonly valLoss: readonly number[]; readonly windows?: number };
 }
 
 interface Prepared {
@@ -206,19 +213,24 @@ function trainVariant(series: readonly SeriesInput[], options: LstmOptions, useL
   const levels = tf.tensor3d(Float32Array.from(o.levels), [1, Q, 1]);
   const optimizer = tf.train.adam(o.learningRate);
   const vars = networkVariables(network);
-  const valBatch = val.length > 0 ? batchOf(val) : null;
   const rng = seededRng(o.seed);
+  // a fixed, seeded subset of validation windows when there are many series (the same one every epoch)
+  const valBatch = val.length > 0 ? batchOf(val.length > o.windowsPerEpoch / 4 ? sampleWithout(val, o.windowsPerEpoch / 4, seededRng(o.seed + 7)) : val) : null;
   const lossHistory: number[] = [];
   const valHistory: number[] = [];
   let best = Infinity;
   let bestEpoch = 0;
   let bestWeights: tf.Tensor[] = vars.map((v) => v.clone());
   for (let epoch = 1; epoch <= o.maxEpochs; epoch++) {
-    // Fisher-Yates with the seeded generator: the same seed gives the same batches
-    const order = train.slice();
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(rng.uniform() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
+    // Fisher-Yates with the seeded generator: the same seed gives the same batches; past the budget, the epoch is
+    // a fresh random subset of the budget's size
+    let order = train.slice();
+    if (order.length > o.windowsPerEpoch) order = sampleWithout(order, o.windowsPerEpoch, rng);
+    else {
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(rng.uniform() * (i + 1));
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
     }
     let total = 0;
     for (let s = 0; s < order.length; s += o.batchSize) {
@@ -259,7 +271,7 @@ function trainVariant(series: readonly SeriesInput[], options: LstmOptions, useL
     channels,
     useLastYear,
     scales: prepared.map((p) => p.scale),
-    history: { epochs: lossHistory.length, bestEpoch, loss: lossHistory, valLoss: valHistory },
+    history: { epochs: lossHistory.length, bestEpoch, loss: lossHistory, valLoss: valHistory, windows: Math.min(train.length, o.windowsPerEpoch) },
   };
 }
 
@@ -298,4 +310,15 @@ function predictVariant(model: TrainedVariant, series: readonly SeriesInput[]): 
 
 export function disposeLstm(model: TrainedLstm): void {
   for (const m of model.members) tf.dispose(networkVariables(m.network));
+}
+
+/** k items drawn without replacement in random order (a partial Fisher-Yates over a copy). */
+function sampleWithout<T>(items: readonly T[], k: number, rng: { uniform(): number }): T[] {
+  const a = items.slice();
+  const m = Math.min(k, a.length);
+  for (let i = 0; i < m; i++) {
+    const j = i + Math.floor(rng.uniform() * (a.length - i));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a.slice(0, m);
 }

@@ -34,6 +34,21 @@ describe("LSTM forecaster", () => {
     expect(a[0]!.dates).toHaveLength(14);
   }, 60_000);
 
+  it("When there are more training windows than the epoch budget, then each epoch draws exactly the budget, seeded: the same seed gives the same model", () => {
+    const data = [series("a", 1), series("b", 2), series("c", 3)];
+    const all = trainLstm(data, { ...opts, maxEpochs: 1 });
+    const total = all.members[0]!.history.windows!;
+    const budget = { ...opts, maxEpochs: 2, windowsPerEpoch: 64 };
+    const a = trainLstm(data, budget);
+    const b = trainLstm(data, budget);
+    expect(total).toBeGreaterThan(64);
+    expect(a.members[0]!.history.windows).toBe(64);
+    const fa = predictLstm(a, data);
+    const fb = predictLstm(b, data);
+    fa.forEach((f, i) => f.mean.forEach((v, h) => expect(Math.abs(v - fb[i]!.mean[h]!)).toBeLessThan(1e-6)));
+    [all, a, b].forEach(disposeLstm);
+  }, 60_000);
+
   it("When conformal margins are given per series, then each series moves by its own, and a stored result's single list moves every series", () => {
     const data = [series("a", 1), series("b", 2)];
     const m = trainLstm(data, { ...opts, maxEpochs: 1 });
