@@ -73,7 +73,7 @@ interface PlanContext {
  */
 export function startForecast(store: Store, ds: Dataset, req: ForecastRequest, backend: TfBackendPreference): ForecastStart {
   const { series, warnings } = prepareForecastSeries(ds, req);
-  const options = { horizon: req.horizon, levels: [...req.levels].sort((a, b) => a - b), seed: req.seed, folds: req.folds, ...req.network };
+  const options = { horizon: req.horizon, levels: [...req.levels].sort((a, b) => a - b), seed: req.seed, folds: req.folds, ...(req.country && { country: req.country.toUpperCase() }), ...req.network };
   checkHistory(series, options);
   const trainingKey = createHash("sha256").update(JSON.stringify({ v: SCHEMA_VERSION, series, options })).digest("hex");
   const planCtx = planContext(store, ds, req, series, warnings);

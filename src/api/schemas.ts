@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { holidayCountries } from "../data/holidays.ts";
 import "./openapi.ts"; // extends zod with .openapi()
 
 export const ColumnTypeSchema = z.enum(["number", "integer", "date", "category", "boolean"]);
@@ -358,6 +359,13 @@ export const ForecastRequestSchema = z
       .refine((l) => new Set(l).size === l.length, "levels must differ")
       .openapi({ description: "Quantile levels; include 0.5 for a median point forecast" }),
     seed: z.number().int().min(0).default(1),
+    country: z
+      .string()
+      .superRefine((c, ctx) => {
+        if (!holidayCountries().includes(c.toUpperCase())) ctx.addIssue({ code: "custom", message: `no holiday calendar for "${c}"; use an ISO 3166 code such as US, GB, DE, FR, BR, IN` });
+      })
+      .optional()
+      .openapi({ description: "ISO country code whose public holidays the LSTM knows ahead (date-holidays); default: built-in US retail days" }),
     folds: z.number().int().min(0).max(10).default(3).openapi({ description: "Rolling-origin backtest folds of horizon days (0: LSTM without comparison)" }),
     network: z
       .object({

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { seededRng } from "../data/random.ts";
 import { addDays, calendarFeatures, dayOfWeek } from "./calendar.ts";
+import { countryHolidays, isHoliday } from "../data/holidays.ts";
 import { createNetwork, forward, networkVariables, type Network, type NetworkShape } from "./network.ts";
 import type { SeriesForecast, SeriesInput } from "./types.ts";
 
@@ -22,6 +23,8 @@ export interface LstmOptions {
    * windows kept: as global models (DeepAR, neuralforecast) do, so an epoch costs the same for 3 series or 300.
    */
   readonly windowsPerEpoch: number;
+  /** ISO country code whose public holidays flag the days (date-holidays); default: the built-in US retail days. */
+  readonly country?: string;
   /** Feed last year's values to the head: "auto" when there are ~150 training windows beyond a year. */
   readonly lastYear?: "auto" | boolean;
   /** Called after every epoch; `member` of `members` says which ensemble member is training (0-based). */
@@ -75,7 +78,8 @@ interface Prepared {
   readonly dow: readonly number[];
 }
 
-function prepare(series: SeriesInput, channels: readonly string[], horizon: number, scale?: SeriesScale): Prepared {
+function prepare(series: SeriesInput, channels: readonly string[], horizon: number, country: string | undefined, scale?: SeriesScale): Prepared {
+  const holiday = country ? countryHolidays(country) : isHoliday;
   const y = series.target;
   const n = y.length;
   const spendRaw = channels.map((c) => series.spend?.[c] ?? new Array<number>(n).fill(0));
@@ -90,7 +94,7 @@ function prepare(series: SeriesInput, channels: readonly string[], horizon: numb
   const dates = Array.from({ length: n + horizon }, (_, t) => addDays(series.start, t));
   return {
     series,
-    calendar: dates.map(calendarFeatures),
+    calendar: dates.map((d) => calendarFeatures(d, holiday)),
     dow: dates.map(dayOfWeek),
     z: Float64Array.from(y, (v) => (v - sc.mean) / sc.sd),
     spend: spendRaw.map((v, j) => Float64Array.from(v, (x) => Math.log1p(Math.max(0, x) / sc.spendMean[j]!))),
@@ -181,7 +185,7 @@ export function trainLstm(series: readonly SeriesInput[], options: LstmOptions):
 function trainVariant(series: readonly SeriesInput[], options: LstmOptions, useLastYear: boolean): TrainedVariant {
   const { onEpoch, ...o } = options;
   const channels = [...new Set(series.flatMap((s) => Object.keys(s.spend ?? {})))].sort();
-  const prepared = series.map((s) => prepare(s, channels, o.horizon));
+  const prepared = series.map((s) => prepare(s, channels, o.horizon, o.country));
   const train: [number, number][] = [];
   const val: [number, number][] = [];
   prepared.forEach((p, si) => {
@@ -293,7 +297,7 @@ function predictVariant(model: TrainedVariant, series: readonly SeriesInput[]): 
   return series.map((s) => {
     const scale = model.scales.find((sc) => sc.key === s.key);
     if (!scale) throw new Error(`The model was not trained on series ${s.key}.`);
-    const p = prepare(s, model.channels, o.horizon, scale);
+    const p = prepare(s, model.channels, o.horizon, o.country, scale);
     const n = p.z.length;
     if (n < firstOrigin(o, model.useLastYear)) throw new Error(`Series ${s.key} is too short to forecast from.`);
     const x = new Float32Array(o.lookback * F);

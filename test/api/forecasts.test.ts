@@ -112,6 +112,12 @@ describe("POST /v1/forecasts", () => {
     expect(tooLong.body.detail).toMatch(/^The shortest series has 1096 days; a 366-day forecast with 3 backtest folds needs \d+/);
     const badTarget = await post({ target: "segment" });
     expect(badTarget.status).toBe(400);
+    const jobsBefore = (await request(t.app).get("/v1/jobs")).body;
+    const badCountry = await post({ country: "Atlantis" });
+    expect(badCountry.status).toBe(400);
+    expect(badCountry.body.issues[0].path).toEqual(["body", "country"]);
+    expect(badCountry.body.issues[0].message).toContain('no holiday calendar for "Atlantis"');
+    expect((await request(t.app).get("/v1/jobs")).body).toEqual(jobsBefore);
   });
 
   it("When a plan comes without an MMM, then the answer says so and forecasts business-as-usual", async () => {
