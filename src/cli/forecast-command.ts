@@ -23,11 +23,12 @@ export interface ForecastFlags {
   horizon?: string;
   folds?: string;
   seed?: string;
+  country?: string;
   mmm?: string;
   plan?: string;
 }
 
-const USAGE = "usage: mixcast forecast DATASET --date D --target Y [--segment S] [--channels a,b] [--horizon 90] [--folds 3] [--seed N] [--mmm MODEL_ID --plan plan.json] [--csv]";
+const USAGE = "usage: mixcast forecast DATASET --date D --target Y [--segment S] [--channels a,b] [--horizon 90] [--folds 3] [--seed N] [--country GB] [--mmm MODEL_ID --plan plan.json] [--csv]";
 
 /**
  * mixcast forecast DATASET ...: train (or reuse) the forecast model as a job with a progress bar, then print the
@@ -50,6 +51,7 @@ export async function forecast(store: Store, ref: string | undefined, flags: For
       horizon: num(flags.horizon),
       folds: num(flags.folds),
       seed: num(flags.seed),
+      country: flags.country,
       mmmId: flags.mmm,
       plan: flags.plan ? readPlan(flags.plan) : undefined,
     },

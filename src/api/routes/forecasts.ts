@@ -19,7 +19,7 @@ export function forecastRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
     {
       method: "post",
       path: "/v1/forecasts",
-      summary: "Forecast daily sales with quantiles, backtested against naive baselines, optionally under a spend plan",
+      summary: "Forecast daily sales with quantiles, each series by its best backtested member (LSTM, Theta, MSTL + ETS, last year, ...), optionally under a spend plan",
       description:
         "Answers 202 with a job. Training (backtest included) runs in the job with progress per epoch; when a model trained on the same data " +
         "with the same options is stored, it is reused and the job is already succeeded. The job's result names `forecastUrl`.",
