@@ -71,3 +71,18 @@ describe("intermittent demand", () => {
     expect(memberForecasts(Array.from({ length: 100 }, (_, t) => 1 + (t % 3)), 5).tsb).toBeNull();
   });
 });
+
+describe("a stored forecast with a statistical member", () => {
+  it("When the fit kept the member's point forecast, then forecastWith returns it (no refit); without it, the member is refitted to the same numbers", async () => {
+    const { forecastWith } = await import("../../../src/forecast/forecast.ts");
+    const { thetaForecast } = await import("../../../src/forecast/members/theta.ts");
+    const r = seededRng(8);
+    const s = { key: "a", start: "2024-01-01", target: Array.from({ length: 120 }, (_, t) => 50 + 5 * (t % 7) + r.normal()) };
+    const fit = { horizon: 3, levels: [0.1, 0.5, 0.9], conformalMargins: [], choices: [{ key: "a", method: "theta" as const, reason: "", intermittent: false, scores: [] }], memberBands: [[[-1, -1, -1], [0, 0, 0], [1, 1, 1]]] };
+    const kept = forecastWith({ members: [] }, [s], { ...fit, memberPoints: [[1, 2, 3]] })[0]!;
+    expect(kept.mean).toEqual([1, 2, 3]);
+    expect(kept.dates).toEqual(["2024-04-30", "2024-05-01", "2024-05-02"]);
+    const refit = forecastWith({ members: [] }, [s], fit)[0]!;
+    expect(refit.mean).toEqual(thetaForecast(s.target, 3));
+  });
+});
