@@ -68,7 +68,7 @@ export async function forecast(store: Store, ref: string | undefined, flags: For
   } else if (flags.json) console.log(JSON.stringify({ id: summary.forecastId, ...out }, null, 2));
   else {
     console.log(`forecast ${summary.forecastId} (model ${summary.modelId}${summary.reusedModel ? ", reused" : ""}): ${out.method}. ${out.reason}`);
-    if (out.backtest.scores.length) console.log(formatTable(out.backtest.scores, ["method", "mase", "smape", "wmape", "pinball", "coverage"]));
+    if (out.backtest.scores.length) console.log(formatTable(out.backtest.scores, ["method", "mase", "rmsse", "smape", "wmape", "pinball", "coverage"]));
     const lo = out.levels[0]!;
     const hi = out.levels[out.levels.length - 1]!;
     const total = (v: readonly number[]) => v.reduce((a, b) => a + b, 0);

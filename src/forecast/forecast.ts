@@ -24,9 +24,10 @@ export interface MethodScore {
   readonly rmsse: number;
   readonly smape: number;
   readonly wmape: number;
-  readonly pinball: number;
-  /** Share of held-out days inside the outermost interval (e.g. p10..p90). */
-  readonly coverage: number;
+  /** Null for a statistical member with one fold: its band comes from the other folds, and there are none. */
+  readonly pinball: number | null;
+  /** Share of held-out days inside the outermost interval (e.g. p10..p90); null as pinball. */
+  readonly coverage: number | null;
 }
 
 /** What one series is forecast with, why, and every member's backtest scores on it (best first). */
@@ -69,8 +70,9 @@ const METHODS: readonly MethodName[] = ["lstm", ...STATISTICAL_MEMBERS];
 /**
  * Forecast every series `horizon` days ahead. A rolling-origin backtest (origins at n − k·horizon, k = folds..1,
  * each member fitted only on data before its origin) scores the LSTM and the statistical members (seasonal naive,
- * same weekday last year, Theta, MSTL + ETS weekly and yearly, and their combination) on every series; each series
- * is forecast by the member with its lowest mean MASE, and the answer says which, why, and the others' scores.
+ * same weekday last year, Theta, MSTL + ETS weekly and yearly, their combination, TSB for intermittent series) on
+ * every series; each series is forecast by the member with its lowest mean MASE (RMSSE when intermittent), and the
+ * answer says which, why, and the others' scores.
  * Per-series choice rather than one method for all: the held-out data this was built against had a different best
  * member per store. Statistical members' bands are quantiles of their own backtest errors by lead; the LSTM's are
  * its quantiles conformalised on the backtest (CQR). The LSTM trained on all the data is returned for reuse (the
@@ -160,7 +162,8 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
     METHODS.filter((m) => seenBy[i]!.get(m) === folds && folds > 0)
       .map((method): MethodScore => {
         const a = byMember.get(method)!;
-        return { method, mase: a.mase / a.count, rmsse: a.rmsse / a.count, smape: a.smape / a.count, wmape: a.wmape / a.count, pinball: a.pinball / a.count, coverage: a.coverage / a.count };
+        const banded = method === "lstm" || folds >= 2;
+        return { method, mase: a.mase / a.count, rmsse: a.rmsse / a.count, smape: a.smape / a.count, wmape: a.wmape / a.count, pinball: banded ? a.pinball / a.count : null, coverage: banded ? a.coverage / a.count : null };
       })
       .sort((a, b) => (intermittent[i] ? a.rmsse - b.rmsse : a.mase - b.mase)),
   );
@@ -176,7 +179,8 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
     const rows = perSeries.flatMap((p) => p.filter((x) => x.method === method));
     if (rows.length !== series.length) return [];
     const mean = (f: (x: MethodScore) => number) => rows.reduce((a, x) => a + f(x), 0) / rows.length;
-    return [{ method, mase: mean((x) => x.mase), rmsse: mean((x) => x.rmsse), smape: mean((x) => x.smape), wmape: mean((x) => x.wmape), pinball: mean((x) => x.pinball), coverage: mean((x) => x.coverage) }];
+    const meanOrNull = (f: (x: MethodScore) => number | null) => (rows.every((x) => f(x) !== null) ? mean((x) => f(x)!) : null);
+    return [{ method, mase: mean((x) => x.mase), rmsse: mean((x) => x.rmsse), smape: mean((x) => x.smape), wmape: mean((x) => x.wmape), pinball: meanOrNull((x) => x.pinball), coverage: meanOrNull((x) => x.coverage) }];
   });
   const used = [...new Set(choices.map((c) => c.method))];
   const method: ForecastResult["method"] = used.length === 1 ? used[0]! : "per_series";
