@@ -28,6 +28,7 @@ export interface BayesOptions {
   readonly roiPriors?: Readonly<Record<string, RoiPrior>>;
   /** With groups: "full" shares each channel's ROI across segments, "partial" draws them from a shared distribution. */
   readonly pooling?: "full" | "partial";
+  /** Partial pooling: sample every channel's segment ROIs centred (true) or non-centred; default chosen per channel (centring). */
   readonly centred?: boolean;
   readonly chains?: number;
   readonly warmup?: number;
