@@ -78,6 +78,7 @@ export function startForecast(store: Store, ds: Dataset, req: ForecastRequest, b
   const trainingKey = createHash("sha256").update(JSON.stringify({ v: SCHEMA_VERSION, series, options })).digest("hex");
   const planCtx = planContext(store, ds, req, series, warnings);
   const finish = (modelId: string, reusedModel: boolean, fit: Omit<ForecastResult, "forecasts">, bau: readonly SeriesForecast[]): ForecastSummary => {
+    const bandWarnings = (fit.choices ?? []).flatMap((c) => (c.bandWarning ? [`${c.key ? `${c.key}: ` : ""}${c.method}'s ${c.bandWarning}`] : []));
     const planned = planCtx ? bau.map((f) => applyPlan(f, planCtx.bySeries.get(f.key)!.channels, planCtx.bySeries.get(f.key)!.history, planCtx.plan)) : null;
     const { training: _t, ...rest } = fit;
     const output: ForecastOutput = {
@@ -87,7 +88,7 @@ export function startForecast(store: Store, ds: Dataset, req: ForecastRequest, b
       segmentColumn: req.segment ?? null,
       forecasts: planned ? planned.map((p) => p.forecast) : bau,
       plan: planned && planCtx ? { mmmId: planCtx.mmmId, spread: planCtx.plan.spread ?? "even", businessAsUsual: `each channel's mean daily spend over the last ${BAU_DAYS} days`, effects: planned.map((p) => p.effect) } : null,
-      warnings,
+      warnings: [...warnings, ...bandWarnings],
     };
     const saved = store.models.save({ kind: FORECAST_KIND, datasetId: req.datasetId, schemaVersion: SCHEMA_VERSION, spec: req, result: output });
     return {
@@ -98,7 +99,7 @@ export function startForecast(store: Store, ds: Dataset, req: ForecastRequest, b
       method: fit.method,
       reason: fit.reason,
       plan: output.plan && { incremental: output.plan.effects.reduce((a, e) => a + e.incremental, 0) },
-      warnings,
+      warnings: output.warnings,
     };
   };
 

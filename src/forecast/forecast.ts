@@ -38,6 +38,8 @@ export interface SeriesChoice {
   /** Fewer than about three days in four with any demand (Syntetos–Boylan): TSB joins, and RMSSE decides. */
   readonly intermittent: boolean;
   readonly scores: readonly MethodScore[];
+  /** Set when the chosen member's band held far fewer backtest days than nominal (15 points or more short). */
+  readonly bandWarning?: string;
 }
 
 export interface ForecastResult {
@@ -173,7 +175,13 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
     if (!best) return { key: s.key, method: "lstm", reason: "No backtest was run (folds = 0): the LSTM is used without comparison.", intermittent: intermittent[i]!, scores: [] };
     const next = perSeries[i]![1];
     const why = `${best.method} had the lowest mean ${by.toUpperCase()} over ${folds} rolling-origin folds of ${horizon} days (${best[by].toFixed(3)}${next ? `; next ${next.method} ${next[by].toFixed(3)}` : ""})`;
-    return { key: s.key, method: best.method, reason: intermittent[i] ? `${why}; the series is intermittent (under three days in four with demand), so RMSSE decided.` : `${why}.`, intermittent: intermittent[i]!, scores: perSeries[i]! };
+    // know what we don't know: a band that held far fewer backtest days than nominal is said to be too narrow
+    const nominal = levels[levels.length - 1]! - levels[0]!;
+    const bandWarning =
+      best.coverage !== null && best.coverage < nominal - 0.15
+        ? `its p${Math.round(levels[0]! * 100)}–p${Math.round(levels[levels.length - 1]! * 100)} band held ${Math.round(best.coverage * 100)}% of backtest days where ${Math.round(nominal * 100)}% was nominal: read it as too narrow (more folds give the band more to learn from).`
+        : undefined;
+    return { key: s.key, method: best.method, reason: intermittent[i] ? `${why}; the series is intermittent (under three days in four with demand), so RMSSE decided.` : `${why}.`, intermittent: intermittent[i]!, scores: perSeries[i]!, ...(bandWarning && { bandWarning }) };
   });
   const scores: MethodScore[] = METHODS.flatMap((method) => {
     const rows = perSeries.flatMap((p) => p.filter((x) => x.method === method));

@@ -120,3 +120,19 @@ describe("holidays known ahead", () => {
     disposeLstm(without.model);
   }, 240_000);
 });
+
+describe("bands that the backtest shows too narrow", () => {
+  it("When a statistical member's band held far fewer backtest days than nominal, then its choice says so in words", () => {
+    const r = seededRng(10);
+    // quiet for 600 days, then the level jumps by 30 noise SDs inside the second fold: the band the first fold's
+    // small errors give cannot hold the second fold's, and the other way round
+    const target = Array.from({ length: 700 }, (_, t) => (t >= 640 ? 160 : 100) + 10 * (t % 7) + 2 * r.normal());
+    const { result, model } = forecastSeries([{ key: "a", start: "2023-01-02", target }], { horizon: 30, folds: 2, maxEpochs: 1, units: 2, seed: 1 });
+    disposeLstm(model);
+    const c = result.choices[0]!;
+    expect(c.method).not.toBe("lstm");
+    const chosen = c.scores.find((s) => s.method === c.method)!;
+    expect(chosen.coverage!).toBeLessThan(0.65);
+    expect(c.bandWarning).toMatch(/^its p10–p90 band held \d+% of backtest days where 80% was nominal: read it as too narrow/);
+  }, 120_000);
+});
