@@ -13,9 +13,12 @@ export function isHoliday(iso: string): boolean {
 
 const byCountry = new Map<string, (iso: string) => boolean>();
 
-/** ISO 3166 country codes date-holidays has calendars for. */
+let countries: string[] | undefined;
+
+/** ISO 3166 country codes date-holidays has calendars for (read once: every forecast request checks against it). */
 export function holidayCountries(): string[] {
-  return Object.keys(new Holidays().getCountries());
+  countries ??= Object.keys(new Holidays().getCountries());
+  return countries;
 }
 
 /**

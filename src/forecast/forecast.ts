@@ -2,7 +2,7 @@ import { ModelFitError } from "../errors.ts";
 import { quantileSorted } from "../data/quantile.ts";
 import { bandAround, errorQuantiles } from "./bands.ts";
 import { addDays } from "./calendar.ts";
-import { memberForecasts, STATISTICAL_MEMBERS, type StatisticalMember } from "./members/index.ts";
+import { memberForecast, memberForecasts, STATISTICAL_MEMBERS, type StatisticalMember } from "./members/index.ts";
 import { disposeLstm, LSTM_DEFAULTS, predictLstm, trainLstm, type LstmOptions, type TrainedLstm, type TrainedVariant } from "./lstm-model.ts";
 import { coverage, mae, maseScale, pinball, rmsse, smape, wmape } from "./metrics.ts";
 import { isIntermittent } from "./members/tsb.ts";
@@ -146,7 +146,7 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
   const byLead = (folds: readonly number[][]) => Array.from({ length: horizon }, (_, h) => folds.map((f) => f[h]!));
   const memberQuantiles = errors.map((byMember) => new Map([...byMember].map(([m, e]) => [m, errorQuantiles(byLead(e), levels)])));
   // pinball and coverage of a statistical member's band, cross-validated: each fold's errors against the band the
-  // other folds' errors give (with one fold there is nothing to check against, and the scores stay 0)
+  // other folds' errors give (with one fold there is nothing to check against: reported as null below)
   errors.forEach((byMember, i) =>
     byMember.forEach((e, m) => {
       const acc = sums[i]!.get(m)!;
@@ -206,7 +206,7 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
   const pooled = marginsOf(Array.from({ length: pairs }, (_, k) => ({ lower: conformity.flatMap((c) => c[k]!.lower), upper: conformity.flatMap((c) => c[k]!.upper) })));
   const margins = conformity.map((c) => ((c[0]?.lower.length ?? 0) >= 100 ? marginsOf(c) : pooled));
   const memberBands = choices.map((c, i) => (c.method === "lstm" ? null : memberQuantiles[i]!.get(c.method as StatisticalMember)!));
-  const memberPoints = choices.map((c, i) => (c.method === "lstm" ? null : memberForecasts(series[i]!.target, horizon)[c.method as StatisticalMember]));
+  const memberPoints = choices.map((c, i) => (c.method === "lstm" ? null : memberForecast(series[i]!.target, horizon, c.method as StatisticalMember)));
   const fit = { method, horizon, levels, conformalMargins: margins, choices, memberBands, memberPoints };
   const forecasts = forecastWith(model, series, fit);
   opts.onProgress?.(1, "forecast ready");
@@ -248,7 +248,7 @@ export function forecastWith(
     const m = fit.choices[i]!.method;
     const nonNegative = s.target.every((v) => v >= 0);
     if (m === "lstm") return nonNegative ? { ...lstm![i]!, quantiles: lstm![i]!.quantiles.map((row) => row.map((v) => Math.max(0, v))) } : lstm![i]!;
-    const point = fit.memberPoints?.[i] ?? memberForecasts(s.target, fit.horizon)[m as StatisticalMember];
+    const point = fit.memberPoints?.[i] ?? memberForecast(s.target, fit.horizon, m as StatisticalMember);
     if (!point) throw new Error(`${s.key}: ${m} cannot forecast this series.`);
     const quantiles = bandAround(point, fit.memberBands[i]!, maseScale(s.target) || 1, nonNegative);
     const lastDate = addDays(s.start, s.target.length - 1);

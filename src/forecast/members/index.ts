@@ -14,18 +14,37 @@ export type StatisticalMember = (typeof STATISTICAL_MEMBERS)[number];
 /** Members the combination averages (M4's lesson: a plain mean of a few diverse methods is hard to beat). */
 const COMBINED: readonly StatisticalMember[] = ["theta", "mstl_ets", "last_year"];
 
+/** One member's point forecast (null when the series is too short for it, or TSB on a series that is not intermittent). */
+export function memberForecast(y: readonly number[], horizon: number, member: StatisticalMember): number[] | null {
+  switch (member) {
+    case "seasonal_naive": {
+      const last = y.slice(-7);
+      return y.length >= 7 ? Array.from({ length: horizon }, (_, h) => last[h % 7]!) : null;
+    }
+    case "last_year":
+      return lastYearForecast(y, horizon);
+    case "theta":
+      return thetaForecast(y, horizon, 7);
+    case "mstl_ets":
+      return mstlEtsForecast(y, horizon, [7]);
+    case "mstl_ets_yearly":
+      return mstlEtsForecast(y, horizon, [7, 365]);
+    case "tsb":
+      return isIntermittent(y) ? tsbForecast(y, horizon) : null;
+    case "combination":
+      return combine(COMBINED.map((m) => memberForecast(y, horizon, m)), horizon);
+  }
+}
+
+/** Every member's point forecast: what the backtest scores (the combination reuses its parts' forecasts). */
 export function memberForecasts(y: readonly number[], horizon: number): Record<StatisticalMember, number[] | null> {
-  const last = y.slice(-7);
-  const out: Record<StatisticalMember, number[] | null> = {
-    seasonal_naive: y.length >= 7 ? Array.from({ length: horizon }, (_, h) => last[h % 7]!) : null,
-    last_year: lastYearForecast(y, horizon),
-    theta: thetaForecast(y, horizon, 7),
-    mstl_ets: mstlEtsForecast(y, horizon, [7]),
-    mstl_ets_yearly: mstlEtsForecast(y, horizon, [7, 365]),
-    combination: null,
-    tsb: isIntermittent(y) ? tsbForecast(y, horizon) : null,
-  };
-  const parts = COMBINED.map((m) => out[m]).filter((f): f is number[] => f !== null);
-  if (parts.length >= 2) out.combination = Array.from({ length: horizon }, (_, h) => parts.reduce((a, f) => a + f[h]!, 0) / parts.length);
+  const out = Object.fromEntries(STATISTICAL_MEMBERS.filter((m) => m !== "combination").map((m) => [m, memberForecast(y, horizon, m)])) as Record<StatisticalMember, number[] | null>;
+  out.combination = combine(COMBINED.map((m) => out[m]), horizon);
   return out;
+}
+
+/** The mean of the parts that exist, when at least two do. */
+function combine(parts: readonly (number[] | null)[], horizon: number): number[] | null {
+  const have = parts.filter((f): f is number[] => f !== null);
+  return have.length >= 2 ? Array.from({ length: horizon }, (_, h) => have.reduce((a, f) => a + f[h]!, 0) / have.length) : null;
 }
