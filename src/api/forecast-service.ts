@@ -126,7 +126,7 @@ export function startForecast(store: Store, ds: Dataset, req: ForecastRequest, b
         kind: MODEL_KIND,
         datasetId: req.datasetId,
         schemaVersion: SCHEMA_VERSION,
-        spec: { trainingKey, datasetId: req.datasetId, date: req.date, target: req.target, segment: req.segment ?? null, channels: req.channels ?? [], options },
+        spec: { trainingKey, datasetId: req.datasetId, date: req.date, target: req.target, segment: req.segment ?? null, channels: req.channels ?? [], events: req.events ?? [], options },
         result: { fit, saved: savedMeta, backend: used },
         artifacts: [{ name: WEIGHTS, contentType: "application/octet-stream", bytes: weightData }],
       });

@@ -350,6 +350,14 @@ export const ForecastRequestSchema = z
     target: ColumnName,
     segment: ColumnName.optional().openapi({ description: "One series per level of this column (segments, stores, SKUs), one model across them" }),
     channels: z.array(ColumnName).max(50).optional().openapi({ description: "Spend columns fed to the LSTM as past inputs" }),
+    events: z
+      .array(ColumnName)
+      .max(20)
+      .optional()
+      .openapi({
+        description:
+          "Known future inputs (events, promotions, prices): numeric or boolean columns whose values also run over every day of the horizon, in rows after the last observed target with the target left empty. The LSTM sees them past and ahead; the statistical members have their effects estimated from the history and added on the horizon's days.",
+      }),
     horizon: z.number().int().min(1).max(366).default(90),
     levels: z
       .array(z.number().gt(0).lt(1))

@@ -20,6 +20,7 @@ export interface ForecastFlags {
   target?: string;
   segment?: string;
   channels?: string;
+  events?: string;
   horizon?: string;
   folds?: string;
   seed?: string;
@@ -28,7 +29,7 @@ export interface ForecastFlags {
   plan?: string;
 }
 
-const USAGE = "usage: mixcast forecast DATASET --date D --target Y [--segment S] [--channels a,b] [--horizon 90] [--folds 3] [--seed N] [--country GB] [--mmm MODEL_ID --plan plan.json] [--csv]";
+const USAGE = "usage: mixcast forecast DATASET --date D --target Y [--segment S] [--channels a,b] [--events promo,price] [--horizon 90] [--folds 3] [--seed N] [--country GB] [--mmm MODEL_ID --plan plan.json] [--csv]";
 
 /**
  * mixcast forecast DATASET ...: train (or reuse) the forecast model as a job with a progress bar, then print the
@@ -48,6 +49,7 @@ export async function forecast(store: Store, ref: string | undefined, flags: For
       target: flags.target,
       segment: flags.segment,
       channels: flags.channels ? commaList(flags.channels) : undefined,
+      events: flags.events ? commaList(flags.events) : undefined,
       horizon: num(flags.horizon),
       folds: num(flags.folds),
       seed: num(flags.seed),

@@ -6,6 +6,7 @@ import { memberForecast, memberForecasts, STATISTICAL_MEMBERS, type StatisticalM
 import { disposeLstm, LSTM_DEFAULTS, predictLstm, trainLstm, type LstmOptions, type TrainedLstm, type TrainedVariant } from "./lstm-model.ts";
 import { coverage, mae, maseScale, pinball, rmsse, smape, wmape } from "./metrics.ts";
 import { isIntermittent } from "./members/tsb.ts";
+import type { EventInputs } from "./members/events.ts";
 import type { MethodName, SeriesForecast, SeriesInput } from "./types.ts";
 
 export interface ForecastOptions extends Partial<Omit<LstmOptions, "horizon" | "levels" | "seed" | "onEpoch">> {
@@ -99,7 +100,11 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
   const seenBy = series.map(() => new Map<MethodName, number>());
   for (let k = folds; k >= 1; k--) {
     const run = folds - k;
-    const train = series.map((s) => ({ ...s, target: s.target.slice(0, s.target.length - k * horizon), spend: sliceSpend(s.spend, s.target.length - k * horizon) }));
+    const train = series.map((s) => {
+      const cut = s.target.length - k * horizon;
+      // known future inputs run on through the fold's horizon: they are known ahead by definition
+      return { ...s, target: s.target.slice(0, cut), spend: sliceSpend(s.spend, cut), events: sliceSpend(s.events, cut + horizon) };
+    });
     const actual = series.map((s) => s.target.slice(s.target.length - k * horizon, s.target.length - (k - 1) * horizon));
     const model = trainLstm(train, { ...lstmOptions, onEpoch: progress(opts, run, totalRuns, `backtest fold ${run + 1} of ${folds}`) });
     const lstm = predictLstm(model, train);
@@ -132,7 +137,7 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
         seenBy[i]!.set(m, (seenBy[i]!.get(m) ?? 0) + 1);
       };
       score("lstm", lstm[i]!.mean, lstm[i]!.quantiles);
-      const members = memberForecasts(s.target, horizon);
+      const members = memberForecasts(s.target, horizon, knownInputs(s, horizon));
       for (const m of STATISTICAL_MEMBERS) {
         const point = members[m];
         if (!point) continue;
@@ -206,7 +211,7 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
   const pooled = marginsOf(Array.from({ length: pairs }, (_, k) => ({ lower: conformity.flatMap((c) => c[k]!.lower), upper: conformity.flatMap((c) => c[k]!.upper) })));
   const margins = conformity.map((c) => ((c[0]?.lower.length ?? 0) >= 100 ? marginsOf(c) : pooled));
   const memberBands = choices.map((c, i) => (c.method === "lstm" ? null : memberQuantiles[i]!.get(c.method as StatisticalMember)!));
-  const memberPoints = choices.map((c, i) => (c.method === "lstm" ? null : memberForecast(series[i]!.target, horizon, c.method as StatisticalMember)));
+  const memberPoints = choices.map((c, i) => (c.method === "lstm" ? null : memberForecast(series[i]!.target, horizon, c.method as StatisticalMember, knownInputs(series[i]!, horizon))));
   const fit = { method, horizon, levels, conformalMargins: margins, choices, memberBands, memberPoints };
   const forecasts = forecastWith(model, series, fit);
   opts.onProgress?.(1, "forecast ready");
@@ -248,7 +253,7 @@ export function forecastWith(
     const m = fit.choices[i]!.method;
     const nonNegative = s.target.every((v) => v >= 0);
     if (m === "lstm") return nonNegative ? { ...lstm![i]!, quantiles: lstm![i]!.quantiles.map((row) => row.map((v) => Math.max(0, v))) } : lstm![i]!;
-    const point = fit.memberPoints?.[i] ?? memberForecast(s.target, fit.horizon, m as StatisticalMember);
+    const point = fit.memberPoints?.[i] ?? memberForecast(s.target, fit.horizon, m as StatisticalMember, knownInputs(s, fit.horizon));
     if (!point) throw new Error(`${s.key}: ${m} cannot forecast this series.`);
     const quantiles = bandAround(point, fit.memberBands[i]!, maseScale(s.target) || 1, nonNegative);
     const lastDate = addDays(s.start, s.target.length - 1);
@@ -292,4 +297,10 @@ function progress(opts: ForecastOptions, run: number, runs: number, label: strin
 
 function sliceSpend(spend: SeriesInput["spend"], to: number): SeriesInput["spend"] {
   return spend && Object.fromEntries(Object.entries(spend).map(([c, v]) => [c, v.slice(0, to)]));
+}
+
+/** A series' known future inputs as the statistical members take them (columns in name order, history then horizon). */
+function knownInputs(s: SeriesInput, horizon: number): EventInputs | undefined {
+  const names = Object.keys(s.events ?? {}).sort();
+  return names.length ? { values: names.map((e) => s.events![e]!.slice(0, s.target.length + horizon)) } : undefined;
 }

@@ -50,6 +50,9 @@ interface SeriesScale {
   readonly mean: number;
   readonly sd: number;
   readonly spendMean: readonly number[];
+  /** Known future inputs: mean and SD over the training days (absent in models stored before inputs existed). */
+  readonly eventMean?: readonly number[];
+  readonly eventSd?: readonly number[];
 }
 
 /** One or more trained networks whose quantile forecasts are averaged. */
@@ -62,6 +65,8 @@ export interface TrainedVariant {
   readonly network: Network;
   readonly options: Omit<LstmOptions, "onEpoch">;
   readonly channels: readonly string[];
+  /** Known future inputs' columns (absent in models stored before they existed). */
+  readonly events?: readonly string[];
   readonly useLastYear: boolean;
   readonly scales: readonly SeriesScale[];
   /** Per epoch: losses; `windows`: training windows seen per epoch (the budget, or all when fewer). */
@@ -72,22 +77,31 @@ interface Prepared {
   readonly series: SeriesInput;
   readonly z: Float64Array;
   readonly spend: Float64Array[];
+  /** Standardised known inputs over history and horizon. */
+  readonly events: Float64Array[];
   readonly scale: SeriesScale;
   /** Calendar features and weekday of day t, for t up to the end of the horizon past the last day. */
   readonly calendar: readonly ReturnType<typeof calendarFeatures>[];
   readonly dow: readonly number[];
 }
 
-function prepare(series: SeriesInput, channels: readonly string[], horizon: number, country: string | undefined, scale?: SeriesScale): Prepared {
+function prepare(series: SeriesInput, channels: readonly string[], events: readonly string[], horizon: number, country: string | undefined, scale?: SeriesScale): Prepared {
   const holiday = country ? countryHolidays(country) : isHoliday;
   const y = series.target;
   const n = y.length;
   const spendRaw = channels.map((c) => series.spend?.[c] ?? new Array<number>(n).fill(0));
+  const eventRaw = events.map((e) => {
+    const v = series.events?.[e];
+    if (!v || v.length < n + horizon) throw new Error(`Series ${series.key}: known input ${e} needs ${n + horizon} values (history and horizon), has ${v?.length ?? 0}.`);
+    return v;
+  });
   let s = scale;
   if (!s) {
     const mean = y.reduce((a, b) => a + b, 0) / n;
     const sd = Math.sqrt(y.reduce((a, b) => a + (b - mean) ** 2, 0) / n) || 1;
-    s = { key: series.key, mean, sd, spendMean: spendRaw.map((v) => v.reduce((a, b) => a + b, 0) / n || 1) };
+    const eventMean = eventRaw.map((v) => v.slice(0, n).reduce((a, b) => a + b, 0) / n);
+    const eventSd = eventRaw.map((v, e) => Math.sqrt(v.slice(0, n).reduce((a, b) => a + (b - eventMean[e]!) ** 2, 0) / n) || 1);
+    s = { key: series.key, mean, sd, spendMean: spendRaw.map((v) => v.reduce((a, b) => a + b, 0) / n || 1), eventMean, eventSd };
   }
   const sc = s;
   // once per series, not once per window and epoch: every window reads the same days
@@ -98,16 +112,18 @@ function prepare(series: SeriesInput, channels: readonly string[], horizon: numb
     dow: dates.map(dayOfWeek),
     z: Float64Array.from(y, (v) => (v - sc.mean) / sc.sd),
     spend: spendRaw.map((v, j) => Float64Array.from(v, (x) => Math.log1p(Math.max(0, x) / sc.spendMean[j]!))),
+    events: eventRaw.map((v, e) => Float64Array.from(v.slice(0, n + horizon), (x) => (x - (sc.eventMean?.[e] ?? 0)) / (sc.eventSd?.[e] ?? 1))),
     scale: sc,
   };
 }
 
-function stepFeatures(channels: number): number {
-  return 6 + channels;
+function stepFeatures(channels: number, events: number): number {
+  return 6 + channels + events;
 }
 
-function headSize(horizon: number, useLastYear: boolean): number {
-  return 7 + 2 + horizon + (useLastYear ? horizon : 0);
+/** Weekday, yearly phase, the horizon's holidays, each known input on every horizon day, last year's values. */
+function headSize(horizon: number, useLastYear: boolean, events: number): number {
+  return 7 + 2 + horizon + events * horizon + (useLastYear ? horizon : 0);
 }
 
 /**
@@ -123,7 +139,8 @@ function writeInputs(p: Prepared, origin: number, o: Omit<LstmOptions, "onEpoch"
   let level = 0;
   for (let t = origin - L; t < origin; t++) level += p.z[t]!;
   level /= L;
-  const F = stepFeatures(p.spend.length);
+  const F = stepFeatures(p.spend.length, p.events.length);
+  const E = p.events.length;
   for (let s = 0; s < L; s++) {
     const t = origin - L + s;
     const cal = p.calendar[t]!;
@@ -131,13 +148,15 @@ function writeInputs(p: Prepared, origin: number, o: Omit<LstmOptions, "onEpoch"
     x[base] = p.z[t]! - level;
     for (let k = 0; k < 5; k++) x[base + 1 + k] = cal[k]!;
     for (let j = 0; j < p.spend.length; j++) x[base + 6 + j] = p.spend[j]![t]!;
+    for (let e = 0; e < E; e++) x[base + 6 + p.spend.length + e] = p.events[e]![t]!;
   }
   head[hOff + p.dow[origin]!] = 1;
   head[hOff + 7] = p.calendar[origin]![2];
   head[hOff + 8] = p.calendar[origin]![3];
   for (let h = 0; h < o.horizon; h++) {
     head[hOff + 9 + h] = p.calendar[origin + h]![4];
-    if (useLastYear) head[hOff + 9 + o.horizon + h] = p.z[origin + h - YEAR]! - level;
+    for (let e = 0; e < E; e++) head[hOff + 9 + o.horizon + e * o.horizon + h] = p.events[e]![origin + h]!;
+    if (useLastYear) head[hOff + 9 + o.horizon + E * o.horizon + h] = p.z[origin + h - YEAR]! - level;
   }
   const weeks = Math.min(4, Math.floor(L / 7));
   return Float64Array.from({ length: o.horizon }, (_, h) => {
@@ -185,7 +204,8 @@ export function trainLstm(series: readonly SeriesInput[], options: LstmOptions):
 function trainVariant(series: readonly SeriesInput[], options: LstmOptions, useLastYear: boolean): TrainedVariant {
   const { onEpoch, ...o } = options;
   const channels = [...new Set(series.flatMap((s) => Object.keys(s.spend ?? {})))].sort();
-  const prepared = series.map((s) => prepare(s, channels, o.horizon, o.country));
+  const events = [...new Set(series.flatMap((s) => Object.keys(s.events ?? {})))].sort();
+  const prepared = series.map((s) => prepare(s, channels, events, o.horizon, o.country));
   const train: [number, number][] = [];
   const val: [number, number][] = [];
   prepared.forEach((p, si) => {
@@ -198,8 +218,8 @@ function trainVariant(series: readonly SeriesInput[], options: LstmOptions, useL
   if (train.length < 2 * o.batchSize) {
     throw new Error(`Too little history for the LSTM: ${train.length} training windows of ${o.lookback}+${o.horizon} days (need ${2 * o.batchSize}).`);
   }
-  const F = stepFeatures(channels.length);
-  const Hd = headSize(o.horizon, useLastYear);
+  const F = stepFeatures(channels.length, events.length);
+  const Hd = headSize(o.horizon, useLastYear, events.length);
   const Q = o.levels.length;
   const shape: NetworkShape = { lookback: o.lookback, features: F, units: o.units, headInputs: Hd, outputs: Q * o.horizon };
   const network = createNetwork(shape, o.seed);
@@ -273,6 +293,7 @@ function trainVariant(series: readonly SeriesInput[], options: LstmOptions, useL
     network,
     options: o,
     channels,
+    events,
     useLastYear,
     scales: prepared.map((p) => p.scale),
     history: { epochs: lossHistory.length, bestEpoch, loss: lossHistory, valLoss: valHistory, windows: Math.min(train.length, o.windowsPerEpoch) },
@@ -291,13 +312,14 @@ export function predictLstm(model: TrainedLstm, series: readonly SeriesInput[]):
 
 function predictVariant(model: TrainedVariant, series: readonly SeriesInput[]): SeriesForecast[] {
   const o = model.options;
-  const F = stepFeatures(model.channels.length);
-  const Hd = headSize(o.horizon, model.useLastYear);
+  const events = model.events ?? [];
+  const F = stepFeatures(model.channels.length, events.length);
+  const Hd = headSize(o.horizon, model.useLastYear, events.length);
   const Q = o.levels.length;
   return series.map((s) => {
     const scale = model.scales.find((sc) => sc.key === s.key);
     if (!scale) throw new Error(`The model was not trained on series ${s.key}.`);
-    const p = prepare(s, model.channels, o.horizon, o.country, scale);
+    const p = prepare(s, model.channels, events, o.horizon, o.country, scale);
     const n = p.z.length;
     if (n < firstOrigin(o, model.useLastYear)) throw new Error(`Series ${s.key} is too short to forecast from.`);
     const x = new Float32Array(o.lookback * F);

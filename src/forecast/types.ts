@@ -6,6 +6,11 @@ export interface SeriesInput {
   readonly start: string;
   readonly target: readonly number[];
   readonly spend?: Readonly<Record<string, readonly number[]>>;
+  /**
+   * Known future inputs (events, promotions, prices) per column: values on every target day and then on every day
+   * of the horizon, so at least target.length + horizon of them.
+   */
+  readonly events?: Readonly<Record<string, readonly number[]>>;
 }
 
 /** Quantile forecasts of one series for `horizon` days after its last observed day. */

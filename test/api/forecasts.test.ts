@@ -129,3 +129,49 @@ describe("POST /v1/forecasts", () => {
     expect(job.result.warnings).toContain("A plan was given without mmmId: no marketing-mix model to turn spend into sales, so this is the business-as-usual forecast.");
   });
 });
+
+describe("POST /v1/forecasts with known future inputs", () => {
+  // 600 observed days, then 21 future days with the promotion flag filled and sales left empty
+  const n = 600;
+  const rows = (futureDays: number, gapOn?: number) =>
+    [
+      "date,sales,promo",
+      ...Array.from({ length: n + futureDays }, (_, t) => {
+        const day = new Date(Date.UTC(2024, 0, 1 + t)).toISOString().slice(0, 10);
+        const promo = t % 17 === 3 ? 1 : 0;
+        if (t >= n) return `${day},,${t === gapOn ? "" : promo}`;
+        return `${day},${(100 + 20 * Math.sin((2 * Math.PI * t) / 7) + 40 * promo + ((t * 7919) % 13)).toFixed(2)},${promo}`;
+      }),
+    ].join("\n");
+  const upload = async (csv: string) => (await request(t.app).post("/v1/datasets?name=promo").type("text/csv").send(csv)).body.id as string;
+  const body = { date: "date", target: "sales", horizon: 21, folds: 1, network: { maxEpochs: 2, units: 4 } };
+
+  it("When the promotion's future days are given, then the forecast starts the day after the last observed sales and every member scored on them", async () => {
+    const id = await upload(rows(21));
+    const accepted = await request(t.app).post("/v1/forecasts").send({ datasetId: id, ...body, events: ["promo"] });
+    expect(accepted.status).toBe(202);
+    const job = await finished(accepted.body.jobId);
+    expect(job.status).toBe("succeeded");
+    const f = (await request(t.app).get(job.result.forecastUrl)).body;
+    expect(f.forecasts[0].dates[0]).toBe("2025-08-23"); // day 600 after 2024-01-01
+    expect(f.choices[0].scores.length).toBeGreaterThanOrEqual(6);
+  }, 120_000);
+
+  it("When a future day lacks the input, or future rows come without events, then a 400 names the field and the day, and no job starts", async () => {
+    const jobsBefore = (await request(t.app).get("/v1/jobs")).body;
+    const gap = await request(t.app).post("/v1/forecasts").send({ datasetId: await upload(rows(21, n + 9)), ...body, events: ["promo"] });
+    expect(gap.status).toBe(400);
+    expect(gap.body.issues[0].path).toEqual(["body", "events", 0]);
+    expect(gap.body.detail).toContain("promo is a known future input but has no value on 2025-09-01, day 10 of the 21-day horizon");
+    const short = await request(t.app).post("/v1/forecasts").send({ datasetId: await upload(rows(14)), ...body, events: ["promo"] });
+    expect(short.status).toBe(400);
+    expect(short.body.detail).toContain("no value on 2025-09-06, day 15 of the 21-day horizon");
+    const unnamed = await request(t.app).post("/v1/forecasts").send({ datasetId: await upload(rows(21)), ...body });
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.body.detail).toBe("row 601: sales is missing (rows after the last observed day are read as the future only when `events` names the inputs they carry).");
+    const text = await request(t.app).post("/v1/forecasts").send({ datasetId: await upload(rows(21)), ...body, events: ["date"] });
+    expect(text.status).toBe(400);
+    expect(text.body.issues[0].path).toEqual(["events", 0]);
+    expect((await request(t.app).get("/v1/jobs")).body).toEqual(jobsBefore);
+  });
+});

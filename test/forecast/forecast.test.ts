@@ -4,7 +4,7 @@ import { csvToDataset } from "../../src/data/to-dataset.ts";
 import { forecastSeries } from "../../src/forecast/forecast.ts";
 import { memberForecasts } from "../../src/forecast/members/index.ts";
 import { prepareForecastSeries } from "../../src/forecast/from-dataset.ts";
-import { disposeLstm } from "../../src/forecast/lstm-model.ts";
+import { disposeLstm, predictLstm } from "../../src/forecast/lstm-model.ts";
 import { coverage, mae, maseScale } from "../../src/forecast/metrics.ts";
 import { selectTfBackend } from "../../src/forecast/tf-backend.ts";
 import type { SeriesInput } from "../../src/forecast/types.ts";
@@ -118,6 +118,28 @@ describe("holidays known ahead", () => {
     for (const l of lift(without.result.forecasts[0]!.mean)) expect(l).toBeLessThan(1.15);
     disposeLstm(withGb.model);
     disposeLstm(without.model);
+  }, 240_000);
+});
+
+describe("events known ahead", () => {
+  it("When promotions on 6% of days add 40 to sales, then the LSTM told their future days forecasts them 28-52 higher than without them (measured 38.0), and ordinary days move far less", () => {
+    const H2 = 90;
+    const n = 1095;
+    const r = seededRng(3);
+    const promo = Array.from({ length: n + H2 }, () => (r.uniform() < 0.06 ? 1 : 0));
+    const target = Array.from({ length: n }, (_, t) => 100 + 0.02 * t + 20 * Math.sin((2 * Math.PI * t) / 7) + 15 * Math.sin((2 * Math.PI * t) / 365.25) + 40 * promo[t]! + 8 * r.normal());
+    const series = [{ key: "a", start: "2022-01-01", target, events: { promo } }];
+    const { model } = forecastSeries(series, { horizon: H2, folds: 0, seed: 1 });
+    const on = predictLstm(model, series)[0]!.mean;
+    const off = predictLstm(model, [{ ...series[0]!, events: { promo: promo.map((v, t) => (t >= n ? 0 : v)) } }])[0]!.mean;
+    disposeLstm(model);
+    const diff = on.map((v, h) => v - off[h]!);
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    const promoDays = diff.filter((_, h) => promo[n + h]);
+    expect(promoDays.length).toBeGreaterThan(3);
+    expect(mean(promoDays)).toBeGreaterThan(28);
+    expect(mean(promoDays)).toBeLessThan(52);
+    expect(mean(diff.filter((_, h) => !promo[n + h]).map(Math.abs))).toBeLessThan(10);
   }, 240_000);
 });
 

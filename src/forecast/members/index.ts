@@ -1,3 +1,4 @@
+import { eventAdjustment, type EventInputs } from "./events.ts";
 import { lastYearForecast } from "./last-year.ts";
 import { mstlEtsForecast } from "./mstl-ets.ts";
 import { thetaForecast } from "./theta.ts";
@@ -14,8 +15,17 @@ export type StatisticalMember = (typeof STATISTICAL_MEMBERS)[number];
 /** Members the combination averages (M4's lesson: a plain mean of a few diverse methods is hard to beat). */
 const COMBINED: readonly StatisticalMember[] = ["theta", "mstl_ets", "last_year"];
 
-/** One member's point forecast (null when the series is too short for it, or TSB on a series that is not intermittent). */
-export function memberForecast(y: readonly number[], horizon: number, member: StatisticalMember): number[] | null {
+/**
+ * One member's point forecast (null when the series is too short for it, or TSB on a series that is not
+ * intermittent). With known future inputs, the member fits the history with their effects removed and their
+ * horizon values' effects are added back (events.ts).
+ */
+export function memberForecast(y: readonly number[], horizon: number, member: StatisticalMember, inputs?: EventInputs): number[] | null {
+  const { adjusted, restore } = eventAdjustment(y, inputs);
+  return restore(baseForecast(adjusted, horizon, member));
+}
+
+function baseForecast(y: readonly number[], horizon: number, member: StatisticalMember): number[] | null {
   switch (member) {
     case "seasonal_naive": {
       const last = y.slice(-7);
@@ -32,15 +42,16 @@ export function memberForecast(y: readonly number[], horizon: number, member: St
     case "tsb":
       return isIntermittent(y) ? tsbForecast(y, horizon) : null;
     case "combination":
-      return combine(COMBINED.map((m) => memberForecast(y, horizon, m)), horizon);
+      return combine(COMBINED.map((m) => baseForecast(y, horizon, m)), horizon);
   }
 }
 
 /** Every member's point forecast: what the backtest scores (the combination reuses its parts' forecasts). */
-export function memberForecasts(y: readonly number[], horizon: number): Record<StatisticalMember, number[] | null> {
-  const out = Object.fromEntries(STATISTICAL_MEMBERS.filter((m) => m !== "combination").map((m) => [m, memberForecast(y, horizon, m)])) as Record<StatisticalMember, number[] | null>;
-  out.combination = combine(COMBINED.map((m) => out[m]), horizon);
-  return out;
+export function memberForecasts(y: readonly number[], horizon: number, inputs?: EventInputs): Record<StatisticalMember, number[] | null> {
+  const { adjusted, restore } = eventAdjustment(y, inputs);
+  const base = Object.fromEntries(STATISTICAL_MEMBERS.filter((m) => m !== "combination").map((m) => [m, baseForecast(adjusted, horizon, m)])) as Record<StatisticalMember, number[] | null>;
+  base.combination = combine(COMBINED.map((m) => base[m]), horizon);
+  return Object.fromEntries(STATISTICAL_MEMBERS.map((m) => [m, restore(base[m])])) as Record<StatisticalMember, number[] | null>;
 }
 
 /** The mean of the parts that exist, when at least two do. */
