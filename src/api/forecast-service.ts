@@ -10,6 +10,7 @@ import { applyPlan, BAU_DAYS, resolvePlan, type MmmChannels, type SeriesPlanEffe
 import type { TfBackendPreference } from "../forecast/tf-backend.ts";
 import type { SeriesForecast, SeriesInput } from "../forecast/types.ts";
 import { addDays } from "../forecast/calendar.ts";
+import { buildHierarchy } from "../forecast/hierarchy.ts";
 import type { ForecastTrainOutput, ForecastTrainPayload } from "../jobs/kinds/forecast-train.ts";
 import type { MmmResult } from "../regression/mmm/fit-dataset.ts";
 import type { Store } from "../store/store.ts";
@@ -72,8 +73,19 @@ interface PlanContext {
  * from a stored model trained on the same data with the same options, or say what to train and how to save it.
  */
 export function startForecast(store: Store, ds: Dataset, req: ForecastRequest, backend: TfBackendPreference): ForecastStart {
-  const { series, warnings } = prepareForecastSeries(ds, req);
-  const options = { horizon: req.horizon, levels: [...req.levels].sort((a, b) => a - b), seed: req.seed, folds: req.folds, ...(req.country && { country: req.country.toUpperCase() }), ...req.network };
+  refuseInapplicable(req);
+  const { series: parts, warnings } = prepareForecastSeries(ds, req);
+  const tree = req.hierarchy ? buildHierarchy(parts, req.hierarchy) : null;
+  const series = tree?.series ?? parts;
+  const options = {
+    horizon: req.horizon,
+    levels: [...req.levels].sort((a, b) => a - b),
+    seed: req.seed,
+    folds: req.folds,
+    ...(req.country && { country: req.country.toUpperCase() }),
+    ...(tree && { hierarchy: { nodes: tree.nodes, bottom: tree.bottom, summing: tree.summing, method: req.reconciliation ?? "mint_shrink" } }),
+    ...req.network,
+  };
   checkHistory(series, options);
   const trainingKey = createHash("sha256").update(JSON.stringify({ v: SCHEMA_VERSION, series, options })).digest("hex");
   const planCtx = planContext(store, ds, req, series, warnings);
@@ -133,6 +145,14 @@ export function startForecast(store: Store, ds: Dataset, req: ForecastRequest, b
       return finish(model.id, false, fit, forecasts);
     },
   };
+}
+
+/** Fields that cannot act in this request are refused, not ignored (before the data are read). */
+function refuseInapplicable(req: ForecastRequest): void {
+  const refuse = (field: string, message: string, code: string) => new ValidationError(message, [{ path: ["body", field], message, code }]);
+  if (req.reconciliation && !req.hierarchy) throw refuse("reconciliation", "reconciliation applies only with a hierarchy: name one, or leave reconciliation out.", "needs_hierarchy");
+  if (req.hierarchy && !req.segment) throw refuse("hierarchy", "hierarchy needs segment: its parts are levels of the segment column.", "needs_segment");
+  if (req.hierarchy && req.mmmId) throw refuse("hierarchy", "hierarchy cannot be combined with mmmId yet: a plan's effects are per MMM segment and are not reconciled.", "unsupported_combination");
 }
 
 /** The MMM's channels and each series' spend history for a plan, checked up front; null without an MMM. */

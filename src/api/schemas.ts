@@ -358,6 +358,17 @@ export const ForecastRequestSchema = z
         description:
           "Known future inputs (events, promotions, prices): numeric or boolean columns whose values also run over every day of the horizon, in rows after the last observed target with the target left empty. The LSTM sees them past and ahead; the statistical members have their effects estimated from the history and added on the horizon's days.",
       }),
+    hierarchy: z
+      .record(z.string().min(1).max(200), z.array(z.string().min(1).max(200)).min(1).max(10_000))
+      .optional()
+      .openapi({
+        description:
+          'Series that must add up: parent → its parts, e.g. {"total": ["north", "south"], "north": ["store_1", "store_2"]}. Parts are levels of `segment` or other parents; a parent the data lack is built as the sum of its parts, one the data have must equal it on every day. Every level is forecast and reconciled; needs `segment`.',
+      }),
+    reconciliation: z
+      .enum(["mint_shrink", "wls_var", "ols", "bottom_up"])
+      .optional()
+      .openapi({ description: "How the hierarchy's forecasts are made to add up (default mint_shrink: MinT with the backtest error covariance shrunk toward its diagonal); only with `hierarchy`" }),
     horizon: z.number().int().min(1).max(366).default(90),
     levels: z
       .array(z.number().gt(0).lt(1))

@@ -7,6 +7,7 @@ import { disposeLstm, LSTM_DEFAULTS, predictLstm, trainLstm, type LstmOptions, t
 import { coverage, mae, maseScale, pinball, rmsse, smape, wmape } from "./metrics.ts";
 import { isIntermittent } from "./members/tsb.ts";
 import type { EventInputs } from "./members/events.ts";
+import { reconcile, reconciliation, type Reconciliation, type ReconciliationMethod } from "./hierarchy.ts";
 import type { MethodName, SeriesForecast, SeriesInput } from "./types.ts";
 
 export interface ForecastOptions extends Partial<Omit<LstmOptions, "horizon" | "levels" | "seed" | "onEpoch">> {
@@ -15,6 +16,8 @@ export interface ForecastOptions extends Partial<Omit<LstmOptions, "horizon" | "
   readonly seed?: number;
   /** Rolling-origin backtest folds of `horizon` days each (0 to skip; then the LSTM is used). */
   readonly folds?: number;
+  /** Series that must add up (hierarchy.ts buildHierarchy's nodes, bottom and S; the series include every node) and how to reconcile them. */
+  readonly hierarchy?: { readonly nodes: readonly string[]; readonly bottom: readonly string[]; readonly summing: readonly (readonly number[])[]; readonly method: ReconciliationMethod };
   readonly onProgress?: (fraction: number, message: string) => void;
 }
 
@@ -41,6 +44,12 @@ export interface SeriesChoice {
   readonly scores: readonly MethodScore[];
   /** Set when the chosen member's band held far fewer backtest days than nominal (15 points or more short). */
   readonly bandWarning?: string;
+  /**
+   * In a hierarchy: the chosen member's backtest MASE before and after reconciliation, both scaled by the whole
+   * history's weekly-naive error (so they compare with each other, not exactly with `scores`). G is estimated on
+   * the same backtest errors, so `after` is slightly optimistic.
+   */
+  readonly reconciled?: { readonly before: number; readonly after: number };
 }
 
 export interface ForecastResult {
@@ -66,6 +75,8 @@ export interface ForecastResult {
    */
   readonly memberPoints?: readonly (readonly number[] | null)[];
   readonly training: readonly (TrainedVariant["history"] & { readonly useLastYear: boolean })[];
+  /** How the hierarchy's forecasts were made to add up (absent without a hierarchy). */
+  readonly reconciliation?: Reconciliation;
 }
 
 const METHODS: readonly MethodName[] = ["lstm", ...STATISTICAL_MEMBERS];
@@ -82,7 +93,7 @@ const METHODS: readonly MethodName[] = ["lstm", ...STATISTICAL_MEMBERS];
  * caller disposes it).
  */
 export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOptions = {}): { result: ForecastResult; model: TrainedLstm } {
-  const { horizon = 90, levels: requested = [0.1, 0.5, 0.9], seed = 1, folds = 3, onProgress: _onProgress, ...network } = opts;
+  const { horizon = 90, levels: requested = [0.1, 0.5, 0.9], seed = 1, folds = 3, onProgress: _onProgress, hierarchy, ...network } = opts;
   const levels = [...requested].sort((a, b) => a - b);
   // an option given as undefined keeps its default
   const networkOptions = Object.fromEntries(Object.entries(network).filter(([, v]) => v !== undefined));
@@ -98,6 +109,8 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
   // errors[i][member][fold][lead]: actual − point in units of the series' MASE scale
   const errors = series.map(() => new Map(STATISTICAL_MEMBERS.map((m) => [m, [] as number[][]])));
   const seenBy = series.map(() => new Map<MethodName, number>());
+  // rawErrors[i][member][fold][lead]: actual − point in the series' units (the hierarchy's error covariance)
+  const rawErrors = series.map(() => new Map<MethodName, number[][]>());
   for (let k = folds; k >= 1; k--) {
     const run = folds - k;
     const train = series.map((s) => {
@@ -135,6 +148,7 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
         }
         acc.count++;
         seenBy[i]!.set(m, (seenBy[i]!.get(m) ?? 0) + 1);
+        if (hierarchy) rawErrors[i]!.set(m, [...(rawErrors[i]!.get(m) ?? []), a.map((v, h) => v - point[h]!)]);
       };
       score("lstm", lstm[i]!.mean, lstm[i]!.quantiles);
       const members = memberForecasts(s.target, horizon, knownInputs(s, horizon));
@@ -174,7 +188,7 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
       })
       .sort((a, b) => (intermittent[i] ? a.rmsse - b.rmsse : a.mase - b.mase)),
   );
-  const choices: SeriesChoice[] = series.map((s, i) => {
+  const choicesBase: SeriesChoice[] = series.map((s, i) => {
     const best = perSeries[i]![0];
     const by = intermittent[i] ? "rmsse" : "mase";
     if (!best) return { key: s.key, method: "lstm", reason: "No backtest was run (folds = 0): the LSTM is used without comparison.", intermittent: intermittent[i]!, scores: [] };
@@ -188,6 +202,7 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
         : undefined;
     return { key: s.key, method: best.method, reason: intermittent[i] ? `${why}; the series is intermittent (under three days in four with demand), so RMSSE decided.` : `${why}.`, intermittent: intermittent[i]!, scores: perSeries[i]!, ...(bandWarning && { bandWarning }) };
   });
+  const { choices, reconciliation: rec } = reconcileChoices(series, choicesBase, rawErrors, hierarchy);
   const scores: MethodScore[] = METHODS.flatMap((method) => {
     const rows = perSeries.flatMap((p) => p.filter((x) => x.method === method));
     if (rows.length !== series.length) return [];
@@ -212,7 +227,7 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
   const margins = conformity.map((c) => ((c[0]?.lower.length ?? 0) >= 100 ? marginsOf(c) : pooled));
   const memberBands = choices.map((c, i) => (c.method === "lstm" ? null : memberQuantiles[i]!.get(c.method as StatisticalMember)!));
   const memberPoints = choices.map((c, i) => (c.method === "lstm" ? null : memberForecast(series[i]!.target, horizon, c.method as StatisticalMember, knownInputs(series[i]!, horizon))));
-  const fit = { method, horizon, levels, conformalMargins: margins, choices, memberBands, memberPoints };
+  const fit = { method, horizon, levels, conformalMargins: margins, choices, memberBands, memberPoints, ...(rec && { reconciliation: rec }) };
   const forecasts = forecastWith(model, series, fit);
   opts.onProgress?.(1, "forecast ready");
   return {
@@ -246,10 +261,10 @@ export function checkHistory(series: readonly SeriesInput[], opts: ForecastOptio
 export function forecastWith(
   model: TrainedLstm,
   series: readonly SeriesInput[],
-  fit: Pick<ForecastResult, "horizon" | "levels" | "conformalMargins" | "choices" | "memberBands" | "memberPoints">,
+  fit: Pick<ForecastResult, "horizon" | "levels" | "conformalMargins" | "choices" | "memberBands" | "memberPoints" | "reconciliation">,
 ): SeriesForecast[] {
   const lstm = fit.choices.some((c) => c.method === "lstm") ? conformalize(predictLstm(model, series), series, fit.conformalMargins) : null;
-  return series.map((s, i) => {
+  const base = series.map((s, i): SeriesForecast => {
     const m = fit.choices[i]!.method;
     const nonNegative = s.target.every((v) => v >= 0);
     if (m === "lstm") return nonNegative ? { ...lstm![i]!, quantiles: lstm![i]!.quantiles.map((row) => row.map((v) => Math.max(0, v))) } : lstm![i]!;
@@ -259,6 +274,57 @@ export function forecastWith(
     const lastDate = addDays(s.start, s.target.length - 1);
     return { key: s.key, dates: Array.from({ length: fit.horizon }, (_, h) => addDays(lastDate, h + 1)), mean: point, quantiles };
   });
+  return fit.reconciliation ? reconciled(base, series, fit.reconciliation) : base;
+}
+
+/**
+ * The hierarchy's forecasts made to add up: the point forecasts reconciled (S·G·ŷ), and each node's quantiles moved
+ * with its point (a band keeps its width; quantiles of a sum are not sums of quantiles, so bands are not summed).
+ */
+function reconciled(base: readonly SeriesForecast[], series: readonly SeriesInput[], r: Reconciliation): SeriesForecast[] {
+  const index = new Map(base.map((f, i) => [f.key, i]));
+  const rows = r.nodes.map((k) => base[index.get(k)!]!.mean);
+  const out = reconcile(r, rows);
+  const next = [...base];
+  r.nodes.forEach((k, j) => {
+    const i = index.get(k)!;
+    const f = base[i]!;
+    const nonNegative = series[i]!.target.every((v) => v >= 0);
+    const shift = out[j]!.map((v, h) => v - f.mean[h]!);
+    next[i] = { ...f, mean: out[j]!, quantiles: f.quantiles.map((q) => q.map((v, h) => (nonNegative ? Math.max(0, v + shift[h]!) : v + shift[h]!))) };
+  });
+  return next;
+}
+
+/**
+ * With a hierarchy: its reconciliation, from the chosen members' backtest errors, and each node's backtest MASE
+ * after it. Backtest actuals add up, so a reconciled forecast's errors are S·G applied to the base errors.
+ */
+function reconcileChoices(
+  series: readonly SeriesInput[],
+  choices: SeriesChoice[],
+  rawErrors: readonly Map<MethodName, number[][]>[],
+  hierarchy: ForecastOptions["hierarchy"],
+): { choices: SeriesChoice[]; reconciliation?: Reconciliation } {
+  if (!hierarchy) return { choices };
+  const index = new Map(series.map((s, i) => [s.key, i]));
+  const byNode = hierarchy.nodes.map((k) => {
+    const i = index.get(k)!;
+    return (rawErrors[i]!.get(choices[i]!.method) ?? []).flat();
+  });
+  const days = Math.min(...byNode.map((e) => e.length));
+  const errors = days > 0 ? Array.from({ length: days }, (_, t) => byNode.map((e) => e[t]!)) : null;
+  const r = reconciliation(hierarchy.summing, hierarchy.nodes, hierarchy.bottom, hierarchy.method, errors);
+  if (!errors) return { choices, reconciliation: r };
+  const after = reconcile(r, byNode.map((e) => e.slice(0, days)));
+  const next = [...choices];
+  hierarchy.nodes.forEach((k, j) => {
+    const i = index.get(k)!;
+    const scale = maseScale(series[i]!.target) || 1;
+    const mase = (e: readonly number[]) => e.reduce((a, v) => a + Math.abs(v), 0) / days / scale;
+    next[i] = { ...choices[i]!, reconciled: { before: mase(byNode[j]!.slice(0, days)), after: mase(after[j]!) } };
+  });
+  return { choices: next, reconciliation: r };
 }
 
 /** How far to move one interval's ends outward (negative: inward), in units of the series' MASE scale. */

@@ -175,3 +175,46 @@ describe("POST /v1/forecasts with known future inputs", () => {
     expect((await request(t.app).get("/v1/jobs")).body).toEqual(jobsBefore);
   });
 });
+
+describe("POST /v1/forecasts with a hierarchy", () => {
+  it("When the sample's segments must add up to a total, then every level is forecast and each day's total is the sum of its parts", async () => {
+    const accepted = await request(t.app).post("/v1/forecasts").send({ datasetId, ...BODY, hierarchy: { total: ["Consumer", "Enterprise", "SMB"] } });
+    expect(accepted.status).toBe(202);
+    const job = await finished(accepted.body.jobId);
+    expect(job.status).toBe("succeeded");
+    const f = (await request(t.app).get(job.result.forecastUrl)).body;
+    expect(f.forecasts.map((s: { key: string }) => s.key)).toEqual(["Consumer", "Enterprise", "SMB", "total"]);
+    expect(f.reconciliation).toMatchObject({ method: "mint_shrink", nodes: ["total", "Consumer", "Enterprise", "SMB"] });
+    expect(f.reconciliation.reason).toMatch(/^mint_shrink: the nodes' backtest error covariance \(21 backtest days\) shrunk toward its diagonal/);
+    const [c, e, s, total] = f.forecasts;
+    for (let h = 0; h < 21; h++) expect(total.mean[h]).toBeCloseTo(c.mean[h] + e.mean[h] + s.mean[h], 6);
+    for (const choice of f.choices) expect(choice.reconciled.after).toBeGreaterThan(0);
+  }, 120_000);
+
+  it("When a hierarchy is wrong or cannot apply, then a 400 names the field and no job starts", async () => {
+    const jobsBefore = (await request(t.app).get("/v1/jobs")).body;
+    const post = (extra: object) => request(t.app).post("/v1/forecasts").send({ datasetId, ...BODY, ...extra });
+    const unknown = await post({ hierarchy: { total: ["Consumer", "Retail"] } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.issues[0].path).toEqual(["body", "hierarchy", "total"]);
+    expect(unknown.body.detail).toBe("hierarchy.total: part Retail is neither a series in the data nor a parent in the hierarchy");
+    const noSegment = await post({ segment: undefined, hierarchy: { total: ["Consumer"] } });
+    expect(noSegment.status).toBe(400);
+    expect(noSegment.body.issues[0].path).toEqual(["body", "hierarchy"]);
+    const alone = await post({ reconciliation: "ols" });
+    expect(alone.status).toBe(400);
+    expect(alone.body.issues[0].path).toEqual(["body", "reconciliation"]);
+    // the data's own total that is not the sum of its parts
+    const csv = ["date,store,sales", ...Array.from({ length: 400 }, (_, t) => {
+      const day = new Date(Date.UTC(2024, 0, 1 + t)).toISOString().slice(0, 10);
+      const a = 10 + (t % 7);
+      const b = 20 + (t % 5);
+      return [`${day},a,${a}`, `${day},b,${b}`, `${day},all,${t === 37 ? a + b + 1 : a + b}`].join("\n");
+    })].join("\n");
+    const id = (await request(t.app).post("/v1/datasets?name=stores").type("text/csv").send(csv)).body.id;
+    const incoherent = await request(t.app).post("/v1/forecasts").send({ datasetId: id, date: "date", target: "sales", segment: "store", horizon: 21, folds: 1, hierarchy: { all: ["a", "b"] } });
+    expect(incoherent.status).toBe(400);
+    expect(incoherent.body.detail).toBe("hierarchy.all: does not add up on 2024-02-07: the data give 35, its parts (a, b) sum to 34");
+    expect((await request(t.app).get("/v1/jobs")).body).toEqual(jobsBefore);
+  });
+});

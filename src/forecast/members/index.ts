@@ -1,3 +1,4 @@
+import { crostonSbaForecast } from "./croston.ts";
 import { eventAdjustment, type EventInputs } from "./events.ts";
 import { lastYearForecast } from "./last-year.ts";
 import { mstlEtsForecast } from "./mstl-ets.ts";
@@ -6,10 +7,10 @@ import { isIntermittent, tsbForecast } from "./tsb.ts";
 
 /**
  * The statistical members the backtest scores beside the LSTM, each a point forecaster over a daily series (null
- * when the series is too short for it, and TSB only for intermittent series). Their bands come from their own
+ * when the series is too short for it, and TSB and Croston only for intermittent series). Their bands come from their own
  * backtest errors (bands.ts).
  */
-export const STATISTICAL_MEMBERS = ["seasonal_naive", "last_year", "theta", "mstl_ets", "mstl_ets_yearly", "combination", "tsb"] as const;
+export const STATISTICAL_MEMBERS = ["seasonal_naive", "last_year", "theta", "mstl_ets", "mstl_ets_yearly", "combination", "tsb", "croston_sba"] as const;
 export type StatisticalMember = (typeof STATISTICAL_MEMBERS)[number];
 
 /** Members the combination averages (M4's lesson: a plain mean of a few diverse methods is hard to beat). */
@@ -41,6 +42,8 @@ function baseForecast(y: readonly number[], horizon: number, member: Statistical
       return mstlEtsForecast(y, horizon, [7, 365]);
     case "tsb":
       return isIntermittent(y) ? tsbForecast(y, horizon) : null;
+    case "croston_sba":
+      return isIntermittent(y) ? crostonSbaForecast(y, horizon) : null;
     case "combination":
       return combine(COMBINED.map((m) => baseForecast(y, horizon, m)), horizon);
   }

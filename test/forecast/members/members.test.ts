@@ -70,6 +70,18 @@ describe("intermittent demand", () => {
     expect(isIntermittent(Array.from({ length: 100 }, (_, t) => 1 + (t % 3)))).toBe(false);
     expect(memberForecasts(Array.from({ length: 100 }, (_, t) => 1 + (t % 3)), 5).tsb).toBeNull();
   });
+
+  it("When Croston SBA smooths sizes 3, 5, 2 at intervals 3, 2, 4 (worked by hand as statsforecast's CrostonSBA computes it), then it forecasts 0.95 × 3.08 / 3.01 every day", async () => {
+    const { crostonSbaForecast } = await import("../../../src/forecast/members/croston.ts");
+    // sizes: 3 → 3 → 0.1·5 + 0.9·3 = 3.2 → 0.1·2 + 0.9·3.2 = 3.08; intervals 3 → 3 → 2.9 → 3.01
+    const f = crostonSbaForecast([0, 0, 3, 0, 5, 0, 0, 0, 2], 4);
+    f.forEach((v) => expect(v).toBeCloseTo((0.95 * 3.08) / 3.01, 12));
+    expect(crostonSbaForecast([0, 0, 0], 2)).toEqual([0, 0]);
+    // a steady seller of 4 units every 5th day: about 0.95 × 4 / 5
+    const steady = Array.from({ length: 500 }, (_, t) => (t % 5 === 4 ? 4 : 0));
+    expect(crostonSbaForecast(steady, 1)[0]).toBeCloseTo(0.76, 9);
+    expect(memberForecasts(Array.from({ length: 100 }, (_, t) => 1 + (t % 3)), 5).croston_sba).toBeNull();
+  });
 });
 
 describe("a stored forecast with a statistical member", () => {
