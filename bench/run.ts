@@ -109,10 +109,15 @@ if (existsSync(python)) {
 
 // The rest each in a fresh process: a heap grown by the benchmarks above (the 19 MB ingest) would add GC pauses
 // to the LSTM timing and to the load generator's latencies.
-const fresh = (file: string) => execFileSync(process.execPath, ["--import", "tsx", new URL(file, import.meta.url).pathname], { stdio: "inherit" });
+const fresh = (file: string, ...args: string[]) => execFileSync(process.execPath, ["--import", "tsx", new URL(file, import.meta.url).pathname, ...args], { stdio: "inherit" });
 
 // LSTM training against the PyTorch reference (issue 5)
 fresh("./lstm.ts");
+
+// Forecasts at scale, beside the statistical members alone (issue 14: 200 series under 10 minutes, 1 under 30 s)
+console.log("");
+fresh("./forecast-scale.ts", "1");
+fresh("./forecast-scale.ts", "200");
 
 // Budget optimizer at the issue's sizes (issue 6)
 console.log("");

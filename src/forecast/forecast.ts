@@ -263,11 +263,17 @@ export function forecastWith(
   series: readonly SeriesInput[],
   fit: Pick<ForecastResult, "horizon" | "levels" | "conformalMargins" | "choices" | "memberBands" | "memberPoints" | "reconciliation">,
 ): SeriesForecast[] {
-  const lstm = fit.choices.some((c) => c.method === "lstm") ? conformalize(predictLstm(model, series), series, fit.conformalMargins) : null;
+  // the networks run only over the series that chose them
+  const chosen = series.flatMap((_, i) => (fit.choices[i]!.method === "lstm" ? [i] : []));
+  const predicted = chosen.length ? predictLstm(model, chosen.map((i) => series[i]!)) : [];
+  const lstm = new Map(chosen.map((i, j) => [i, predicted[j]!]));
   const base = series.map((s, i): SeriesForecast => {
     const m = fit.choices[i]!.method;
     const nonNegative = s.target.every((v) => v >= 0);
-    if (m === "lstm") return nonNegative ? { ...lstm![i]!, quantiles: lstm![i]!.quantiles.map((row) => row.map((v) => Math.max(0, v))) } : lstm![i]!;
+    if (m === "lstm") {
+      const f = conformalize(lstm.get(i)!, s, marginsFor(fit.conformalMargins, i));
+      return nonNegative ? { ...f, quantiles: f.quantiles.map((row) => row.map((v) => Math.max(0, v))) } : f;
+    }
     const point = fit.memberPoints?.[i] ?? memberForecast(s.target, fit.horizon, m as StatisticalMember, knownInputs(s, fit.horizon));
     if (!point) throw new Error(`${s.key}: ${m} cannot forecast this series.`);
     const quantiles = bandAround(point, fit.memberBands[i]!, maseScale(s.target) || 1, nonNegative);
@@ -333,6 +339,11 @@ export interface ConformalMargin {
   readonly upper: number;
 }
 
+/** Series i's margins: results stored before margins were per series hold one list for all series. */
+function marginsFor(margins: ForecastResult["conformalMargins"], i: number): readonly ConformalMargin[] {
+  return Array.isArray(margins[0]) ? (margins as readonly (readonly ConformalMargin[])[])[i]! : (margins as readonly ConformalMargin[]);
+}
+
 /**
  * Conformalized quantile regression on the backtest, each tail on its own (Romano, Patterson & Candès 2019,
  * the asymmetric variant): the lower end moves by the (1 − τ_lo) quantile of how far actuals fell below it, the
@@ -340,18 +351,15 @@ export interface ConformalMargin {
  * One-sided surprises (Peyton Manning's playoff spikes are all upward) widen only the side they happen on.
  * Quantiles stay ordered.
  */
-function conformalize(forecasts: SeriesForecast[], series: readonly SeriesInput[], margins: ForecastResult["conformalMargins"]): SeriesForecast[] {
-  const perSeries = (i: number): readonly ConformalMargin[] => (Array.isArray(margins[0]) ? (margins as readonly (readonly ConformalMargin[])[])[i]! : (margins as readonly ConformalMargin[]));
-  return forecasts.map((f, i) => {
-    const scale = maseScale(series[i]!.target) || 1;
-    const q = f.quantiles.map((row) => [...row]);
-    perSeries(i).forEach((m, k) => {
-      q[k] = q[k]!.map((v) => v - m.lower * scale);
-      q[q.length - 1 - k] = q[q.length - 1 - k]!.map((v) => v + m.upper * scale);
-    });
-    for (let k = 1; k < q.length; k++) q[k] = q[k]!.map((v, h) => Math.max(v, q[k - 1]![h]!));
-    return { ...f, quantiles: q };
+function conformalize(f: SeriesForecast, series: SeriesInput, margins: readonly ConformalMargin[]): SeriesForecast {
+  const scale = maseScale(series.target) || 1;
+  const q = f.quantiles.map((row) => [...row]);
+  margins.forEach((m, k) => {
+    q[k] = q[k]!.map((v) => v - m.lower * scale);
+    q[q.length - 1 - k] = q[q.length - 1 - k]!.map((v) => v + m.upper * scale);
   });
+  for (let k = 1; k < q.length; k++) q[k] = q[k]!.map((v, h) => Math.max(v, q[k - 1]![h]!));
+  return { ...f, quantiles: q };
 }
 
 function progress(opts: ForecastOptions, run: number, runs: number, label: string) {

@@ -316,17 +316,23 @@ function predictVariant(model: TrainedVariant, series: readonly SeriesInput[]): 
   const F = stepFeatures(model.channels.length, events.length);
   const Hd = headSize(o.horizon, model.useLastYear, events.length);
   const Q = o.levels.length;
-  return series.map((s) => {
+  const B = series.length;
+  // every series in one batch: one forward pass, not one per series
+  const x = new Float32Array(B * o.lookback * F);
+  const head = new Float32Array(B * Hd);
+  const prepared = series.map((s, i) => {
     const scale = model.scales.find((sc) => sc.key === s.key);
     if (!scale) throw new Error(`The model was not trained on series ${s.key}.`);
     const p = prepare(s, model.channels, events, o.horizon, o.country, scale);
     const n = p.z.length;
     if (n < firstOrigin(o, model.useLastYear)) throw new Error(`Series ${s.key} is too short to forecast from.`);
-    const x = new Float32Array(o.lookback * F);
-    const head = new Float32Array(Hd);
-    const anchor = writeInputs(p, n, o, model.useLastYear, x, 0, head, 0);
-    const q = tf.tidy(() => quantileHead(forward(model.network, tf.tensor3d(x, [1, o.lookback, F]), tf.tensor2d(head, [1, Hd])), Q).dataSync());
-    const quantiles = o.levels.map((_, k) => Array.from({ length: o.horizon }, (_, h) => (q[k * o.horizon + h]! + anchor[h]!) * scale.sd + scale.mean));
+    return { scale, n, anchor: writeInputs(p, n, o, model.useLastYear, x, i * o.lookback * F, head, i * Hd) };
+  });
+  const q = B === 0 ? new Float32Array(0) : tf.tidy(() => quantileHead(forward(model.network, tf.tensor3d(x, [B, o.lookback, F]), tf.tensor2d(head, [B, Hd])), Q).dataSync());
+  return series.map((s, i) => {
+    const { scale, n, anchor } = prepared[i]!;
+    const off = i * Q * o.horizon;
+    const quantiles = o.levels.map((_, k) => Array.from({ length: o.horizon }, (_, h) => (q[off + k * o.horizon + h]! + anchor[h]!) * scale.sd + scale.mean));
     const median = o.levels.indexOf(0.5);
     const mean = median >= 0 ? quantiles[median]! : quantiles[0]!.map((_, h) => quantiles.reduce((a, qq) => a + qq[h]!, 0) / Q);
     const last = addDays(s.start, n - 1);
