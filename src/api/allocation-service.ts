@@ -20,7 +20,12 @@ export interface AllocationOutput extends AllocationResult {
 /** Solve an allocation request: lines from the request or from a fitted MMM, then the LP; saved for GET and CSV. */
 export async function runAllocation(store: Store, req: AllocationRequest): Promise<{ id: string; output: AllocationOutput }> {
   const warnings: string[] = [];
-  const lines = req.modelId ? linesFromMmm(store, req, warnings) : (req.lines as AllocationLine[]);
+  if (req.lines && req.periodLength !== undefined) {
+    throw new ValidationError("periodLength converts a model's curves to plan periods; explicit lines' curves are already per period. Leave periodLength out, or use modelId.", [
+      { path: ["body", "periodLength"], message: "only with modelId", code: "needs_model", value: req.periodLength },
+    ]);
+  }
+  const lines = withLimits(req.modelId ? mmmLines(store, req.modelId, req.periodLength ?? 1, req.periods, warnings).lines : (req.lines as AllocationLine[]), req.limits, req.modelId ? "the model" : "lines");
   const problem: AllocationProblem = {
     lines,
     ...(req.groups && { groups: req.groups }),
@@ -47,15 +52,14 @@ async function chooseSolver(req: AllocationRequest, p: AllocationProblem): Promi
   return jsLpSolver();
 }
 
-/** The model's lines with the request's limits applied, matched by channel (and segment). */
-function linesFromMmm(store: Store, req: AllocationRequest, warnings: string[]): AllocationLine[] {
-  const { lines } = mmmLines(store, req.modelId!, req.periodLength, req.periods, warnings);
-  for (const [i, lim] of (req.limits ?? []).entries()) {
+/** The lines with the request's limits applied, matched by channel (and segment); a limit that matches no line is a 400. */
+function withLimits(lines: readonly AllocationLine[], limits: AllocationRequest["limits"], source: string): AllocationLine[] {
+  for (const [i, lim] of (limits ?? []).entries()) {
     const matches = lines.filter((l) => l.channel === lim.channel && (lim.segment === undefined || l.segment === lim.segment));
-    if (matches.length === 0) throw new ValidationError(`limits[${i}]: the model has no line ${lim.channel}${lim.segment ? `/${lim.segment}` : ""}.`, [{ path: ["body", "limits", i], message: "no such line" }]);
+    if (matches.length === 0) throw new ValidationError(`limits[${i}]: ${source} has no line ${lim.channel}${lim.segment ? `/${lim.segment}` : ""}.`, [{ path: ["body", "limits", i], message: "no such line", value: lim.channel }]);
   }
   return lines.map((l) => {
-    const lim = (req.limits ?? []).filter((x) => x.channel === l.channel && (x.segment === undefined || x.segment === l.segment));
+    const lim = (limits ?? []).filter((x) => x.channel === l.channel && (x.segment === undefined || x.segment === l.segment));
     return Object.assign({}, l, ...lim.map(({ channel: _c, segment: _s, ...rest }) => rest)) as AllocationLine;
   });
 }

@@ -88,7 +88,7 @@ export function startForecast(store: Store, ds: Dataset, req: ForecastRequest, b
   };
   checkHistory(series, options);
   const trainingKey = createHash("sha256").update(JSON.stringify({ v: SCHEMA_VERSION, series, options })).digest("hex");
-  const planCtx = planContext(store, ds, req, series, warnings);
+  const planCtx = planContext(store, ds, req, series);
   const finish = (modelId: string, reusedModel: boolean, fit: Omit<ForecastResult, "forecasts">, bau: readonly SeriesForecast[]): ForecastSummary => {
     const bandWarnings = (fit.choices ?? []).flatMap((c) => (c.bandWarning ? [`${c.key ? `${c.key}: ` : ""}${c.method}'s ${c.bandWarning}`] : []));
     const planned = planCtx ? bau.map((f) => applyPlan(f, planCtx.bySeries.get(f.key)!.channels, planCtx.bySeries.get(f.key)!.history, planCtx.plan)) : null;
@@ -150,15 +150,15 @@ export function startForecast(store: Store, ds: Dataset, req: ForecastRequest, b
 /** Fields that cannot act in this request are refused, not ignored (before the data are read). */
 function refuseInapplicable(req: ForecastRequest): void {
   const refuse = (field: string, message: string, code: string) => new ValidationError(message, [{ path: ["body", field], message, code }]);
+  if (req.plan && !req.mmmId) throw refuse("plan", "A plan needs mmmId: a daily marketing-mix model to turn its spend into sales. Name one, or leave plan out for the business-as-usual forecast.", "needs_mmm");
   if (req.reconciliation && !req.hierarchy) throw refuse("reconciliation", "reconciliation applies only with a hierarchy: name one, or leave reconciliation out.", "needs_hierarchy");
   if (req.hierarchy && !req.segment) throw refuse("hierarchy", "hierarchy needs segment: its parts are levels of the segment column.", "needs_segment");
   if (req.hierarchy && req.mmmId) throw refuse("hierarchy", "hierarchy cannot be combined with mmmId yet: a plan's effects are per MMM segment and are not reconciled.", "unsupported_combination");
 }
 
 /** The MMM's channels and each series' spend history for a plan, checked up front; null without an MMM. */
-function planContext(store: Store, ds: Dataset, req: ForecastRequest, series: readonly SeriesInput[], warnings: string[]): PlanContext | null {
+function planContext(store: Store, ds: Dataset, req: ForecastRequest, series: readonly SeriesInput[]): PlanContext | null {
   if (!req.mmmId) {
-    if (req.plan) warnings.push("A plan was given without mmmId: no marketing-mix model to turn spend into sales, so this is the business-as-usual forecast.");
     return null;
   }
   const record = store.models.get<unknown, MmmResult>(req.mmmId);

@@ -157,10 +157,11 @@ export const RegressionRequest = z
     formula: z.string().min(3).max(2000).openapi({ example: "Amount_Collected ~ Campaign_Email + Campaign_Flyer + C(Number_of_Competition)" }),
     by: ColumnName.optional().openapi({ description: "Fit one model per level of this category column" }),
     covType: CovTypeSchema.default("nonrobust"),
-    hacLags: z.number().int().min(0).max(1000).optional().openapi({ description: "HAC lag (default floor(4·(n/100)^(2/9)))" }),
+    hacLags: z.number().int().min(0).max(1000).optional().openapi({ description: "With covType HAC: the lag (default floor(4·(n/100)^(2/9)))" }),
     alpha: Alpha,
   })
   .strict()
+  .refine((r) => r.hacLags === undefined || r.covType === "HAC", { message: 'hacLags applies only with covType "HAC"', path: ["hacLags"] })
   .openapi("RegressionRequest");
 
 export const PredictRequest = z
@@ -443,13 +444,13 @@ const AllocationLineSchema = z
 export const AllocationRequestSchema = z
   .object({
     modelId: z.string().min(1).max(100).optional().openapi({ description: "A fitted MMM whose curves (and spend history) become the lines" }),
-    periodLength: z.number().int().min(1).max(366).default(1).openapi({ description: "MMM periods per plan period (7: weekly plan from a daily model)" }),
+    periodLength: z.number().int().min(1).max(366).optional().openapi({ description: "With modelId: MMM periods per plan period (default 1; 7: weekly plan from a daily model)" }),
     lines: z.array(AllocationLineSchema).max(5000).optional().openapi({ description: "Explicit lines with their curves (without modelId)" }),
     limits: z
       .array(z.object({ channel: z.string().min(1), segment: z.string().optional(), ...LineLimits }).strict())
       .max(5000)
       .optional()
-      .openapi({ description: "Limits for the model's lines, matched by channel (and segment)" }),
+      .openapi({ description: "Limits for the lines (the model's or explicit ones), matched by channel (and segment); on an explicit line they replace its own fields of the same name" }),
     groups: z
       .array(z.object({ name: z.string().min(1).max(200), channels: z.array(z.string()).optional(), segments: z.array(z.string()).optional(), min: Money.optional(), max: Money.optional(), minShare: Share.optional(), maxShare: Share.optional() }).strict())
       .max(200)

@@ -1,13 +1,14 @@
 import { ValidationError } from "../errors.ts";
 import type { JobKind } from "../jobs/handlers.ts";
-import { prepareMmm, type MmmResult } from "../regression/mmm/fit-dataset.ts";
+import type { MmmResult } from "../regression/mmm/fit-dataset.ts";
+import { startMmm } from "../app/mmm.ts";
 import type { Store } from "../store/store.ts";
 import { MmmRequestSchema } from "../api/schemas.ts";
 import { commaList, parseBody } from "./args.ts";
 import { formatNumber, formatTable } from "./format.ts";
-import { datasetByIdOrName } from "./regression-commands.ts";
+import { datasetIdByRef } from "./regression-commands.ts";
 
-type RunJob = (store: Store, kind: JobKind, input: unknown, payload: unknown, flags: { json?: boolean }) => Promise<unknown>;
+type RunJob = (store: Store, kind: JobKind, input: unknown, payload: unknown, flags: { json?: boolean }, onSuccess?: (result: unknown) => unknown) => Promise<unknown>;
 
 export interface MmmFlags {
   json?: boolean;
@@ -27,9 +28,11 @@ export interface MmmFlags {
 /** mixcast mmm DATASET --date D --target Y --channels a,b: fit as a job with a progress bar, print ROI per channel. */
 export async function mmm(store: Store, ref: string | undefined, flags: MmmFlags, runJob: RunJob): Promise<number> {
   if (!flags.date || !flags.target || !flags.channels) throw new ValidationError("usage: mixcast mmm DATASET --date D --target Y --channels a,b,c [--controls c1,c2] [--segment S] [--pooled none|full|partial] [--method bayes|fast] [--adstock FORM] [--saturation FORM] [--seed N]");
-  const ds = datasetByIdOrName(store, ref);
+  const datasetId = datasetIdByRef(store, ref);
+  const ds = store.datasets.load(datasetId)!;
   // checked by the API's own schema, so the CLI refuses exactly what POST /v1/mmm refuses
-  const request = parseBody(MmmRequestSchema.omit({ datasetId: true }), {
+  const request = parseBody(MmmRequestSchema, {
+    datasetId,
     date: flags.date,
     target: flags.target,
     channels: commaList(flags.channels),
@@ -41,9 +44,17 @@ export async function mmm(store: Store, ref: string | undefined, flags: MmmFlags
     ...(flags.adstock && { adstock: flags.adstock }),
     ...(flags.saturation && { saturation: flags.saturation }),
   });
-  const result = (await runJob(store, "mmm-fit", { dataset: ds.name, ...request }, prepareMmm(ds, request), flags)) as MmmResult | undefined;
-  if (!result) return 1;
-  if (flags.json) console.log(JSON.stringify(result, null, 2));
+  // the same use case as POST /v1/mmm: the fitted model is saved, so `mixcast allocate --model` can use it
+  const start = startMmm(store, ds, request);
+  let modelId = "";
+  const summary = await runJob(store, start.kind, request, start.payload, flags, (result) => {
+    const s = start.onSuccess(result);
+    modelId = s.modelId;
+    return s;
+  });
+  if (!summary) return 1;
+  const result = store.models.get<unknown, MmmResult>(modelId)!.result;
+  if (flags.json) console.log(JSON.stringify({ modelId, ...result }, null, 2));
   else {
     for (const s of result.segments) {
       if ("error" in s) {
@@ -62,6 +73,7 @@ export async function mmm(store: Store, ref: string | undefined, flags: MmmFlags
       console.log("");
     }
     for (const w of result.warnings) console.log(`! ${w}`);
+    console.log(`model ${modelId} saved: mixcast allocate --model ${modelId} plans a budget on it`);
   }
   return 0;
 }

@@ -60,7 +60,11 @@ export function fitLogitFormula(ds: Dataset, req: LogitRequest): LogitResult {
 }
 
 function binaryTarget(ds: Dataset, target: Column, positive: string | undefined): { data: Dataset; positive: string } {
-  if (target.type === "boolean" || target.type === "integer" || target.type === "number") return { data: ds, positive: positive ?? "1" };
+  if (target.type === "boolean" || target.type === "integer" || target.type === "number") {
+    // a field that cannot act is refused, not ignored: a 0/1 target's success is already 1
+    if (positive !== undefined) throw new ValidationError(`positive applies to a text target; ${target.name} is already ${target.type === "boolean" ? "true/false" : "0/1"} (success is ${target.type === "boolean" ? "true" : "1"}). Leave positive out.`, [{ path: ["positive"], message: "only for a text target", code: "not_applicable", value: positive }]);
+    return { data: ds, positive: "1" };
+  }
   if (target.type !== "category") throw new ValidationError(`The target ${target.name} is a date; it must be 0/1, true/false or a category with positive=.`);
   if (positive === undefined || !target.levels.includes(positive)) {
     throw new ValidationError(`positive: say which level of ${target.name} counts as success (levels: ${target.levels.slice(0, 10).join(", ")}).`, [

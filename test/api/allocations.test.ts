@@ -13,6 +13,31 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe("POST /v1/allocations", () => {
+  it("When explicit lines come with limits (tv at least 100,000, print at most 50,000), then the plan keeps both; periodLength, which only converts an MMM's curves, is refused with lines", async () => {
+    // unconstrained, print's curve wins most of the budget and tv gets little
+    const lines = [
+      { channel: "tv", curve: hill(50_000, 200_000) },
+      { channel: "print", curve: hill(400_000, 30_000) },
+    ];
+    const free = await request(t.app).post("/v1/allocations").send({ lines, budget: { total: 300_000 } });
+    expect(free.status).toBe(201);
+    const spendOf = (body: { lines: { channel: string; spend: number }[] }, c: string) => body.lines.find((l) => l.channel === c)!.spend;
+    expect(spendOf(free.body, "tv")).toBeLessThan(100_000);
+    expect(spendOf(free.body, "print")).toBeGreaterThan(50_000);
+    const limited = await request(t.app)
+      .post("/v1/allocations")
+      .send({ lines, budget: { total: 300_000 }, limits: [{ channel: "tv", min: 100_000 }, { channel: "print", max: 50_000 }] });
+    expect(limited.status).toBe(201);
+    expect(spendOf(limited.body, "tv")).toBeGreaterThanOrEqual(100_000 - 1e-6);
+    expect(spendOf(limited.body, "print")).toBeLessThanOrEqual(50_000 + 1e-6);
+    const unknown = await request(t.app).post("/v1/allocations").send({ lines, budget: { total: 300_000 }, limits: [{ channel: "radio", min: 1 }] });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.issues[0].path).toEqual(["body", "limits", 0]);
+    const period = await request(t.app).post("/v1/allocations").send({ lines, budget: { total: 300_000 }, periodLength: 7 });
+    expect(period.status).toBe(400);
+    expect(period.body.issues[0].path).toEqual(["body", "periodLength"]);
+  });
+
   it("When explicit curves and a budget are given, then 201 gives lines, totals, uplift, the binding budget and a summary, and GET reads it back as CSV", async () => {
     const body = {
       lines: [

@@ -62,6 +62,12 @@ describe("POST /v1/analyses/*", () => {
     expect(ok.body.params[1]).toMatchObject({ name: "Radio", oddsRatio: expect.any(Number) });
     expect(ok.body.holdout.n).toBe(143); // round(0.25 × 572 rows)
     expect(ok.body.nobs).toBe(572 - 143);
+    // a 0/1 target: positive cannot act, so it is refused rather than ignored
+    const binary = (await request(t.app).post("/v1/datasets?name=binary").type("text/csv").send(["y,x", ...Array.from({ length: 40 }, (_, i) => `${i % 3 === 0 ? 1 : 0},${i}`)].join("\n"))).body.id;
+    const numeric = await post("/v1/analyses/logit", { datasetId: binary, formula: "y ~ x", positive: "1" });
+    expect(numeric.status).toBe(400);
+    expect(numeric.body.issues[0].path).toEqual(["positive"]);
+    expect(numeric.body.detail).toBe("positive applies to a text target; y is already 0/1 (success is 1). Leave positive out.");
   });
 
   it("When k-means is asked on spend columns, then the chosen k and profiles (with sales) come back", async () => {

@@ -122,11 +122,13 @@ describe("POST /v1/forecasts", () => {
     expect((await request(t.app).get("/v1/jobs")).body).toEqual(jobsBefore);
   });
 
-  it("When a plan comes without an MMM, then the answer says so and forecasts business-as-usual", async () => {
-    const accepted = await request(t.app).post("/v1/forecasts").send({ datasetId, ...BODY, plan: { lines: [{ channel: "spend_tv", total: 1 }] } });
-    const job = (await request(t.app).get(`/v1/jobs/${accepted.body.jobId}`)).body;
-    expect(job.result.plan).toBeNull();
-    expect(job.result.warnings).toContain("A plan was given without mmmId: no marketing-mix model to turn spend into sales, so this is the business-as-usual forecast.");
+  it("When a plan comes without an MMM, then a 400 says a plan needs mmmId (it would not act) and no job starts", async () => {
+    const jobsBefore = (await request(t.app).get("/v1/jobs")).body;
+    const refused = await request(t.app).post("/v1/forecasts").send({ datasetId, ...BODY, plan: { lines: [{ channel: "spend_tv", total: 1 }] } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.issues[0].path).toEqual(["body", "plan"]);
+    expect(refused.body.detail).toMatch(/^A plan needs mmmId/);
+    expect((await request(t.app).get("/v1/jobs")).body).toEqual(jobsBefore);
   });
 });
 

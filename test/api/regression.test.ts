@@ -41,6 +41,8 @@ describe("POST /v1/regressions", () => {
     ["an unknown column", { formula: "Sales ~ TV + Nope" }, 400, /No column "Nope"/, ["formula"]],
     ["a formula syntax error", { formula: "Sales ~ TV +" }, 400, /Formula syntax error at position 13: the formula ends after an operator/, ["formula"]],
     ["an unknown covType", { formula: "Sales ~ TV", covType: "HC9" }, 400, /covType/, ["body", "covType"]],
+    // a field that cannot act is refused, not ignored
+    ["hacLags without covType HAC", { formula: "Sales ~ TV", covType: "HC3", hacLags: 4 }, 400, /hacLags applies only with covType "HAC"/, ["body", "hacLags"]],
   ];
   it.each(bad)("When the request has %s, then 4xx problem+json says what is wrong", async (_n, body, status, detail, path) => {
     const res = await request(t.app).post("/v1/regressions").send({ ...body, datasetId: islrId });

@@ -54,14 +54,31 @@ describe("mixcast CLI", () => {
     expect(bad.stderr).toContain('No column "Nope"');
   }, 60_000);
 
-  it("When mmm runs on Robyn's demo data, then a table of channel ROIs is printed after a progress bar", async () => {
+  it("When mmm runs on Robyn's demo data, then a table of channel ROIs is printed after a progress bar, and the model is saved for allocate", async () => {
     await mixcast("datasets", "add", "data/robyn-simulated-weekly/dt_simulated_weekly.csv", "--name", "robyn");
-    const r = await mixcast("mmm", "robyn", "--date", "DATE", "--target", "revenue", "--channels", "tv_S,ooh_S,print_S,facebook_S,search_S", "--controls", "competitor_sales_B,events", "--method", "fast");
+    const args = ["mmm", "robyn", "--date", "DATE", "--target", "revenue", "--channels", "tv_S,ooh_S,print_S,facebook_S,search_S", "--controls", "competitor_sales_B,events", "--method", "fast"];
+    const r = await mixcast(...args);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^R² 0\.\d+, NRMSE 0\.\d+; holdout NRMSE 0\.\d+/m);
-    expect(r.stdout).toMatch(/^search_S\s+geometric \+ hill\s+1018293\.3333/m); // forms, then total search spend over the fitting window
     expect(r.stderr).toContain("100% done");
-  }, 60_000);
+    expect(r.stdout).toMatch(/^search_S\s+geometric \+ hill\s+1018293\.3333/m); // forms, then total search spend over the fitting window
+    // the printed table holds the saved model's numbers
+    const modelId = /^model (mdl_\w+) saved/m.exec(r.stdout)?.[1];
+    expect(modelId).toBeDefined();
+    const json = JSON.parse((await mixcast(...args, "--json")).stdout);
+    const m = json.segments[0].model;
+    const f4 = (v: number) => v.toFixed(4).replace(/0+$/, "").replace(/\.$/, ""); // the CLI's number format
+    expect(r.stdout).toContain(`R² ${f4(m.inSample.rsquared)}, NRMSE ${f4(m.inSample.nrmse)}; holdout NRMSE ${f4(m.holdout.nrmse)}`);
+    expect(m.inSample.rsquared).toBeGreaterThan(0.8);
+    // a model fitted from the CLI is stored: allocate plans on it
+    const plan = join(dataDir, "plan.json");
+    writeFileSync(plan, JSON.stringify({ modelId, budget: { total: 1_000_000 } }));
+    const allocated = await mixcast("allocate", plan, "--json");
+    expect(allocated.code).toBe(0);
+    const out = JSON.parse(allocated.stdout);
+    expect(out.modelId).toBe(modelId);
+    expect(out.totals.spend).toBeCloseTo(1_000_000, 0);
+    expect(out.lines.map((l: { channel: string }) => l.channel).sort()).toEqual(["facebook_S", "ooh_S", "print_S", "search_S", "tv_S"]);
+  }, 120_000);
 
   it("When the file is malformed, then the CLI exits 1 naming the problem", async () => {
     const bad = join(dataDir, "bad.csv");

@@ -2,7 +2,8 @@ import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { Router } from "express";
 import type { z } from "zod";
 import { NotFoundError } from "../../errors.ts";
-import { prepareMmm, type MmmResult } from "../../regression/mmm/fit-dataset.ts";
+import type { MmmResult } from "../../regression/mmm/fit-dataset.ts";
+import { MMM_KIND, startMmm } from "../../app/mmm.ts";
 import { loadDataset, type AppDeps } from "../deps.ts";
 import { defineRoute } from "../route.ts";
 import { FormatQuery, IdParams, JobAcceptedSchema, MmmRequestSchema } from "../schemas.ts";
@@ -11,7 +12,6 @@ import { wantsCsv } from "../csv-negotiation.ts";
 import { mmmChannelsCsv, mmmCurvesCsv } from "../table-csv.ts";
 import { acceptJob } from "./jobs.ts";
 
-const MMM_SCHEMA_VERSION = 2; // 2: method, forms, posterior draws and diagnostics (v1 models read as fast geometric + Hill)
 
 /** Marketing-mix models: fitted as a job, stored as a model, read back with their response curves. */
 export function mmmRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
@@ -19,7 +19,7 @@ export function mmmRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
   const tags = ["mmm"];
   const model = (id: string) => {
     const m = deps.store.models.get<z.infer<typeof MmmRequestSchema>, MmmResult>(id);
-    if (!m || m.kind !== "mmm") throw new NotFoundError(`No marketing-mix model ${id}.`);
+    if (!m || m.kind !== MMM_KIND) throw new NotFoundError(`No marketing-mix model ${id}.`);
     return m;
   };
 
@@ -36,14 +36,8 @@ export function mmmRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
       responses: { 202: { description: "Job accepted", content: { "application/json": { schema: JobAcceptedSchema } } } },
     },
     (_req, res, { body }) => {
-      const { datasetId, ...request } = body;
-      // checked here, so bad columns are a 400 now rather than a failed job later
-      const prepared = prepareMmm(loadDataset(deps, datasetId), request);
-      const job = deps.jobs.submit("mmm-fit", body, prepared, (result) => {
-        const saved = deps.store.models.save({ kind: "mmm", datasetId, schemaVersion: MMM_SCHEMA_VERSION, spec: body, result });
-        return { modelId: saved.id, modelUrl: `/v1/mmm/${saved.id}`, ...summary(result as MmmResult) };
-      });
-      acceptJob(res, job);
+      const start = startMmm(deps.store, loadDataset(deps, body.datasetId), body);
+      acceptJob(res, deps.jobs.submit(start.kind, body, start.payload, start.onSuccess));
     },
   );
 
@@ -67,16 +61,4 @@ export function mmmRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
     },
   );
   return router;
-}
-
-/** What the job result shows: per segment fit quality and channel ROIs (the full model is at modelUrl). */
-function summary(r: MmmResult) {
-  return {
-    warnings: r.warnings,
-    segments: r.segments.map((s) =>
-      "error" in s
-        ? s
-        : { segment: s.segment, inSample: s.model.inSample, holdout: s.model.holdout, channels: s.model.channels.map(({ channel, roi, roiInterval, mroi, mroiInterval, shareOfSpend, shareOfEffect }) => ({ channel, roi, roiInterval, mroi, mroiInterval, shareOfSpend, shareOfEffect })) },
-    ),
-  };
 }
