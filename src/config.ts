@@ -28,6 +28,12 @@ export const ConfigSchema = z.object({
    */
   MIXCAST_AUTH: z.enum(["auto", "on", "off"]).default("auto"),
   MIXCAST_ALLOW_OPEN: bool.default(false),
+  /**
+   * Users reach the service over https (TLS terminated here or by a proxy in front). Only then are HSTS and the
+   * CSP's upgrade-insecure-requests sent: over plain http they make a browser fetch /docs' scripts over https,
+   * which fails, and the page is blank.
+   */
+  MIXCAST_HTTPS: bool.default(false),
   /** How long a checked key is trusted from memory, in ms: a revocation takes effect within this. */
   MIXCAST_KEY_CACHE_MS: z.coerce.number().int().min(0).default(5_000),
   /** Requests per minute per key (per client address without auth). */

@@ -26,7 +26,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLog(deps.logger));
   const { middleware: measure, handler: metricsHandler } = metrics(deps);
   app.use(measure);
-  app.use(helmet());
+  // HSTS and upgrade-insecure-requests only when users come over https: on a plain-http team server
+  // (http://mixcast.internal:8080/docs) they send the browser to https for every script, and the page stays blank
+  const https = deps.config.MIXCAST_HTTPS ?? false;
+  app.use(helmet({ strictTransportSecurity: https, contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } } }));
   app.use(authenticate(deps));
   app.use(
     rateLimit({

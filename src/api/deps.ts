@@ -8,7 +8,7 @@ import type { Store } from "../store/store.ts";
 /** Everything the HTTP layer needs, built by the composition root (server.ts) or by tests. */
 export interface AppDeps {
   readonly config: Pick<Config, "MIXCAST_MAX_UPLOAD_MB" | "MIXCAST_MAX_JSON_MB" | "MIXCAST_JOB_CONCURRENCY" | "MIXCAST_DIAGNOSTIC_JOBS"> &
-    Partial<Pick<Config, "HOST" | "MIXCAST_AUTH" | "MIXCAST_RATE_LIMIT_PER_MIN" | "MIXCAST_KEY_CACHE_MS">>;
+    Partial<Pick<Config, "HOST" | "MIXCAST_AUTH" | "MIXCAST_RATE_LIMIT_PER_MIN" | "MIXCAST_KEY_CACHE_MS" | "MIXCAST_HTTPS">>;
   readonly store: Store;
   readonly jobs: JobRunner;
   readonly logger: Logger;
