@@ -13,6 +13,7 @@ import { openStore, type Store } from "../store/store.ts";
 import { dateFormatPairs, typePairs } from "./args.ts";
 import { formatTable, progressBar } from "./format.ts";
 import { allocateCommand } from "./allocate-command.ts";
+import { deleteDataset } from "../app/datasets.ts";
 import { forecast } from "./forecast-command.ts";
 import { keys } from "./keys-command.ts";
 import { mmm } from "./mmm-command.ts";
@@ -190,10 +191,7 @@ async function datasets(store: Store, config: Config, sub: string | undefined, a
     }
     case "rm": {
       if (!arg) throw usage("datasets rm ID");
-      if (!store.datasets.delete(arg)) {
-        console.error(`No dataset ${arg}.`);
-        return 1;
-      }
+      deleteDataset(store, arg); // a 404 or a 409 (jobs still using it) exits 1 with its message
       console.log(`Deleted ${arg}.`);
       return 0;
     }

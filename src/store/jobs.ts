@@ -61,6 +61,10 @@ export function jobRepo(db: Db, fixedWorkspace?: string) {
   );
   const get = db.prepare(`SELECT * FROM jobs WHERE workspace = ? AND id = ?`);
   const list = db.prepare(`SELECT * FROM jobs WHERE workspace = ? ORDER BY created_at DESC, id LIMIT ?`);
+  // every job that reads a dataset names it as datasetId in its input (the request body)
+  const using = db.prepare(
+    `SELECT * FROM jobs WHERE workspace = ? AND status IN ('queued', 'running') AND json_extract(input_json, '$.datasetId') = ? ORDER BY created_at, id`,
+  );
   const start = db.prepare(`UPDATE jobs SET status = 'running', started_at = ?, message = 'started' WHERE id = ? AND status = 'queued'`);
   const progress = db.prepare(`UPDATE jobs SET progress = ?, message = ? WHERE id = ? AND status = 'running'`);
   const succeed = db.prepare(
@@ -85,6 +89,10 @@ export function jobRepo(db: Db, fixedWorkspace?: string) {
     },
     list(limit = 100): JobRecord[] {
       return (list.all(workspace(), limit) as Row[]).map(toRecord);
+    },
+    /** Jobs queued or running on a dataset. */
+    activeOn(datasetId: string): JobRecord[] {
+      return (using.all(workspace(), datasetId) as Row[]).map(toRecord);
     },
     /** Each transition applies only from the states it may come from; returns whether it applied. */
     markRunning: (id: string) => start.run(now(), id).changes > 0,

@@ -156,3 +156,28 @@ describe("POST /v1/datasets/:id/profile", () => {
     expect((await request(t.app).get(job.resultUrl)).body).toEqual(job.result);
   });
 });
+
+describe("DELETE /v1/datasets/:id while jobs use it", () => {
+  it("When an MMM fit runs and a profile and a forecast wait on the dataset, then the delete is refused with 409 naming all three; once they are cancelled, it is deleted", async () => {
+    const sample = readFileSync(new URL("../../data/sample-daily-sales.csv", import.meta.url));
+    const id = (await request(t.app).post("/v1/datasets?name=busy").type("text/csv").send(sample)).body.id as string;
+    // one job at a time here: the MMM runs (a Bayesian fit takes minutes), the other two wait behind it
+    const mmm = (await request(t.app).post("/v1/mmm").send({ datasetId: id, date: "date", target: "sales", channels: ["spend_tv"], segment: "segment" })).body.jobId;
+    await waitFor(async () => ((await request(t.app).get(`/v1/jobs/${mmm}`)).body.status === "running" ? true : undefined));
+    const profile = (await request(t.app).post(`/v1/datasets/${id}/profile`).send({})).body.jobId;
+    const forecast = (await request(t.app).post("/v1/forecasts").send({ datasetId: id, date: "date", target: "sales", segment: "segment", horizon: 14, folds: 1 })).body.jobId;
+    const refused = await request(t.app).delete(`/v1/datasets/${id}`);
+    expectProblem(refused, 409);
+    expect(refused.body.detail).toBe(
+      `Dataset ${id} is in use by 3 jobs still running: ${mmm} (mmm-fit, running), ${profile} (dataset-profile, queued), ${forecast} (forecast-train, queued). Cancel them (DELETE /v1/jobs/{id}) or wait for them to finish, then delete again.`,
+    );
+    expect((await request(t.app).get(`/v1/datasets/${id}`)).status).toBe(200); // nothing lost
+    for (const job of [mmm, profile]) expect((await request(t.app).delete(`/v1/jobs/${job}`)).status).toBe(200);
+    const stillOne = await request(t.app).delete(`/v1/datasets/${id}`);
+    expectProblem(stillOne, 409);
+    expect(stillOne.body.issues[0].value).toEqual([forecast]);
+    expect((await request(t.app).delete(`/v1/jobs/${forecast}`)).status).toBe(200);
+    expect((await request(t.app).delete(`/v1/datasets/${id}`)).status).toBe(204);
+    expect((await request(t.app).get(`/v1/datasets/${id}`)).status).toBe(404);
+  }, 60_000);
+});

@@ -1,3 +1,4 @@
+import { deleteDataset } from "../../app/datasets.ts";
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import express, { Router } from "express";
 import { z } from "zod";
@@ -105,9 +106,9 @@ export function datasetRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router 
   defineRoute(
     router,
     registry,
-    { method: "delete", path: "/v1/datasets/:id", summary: "Delete a dataset", tags, params: IdParams, responses: { 204: { description: "Deleted" } } },
+    { method: "delete", path: "/v1/datasets/:id", summary: "Delete a dataset (409 while a job queued or running uses it; the answer names the jobs)", tags, params: IdParams, responses: { 204: { description: "Deleted" }, 409: { description: "Jobs still use the dataset" } } },
     (_req, res, { params }) => {
-      if (!deps.store.datasets.delete(params.id)) throw new NotFoundError(`No dataset ${params.id}.`);
+      deleteDataset(deps.store, params.id);
       res.status(204).end();
     },
   );

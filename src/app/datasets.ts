@@ -1,0 +1,20 @@
+import { ConflictError, NotFoundError } from "../errors.ts";
+import type { Store } from "../store/store.ts";
+
+/**
+ * Delete a dataset, unless a job is still reading it: then a 409 names the jobs, and nothing is deleted. The rule
+ * chosen over cancelling those jobs: a delete should not silently throw away someone's running fit; the caller
+ * cancels them (DELETE /v1/jobs/{id}) and deletes again. Check and delete run in one transaction.
+ */
+export function deleteDataset(store: Store, id: string): void {
+  store.db.transaction(() => {
+    const active = store.jobs.activeOn(id);
+    if (active.length) {
+      const list = active.map((j) => `${j.jobId} (${j.kind}, ${j.status})`).join(", ");
+      throw new ConflictError(`Dataset ${id} is in use by ${active.length === 1 ? "a job" : `${active.length} jobs`} still ${active.every((j) => j.status === "queued") ? "queued" : "running"}: ${list}. Cancel ${active.length === 1 ? "it" : "them"} (DELETE /v1/jobs/{id}) or wait for ${active.length === 1 ? "it" : "them"} to finish, then delete again.`, [
+        { path: ["params", "id"], message: "in use by running jobs", code: "dataset_in_use", value: active.map((j) => j.jobId) },
+      ]);
+    }
+    if (!store.datasets.delete(id)) throw new NotFoundError(`No dataset ${id}.`);
+  })();
+}
