@@ -6,6 +6,12 @@ export const ColumnTypeSchema = z.enum(["number", "integer", "date", "category",
 export const DateFormatSchema = z.enum(["yyyy-mm-dd", "dd-mm-yyyy", "mm-dd-yyyy", "dd/mm/yyyy", "mm/dd/yyyy", "dd.mm.yyyy"]);
 
 const DatasetName = z.string().trim().min(1).max(200);
+const DecimalSchema = z.enum([".", ","]);
+const ThousandsSchema = z
+  .enum([",", ".", " ", "'", "", "none"])
+  .transform((v) => (v === "none" ? "" : v) as "," | "." | " " | "'" | "");
+/** The CLI's --decimal / --thousands, checked as the upload's options are. */
+export const NumberFlags = z.object({ decimal: DecimalSchema.optional(), thousands: ThousandsSchema.optional() }).strict();
 
 /** Options shared by both upload forms. Column keys accept standardised or original names. */
 const IngestOptionsShape = {
@@ -14,6 +20,8 @@ const IngestOptionsShape = {
   dateColumn: z.string().min(1).optional().openapi({ description: "The time index, checked for gaps and duplicates." }),
   seriesColumns: z.array(z.string().min(1)).max(10).optional().openapi({ description: "Columns identifying a series; the time index is checked within each." }),
   minRows: z.number().int().min(1).max(1_000_000).optional(),
+  decimal: DecimalSchema.optional().openapi({ description: 'The decimal separator of every numeric column ("." or ","); default: read off each column, a `;` file taken as writing decimal commas' }),
+  thousands: ThousandsSchema.optional().openapi({ description: 'The thousands separator ("," "." " " "\'" or "none"); default: read off each column' }),
 };
 
 export const DatasetJsonUpload = z
@@ -52,6 +60,8 @@ export const DatasetCsvQuery = z
     dateColumn: z.string().min(1).optional(),
     seriesColumns: z.string().transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean)).optional(),
     minRows: z.coerce.number().int().min(1).max(1_000_000).optional(),
+    decimal: DecimalSchema.optional().openapi({ description: 'Decimal separator of numeric columns: "." or ","' }),
+    thousands: ThousandsSchema.optional().openapi({ description: 'Thousands separator: ",", ".", " ", "\'" or "none"' }),
   })
   .strict();
 

@@ -11,6 +11,8 @@ import { JobRunner } from "../jobs/runner.ts";
 import { startServer } from "../server.ts";
 import { openStore, type Store } from "../store/store.ts";
 import { dateFormatPairs, typePairs } from "./args.ts";
+import { parseOrThrow } from "../api/route.ts";
+import { NumberFlags } from "../api/schemas.ts";
 import { formatTable, progressBar } from "./format.ts";
 import { allocateCommand } from "./allocate-command.ts";
 import { deleteDataset } from "../app/datasets.ts";
@@ -23,7 +25,7 @@ const HELP = `mixcast: sales forecasts, marketing-mix statistics and budget allo
 
 Usage:
   mixcast serve [--no-samples]             start the HTTP service (PORT, HOST, MIXCAST_DATA_DIR, ... from the environment)
-  mixcast datasets add FILE [--name NAME] [--types col:type,...] [--date-formats col:fmt,...]
+  mixcast datasets add FILE [--name NAME] [--types col:type,...] [--date-formats col:fmt,...] [--decimal ,] [--thousands .]
   mixcast datasets list
   mixcast datasets show ID
   mixcast datasets rm ID
@@ -53,7 +55,7 @@ Options:
 
 The CLI works on the store in MIXCAST_DATA_DIR (default ./var), the same one the service uses.`;
 
-type Flags = { json?: boolean; name?: string; types?: string; "date-formats"?: string; by?: string; "no-samples"?: boolean; help?: boolean };
+type Flags = { json?: boolean; name?: string; types?: string; "date-formats"?: string; by?: string; "no-samples"?: boolean; help?: boolean; decimal?: string; thousands?: string };
 
 async function main(argv: readonly string[]): Promise<number> {
   const { values: flags, positionals } = parseArgs({
@@ -91,6 +93,8 @@ async function main(argv: readonly string[]): Promise<number> {
       folds: { type: "string" },
       country: { type: "string" },
       events: { type: "string" },
+      decimal: { type: "string" },
+      thousands: { type: "string" },
       mmm: { type: "string" },
       plan: { type: "string" },
       csv: { type: "boolean" },
@@ -164,6 +168,7 @@ async function datasets(store: Store, config: Config, sub: string | undefined, a
         name: flags.name ?? basename(arg).replace(/\.csv$/i, ""),
         types: typePairs(flags.types),
         dateFormats: dateFormatPairs(flags["date-formats"]),
+        ...parseOrThrow(NumberFlags, { decimal: flags.decimal, thousands: flags.thousands }, "body"),
       });
       const rec = store.datasets.add(ds, bytes);
       if (flags.json) console.log(JSON.stringify(rec, null, 2));

@@ -1,4 +1,5 @@
 import type { Issue } from "../errors.ts";
+import { columnNumberFormat, formattingUsed, parseFormatted, type NumberOptions } from "./number-format.ts";
 import { dateShape, parseBoolean, parseDate, parseNumber } from "./parse-cell.ts";
 import { isMissing } from "./standardize.ts";
 import type { Column, ColumnType, DataWarning, DateFormat } from "./types.ts";
@@ -10,6 +11,10 @@ export interface ColumnInput {
   readonly cells: readonly string[];
   readonly declared?: ColumnType;
   readonly dateFormat?: DateFormat;
+  /** The file's delimiter: a `;` file writes decimal commas (European Excel). */
+  readonly delimiter?: string;
+  /** The request's `decimal` / `thousands`, for every numeric column. */
+  readonly numbers?: NumberOptions;
 }
 
 export interface ColumnOutcome {
@@ -34,15 +39,21 @@ export function inferColumn(input: ColumnInput): ColumnOutcome {
   const base = { name: input.name, original: input.original, missing };
   const declared = input.declared;
 
-  if (declared === "number" || declared === "integer") return numericColumn(input, base, declared);
+  const nonMissing = cells.filter((_, i) => present[i]);
+  const formatted = declared === "boolean" || declared === "date" || declared === "category" || input.dateFormat ? undefined : spreadsheetNumbers(input, nonMissing);
+  if (formatted && "issue" in formatted) return { issues: [formatted.issue], warnings: [] };
+  if (declared === "number" || declared === "integer") return numericColumn(input, base, declared, formatted?.parse);
   if (declared === "boolean") return booleanColumn(input, base, true) as ColumnOutcome;
   if (declared === "date" || input.dateFormat) return dateColumn(input, base);
   if (declared === "category") return categoryColumn(input, base);
 
-  const nonMissing = cells.filter((_, i) => present[i]);
   if (nonMissing.length === 0) return categoryColumn(input, base);
   const bool = booleanColumn(input, base, false);
   if (bool) return bool;
+  if (formatted) {
+    const out = numericColumn(input, base, undefined, formatted.parse);
+    return { ...out, warnings: [...out.warnings, ...formatted.warnings] };
+  }
   const numericCount = nonMissing.filter((c) => parseNumber(c) !== undefined).length;
   if (numericCount === nonMissing.length) return numericColumn(input, base, undefined);
   const dateCount = nonMissing.filter((c) => dateShape(c) !== undefined).length;
@@ -87,11 +98,35 @@ function cellIssue(name: string, row: number, value: string, message: string, co
   return { path: ["rows", row, name], message: `row ${row}, column ${name}: ${message}`, code, value };
 }
 
-function numericColumn(input: ColumnInput, base: Base, declared: "number" | "integer" | undefined): ColumnOutcome {
+/**
+ * Numbers as spreadsheets write them ("$1,234.50", "1.234,5" in a `;` file), when plain parsing does not read the
+ * column right: the format the column's cells settle (number-format.ts), a warning saying what was read, or the
+ * refusal of a column that reads as different numbers either way. Undefined: plain parsing stands.
+ */
+function spreadsheetNumbers(input: ColumnInput, nonMissing: readonly string[]): { parse: (c: string) => number | undefined; warnings: DataWarning[] } | { issue: Issue } | undefined {
+  const plain = nonMissing.every((c) => parseNumber(c) !== undefined);
+  const options = input.numbers ?? {};
+  const explicit = options.decimal !== undefined || options.thousands !== undefined;
+  // a `;` file's commas are decimal commas, which plain parsing would take for thousands separators,
+  // and its d.ddd may group thousands or be a decimal dot: the column must settle which
+  const europeanCommas = input.delimiter === ";" && nonMissing.some((c) => c.includes(",") || /^\s*[+-]?\d{1,3}(\.\d{3})+\s*$/.test(c));
+  if (nonMissing.length === 0 || (plain && !explicit && !europeanCommas)) return undefined;
+  const found = columnNumberFormat(input.name, nonMissing, input.delimiter ?? ",", options);
+  if (!found) return undefined;
+  if ("issue" in found) return found;
+  const f = found.format;
+  const used = formattingUsed(nonMissing, f);
+  const warnings: DataWarning[] = used.length
+    ? [{ code: "formatted_numbers", column: input.name, message: `Column ${input.name} was read as numbers from spreadsheet formatting (${used.join(", ")}; decimal "${f.decimal}"). If that is wrong, say decimal and thousands in the upload's options.` }]
+    : [];
+  return { parse: (c) => parseFormatted(c, f), warnings };
+}
+
+function numericColumn(input: ColumnInput, base: Base, declared: "number" | "integer" | undefined, parse: (c: string) => number | undefined = parseNumber): ColumnOutcome {
   const issues: Issue[] = [];
   const values = input.cells.map((c, i) => {
     if (isMissing(c)) return null;
-    const v = parseNumber(c);
+    const v = parse(c);
     if (v === undefined) {
       if (issues.length < MAX_LISTED) issues.push(cellIssue(input.name, i + 1, c, `"${c}" is not a number`, "not_a_number"));
       return null;

@@ -33,6 +33,8 @@ export function csvToDataset(input: Uint8Array | string, opts: IngestOptions): D
       cells: raw.rows.map((r) => r[j]!),
       declared: types[name],
       dateFormat: dateFormats[name],
+      delimiter: raw.delimiter,
+      numbers: { ...(opts.decimal !== undefined && { decimal: opts.decimal }), ...(opts.thousands !== undefined && { thousands: opts.thousands }) },
     });
     issues.push(...outcome.issues);
     warnings.push(...outcome.warnings);

@@ -47,7 +47,8 @@ export interface DataWarning {
     | "duplicate_dates"
     | "too_few_rows"
     | "trimmed_values"
-    | "mixed_column";
+    | "mixed_column"
+    | "formatted_numbers";
   readonly column?: string;
   readonly message: string;
   /** 1-based data rows (header excluded) that show the problem, at most 20. */
@@ -75,4 +76,7 @@ export interface IngestOptions {
   readonly seriesColumns?: readonly string[];
   /** Fewer rows than this draws a `too_few_rows` warning. */
   readonly minRows?: number;
+  /** The file's decimal and thousands separators (pandas' `decimal`/`thousands`); default: read off each column. */
+  readonly decimal?: "." | ",";
+  readonly thousands?: "," | "." | " " | "'" | "";
 }

@@ -181,3 +181,30 @@ describe("DELETE /v1/datasets/:id while jobs use it", () => {
     expect((await request(t.app).get(`/v1/datasets/${id}`)).status).toBe(404);
   }, 60_000);
 });
+
+describe("POST /v1/datasets with spreadsheet number formats", () => {
+  it("When a European Excel export (;-separated, 1.234,5) is uploaded, then its columns are numbers, a warning says so, and a regression runs on them", async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `${i + 1};${(1000 + 37.5 * i).toLocaleString("de-DE", { minimumFractionDigits: 2 })};${(250 + 3 * i + (i % 5)).toLocaleString("de-DE", { minimumFractionDigits: 1 })}`);
+    const up = await request(t.app).post("/v1/datasets?name=eu").type("text/csv").send(["woche;umsatz;werbung", ...rows].join("\n"));
+    expect(up.status).toBe(201);
+    expect(up.body.columns.map((c: { type: string }) => c.type)).toEqual(["integer", "number", "integer"]); // werbung: "250,0" and the like, whole numbers
+    expect(up.body.warnings.filter((w: { code: string }) => w.code === "formatted_numbers").map((w: { column: string }) => w.column)).toEqual(["umsatz", "werbung"]);
+    const fit = await request(t.app).post("/v1/regressions").send({ datasetId: up.body.id, formula: "umsatz ~ werbung" });
+    expect(fit.status).toBe(201);
+  });
+
+  it("When a ;-separated column reads as different numbers either way, then the upload is refused with the fix; decimal in the query settles it", async () => {
+    const csv = "day;units\n1;1.234\n2;2.500\n3;17\n";
+    const before = storedCount();
+    const refused = await request(t.app).post("/v1/datasets?name=amb").type("text/csv").send(csv);
+    expectProblem(refused, 400);
+    expect(refused.body.issues[0].path).toEqual(["columns", "units"]);
+    expect(storedCount()).toBe(before);
+    const settled = await request(t.app).post("/v1/datasets?name=amb&decimal=,").type("text/csv").send(csv);
+    expect(settled.status).toBe(201);
+    const rows = await request(t.app).get(`/v1/datasets/${settled.body.id}/rows`);
+    expect(rows.body.rows.map((r: number[]) => r[1])).toEqual([1234, 2500, 17]);
+    const json = await request(t.app).post("/v1/datasets").send({ name: "amb", csv, decimal: ".", thousands: "none" });
+    expect(json.status).toBe(201);
+  });
+});
