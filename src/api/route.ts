@@ -1,7 +1,8 @@
 import type { OpenAPIRegistry, RouteConfig } from "@asteasolutions/zod-to-openapi";
 import type { Request, RequestHandler, Response, Router } from "express";
 import { z } from "zod";
-import { UnsupportedMediaTypeError, ValidationError, type Issue } from "../errors.ts";
+import { parseOrThrow } from "../app/parse.ts";
+import { UnsupportedMediaTypeError } from "../errors.ts";
 import { PROBLEM_RESPONSES, ProblemSchema } from "./openapi.ts";
 
 type Method = "get" | "post" | "delete" | "put" | "patch";
@@ -26,19 +27,6 @@ export interface Parsed<P, Q, B> {
   readonly params: P;
   readonly query: Q;
   readonly body: B;
-}
-
-/** Turn a zod failure into a ValidationError whose issue paths start at the request part (`body`, `query`). */
-export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, where: "body" | "query" | "params"): z.infer<T> {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  const issues: Issue[] = r.error.issues.map((i) => ({
-    path: [where, ...i.path.map((p) => (typeof p === "symbol" ? String(p) : p))],
-    message: i.message,
-    code: i.code,
-  }));
-  const first = issues[0]!;
-  throw new ValidationError(`${first.path.join(".")}: ${first.message}`, issues);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { MmmRequestSchema } from "../api/schemas.ts";
+import type { MmmRequestSchema } from "./schemas.ts";
 import type { Dataset } from "../data/types.ts";
 import { prepareMmm, type MmmResult } from "../regression/mmm/fit-dataset.ts";
 import type { Store } from "../store/store.ts";

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import { allocationCsvRows, runAllocation } from "../api/allocation-service.ts";
-import { toCsv } from "../api/csv-out.ts";
-import { parseOrThrow } from "../api/route.ts";
-import { AllocationRequestSchema } from "../api/schemas.ts";
+import { allocationCsvRows, runAllocation } from "../app/allocations.ts";
+import { toCsv } from "../app/csv-out.ts";
+import { parseOrThrow } from "../app/parse.ts";
+import { AllocationRequestSchema } from "../app/schemas.ts";
 import { ValidationError } from "../errors.ts";
 import type { Store } from "../store/store.ts";
 import { formatTable } from "./format.ts";

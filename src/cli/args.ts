@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { DateFormatPairs, TypePairs } from "../api/schemas.ts";
+import { DateFormatPairs, TypePairs } from "../app/schemas.ts";
 import { ValidationError } from "../errors.ts";
 
 /** `a,b,c` → ["a", "b", "c"] (blank items dropped); [] when the flag is absent. */

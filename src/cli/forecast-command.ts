@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import { forecastCsvRows, getForecast, startForecast, type ForecastSummary } from "../api/forecast-service.ts";
-import { toCsv } from "../api/csv-out.ts";
-import { parseOrThrow } from "../api/route.ts";
-import { ForecastRequestSchema } from "../api/schemas.ts";
+import { forecastCsvRows, getForecast, startForecast, type ForecastSummary } from "../app/forecasts.ts";
+import { toCsv } from "../app/csv-out.ts";
+import { parseOrThrow } from "../app/parse.ts";
+import { ForecastRequestSchema } from "../app/schemas.ts";
 import { ValidationError } from "../errors.ts";
 import { selectTfBackend, type TfBackendPreference } from "../forecast/tf-backend.ts";
 import type { JobKind } from "../jobs/handlers.ts";

@@ -3,7 +3,7 @@ import type { JobKind } from "../jobs/handlers.ts";
 import type { MmmResult } from "../regression/mmm/fit-dataset.ts";
 import { startMmm } from "../app/mmm.ts";
 import type { Store } from "../store/store.ts";
-import { MmmRequestSchema } from "../api/schemas.ts";
+import { MmmRequestSchema } from "../app/schemas.ts";
 import { commaList, parseBody } from "./args.ts";
 import { formatNumber, formatTable } from "./format.ts";
 import { datasetIdByRef } from "./regression-commands.ts";

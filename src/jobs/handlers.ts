@@ -1,12 +1,10 @@
+import type { JobContext } from "./context.ts";
+
 /**
  * The kinds of long work mixcast runs off the HTTP event loop. Each handler is a pure function of its payload;
  * it reports progress through `ctx` and returns a JSON-ready result. Handlers are loaded lazily inside the worker
  * thread so the main thread never pays for their imports (danfo.js, tfjs).
  */
-export interface JobContext {
-  /** fraction in [0, 1]; message says what is happening ("epoch 3/50, loss 0.12"). */
-  progress(fraction: number, message: string): void;
-}
 export type JobHandler = (payload: unknown, ctx: JobContext) => Promise<unknown> | unknown;
 
 export const JOB_HANDLERS = {

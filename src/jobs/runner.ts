@@ -61,6 +61,17 @@ export class JobRunner {
     return job;
   }
 
+  /**
+   * Record work that needed no worker (e.g. a forecast from a stored model) as a job already succeeded, so the
+   * client follows the same job URL either way.
+   */
+  completed(kind: JobKind, input: unknown, result: unknown): JobRecord {
+    const job = this.opts.jobs.create(kind, input);
+    this.opts.jobs.markRunning(job.jobId);
+    this.opts.jobs.succeed(job.jobId, result);
+    return this.opts.jobs.get(job.jobId)!;
+  }
+
   /** Cancel a queued or running job (its worker is terminated). */
   cancel(id: string): JobRecord {
     const job = this.opts.jobs.get(id);

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import Papa from "papaparse";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { toCsv } from "../../src/api/csv-out.ts";
+import { toCsv } from "../../src/app/csv-out.ts";
 import { testApp } from "../helpers/app.ts";
 
 const t = testApp();

@@ -1,11 +1,11 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
+import { requireRecord } from "../../app/records.ts";
 import { Router, type Request, type Response } from "express";
-import { NotFoundError } from "../../errors.ts";
-import { ALLOCATION_KIND, allocationCsvRows, runAllocation, type AllocationOutput } from "../allocation-service.ts";
-import { sendCsv } from "../csv-out.ts";
+import { ALLOCATION_KIND, allocationCsvRows, runAllocation, type AllocationOutput } from "../../app/allocations.ts";
+import { sendCsv } from "../../app/csv-out.ts";
 import type { AppDeps } from "../deps.ts";
 import { defineRoute } from "../route.ts";
-import { AllocationRequestSchema, FormatQuery, IdParams } from "../schemas.ts";
+import { AllocationRequestSchema, FormatQuery, IdParams } from "../../app/schemas.ts";
 import { wantsCsv } from "../csv-negotiation.ts";
 
 /** Budget allocations: solved at once (a linear program), saved, read back as JSON or CSV. */
@@ -35,8 +35,7 @@ export function allocationRoutes(deps: AppDeps, registry: OpenAPIRegistry): Rout
   );
 
   defineRoute(router, registry, { method: "get", path: "/v1/allocations/:id", summary: "A saved allocation (JSON, or CSV with Accept: text/csv or ?format=csv)", tags, params: IdParams, query: FormatQuery, responses: { 200: { description: "The allocation" } } }, (req, res, { params }) => {
-    const m = deps.store.models.get<unknown, AllocationOutput>(params.id);
-    if (!m || m.kind !== ALLOCATION_KIND) throw new NotFoundError(`No allocation ${params.id}.`);
+    const m = requireRecord<unknown, AllocationOutput>(deps.store, ALLOCATION_KIND, params.id);
     send(req, res, m.id, m.result);
   });
   return router;

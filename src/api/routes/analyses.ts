@@ -11,10 +11,10 @@ import { kmeansAnalysis } from "../../regression/cluster/kmeans.ts";
 import { fitLogitFormula } from "../../regression/logit-formula.ts";
 import { loadDataset, type AppDeps } from "../deps.ts";
 import { defineRoute } from "../route.ts";
-import { sendCsv } from "../csv-out.ts";
+import { sendCsv } from "../../app/csv-out.ts";
 import { wantsCsv } from "../csv-negotiation.ts";
-import { anovaCsv, correlationCsv, logitCsv, tukeyCsv } from "../table-csv.ts";
-import { ChiSquareRequest, CorrelationRequest, GroupAnalysisRequest, KmeansRequestSchema, LogitRequestSchema, ProportionsRequest, TTestRequest } from "../schemas.ts";
+import { anovaCsv, correlationCsv, logitCsv, tukeyCsv } from "../../app/table-csv.ts";
+import { ChiSquareRequest, CorrelationRequest, GroupAnalysisRequest, KmeansRequestSchema, LogitRequestSchema, ProportionsRequest, TTestRequest } from "../../app/schemas.ts";
 
 /** The classic analyses planners ask for, each a pure function over a stored dataset. */
 export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {

@@ -6,9 +6,9 @@ import { NotFoundError } from "../../errors.ts";
 import { ingestCsv } from "../../jobs/ingest-off-thread.ts";
 import type { AppDeps } from "../deps.ts";
 import { CSV_TYPES, defineRoute, isCsv } from "../route.ts";
-import { sendCsv } from "../csv-out.ts";
+import { sendCsv } from "../../app/csv-out.ts";
 import { wantsCsv } from "../csv-negotiation.ts";
-import { datasetListCsv } from "../table-csv.ts";
+import { datasetListCsv } from "../../app/table-csv.ts";
 import {
   DatasetCsvQuery,
   DatasetJsonUpload,
@@ -19,7 +19,7 @@ import {
   JobAcceptedSchema,
   PageQuery,
   ProfileRequest,
-} from "../schemas.ts";
+} from "../../app/schemas.ts";
 import { acceptJob } from "./jobs.ts";
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });

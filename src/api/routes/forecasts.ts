@@ -1,10 +1,10 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { Router } from "express";
-import { sendCsv } from "../csv-out.ts";
+import { sendCsv } from "../../app/csv-out.ts";
 import { loadDataset, type AppDeps } from "../deps.ts";
-import { FORECAST_KIND, forecastCsvRows, getForecast, startForecast } from "../forecast-service.ts";
+import { FORECAST_KIND, forecastCsvRows, getForecast, startForecast } from "../../app/forecasts.ts";
 import { defineRoute } from "../route.ts";
-import { FormatQuery, ForecastRequestSchema, IdParams, JobAcceptedSchema } from "../schemas.ts";
+import { FormatQuery, ForecastRequestSchema, IdParams, JobAcceptedSchema } from "../../app/schemas.ts";
 import { wantsCsv } from "../csv-negotiation.ts";
 import { acceptJob } from "./jobs.ts";
 
@@ -29,12 +29,7 @@ export function forecastRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
     },
     (_req, res, { body }) => {
       const start = startForecast(deps.store, loadDataset(deps, body.datasetId), body, deps.tf.backend);
-      if (start.kind === "train") return acceptJob(res, deps.jobs.submit("forecast-train", body, start.payload, start.onSuccess));
-      const jobs = deps.store.jobs;
-      const job = jobs.create("forecast-train", body);
-      jobs.markRunning(job.jobId);
-      jobs.succeed(job.jobId, start.summary);
-      acceptJob(res, jobs.get(job.jobId)!);
+      acceptJob(res, start.kind === "train" ? deps.jobs.submit("forecast-train", body, start.payload, start.onSuccess) : deps.jobs.completed("forecast-train", body, start.summary));
     },
   );
 

@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError } from "../../errors.ts";
 import type { JobRecord } from "../../store/jobs.ts";
 import type { AppDeps } from "../deps.ts";
 import { defineRoute } from "../route.ts";
-import { IdParams, JobAcceptedSchema, JobSchema, SleepRequest } from "../schemas.ts";
+import { IdParams, JobAcceptedSchema, JobSchema, SleepRequest } from "../../app/schemas.ts";
 
 const resultUrl = (id: string) => `/v1/jobs/${id}/result`;
 

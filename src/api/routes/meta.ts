@@ -5,7 +5,7 @@ import { VERSION } from "../../version.ts";
 import type { AppDeps } from "../deps.ts";
 import { openApiDocument } from "../openapi.ts";
 import { defineRoute } from "../route.ts";
-import { HealthSchema } from "../schemas.ts";
+import { HealthSchema } from "../../app/schemas.ts";
 
 const swaggerUiDir = (createRequire(import.meta.url)("swagger-ui-dist") as { getAbsoluteFSPath(): string }).getAbsoluteFSPath();
 

@@ -1,15 +1,15 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
+import { requireRecord } from "../../app/records.ts";
 import { Router } from "express";
 import type { z } from "zod";
-import { NotFoundError } from "../../errors.ts";
 import type { MmmResult } from "../../regression/mmm/fit-dataset.ts";
 import { MMM_KIND, startMmm } from "../../app/mmm.ts";
 import { loadDataset, type AppDeps } from "../deps.ts";
 import { defineRoute } from "../route.ts";
-import { FormatQuery, IdParams, JobAcceptedSchema, MmmRequestSchema } from "../schemas.ts";
-import { sendCsv } from "../csv-out.ts";
+import { FormatQuery, IdParams, JobAcceptedSchema, MmmRequestSchema } from "../../app/schemas.ts";
+import { sendCsv } from "../../app/csv-out.ts";
 import { wantsCsv } from "../csv-negotiation.ts";
-import { mmmChannelsCsv, mmmCurvesCsv } from "../table-csv.ts";
+import { mmmChannelsCsv, mmmCurvesCsv } from "../../app/table-csv.ts";
 import { acceptJob } from "./jobs.ts";
 
 
@@ -18,9 +18,7 @@ export function mmmRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
   const router = Router();
   const tags = ["mmm"];
   const model = (id: string) => {
-    const m = deps.store.models.get<z.infer<typeof MmmRequestSchema>, MmmResult>(id);
-    if (!m || m.kind !== MMM_KIND) throw new NotFoundError(`No marketing-mix model ${id}.`);
-    return m;
+    return requireRecord<z.infer<typeof MmmRequestSchema>, MmmResult>(deps.store, MMM_KIND, id);
   };
 
   defineRoute(

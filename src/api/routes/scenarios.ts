@@ -1,11 +1,11 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { Router, type Request, type Response } from "express";
 import { ValidationError } from "../../errors.ts";
-import { sendCsv } from "../csv-out.ts";
+import { sendCsv } from "../../app/csv-out.ts";
 import type { AppDeps } from "../deps.ts";
 import { defineRoute } from "../route.ts";
-import { ScenarioService, scenarioCsvRows, type ScenarioAnswer, type ScenarioSpend } from "../scenario-service.ts";
-import { ScenarioQuery, ScenarioRequestSchema } from "../schemas.ts";
+import { ScenarioService, scenarioCsvRows, type ScenarioAnswer, type ScenarioSpend } from "../../app/scenarios.ts";
+import { ScenarioQuery, ScenarioRequestSchema } from "../../app/schemas.ts";
 import { wantsCsv } from "../csv-negotiation.ts";
 
 const SPEND_KEY = /^spend\.([^.]+)(?:\.(.+))?$/;

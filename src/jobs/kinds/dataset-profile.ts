@@ -1,6 +1,6 @@
 import { profileDataset } from "../../data/profile.ts";
 import type { Dataset } from "../../data/types.ts";
-import type { JobContext } from "../handlers.ts";
+import type { JobContext } from "../context.ts";
 
 export interface DatasetProfilePayload {
   readonly dataset: Dataset;

@@ -1,4 +1,4 @@
-import type { JobContext } from "../handlers.ts";
+import type { JobContext } from "../context.ts";
 
 export async function runDiagnosticSleep(payload: unknown, ctx: JobContext) {
   const { seconds } = payload as { seconds: number };

@@ -3,7 +3,7 @@ import { forecastSeries, type ForecastOptions, type ForecastResult } from "../..
 import { saveLstm, type SavedLstm } from "../../forecast/persist.ts";
 import { selectTfBackend, type TfBackendPreference } from "../../forecast/tf-backend.ts";
 import type { SeriesInput } from "../../forecast/types.ts";
-import type { JobContext } from "../handlers.ts";
+import type { JobContext } from "../context.ts";
 
 export interface ForecastTrainPayload {
   readonly series: readonly SeriesInput[];

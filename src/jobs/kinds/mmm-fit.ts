@@ -1,5 +1,5 @@
 import { fitPreparedMmm, type PreparedMmm } from "../../regression/mmm/fit-dataset.ts";
-import type { JobContext } from "../handlers.ts";
+import type { JobContext } from "../context.ts";
 import { parallelChains } from "../parallel-chains.ts";
 
 /** Fit prepared (already checked) marketing-mix inputs, reporting progress; a Bayesian fit's chains run on every core. */

@@ -5,11 +5,11 @@ import { fitMmm } from "./fit-mmm.ts";
 import { inferFrequency } from "./report.ts";
 import { report, summarise, thin } from "./posterior-report.ts";
 import { rowLayout } from "./row-layout.ts";
-import type { FittedMmm, MmmInput } from "./types.ts";
+import type { FittedMmm, MmmInput, SamplerDiagnostics } from "./types.ts";
 import { baselinePrior } from "./baseline-prior.ts";
 import { toUnconstrained } from "./forms.ts";
 import { selectForms, type FormRequest } from "./form-selection.ts";
-import { channelState, coefficientOf, DEFAULT_ROI_PRIOR, logRoi, paramLayout, POOLING_TAU_SCALE, posteriorDensity, posteriorSpec, type ChannelForm, type LiftData, type PosteriorData, type RoiPrior, type SegmentData } from "./posterior-model.ts";
+import { channelState, coefficientOf, DEFAULT_ROI_PRIOR, logRoi, paramLayout, POOLING_TAU_SCALE, posteriorDensity, posteriorSpec, type ChannelForm, type LiftData, type PosteriorData, type PreparedSegment, type RoiPrior, type SegmentData } from "./posterior-model.ts";
 
 export interface BayesOptions {
   readonly seed?: number;
@@ -41,42 +41,8 @@ export interface BayesOptions {
   readonly runChains?: ChainRunner;
 }
 
-/** Per parameter: posterior mean, sd, and convergence (R-hat, bulk and tail ESS). */
-export interface ParameterSummary {
-  readonly name: string;
-  readonly mean: number;
-  readonly sd: number;
-  readonly rhat: number;
-  readonly essBulk: number;
-  readonly essTail: number;
-}
 
-export interface SamplerDiagnostics {
-  readonly sampler: string;
-  readonly chains: number;
-  readonly warmup: number;
-  readonly draws: number;
-  readonly divergences: number;
-  readonly maxTreeDepthHits: number;
-  readonly stepSize: readonly number[];
-  readonly gradientEvaluations: number;
-  readonly maxRhat: number;
-  readonly minEssBulk: number;
-  readonly parameters: readonly ParameterSummary[];
-  /** What failed, in words (empty when R-hat ≤ 1.01, ESS ≥ 100 per chain, and no divergence). */
-  readonly warnings: readonly string[];
-}
 
-/** Posterior draws of each channel's curve parameters (spend units), thinned: what plans and scenarios can use. */
-export interface CurveDraws {
-  readonly channel: string;
-  readonly coefficient: readonly number[];
-  readonly roi: readonly number[];
-  /** Natural adstock parameters per draw, by name (alpha, theta, shape, scale). */
-  readonly adstock: Readonly<Record<string, readonly number[]>>;
-  /** Saturation parameters per draw in spend units (kappa, slope, lam). */
-  readonly saturation: Readonly<Record<string, readonly number[]>>;
-}
 
 export interface BayesFit {
   readonly segments: readonly { readonly name: string; readonly model: FittedMmm }[];
@@ -150,14 +116,6 @@ export async function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): Pro
   return { segments: models.map((model, g) => ({ name: layout.segments[g]!.name, model })), diagnostics };
 }
 
-export interface PreparedSegment {
-  readonly data: SegmentData;
-  readonly dates: readonly string[];
-  readonly target: readonly number[];
-  readonly columns: readonly Float64Array[];
-  readonly columnNames: readonly string[];
-  readonly groups: readonly ("intercept" | "trend" | "seasonality" | "control")[];
-}
 
 /** One segment's rows, baseline design (columns constant over its fitting rows dropped) and spend scales. */
 function segmentData(input: MmmInput, names: readonly string[], g: { name: string; from: number; to: number; holdout: number }, frequency: "D" | "W", opts: BayesOptions): PreparedSegment {

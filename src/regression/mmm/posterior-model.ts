@@ -467,3 +467,12 @@ export function pointwiseLogLik(d: PosteriorData, lay: ParamLayout, q: ArrayLike
   });
   return out;
 }
+
+export interface PreparedSegment {
+  readonly data: SegmentData;
+  readonly dates: readonly string[];
+  readonly target: readonly number[];
+  readonly columns: readonly Float64Array[];
+  readonly columnNames: readonly string[];
+  readonly groups: readonly ("intercept" | "trend" | "seasonality" | "control")[];
+}

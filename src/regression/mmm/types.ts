@@ -1,6 +1,5 @@
 import type { AdstockSpec } from "./adstock.ts";
 import type { SeasonalityMode } from "./features.ts";
-import type { CurveDraws, SamplerDiagnostics } from "./fit-bayes.ts";
 import type { FormSelection } from "./form-selection.ts";
 import type { SaturationForm } from "./forms.ts";
 import type { ChannelForm } from "./posterior-model.ts";
@@ -169,4 +168,41 @@ export interface FittedMmm {
   readonly posterior?: readonly CurveDraws[];
   /** How each channel's forms were chosen (bayes with "auto"). */
   readonly formSelection?: FormSelection;
+}
+
+/** Per parameter: posterior mean, sd, and convergence (R-hat, bulk and tail ESS). */
+export interface ParameterSummary {
+  readonly name: string;
+  readonly mean: number;
+  readonly sd: number;
+  readonly rhat: number;
+  readonly essBulk: number;
+  readonly essTail: number;
+}
+
+export interface SamplerDiagnostics {
+  readonly sampler: string;
+  readonly chains: number;
+  readonly warmup: number;
+  readonly draws: number;
+  readonly divergences: number;
+  readonly maxTreeDepthHits: number;
+  readonly stepSize: readonly number[];
+  readonly gradientEvaluations: number;
+  readonly maxRhat: number;
+  readonly minEssBulk: number;
+  readonly parameters: readonly ParameterSummary[];
+  /** What failed, in words (empty when R-hat ≤ 1.01, ESS ≥ 100 per chain, and no divergence). */
+  readonly warnings: readonly string[];
+}
+
+/** Posterior draws of each channel's curve parameters (spend units), thinned: what plans and scenarios can use. */
+export interface CurveDraws {
+  readonly channel: string;
+  readonly coefficient: readonly number[];
+  readonly roi: readonly number[];
+  /** Natural adstock parameters per draw, by name (alpha, theta, shape, scale). */
+  readonly adstock: Readonly<Record<string, readonly number[]>>;
+  /** Saturation parameters per draw in spend units (kappa, slope, lam). */
+  readonly saturation: Readonly<Record<string, readonly number[]>>;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mmmLines } from "../../../src/api/mmm-lines.ts";
+import { mmmLines } from "../../../src/app/mmm-lines.ts";
 import { channelResponse } from "../../../src/forecast/plan.ts";
 import { allocate } from "../../../src/optimize/allocate.ts";
 import { makeCurve } from "../../../src/optimize/curves.ts";

@@ -1,4 +1,4 @@
-import { NotFoundError } from "../errors.ts";
+import { requireRecord } from "./records.ts";
 import type { AllocationLine } from "../optimize/problem.ts";
 import { prepareMmm, type MmmResult } from "../regression/mmm/fit-dataset.ts";
 import { planCarryIn, planWeights } from "../regression/mmm/response.ts";
@@ -24,8 +24,7 @@ export interface MmmLines {
  * @throws NotFoundError when the model does not exist (or is not an MMM)
  */
 export function mmmLines(store: Store, modelId: string, k: number, periods: number, warnings: string[]): MmmLines {
-  const record = store.models.get<unknown, MmmResult>(modelId);
-  if (!record || record.kind !== "mmm") throw new NotFoundError(`No marketing-mix model ${modelId}.`, [{ path: ["body", "modelId"], message: "no such model", value: modelId }]);
+  const record = requireRecord<unknown, MmmResult>(store, "mmm", modelId, ["body", "modelId"]);
   const stored = record.result.segments.every((s) => "error" in s || s.model.spendHistory);
   const history = periods > 1 && !stored ? historyOf(store, record.datasetId, record.result, warnings) : new Map<string, number[]>();
   const baseline = new Map<string, number>();

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { holidayCountries } from "../data/holidays.ts";
-import "./openapi.ts"; // extends zod with .openapi()
+import "./zod-openapi.ts"; // extends zod with .openapi()
 
 export const ColumnTypeSchema = z.enum(["number", "integer", "date", "category", "boolean"]);
 export const DateFormatSchema = z.enum(["yyyy-mm-dd", "dd-mm-yyyy", "mm-dd-yyyy", "dd/mm/yyyy", "mm/dd/yyyy", "dd.mm.yyyy"]);

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
+import { requireRecord } from "./records.ts";
 import type { z } from "zod";
 import type { Dataset } from "../data/types.ts";
-import { NotFoundError, ValidationError } from "../errors.ts";
+import { ValidationError } from "../errors.ts";
 import { checkHistory, forecastWith, type ForecastResult } from "../forecast/forecast.ts";
 import { prepareForecastSeries } from "../forecast/from-dataset.ts";
 import { disposeLstm } from "../forecast/lstm-model.ts";
@@ -161,8 +162,7 @@ function planContext(store: Store, ds: Dataset, req: ForecastRequest, series: re
   if (!req.mmmId) {
     return null;
   }
-  const record = store.models.get<unknown, MmmResult>(req.mmmId);
-  if (!record || record.kind !== "mmm") throw new NotFoundError(`No marketing-mix model ${req.mmmId}.`, [{ path: ["body", "mmmId"], message: "no such model", value: req.mmmId }]);
+  const record = requireRecord<unknown, MmmResult>(store, "mmm", req.mmmId, ["body", "mmmId"]);
   const mmmSegment = record.result.request.segment ?? null;
   if (mmmSegment !== (req.segment ?? null)) {
     throw new ValidationError(
@@ -205,7 +205,5 @@ export function forecastCsvRows(out: ForecastOutput): { header: string[]; rows: 
 }
 
 export function getForecast(store: Store, id: string) {
-  const m = store.models.get<ForecastRequest, ForecastOutput>(id);
-  if (!m || m.kind !== FORECAST_KIND) throw new NotFoundError(`No forecast ${id}.`);
-  return m;
+  return requireRecord<ForecastRequest, ForecastOutput>(store, FORECAST_KIND, id);
 }
