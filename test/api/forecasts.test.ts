@@ -20,21 +20,26 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe("POST /v1/forecasts", () => {
+  // the first forecast trains; every test below reads it (set up here, so no test depends on another's run)
   let first: { forecastId: string; modelId: string };
   let progressSeen = "";
-
-  it("When a forecast is asked for, then a job trains with epoch progress and the forecast has every series, day and quantile", async () => {
-    const accepted = await request(t.app).post("/v1/forecasts").send({ datasetId, ...BODY });
-    expect(accepted.status).toBe(202);
+  let accepted: request.Response;
+  let job: Record<string, any>; // the job as JSON
+  beforeAll(async () => {
+    accepted = await request(t.app).post("/v1/forecasts").send({ datasetId, ...BODY });
     await waitFor(async () => {
       const r = await request(t.app).get(`/v1/jobs/${accepted.body.jobId}`);
       if (/epoch \d+, loss [\d.]+, validation loss [\d.]+/.test(r.body.progress?.message ?? "")) progressSeen = r.body.progress.message;
       return progressSeen || r.body.status === "succeeded" || undefined;
     }, 120_000, 5);
-    const job = await finished(accepted.body.jobId);
+    job = await finished(accepted.body.jobId);
+    first = job.result;
+  }, 180_000);
+
+  it("When a forecast is asked for, then a job trains with epoch progress and the forecast has every series, day and quantile", async () => {
+    expect(accepted.status).toBe(202);
     expect(job.status).toBe("succeeded");
     expect(job.result).toMatchObject({ reusedModel: false, plan: null });
-    first = job.result;
     const f = await request(t.app).get(job.result.forecastUrl);
     expect(f.status).toBe(200);
     expect(f.body.forecasts.map((s: { key: string }) => s.key)).toEqual(["Consumer", "Enterprise", "SMB"]);

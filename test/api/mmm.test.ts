@@ -25,7 +25,14 @@ describe("POST /v1/mmm", () => {
     expect(job.result.segments[0].channels.map((c: { channel: string }) => c.channel)).toEqual(BODY.channels);
     const model = await request(t.app).get(job.result.modelUrl);
     expect(model.status).toBe(200);
-    expect(model.body.segments[0].model.holdout.nrmse).toBeGreaterThan(0);
+    // the stored model answers with the numbers the job summarised, and its holdout fit is its decomposition's
+    const stored = model.body.segments[0].model;
+    expect(stored.channels.map((c: { roi: number }) => c.roi)).toEqual(job.result.segments[0].channels.map((c: { roi: number }) => c.roi));
+    const d = stored.decomposition;
+    const k = d.actual.length - stored.holdoutPeriods;
+    const a = d.actual.slice(k) as number[];
+    const rmse = Math.sqrt(a.reduce((s, v, i) => s + (v - d.fitted[k + i]) ** 2, 0) / a.length);
+    expect(stored.holdout.nrmse).toBeCloseTo(rmse / (Math.max(...a) - Math.min(...a)), 12);
     const curves = await request(t.app).get(`/v1/mmm/${job.result.modelId}/curves`);
     expect(curves.body.curves).toHaveLength(5);
     expect(curves.body.curves[0]).toMatchObject({ segment: null, channel: "tv_S", form: "hill" });

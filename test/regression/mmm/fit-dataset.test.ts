@@ -14,10 +14,16 @@ describe("marketing-mix model on Robyn's demo data (208 weeks)", () => {
   const m = "model" in r.segments[0]! ? r.segments[0].model : undefined;
 
   it("When fitted with defaults, then weekly frequency, a holdout NRMSE and β ≥ 0 are reported, and 'na' events are a level", () => {
-    expect(m).toBeDefined();
     expect(m!.frequency).toBe("W");
     expect(m!.holdoutPeriods).toBe(20);
-    expect(m!.holdout!.nrmse).toBeGreaterThan(0);
+    // the reported fit is the fit of the reported decomposition: NRMSE = RMSE / range, R² over the fitting rows
+    const d = m!.decomposition;
+    const k = d.actual.length - 20;
+    const nrmse = (a: readonly number[], f: readonly number[]) => Math.sqrt(a.reduce((s, v, i) => s + (v - f[i]!) ** 2, 0) / a.length) / (Math.max(...a) - Math.min(...a));
+    expect(m!.inSample.nrmse).toBeCloseTo(nrmse(d.actual.slice(0, k), d.fitted.slice(0, k)), 12);
+    expect(m!.holdout!.nrmse).toBeCloseTo(nrmse(d.actual.slice(k), d.fitted.slice(k)), 12);
+    // Robyn's demo fits well out of sample (seed 1: 0.052; Robyn's own demo reports NRMSE around 0.05-0.10)
+    expect(m!.holdout!.nrmse).toBeLessThan(0.1);
     expect(m!.inSample.rsquared).toBeGreaterThan(0.85);
     expect(m!.channels.every((c) => c.coefficient >= 0 && c.transform.lMax === 8)).toBe(true);
     expect(r.warnings.join(" ")).toContain('treated as their own level "(none)"');

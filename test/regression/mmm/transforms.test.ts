@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { adstock, adstockWeights, delayedAdstock, geometricAdstock, type AdstockSpec } from "../../../src/regression/mmm/adstock.ts";
@@ -49,6 +50,15 @@ describe("adstock: closed forms", () => {
     const mode = scale * ((shape - 1) / shape) ** (1 / shape); // 5.24 periods: lag index 4 or 5 (t = l + 1)
     expect(Math.abs(w.indexOf(1) + 1 - mode)).toBeLessThan(1);
     expect(Math.min(...w)).toBe(0);
+  });
+
+  it("When Weibull-PDF weights are computed, then they equal scipy's weibull_min density at lags 1..lMax, min-max rescaled (fixture), to 1e-12, raw and normalised", () => {
+    const golden = JSON.parse(readFileSync(new URL("../../fixtures/golden/weibull_pdf.json", import.meta.url), "utf8")) as { cases: { shape: number; scale: number; lMax: number; weights: number[]; normalized: number[] }[] };
+    for (const c of golden.cases) {
+      const spec = { kind: "weibull-pdf" as const, shape: c.shape, scale: c.scale, lMax: c.lMax };
+      expectAllClose(adstockWeights({ ...spec, normalize: false }), c.weights, { rtol: 1e-12, atol: 1e-14, label: `shape ${c.shape}, scale ${c.scale}` });
+      expectAllClose(adstockWeights({ ...spec, normalize: true }), c.normalized, { rtol: 1e-12, atol: 1e-14, label: `normalised, shape ${c.shape}` });
+    }
   });
 
   it("When parameters are out of range, then a RangeError names them", () => {
