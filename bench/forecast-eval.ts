@@ -78,7 +78,13 @@ for (const name of process.argv.slice(2).length ? process.argv.slice(2) : Object
       (rms[m] ??= []).push(rmsse(actual, members[m]!, train[i]!.target));
     }
   });
-  const cols = Object.entries(rows).filter(([, v]) => v.length === series.length).map(([k, v]) => `${k} ${geo(v).toFixed(3)}`);
-  const rcols = Object.entries(rms).filter(([, v]) => v.length === series.length).map(([k, v]) => `${k} ${(v.reduce((a, x) => a + x, 0) / v.length).toFixed(3)}`);
-  console.log(`${name} (${series.length} series): MASE (geometric mean) ${cols.join(", ")}; RMSSE (mean) ${rcols.join(", ")}; p10-p90 coverage ${(cover.reduce((a, v) => a + v, 0) / cover.length).toFixed(2)}; ${seconds.toFixed(0)} s; chosen ${result.choices.map((c) => `${c.key || "-"}:${c.method}`).join(" ")}`);
+  const cols = Object.entries(rows)
+    .filter(([, v]) => v.length === series.length)
+    .map(([k, v]) => `${k} ${geo(v).toFixed(3)}`);
+  const rcols = Object.entries(rms)
+    .filter(([, v]) => v.length === series.length)
+    .map(([k, v]) => `${k} ${(v.reduce((a, x) => a + x, 0) / v.length).toFixed(3)}`);
+  console.log(
+    `${name} (${series.length} series): MASE (geometric mean) ${cols.join(", ")}; RMSSE (mean) ${rcols.join(", ")}; p10-p90 coverage ${(cover.reduce((a, v) => a + v, 0) / cover.length).toFixed(2)}; ${seconds.toFixed(0)} s; chosen ${result.choices.map((c) => `${c.key || "-"}:${c.method}`).join(" ")}`,
+  );
 }

@@ -14,7 +14,13 @@ const series = Array.from({ length: count }, (_, k) => {
   const weekly = Array.from({ length: 7 }, () => 0.7 + 0.6 * r.uniform());
   const yearly = 0.3 * r.uniform();
   const trend = 0.0005 * r.normal();
-  return { key: `s${k + 1}`, start: "2023-01-02", target: Array.from({ length: 1095 }, (_, t) => Math.max(0, level * (1 + trend * t) * weekly[t % 7]! * (1 + yearly * Math.sin((2 * Math.PI * t) / 365)) * (1 + 0.1 * r.normal()))) };
+  return {
+    key: `s${k + 1}`,
+    start: "2023-01-02",
+    target: Array.from({ length: 1095 }, (_, t) =>
+      Math.max(0, level * (1 + trend * t) * weekly[t % 7]! * (1 + yearly * Math.sin((2 * Math.PI * t) / 365)) * (1 + 0.1 * r.normal())),
+    ),
+  };
 });
 const tf = await selectTfBackend();
 // the strongest simple alternative's cost on the same series: every statistical member, one fit each, no backtest
@@ -30,4 +36,6 @@ const again = performance.now() - t1;
 disposeLstm(model);
 const used = new Map<string, number>();
 for (const c of result.choices) used.set(c.method, (used.get(c.method) ?? 0) + 1);
-console.log(`${count} series x 1,095 days, 90-day horizon, 3 folds (${tf.backend}): ${trained.toFixed(0)} s (${(trained / count).toFixed(2)} s a series); forecast from the trained model ${again.toFixed(0)} ms; peak RSS ${(resourceUsage().maxRSS / 2 ** 10).toFixed(0)} MiB; chosen ${[...used].map(([m, n]) => `${m} ${n}`).join(", ")}; the statistical members alone, one fit each: ${statistical.toFixed(1)} s`);
+console.log(
+  `${count} series x 1,095 days, 90-day horizon, 3 folds (${tf.backend}): ${trained.toFixed(0)} s (${(trained / count).toFixed(2)} s a series); forecast from the trained model ${again.toFixed(0)} ms; peak RSS ${(resourceUsage().maxRSS / 2 ** 10).toFixed(0)} MiB; chosen ${[...used].map(([m, n]) => `${m} ${n}`).join(", ")}; the statistical members alone, one fit each: ${statistical.toFixed(1)} s`,
+);

@@ -20,9 +20,16 @@ async function startServer(dir: string) {
   });
   const log = openSync(join(dir, "server.log"), "a");
   const child = spawn(process.execPath, ["--import", "tsx", new URL("../src/cli/main.ts", import.meta.url).pathname, "serve"], {
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info", MIXCAST_DATA_DIR: join(dir, "store"), MIXCAST_JOB_CONCURRENCY: "1",
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
+      MIXCAST_DATA_DIR: join(dir, "store"),
+      MIXCAST_JOB_CONCURRENCY: "1",
       // the bench measures latency, not the per-client limit (all its requests come from one address)
-      MIXCAST_RATE_LIMIT_PER_MIN: "10000000" },
+      MIXCAST_RATE_LIMIT_PER_MIN: "10000000",
+    },
     stdio: ["ignore", log, log],
   });
   const exited = new Promise((r) => child.once("exit", r));
@@ -48,7 +55,9 @@ async function until<T>(fn: () => Promise<T | undefined>, ms: number): Promise<T
 
 /** A fixed overall rate over `connections` (autocannon paces them together: N connections send N requests at once). */
 function run(url: string, rate: number | undefined, seconds: number, connections = 10): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => autocannon({ url, connections, ...(rate && { overallRate: rate }), duration: seconds }, (err, res) => (err ? reject(err) : resolve(res))));
+  return new Promise((resolve, reject) =>
+    autocannon({ url, connections, ...(rate && { overallRate: rate }), duration: seconds }, (err, res) => (err ? reject(err) : resolve(res))),
+  );
 }
 
 function line(label: string, r: autocannon.Result): void {
@@ -61,9 +70,18 @@ export async function benchLoad(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "mixcast-load-"));
   const server = await startServer(dir);
   try {
-    const sample = ((await (await fetch(`${server.url}/v1/datasets`)).json()) as { items: { id: string; name: string }[] }).items.find((d) => d.name === "sample-daily-sales")!;
+    const sample = ((await (await fetch(`${server.url}/v1/datasets`)).json()) as { items: { id: string; name: string }[] }).items.find(
+      (d) => d.name === "sample-daily-sales",
+    )!;
     const channels = ["spend_tv", "spend_search", "spend_social", "spend_email", "spend_flyer"];
-    const fit = await post(`${server.url}/v1/mmm`, { datasetId: sample.id, date: "date", target: "sales", segment: "segment", channels, controls: ["holiday"] });
+    const fit = await post(`${server.url}/v1/mmm`, {
+      datasetId: sample.id,
+      date: "date",
+      target: "sales",
+      segment: "segment",
+      channels,
+      controls: ["holiday"],
+    });
     const job = await until(async () => {
       const j = (await (await fetch(`${server.url}/v1/jobs/${fit.jobId}`)).json()) as Record<string, any>;
       return j.status === "succeeded" ? j : j.status === "failed" ? Promise.reject(new Error(JSON.stringify(j.error))) : undefined;
@@ -74,7 +92,13 @@ export async function benchLoad(): Promise<void> {
     line("GET scenario (CSV), 300 req/s, 1 connection", await run(url, 300, 10, 1));
     line("GET scenario (CSV), 300 req/s, 10 connections", await run(url, 300, 10));
     const training = await post(`${server.url}/v1/forecasts`, { datasetId: sample.id, date: "date", target: "sales", segment: "segment" });
-    await until(async () => (((await (await fetch(`${server.url}/v1/jobs/${training.jobId}`)).json()) as Record<string, any>).progress?.message?.includes("epoch") ? true : undefined), 60_000);
+    await until(
+      async () =>
+        ((await (await fetch(`${server.url}/v1/jobs/${training.jobId}`)).json()) as Record<string, any>).progress?.message?.includes("epoch")
+          ? true
+          : undefined,
+      60_000,
+    );
     line("while an LSTM trains: 300 req/s, 1 connection", await run(url, 300, 10, 1));
     line("while an LSTM trains: 300 req/s, 10 connections", await run(url, 300, 10));
     const status = ((await (await fetch(`${server.url}/v1/jobs/${training.jobId}`)).json()) as Record<string, any>).status;

@@ -16,13 +16,18 @@ export async function benchLstm(): Promise<void> {
   }
   const backend = (await selectTfBackend()).backend;
   const { features } = JSON.parse(readFileSync(file, "utf8")) as { features: number[][] };
-  const L = 28, H = 90, F = 5, N = features.length;
-  const mean = Array<number>(F).fill(0), sd = Array<number>(F).fill(0);
+  const L = 28,
+    H = 90,
+    F = 5,
+    N = features.length;
+  const mean = Array<number>(F).fill(0),
+    sd = Array<number>(F).fill(0);
   for (const r of features) r.forEach((v, j) => (mean[j]! += v / N));
   for (const r of features) r.forEach((v, j) => (sd[j]! += (v - mean[j]!) ** 2 / N));
   const z = features.map((r) => r.map((v, j) => (v - mean[j]!) / Math.sqrt(sd[j]!)));
   const nS = N - L - H + 1;
-  const xb = new Float32Array(nS * L * F), yb = new Float32Array(nS * H);
+  const xb = new Float32Array(nS * L * F),
+    yb = new Float32Array(nS * H);
   for (let i = 0; i < nS; i++) {
     for (let t = 0; t < L; t++) for (let j = 0; j < F; j++) xb[(i * L + t) * F + j] = z[i + t]![j]!;
     for (let h = 0; h < H; h++) yb[i * H + h] = z[i + L + h]![0]!;
@@ -37,7 +42,8 @@ export async function benchLstm(): Promise<void> {
     let total = 0;
     for (let s = 0; s < nS; s += 32) {
       const idx = order.slice(s, s + 32);
-      const xs = new Float32Array(idx.length * L * F), ys = new Float32Array(idx.length * H);
+      const xs = new Float32Array(idx.length * L * F),
+        ys = new Float32Array(idx.length * H);
       idx.forEach((k, r) => (xs.set(xb.subarray(k * L * F, (k + 1) * L * F), r * L * F), ys.set(yb.subarray(k * H, (k + 1) * H), r * H)));
       const loss = tf.tidy(() => {
         const x = tf.tensor3d(xs, [idx.length, L, F]);
@@ -62,7 +68,15 @@ function pytorchSeconds(): { seconds: number; source: string } | null {
   const script = new URL("../../shared/oracles/lstm-bench/lstm_torch.py", import.meta.url).pathname;
   if (!existsSync(script)) return null;
   try {
-    const runs = [0, 1, 2].map(() => (JSON.parse(execFileSync("/usr/bin/python3", [script, "--batch", "32", "--threads", "1"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim().split("\n").at(-1)!) as { fit_s: number; torch: string }));
+    const runs = [0, 1, 2].map(
+      () =>
+        JSON.parse(
+          execFileSync("/usr/bin/python3", [script, "--batch", "32", "--threads", "1"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
+            .trim()
+            .split("\n")
+            .at(-1)!,
+        ) as { fit_s: number; torch: string },
+    );
     const sorted = runs.map((r) => r.fit_s).sort((a, b) => a - b);
     return { seconds: sorted[1]!, source: `torch ${runs[0]!.torch}, measured now, median of 3` };
   } catch {

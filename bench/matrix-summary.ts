@@ -21,7 +21,10 @@ export interface Row {
 }
 
 export function summarise(all: readonly Row[]): string {
-  const lines = ["| family | method | channels ≥10% of spend | median abs ROI error | 90th pct | 90% interval coverage | smaller channels: median error, coverage | s per fit |", "|---|---|---|---|---|---|---|---|"];
+  const lines = [
+    "| family | method | channels ≥10% of spend | median abs ROI error | 90th pct | 90% interval coverage | smaller channels: median error, coverage | s per fit |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
   const fams = [...new Set(all.map((r) => r.family))];
   const q = (a: number[], p: number) => {
     const s = [...a].sort((x, y) => x - y);
@@ -37,14 +40,22 @@ export function summarise(all: readonly Row[]): string {
       const rs = all.filter((r) => (scope === "all families" || r.family === scope) && r.method === method);
       const big = stat(rs.filter((r) => r.share >= 0.1));
       const small = stat(rs.filter((r) => r.share < 0.1));
-      const secs = q([...new Set(rs.map((r) => `${r.family}|${r.seed}`))].map((k) => rs.find((r) => `${r.family}|${r.seed}` === k)!.seconds), 0.5);
-      lines.push(`| ${scope} | ${method} | ${big.n} | ${(100 * big.med).toFixed(1)}% | ${(100 * big.p90).toFixed(1)}% | ${big.covN}/${big.n} (${(100 * big.cov).toFixed(0)}%) | ${small.n ? `${(100 * small.med).toFixed(0)}%, ${small.covN}/${small.n}` : "–"} | ${secs.toFixed(1)} |`);
+      const secs = q(
+        [...new Set(rs.map((r) => `${r.family}|${r.seed}`))].map((k) => rs.find((r) => `${r.family}|${r.seed}` === k)!.seconds),
+        0.5,
+      );
+      lines.push(
+        `| ${scope} | ${method} | ${big.n} | ${(100 * big.med).toFixed(1)}% | ${(100 * big.p90).toFixed(1)}% | ${big.covN}/${big.n} (${(100 * big.cov).toFixed(0)}%) | ${small.n ? `${(100 * small.med).toFixed(0)}%, ${small.covN}/${small.n}` : "–"} | ${secs.toFixed(1)} |`,
+      );
     }
   }
   return lines.join("\n");
 }
 
 if (process.argv[1]?.endsWith("matrix-summary.ts") && process.argv[2]) {
-  const rows = readFileSync(process.argv[2], "utf8").trim().split("\n").map((l) => JSON.parse(l) as Row);
+  const rows = readFileSync(process.argv[2], "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Row);
   console.log(summarise(rows));
 }

@@ -20,7 +20,6 @@ const outIdx = process.argv.indexOf("--out");
 const out = outIdx > 0 ? process.argv[outIdx + 1] : undefined;
 const extra = JSON.parse(process.env.MATRIX_OPTS ?? "{}");
 
-
 const rows: Row[] = [];
 for (const family of FAMILIES.filter((f) => !filter || f.name.includes(filter))) {
   for (let seed = 1; seed <= seeds; seed++) {
@@ -36,14 +35,27 @@ for (const family of FAMILIES.filter((f) => !filter || f.name.includes(filter)))
       const b = m.channels.find((c) => c.channel === t.channel)!;
       const f = fast.channels.find((c) => c.channel === t.channel)!;
       const common = { family: family.name, seed, channel: t.channel, share: t.shareOfSpend, truth: t.roi };
-      rows.push({ ...common, method: "bayes", roi: b.roi, lower: b.roiInterval!.lower, upper: b.roiInterval!.upper, forms: `${b.form.adstock}+${b.form.saturation}`, seconds: tb, maxRhat: bayes.diagnostics.maxRhat, divergences: bayes.diagnostics.divergences });
+      rows.push({
+        ...common,
+        method: "bayes",
+        roi: b.roi,
+        lower: b.roiInterval!.lower,
+        upper: b.roiInterval!.upper,
+        forms: `${b.form.adstock}+${b.form.saturation}`,
+        seconds: tb,
+        maxRhat: bayes.diagnostics.maxRhat,
+        divergences: bayes.diagnostics.divergences,
+      });
       rows.push({ ...common, method: "fast", roi: f.roi, lower: f.roiInterval!.lower, upper: f.roiInterval!.upper, forms: "geometric+hill", seconds: tf });
     }
     const last = rows.slice(-2 * sim.truth.length);
     if (out) for (const r of last) appendFileSync(out, `${JSON.stringify(r)}\n`);
     console.log(
       `${family.name} seed ${seed}: bayes ${tb.toFixed(1)} s (R-hat ${bayes.diagnostics.maxRhat.toFixed(3)}, ${bayes.diagnostics.divergences} div, ${m.channels[0]!.form.adstock}+${m.channels[0]!.form.saturation}), fast ${tf.toFixed(1)} s | ` +
-        last.filter((r) => r.method === "bayes").map((r) => `${r.channel} ${(100 * r.share).toFixed(0)}% ${fmt(r)}`).join(" "),
+        last
+          .filter((r) => r.method === "bayes")
+          .map((r) => `${r.channel} ${(100 * r.share).toFixed(0)}% ${fmt(r)}`)
+          .join(" "),
     );
   }
 }

@@ -28,7 +28,8 @@ for (let seed = 1; seed <= seeds; seed++) {
         const truth = sim.truth.find((t) => t.segment === seg.name && t.channel === c.channel)!.roi;
         const key = `${seg.name} ${c.channel}`;
         errors[kind].set(key, [...(errors[kind].get(key) ?? []), c.roi / truth - 1]);
-        if (kind === "fitted" && c.roiInterval) covered.set(key, [...(covered.get(key) ?? []), c.roiInterval.lower <= truth && truth <= c.roiInterval.upper ? 1 : 0]);
+        if (kind === "fitted" && c.roiInterval)
+          covered.set(key, [...(covered.get(key) ?? []), c.roiInterval.lower <= truth && truth <= c.roiInterval.upper ? 1 : 0]);
       }
     }
   }
@@ -39,9 +40,13 @@ const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 console.log(`ROI recovery over ${seeds} simulated datasets (noise × ${noiseScale}): RMS (mean) relative error`);
 const within = (v: number[]) => `${v.filter((e) => Math.abs(e) <= 0.1).length}/${v.length}`;
 const coverage = covered.size > 0;
-console.log(`| segment channel | true transforms | default fit | default fit within 10% |${coverage ? " interval covers the truth |" : ""}\n|---|---|---|---|${coverage ? "---|" : ""}`);
+console.log(
+  `| segment channel | true transforms | default fit | default fit within 10% |${coverage ? " interval covers the truth |" : ""}\n|---|---|---|---|${coverage ? "---|" : ""}`,
+);
 for (const [key, o] of errors.oracle) {
   const f = errors.fitted.get(key)!;
   const cov = covered.get(key);
-  console.log(`| ${key} | ${pct(rms(o))} (${pct(mean(o))}) | ${pct(rms(f))} (${pct(mean(f))}) | ${within(f)} |${cov ? ` ${cov.reduce((a, b) => a + b, 0)}/${cov.length} |` : ""}`);
+  console.log(
+    `| ${key} | ${pct(rms(o))} (${pct(mean(o))}) | ${pct(rms(f))} (${pct(mean(f))}) | ${within(f)} |${cov ? ` ${cov.reduce((a, b) => a + b, 0)}/${cov.length} |` : ""}`,
+  );
 }

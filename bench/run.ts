@@ -27,7 +27,9 @@ function time<T>(label: string, runs: number, fn: () => T): T {
 }
 
 console.log(`BLAS for OLS: ${nativeBlas ? nativeBlas.name : "none (pure JS; install libopenblas-dev before npm install for nblas)"}`);
-console.log(`mixcast bench: node ${process.version}, ${cpus().length} x ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${new Date().toISOString()}\n`);
+console.log(
+  `mixcast bench: node ${process.version}, ${cpus().length} x ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${new Date().toISOString()}\n`,
+);
 const hospital = readFileSync(new URL("../data/hospital-campaign/Campaign-Data.raw.csv", import.meta.url));
 const sample = readFileSync(new URL("../data/sample-daily-sales.csv", import.meta.url));
 time("ingest hospital CSV (2,976 x 17)", 10, () => csvToDataset(hospital, { name: "h" }));
@@ -43,7 +45,12 @@ store.close();
 // Marketing-mix model on Robyn's demo data: the fast method (issue 13: under 5 s) and the Bayesian default with
 // its form comparison, posterior and diagnostics (under 60 s on 2 cores), side by side.
 const robyn = csvToDataset(readFileSync(new URL("../data/robyn-simulated-weekly/dt_simulated_weekly.csv", import.meta.url)), { name: "robyn" });
-const robynRequest = { date: "DATE", target: "revenue", channels: ["tv_S", "ooh_S", "print_S", "facebook_S", "search_S"], controls: ["competitor_sales_B", "events", "newsletter"] };
+const robynRequest = {
+  date: "DATE",
+  target: "revenue",
+  channels: ["tv_S", "ooh_S", "print_S", "facebook_S", "search_S"],
+  controls: ["competitor_sales_B", "events", "newsletter"],
+};
 const fastMs: number[] = [];
 for (let i = 0; i < 3; i++) {
   const t0 = performance.now();
@@ -51,25 +58,39 @@ for (let i = 0; i < 3; i++) {
   fastMs.push(performance.now() - t0);
 }
 fastMs.sort((a, b) => a - b);
-console.log(`${"MMM fit, Robyn demo (208 weeks, 5 channels), fast".padEnd(52)} median ${fastMs[1]!.toFixed(1).padStart(8)} ms  (min ${fastMs[0]!.toFixed(1)}, 3 runs)`);
+console.log(
+  `${"MMM fit, Robyn demo (208 weeks, 5 channels), fast".padEnd(52)} median ${fastMs[1]!.toFixed(1).padStart(8)} ms  (min ${fastMs[0]!.toFixed(1)}, 3 runs)`,
+);
 let t0 = performance.now();
 const mmm = await fitMmmDataset(robyn, robynRequest, parallelChains());
-console.log(`${"MMM fit, Robyn demo, bayes (auto forms, 4 chains)".padEnd(52)} ${(performance.now() - t0).toFixed(0).padStart(8)} ms  (1 run, chains on ${availableParallelism()} threads)`);
+console.log(
+  `${"MMM fit, Robyn demo, bayes (auto forms, 4 chains)".padEnd(52)} ${(performance.now() - t0).toFixed(0).padStart(8)} ms  (1 run, chains on ${availableParallelism()} threads)`,
+);
 const robynModel = mmm.segments[0] && "model" in mmm.segments[0] ? mmm.segments[0].model : undefined;
 if (robynModel) {
-  console.log(`  in-sample R² ${robynModel.inSample.rsquared.toFixed(3)}, NRMSE ${robynModel.inSample.nrmse.toFixed(3)}; holdout (last ${robynModel.holdoutPeriods} weeks) NRMSE ${robynModel.holdout?.nrmse.toFixed(3)}`);
-  console.log(`  forms ${robynModel.channels.map((c) => `${c.channel} ${c.form.adstock}+${c.form.saturation}`).join(", ")}; max R-hat ${robynModel.diagnostics?.maxRhat.toFixed(3)}, min bulk ESS ${robynModel.diagnostics?.minEssBulk.toFixed(0)}, ${robynModel.diagnostics?.divergences} divergences`);
+  console.log(
+    `  in-sample R² ${robynModel.inSample.rsquared.toFixed(3)}, NRMSE ${robynModel.inSample.nrmse.toFixed(3)}; holdout (last ${robynModel.holdoutPeriods} weeks) NRMSE ${robynModel.holdout?.nrmse.toFixed(3)}`,
+  );
+  console.log(
+    `  forms ${robynModel.channels.map((c) => `${c.channel} ${c.form.adstock}+${c.form.saturation}`).join(", ")}; max R-hat ${robynModel.diagnostics?.maxRhat.toFixed(3)}, min bulk ESS ${robynModel.diagnostics?.minEssBulk.toFixed(0)}, ${robynModel.diagnostics?.divergences} divergences`,
+  );
 }
 // A Meridian-style geo panel, simulated: 40 geos x 156 weeks x 5 channels, partial pooling (issue 13: under 3 minutes)
 const panelFamily = FAMILIES.find((f) => f.name.startsWith("logistic-weibull-always-W208-5ch"))!;
 const panel = simulatePanel({ ...panelFamily, periods: 156 }, 40, 1, 0.3);
 t0 = performance.now();
-const geo = await fitBayesMmm(panel.input, { pooling: "partial", forms: Object.fromEntries(Object.keys(panel.input.channels).map((c) => [c, { adstock: "geometric", saturation: "logistic" }])), runChains: parallelChains() });
+const geo = await fitBayesMmm(panel.input, {
+  pooling: "partial",
+  forms: Object.fromEntries(Object.keys(panel.input.channels).map((c) => [c, { adstock: "geometric", saturation: "logistic" }])),
+  runChains: parallelChains(),
+});
 const within = panel.truth.filter((t) => {
   const c = geo.segments.find((g) => g.name === t.geo)!.model.channels.find((x) => x.channel === t.channel)!;
   return c.roiInterval!.lower <= t.roi && t.roi <= c.roiInterval!.upper;
 }).length;
-console.log(`${"MMM geo panel 40 x 156 weeks x 5 channels, partial".padEnd(52)} ${(performance.now() - t0).toFixed(0).padStart(8)} ms  (1 run; max R-hat ${geo.diagnostics.maxRhat.toFixed(3)}, 90% intervals cover ${within} of ${panel.truth.length} geo ROIs)`);
+console.log(
+  `${"MMM geo panel 40 x 156 weeks x 5 channels, partial".padEnd(52)} ${(performance.now() - t0).toFixed(0).padStart(8)} ms  (1 run; max R-hat ${geo.diagnostics.maxRhat.toFixed(3)}, 90% intervals cover ${within} of ${panel.truth.length} geo ROIs)`,
+);
 
 // OLS: 100,000 rows × 20 regressors (+ intercept), all statistics, against statsmodels on this machine.
 const n = 100_000;
@@ -109,7 +130,8 @@ if (existsSync(python)) {
 
 // The rest each in a fresh process: a heap grown by the benchmarks above (the 19 MB ingest) would add GC pauses
 // to the LSTM timing and to the load generator's latencies.
-const fresh = (file: string, ...args: string[]) => execFileSync(process.execPath, ["--import", "tsx", new URL(file, import.meta.url).pathname, ...args], { stdio: "inherit" });
+const fresh = (file: string, ...args: string[]) =>
+  execFileSync(process.execPath, ["--import", "tsx", new URL(file, import.meta.url).pathname, ...args], { stdio: "inherit" });
 
 // LSTM training against the PyTorch reference (issue 5)
 fresh("./lstm.ts");

@@ -7,6 +7,6 @@ import { SAMPLE_SPEC, simulateSales, simulationToCsv } from "../src/regression/m
 const sim = simulateSales(SAMPLE_SPEC, SAMPLE_SEED);
 const dir = new URL(".", import.meta.url);
 writeFileSync(new URL("sample-daily-sales.csv", dir), simulationToCsv(sim));
-writeFileSync(new URL("sample-truth.json", dir), JSON.stringify({ seed: SAMPLE_SEED, spec: SAMPLE_SPEC, truth: sim.truth }, null, 2) + "\n");
+writeFileSync(new URL("sample-truth.json", dir), `${JSON.stringify({ seed: SAMPLE_SEED, spec: SAMPLE_SPEC, truth: sim.truth }, null, 2)}\n`);
 writeFileSync(new URL("sample-truth.md", dir), sampleTruthMarkdown(sim.truth));
 console.log(`wrote ${sim.rows.length} rows`);

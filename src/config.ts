@@ -1,9 +1,7 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
 
-const bool = z
-  .enum(["true", "false", "1", "0", "yes", "no"])
-  .transform((v) => v === "true" || v === "1" || v === "yes");
+const bool = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => v === "true" || v === "1" || v === "yes");
 
 /** Environment variables mixcast reads, validated at start-up so a typo fails fast with the variable's name. */
 export const ConfigSchema = z.object({
@@ -16,7 +14,12 @@ export const ConfigSchema = z.object({
   /** Largest JSON body accepted, in MB (a JSON upload carries the CSV as a string). */
   MIXCAST_MAX_JSON_MB: z.coerce.number().positive().max(1024).default(50),
   /** Worker threads for long jobs; default cores − 1, at least 1. */
-  MIXCAST_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(Math.max(1, availableParallelism() - 1)),
+  MIXCAST_JOB_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(Math.max(1, availableParallelism() - 1)),
   MIXCAST_TF_BACKEND: z.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),
   /** Load the bundled sample datasets into an empty store on first start. */
   MIXCAST_LOAD_SAMPLES: bool.default(true),

@@ -30,12 +30,15 @@ export async function startServer(config: Config, opts: { loadSamples?: boolean 
   }
   if (config.MIXCAST_AUTH === "off" && !isLoopback(config.HOST) && !config.MIXCAST_ALLOW_OPEN) {
     store.close();
-    throw new Error(`MIXCAST_AUTH=off with HOST=${config.HOST} would serve every workspace to the network without keys; set MIXCAST_ALLOW_OPEN=true if that is really meant.`);
+    throw new Error(
+      `MIXCAST_AUTH=off with HOST=${config.HOST} would serve every workspace to the network without keys; set MIXCAST_ALLOW_OPEN=true if that is really meant.`,
+    );
   }
   const jobs = new JobRunner({ jobs: store.jobs, concurrency: config.MIXCAST_JOB_CONCURRENCY, logger, transaction: (fn) => store.db.transaction(fn)() });
   const deps = { config, store, jobs, logger, tf, startedAt: new Date() };
   const app = createApp(deps);
-  if (authRequired(deps)) logger.info({ keys: store.keys.activeCount() }, "API keys required (Authorization: Bearer <key>); create one with `mixcast keys create`");
+  if (authRequired(deps))
+    logger.info({ keys: store.keys.activeCount() }, "API keys required (Authorization: Bearer <key>); create one with `mixcast keys create`");
   else logger.warn(`no API keys: the service runs open on ${config.HOST} (loopback only); creating a key with \`mixcast keys create\` turns auth on`);
 
   const server = await new Promise<Server>((resolve, reject) => {

@@ -8,11 +8,13 @@ const PURE = ["data", "regression", "forecast", "optimize", "mcmc"];
 const FORBIDDEN = [/^express$/, /^node:fs(\/promises)?$/, /^fs(\/promises)?$/, /(^|\/)store\//, /^better-sqlite3$/, /^node:http$/];
 
 function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Module specifiers of static imports, re-exports and dynamic imports. */
-export function importsOf(source: string): string[] {
+function importsOf(source: string): string[] {
   const re = /(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\s*\(\s*["']([^"']+)["']\s*\)|import\s+["']([^"']+)["']/g;
   return [...source.matchAll(re)].map((m) => m[1] ?? m[2] ?? m[3]!);
 }
@@ -53,7 +55,8 @@ function importGraph(): Map<string, string[]> {
 
 describe("architecture: the layers", () => {
   const graph = importGraph();
-  const offending = (from: RegExp, to: RegExp) => [...graph].flatMap(([f, deps]) => (from.test(f) ? deps.filter((d) => to.test(d)).map((d) => `${f} imports ${d}`) : []));
+  const offending = (from: RegExp, to: RegExp) =>
+    [...graph].flatMap(([f, deps]) => (from.test(f) ? deps.filter((d) => to.test(d)).map((d) => `${f} imports ${d}`) : []));
 
   it("When the use cases (src/app) import, then never the HTTP layer or the CLI: both call them, not the other way", () => {
     expect(offending(/^app\//, /^(api|cli)\//)).toEqual([]);
@@ -82,7 +85,10 @@ describe("architecture: the layers", () => {
   });
 
   it("When the scanner meets a circle, then it reports it (the check can fail)", () => {
-    const g = new Map([["a.ts", ["b.ts"]], ["b.ts", ["a.ts"]]]);
+    const g = new Map([
+      ["a.ts", ["b.ts"]],
+      ["b.ts", ["a.ts"]],
+    ]);
     const seen: string[] = [];
     const state = new Map<string, string>();
     const visit = (f: string, path: string[]) => {

@@ -39,7 +39,13 @@ export function createApp(deps: AppDeps): Express {
       legacyHeaders: false,
       keyGenerator: (_req, res) => String(res.locals.clientId ?? "anonymous"),
       handler: (req, res) =>
-        sendProblem(res, { type: `${PROBLEM_BASE}rate_limited`, title: "Too many requests", status: 429, detail: `More than ${deps.config.MIXCAST_RATE_LIMIT_PER_MIN ?? 20_000} requests a minute from this key; retry after the RateLimit-Reset seconds.`, instance: req.path }),
+        sendProblem(res, {
+          type: `${PROBLEM_BASE}rate_limited`,
+          title: "Too many requests",
+          status: 429,
+          detail: `More than ${deps.config.MIXCAST_RATE_LIMIT_PER_MIN ?? 20_000} requests a minute from this key; retry after the RateLimit-Reset seconds.`,
+          instance: req.path,
+        }),
     }),
   );
   app.get("/metrics", metricsHandler);

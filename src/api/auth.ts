@@ -78,19 +78,29 @@ export function authenticate(deps: AppDeps): RequestHandler {
     const token = bearer ?? fromQuery;
     if (!token) {
       res.setHeader("WWW-Authenticate", 'Bearer realm="mixcast"');
-      throw new UnauthorizedError("An API key is required: send Authorization: Bearer <key> (create one with `mixcast keys create`).", [{ path: ["headers", "authorization"], message: "missing" }]);
+      throw new UnauthorizedError("An API key is required: send Authorization: Bearer <key> (create one with `mixcast keys create`).", [
+        { path: ["headers", "authorization"], message: "missing" },
+      ]);
     }
     const key = cache.verify(token);
     if (!key) {
       res.setHeader("WWW-Authenticate", 'Bearer realm="mixcast", error="invalid_token"');
-      throw new UnauthorizedError("The API key is not valid (unknown, revoked or mistyped).", [{ path: bearer ? ["headers", "authorization"] : ["query", "key"], message: "invalid key" }]);
+      throw new UnauthorizedError("The API key is not valid (unknown, revoked or mistyped).", [
+        { path: bearer ? ["headers", "authorization"] : ["query", "key"], message: "invalid key" },
+      ]);
     }
     if (!bearer && (req.method !== "GET" || key.scopes.some((s) => s !== "read"))) {
-      throw new UnauthorizedError("?key= is accepted only on GET and only for read-only keys (a URL ends up in histories and logs); send Authorization: Bearer <key>.", [{ path: ["query", "key"], message: "not allowed here" }]);
+      throw new UnauthorizedError(
+        "?key= is accepted only on GET and only for read-only keys (a URL ends up in histories and logs); send Authorization: Bearer <key>.",
+        [{ path: ["query", "key"], message: "not allowed here" }],
+      );
     }
     const need = requiredScope(req);
     const best = Math.max(...key.scopes.map((s) => RANK[s]));
-    if (best < RANK[need]) throw new ForbiddenError(`This key has scope ${key.scopes.join(", ")}; ${req.method} ${req.path} needs ${need}.`, [{ path: ["headers", "authorization"], message: `needs ${need}` }]);
+    if (best < RANK[need])
+      throw new ForbiddenError(`This key has scope ${key.scopes.join(", ")}; ${req.method} ${req.path} needs ${need}.`, [
+        { path: ["headers", "authorization"], message: `needs ${need}` },
+      ]);
     res.locals.clientId = `key:${key.id}`;
     inWorkspace(key.workspace, next);
   };

@@ -42,7 +42,8 @@ const BODY_ERRORS: Record<string, { status: number; title: string; detail: (e: H
   "entity.too.large": {
     status: 413,
     title: "Payload too large",
-    detail: (e) => `The body is ${e.length ?? "over"} bytes; the limit is ${e.limit} bytes. Raise MIXCAST_MAX_UPLOAD_MB (CSV) or MIXCAST_MAX_JSON_MB (JSON) to accept larger files.`,
+    detail: (e) =>
+      `The body is ${e.length ?? "over"} bytes; the limit is ${e.limit} bytes. Raise MIXCAST_MAX_UPLOAD_MB (CSV) or MIXCAST_MAX_JSON_MB (JSON) to accept larger files.`,
   },
   "entity.parse.failed": { status: 400, title: "Malformed JSON", detail: (e) => `The JSON body could not be parsed: ${e.message}` },
   "encoding.unsupported": { status: 415, title: "Unsupported content encoding", detail: (e) => e.message ?? "unsupported encoding" },
@@ -74,10 +75,21 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     // A real bug: log it with its stack, answer without internals.
     logger.error({ err, requestId: res.locals.requestId }, "unhandled error");
-    sendProblem(res, { title: "Internal error", status: 500, detail: "An unexpected error occurred; it has been logged. Quote the requestId when reporting it.", instance: req.path });
+    sendProblem(res, {
+      title: "Internal error",
+      status: 500,
+      detail: "An unexpected error occurred; it has been logged. Quote the requestId when reporting it.",
+      instance: req.path,
+    });
   };
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => {
-  sendProblem(res, { type: PROBLEM_BASE + "not_found", title: "Not found", status: 404, detail: `No route ${req.method} ${req.path}. See /docs for the API.`, instance: req.path });
+  sendProblem(res, {
+    type: `${PROBLEM_BASE}not_found`,
+    title: "Not found",
+    status: 404,
+    detail: `No route ${req.method} ${req.path}. See /docs for the API.`,
+    instance: req.path,
+  });
 };

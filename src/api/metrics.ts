@@ -11,10 +11,36 @@ export function metrics(deps: AppDeps): { middleware: RequestHandler; handler: R
   collectDefaultMetrics({ register: registry });
   const labels = ["method", "route", "status"] as const;
   const requests = new Counter({ name: "mixcast_http_requests_total", help: "HTTP requests by route and status", labelNames: labels, registers: [registry] });
-  const latency = new Histogram({ name: "mixcast_http_request_duration_seconds", help: "HTTP request latency", labelNames: labels, buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10], registers: [registry] });
-  new Gauge({ name: "mixcast_jobs_queued", help: "Jobs waiting for a worker", registers: [registry], collect() { this.set(deps.jobs.queueDepth); } });
-  new Gauge({ name: "mixcast_jobs_running", help: "Jobs running in worker threads", registers: [registry], collect() { this.set(deps.jobs.runningCount); } });
-  const jobSeconds = new Histogram({ name: "mixcast_job_duration_seconds", help: "Job run time by kind and outcome", labelNames: ["kind", "status"], buckets: [0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600], registers: [registry] });
+  const latency = new Histogram({
+    name: "mixcast_http_request_duration_seconds",
+    help: "HTTP request latency",
+    labelNames: labels,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [registry],
+  });
+  new Gauge({
+    name: "mixcast_jobs_queued",
+    help: "Jobs waiting for a worker",
+    registers: [registry],
+    collect() {
+      this.set(deps.jobs.queueDepth);
+    },
+  });
+  new Gauge({
+    name: "mixcast_jobs_running",
+    help: "Jobs running in worker threads",
+    registers: [registry],
+    collect() {
+      this.set(deps.jobs.runningCount);
+    },
+  });
+  const jobSeconds = new Histogram({
+    name: "mixcast_job_duration_seconds",
+    help: "Job run time by kind and outcome",
+    labelNames: ["kind", "status"],
+    buckets: [0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600],
+    registers: [registry],
+  });
   deps.jobs.finishedListeners.push((e) => jobSeconds.observe({ kind: e.kind, status: e.status }, e.seconds));
   return {
     middleware: (req, res, next) => {

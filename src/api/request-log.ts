@@ -14,10 +14,7 @@ export function requestLog(logger: Logger): RequestHandler {
     const t0 = performance.now();
     res.on("finish", () => {
       const route = (req.route?.path as string | undefined) ?? null;
-      logger.info(
-        { requestId: id, method: req.method, path: req.path, route, status: res.statusCode, ms: Math.round(performance.now() - t0) },
-        "request",
-      );
+      logger.info({ requestId: id, method: req.method, path: req.path, route, status: res.statusCode, ms: Math.round(performance.now() - t0) }, "request");
     });
     next();
   };

@@ -21,11 +21,16 @@ export interface AllocationOutput extends AllocationResult {
 export async function runAllocation(store: Store, req: AllocationRequest): Promise<{ id: string; output: AllocationOutput }> {
   const warnings: string[] = [];
   if (req.lines && req.periodLength !== undefined) {
-    throw new ValidationError("periodLength converts a model's curves to plan periods; explicit lines' curves are already per period. Leave periodLength out, or use modelId.", [
-      { path: ["body", "periodLength"], message: "only with modelId", code: "needs_model", value: req.periodLength },
-    ]);
+    throw new ValidationError(
+      "periodLength converts a model's curves to plan periods; explicit lines' curves are already per period. Leave periodLength out, or use modelId.",
+      [{ path: ["body", "periodLength"], message: "only with modelId", code: "needs_model", value: req.periodLength }],
+    );
   }
-  const lines = withLimits(req.modelId ? mmmLines(store, req.modelId, req.periodLength ?? 1, req.periods, warnings).lines : (req.lines as AllocationLine[]), req.limits, req.modelId ? "the model" : "lines");
+  const lines = withLimits(
+    req.modelId ? mmmLines(store, req.modelId, req.periodLength ?? 1, req.periods, warnings).lines : (req.lines as AllocationLine[]),
+    req.limits,
+    req.modelId ? "the model" : "lines",
+  );
   const problem: AllocationProblem = {
     lines,
     ...(req.groups && { groups: req.groups }),
@@ -47,7 +52,10 @@ async function chooseSolver(req: AllocationRequest, p: AllocationProblem): Promi
   if (req.solver !== "javascript-lp-solver") return highsSolver();
   const estimate = p.lines.length * (p.periods ?? 1) * ((p.pieces ?? 40) + 2);
   if (estimate > JSLP_MAX_VARIABLES) {
-    throw new ValidationError(`javascript-lp-solver keeps a dense tableau: about ${estimate.toLocaleString("en")} variables would take minutes (8.9 s at 4,000). Use "solver": "highs" or fewer pieces.`, [{ path: ["body", "solver"], message: "problem too large for javascript-lp-solver" }]);
+    throw new ValidationError(
+      `javascript-lp-solver keeps a dense tableau: about ${estimate.toLocaleString("en")} variables would take minutes (8.9 s at 4,000). Use "solver": "highs" or fewer pieces.`,
+      [{ path: ["body", "solver"], message: "problem too large for javascript-lp-solver" }],
+    );
   }
   return jsLpSolver();
 }
@@ -56,7 +64,10 @@ async function chooseSolver(req: AllocationRequest, p: AllocationProblem): Promi
 function withLimits(lines: readonly AllocationLine[], limits: AllocationRequest["limits"], source: string): AllocationLine[] {
   for (const [i, lim] of (limits ?? []).entries()) {
     const matches = lines.filter((l) => l.channel === lim.channel && (lim.segment === undefined || l.segment === lim.segment));
-    if (matches.length === 0) throw new ValidationError(`limits[${i}]: ${source} has no line ${lim.channel}${lim.segment ? `/${lim.segment}` : ""}.`, [{ path: ["body", "limits", i], message: "no such line", value: lim.channel }]);
+    if (matches.length === 0)
+      throw new ValidationError(`limits[${i}]: ${source} has no line ${lim.channel}${lim.segment ? `/${lim.segment}` : ""}.`, [
+        { path: ["body", "limits", i], message: "no such line", value: lim.channel },
+      ]);
   }
   return lines.map((l) => {
     const lim = (limits ?? []).filter((x) => x.channel === l.channel && (x.segment === undefined || x.segment === l.segment));

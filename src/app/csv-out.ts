@@ -9,6 +9,10 @@ export function toCsv(header: readonly string[], rows: readonly (readonly (strin
 }
 
 /** Send a table as CSV (a download named `name`.csv). */
-export function sendCsv(res: import("express").Response, name: string, table: { readonly header: readonly string[]; readonly rows: readonly (readonly (string | number | boolean | null)[])[] }): void {
+export function sendCsv(
+  res: import("express").Response,
+  name: string,
+  table: { readonly header: readonly string[]; readonly rows: readonly (readonly (string | number | boolean | null)[])[] },
+): void {
   res.type("text/csv; charset=utf-8").attachment(`${name}.csv`).send(toCsv(table.header, table.rows));
 }

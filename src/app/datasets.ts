@@ -11,9 +11,10 @@ export function deleteDataset(store: Store, id: string): void {
     const active = store.jobs.activeOn(id);
     if (active.length) {
       const list = active.map((j) => `${j.jobId} (${j.kind}, ${j.status})`).join(", ");
-      throw new ConflictError(`Dataset ${id} is in use by ${active.length === 1 ? "a job" : `${active.length} jobs`} still ${active.every((j) => j.status === "queued") ? "queued" : "running"}: ${list}. Cancel ${active.length === 1 ? "it" : "them"} (DELETE /v1/jobs/{id}) or wait for ${active.length === 1 ? "it" : "them"} to finish, then delete again.`, [
-        { path: ["params", "id"], message: "in use by running jobs", code: "dataset_in_use", value: active.map((j) => j.jobId) },
-      ]);
+      throw new ConflictError(
+        `Dataset ${id} is in use by ${active.length === 1 ? "a job" : `${active.length} jobs`} still ${active.every((j) => j.status === "queued") ? "queued" : "running"}: ${list}. Cancel ${active.length === 1 ? "it" : "them"} (DELETE /v1/jobs/{id}) or wait for ${active.length === 1 ? "it" : "them"} to finish, then delete again.`,
+        [{ path: ["params", "id"], message: "in use by running jobs", code: "dataset_in_use", value: active.map((j) => j.jobId) }],
+      );
     }
     if (!store.datasets.delete(id)) throw new NotFoundError(`No dataset ${id}.`);
   })();

@@ -88,7 +88,9 @@ export function startForecast(store: Store, ds: Dataset, req: ForecastRequest, b
     ...req.network,
   };
   checkHistory(series, options);
-  const trainingKey = createHash("sha256").update(JSON.stringify({ v: SCHEMA_VERSION, series, options })).digest("hex");
+  const trainingKey = createHash("sha256")
+    .update(JSON.stringify({ v: SCHEMA_VERSION, series, options }))
+    .digest("hex");
   const planCtx = planContext(store, ds, req, series);
   const finish = (modelId: string, reusedModel: boolean, fit: Omit<ForecastResult, "forecasts">, bau: readonly SeriesForecast[]): ForecastSummary => {
     const bandWarnings = (fit.choices ?? []).flatMap((c) => (c.bandWarning ? [`${c.key ? `${c.key}: ` : ""}${c.method}'s ${c.bandWarning}`] : []));
@@ -100,7 +102,15 @@ export function startForecast(store: Store, ds: Dataset, req: ForecastRequest, b
       reusedModel,
       segmentColumn: req.segment ?? null,
       forecasts: planned ? planned.map((p) => p.forecast) : bau,
-      plan: planned && planCtx ? { mmmId: planCtx.mmmId, spread: planCtx.plan.spread ?? "even", businessAsUsual: `each channel's mean daily spend over the last ${BAU_DAYS} days`, effects: planned.map((p) => p.effect) } : null,
+      plan:
+        planned && planCtx
+          ? {
+              mmmId: planCtx.mmmId,
+              spread: planCtx.plan.spread ?? "even",
+              businessAsUsual: `each channel's mean daily spend over the last ${BAU_DAYS} days`,
+              effects: planned.map((p) => p.effect),
+            }
+          : null,
       warnings: [...warnings, ...bandWarnings],
     };
     const saved = store.models.save({ kind: FORECAST_KIND, datasetId: req.datasetId, schemaVersion: SCHEMA_VERSION, spec: req, result: output });
@@ -139,7 +149,16 @@ export function startForecast(store: Store, ds: Dataset, req: ForecastRequest, b
         kind: MODEL_KIND,
         datasetId: req.datasetId,
         schemaVersion: SCHEMA_VERSION,
-        spec: { trainingKey, datasetId: req.datasetId, date: req.date, target: req.target, segment: req.segment ?? null, channels: req.channels ?? [], events: req.events ?? [], options },
+        spec: {
+          trainingKey,
+          datasetId: req.datasetId,
+          date: req.date,
+          target: req.target,
+          segment: req.segment ?? null,
+          channels: req.channels ?? [],
+          events: req.events ?? [],
+          options,
+        },
         result: { fit, saved: savedMeta, backend: used },
         artifacts: [{ name: WEIGHTS, contentType: "application/octet-stream", bytes: weightData }],
       });
@@ -151,10 +170,21 @@ export function startForecast(store: Store, ds: Dataset, req: ForecastRequest, b
 /** Fields that cannot act in this request are refused, not ignored (before the data are read). */
 function refuseInapplicable(req: ForecastRequest): void {
   const refuse = (field: string, message: string, code: string) => new ValidationError(message, [{ path: ["body", field], message, code }]);
-  if (req.plan && !req.mmmId) throw refuse("plan", "A plan needs mmmId: a daily marketing-mix model to turn its spend into sales. Name one, or leave plan out for the business-as-usual forecast.", "needs_mmm");
-  if (req.reconciliation && !req.hierarchy) throw refuse("reconciliation", "reconciliation applies only with a hierarchy: name one, or leave reconciliation out.", "needs_hierarchy");
+  if (req.plan && !req.mmmId)
+    throw refuse(
+      "plan",
+      "A plan needs mmmId: a daily marketing-mix model to turn its spend into sales. Name one, or leave plan out for the business-as-usual forecast.",
+      "needs_mmm",
+    );
+  if (req.reconciliation && !req.hierarchy)
+    throw refuse("reconciliation", "reconciliation applies only with a hierarchy: name one, or leave reconciliation out.", "needs_hierarchy");
   if (req.hierarchy && !req.segment) throw refuse("hierarchy", "hierarchy needs segment: its parts are levels of the segment column.", "needs_segment");
-  if (req.hierarchy && req.mmmId) throw refuse("hierarchy", "hierarchy cannot be combined with mmmId yet: a plan's effects are per MMM segment and are not reconciled.", "unsupported_combination");
+  if (req.hierarchy && req.mmmId)
+    throw refuse(
+      "hierarchy",
+      "hierarchy cannot be combined with mmmId yet: a plan's effects are per MMM segment and are not reconciled.",
+      "unsupported_combination",
+    );
 }
 
 /** The MMM's channels and each series' spend history for a plan, checked up front; null without an MMM. */
@@ -178,18 +208,32 @@ function planContext(store: Store, ds: Dataset, req: ForecastRequest, series: re
     series.map((s, i) => {
       const seg = record.result.segments.find((m) => (m.segment === null ? "all" : String(m.segment)) === s.key);
       if (!seg) throw new ValidationError(`The MMM ${req.mmmId} has no model for ${s.key}.`, [{ path: ["body", "mmmId"], message: `no segment ${s.key}` }]);
-      if ("error" in seg) throw new ValidationError(`The MMM ${req.mmmId} could not be fitted for ${s.key}: ${seg.error}`, [{ path: ["body", "mmmId"], message: "segment not fitted" }]);
-      if (seg.model.frequency !== "D") throw new ValidationError(`The MMM ${req.mmmId} is weekly; daily forecasts need a daily model.`, [{ path: ["body", "mmmId"], message: "weekly model" }]);
+      if ("error" in seg)
+        throw new ValidationError(`The MMM ${req.mmmId} could not be fitted for ${s.key}: ${seg.error}`, [
+          { path: ["body", "mmmId"], message: "segment not fitted" },
+        ]);
+      if (seg.model.frequency !== "D")
+        throw new ValidationError(`The MMM ${req.mmmId} is weekly; daily forecasts need a daily model.`, [
+          { path: ["body", "mmmId"], message: "weekly model" },
+        ]);
       const history = withSpend[i]!.spend ?? {};
       const dates = Array.from({ length: req.horizon }, (_, h) => addDays(s.start, s.target.length + h));
-      resolvePlan(plan, s.key, seg.model.channels.map((c) => c.channel), history, dates); // throws 400s now
+      resolvePlan(
+        plan,
+        s.key,
+        seg.model.channels.map((c) => c.channel),
+        history,
+        dates,
+      ); // throws 400s now
       return [s.key, { channels: seg.model.channels, history }] as const;
     }),
   );
   const known = new Set(series.map((s) => s.key));
   plan.lines.forEach((l, i) => {
     if (l.segment !== undefined && !known.has(l.segment)) {
-      throw new ValidationError(`plan line ${i + 1}: no series ${l.segment} (there are ${[...known].join(", ")}).`, [{ path: ["body", "plan", "lines", i, "segment"], message: "unknown segment", value: l.segment }]);
+      throw new ValidationError(`plan line ${i + 1}: no series ${l.segment} (there are ${[...known].join(", ")}).`, [
+        { path: ["body", "plan", "lines", i, "segment"], message: "unknown segment", value: l.segment },
+      ]);
     }
   });
   return { mmmId: req.mmmId, plan, bySeries };

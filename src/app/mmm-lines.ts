@@ -47,7 +47,13 @@ export function mmmLines(store: Store, modelId: string, k: number, periods: numb
       const curve: AllocationLine["curve"] =
         sat.kind === "logistic"
           ? { form: "logistic", coefficient: k * c.coefficient, lam: sat.lam / k, ...interval }
-          : { form: "hill", coefficient: k * c.coefficient * (sat.kind === "michaelis-menten" ? sat.alpha : 1), slope: sat.kind === "hill" ? sat.slope : 1, kappa: k * (sat.kind === "hill" ? sat.kappa : sat.lam), ...interval };
+          : {
+              form: "hill",
+              coefficient: k * c.coefficient * (sat.kind === "michaelis-menten" ? sat.alpha : 1),
+              slope: sat.kind === "hill" ? sat.slope : 1,
+              kappa: k * (sat.kind === "hill" ? sat.kappa : sat.lam),
+              ...interval,
+            };
       const hist = s.model.spendHistory?.[c.channel] ?? h ?? [];
       return {
         channel: c.channel,

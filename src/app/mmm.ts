@@ -20,7 +20,11 @@ export interface MmmSummary {
  * Fitting a marketing-mix model, as HTTP and the CLI both start it: the request checked against the data now (a
  * 400 rather than a failed job later), the job's payload, and what saves the fitted model when the job succeeds.
  */
-export function startMmm(store: Store, ds: Dataset, req: MmmRequest): { kind: "mmm-fit"; payload: ReturnType<typeof prepareMmm>; onSuccess: (result: unknown) => MmmSummary } {
+export function startMmm(
+  store: Store,
+  ds: Dataset,
+  req: MmmRequest,
+): { kind: "mmm-fit"; payload: ReturnType<typeof prepareMmm>; onSuccess: (result: unknown) => MmmSummary } {
   const { datasetId, ...request } = req;
   return {
     kind: "mmm-fit",
@@ -38,7 +42,20 @@ function summary(r: MmmResult) {
     segments: r.segments.map((s) =>
       "error" in s
         ? s
-        : { segment: s.segment, inSample: s.model.inSample, holdout: s.model.holdout, channels: s.model.channels.map(({ channel, roi, roiInterval, mroi, mroiInterval, shareOfSpend, shareOfEffect }) => ({ channel, roi, roiInterval, mroi, mroiInterval, shareOfSpend, shareOfEffect })) },
+        : {
+            segment: s.segment,
+            inSample: s.model.inSample,
+            holdout: s.model.holdout,
+            channels: s.model.channels.map(({ channel, roi, roiInterval, mroi, mroiInterval, shareOfSpend, shareOfEffect }) => ({
+              channel,
+              roi,
+              roiInterval,
+              mroi,
+              mroiInterval,
+              shareOfSpend,
+              shareOfEffect,
+            })),
+          },
     ),
   };
 }

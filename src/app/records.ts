@@ -21,6 +21,7 @@ export function requireRecord<S = unknown, R = unknown>(store: Store, kind: Reco
   const m = store.models.get<S, R>(id);
   const issues: Issue[] = field ? [{ path: [...field], message: `no such ${what}`, value: id }] : [];
   if (!m || m.kind !== kind) throw new NotFoundError(`No ${what} ${id}.`, issues);
-  if (m.schemaVersion > version) throw new ConflictError(`${what} ${id} was stored by a newer mixcast (schema ${m.schemaVersion}; this one reads up to ${version}).`, issues);
+  if (m.schemaVersion > version)
+    throw new ConflictError(`${what} ${id} was stored by a newer mixcast (schema ${m.schemaVersion}; this one reads up to ${version}).`, issues);
   return m;
 }

@@ -38,7 +38,8 @@ export function predictFromRegression(store: Store, id: string, body: z.infer<ty
       { path: ["body", "group"], message: "unknown group", value: group },
     ]);
   }
-  if ("error" in model) throw new ValidationError(`The model for ${group} could not be fitted: ${model.error}`, [{ path: ["body", "group"], message: model.error }]);
+  if ("error" in model)
+    throw new ValidationError(`The model for ${group} could not be fitted: ${model.error}`, [{ path: ["body", "group"], message: model.error }]);
   return { predictions: predictRegression(model, m.result.formula, rowsToDataset(body.rows), body.alpha) };
 }
 
@@ -54,7 +55,8 @@ function rowsToDataset(rows: readonly Record<string, number | string | boolean>[
   const columns = names.map((name): Column => {
     const values = rows.map((r) => r[name] ?? null);
     const kinds = new Set(values.filter((v) => v !== null).map((v) => typeof v));
-    if (kinds.size > 1) throw new ValidationError(`rows: column ${name} mixes ${[...kinds].join(" and ")} values.`, [{ path: ["body", "rows", name], message: "mixed types" }]);
+    if (kinds.size > 1)
+      throw new ValidationError(`rows: column ${name} mixes ${[...kinds].join(" and ")} values.`, [{ path: ["body", "rows", name], message: "mixed types" }]);
     const missing = values.filter((v) => v === null).length;
     if (kinds.has("number")) return { name, original: name, type: "number", missing, values: values as (number | null)[] };
     if (kinds.has("boolean")) return { name, original: name, type: "boolean", missing, values: values as (boolean | null)[] };

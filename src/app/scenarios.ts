@@ -77,7 +77,10 @@ interface Loaded {
 export class ScenarioService {
   private readonly cache = new Map<string, Loaded>();
 
-  constructor(private readonly store: Store, private readonly capacity = 32) {}
+  constructor(
+    private readonly store: Store,
+    private readonly capacity = 32,
+  ) {}
 
   run(req: ScenarioRequest): ScenarioAnswer {
     const m = this.load(req.modelId, req.periodLength, req.periods);
@@ -91,9 +94,14 @@ export class ScenarioService {
         const targets = m.lines.flatMap((l, i) => (l.channel === s.channel && (s.segment === undefined || l.segment === s.segment) ? [i] : []));
         if (targets.length === 0) {
           const channels = [...new Set(m.lines.map((l) => l.channel))].join(", ");
-          throw new ValidationError(`plans[${pi}].spend[${si}]: the model has no ${s.channel}${s.segment ? ` in ${s.segment}` : ""} (channels: ${channels}).`, [{ path: [...path, "channel"], message: "no such line", value: s.channel }]);
+          throw new ValidationError(`plans[${pi}].spend[${si}]: the model has no ${s.channel}${s.segment ? ` in ${s.segment}` : ""} (channels: ${channels}).`, [
+            { path: [...path, "channel"], message: "no such line", value: s.channel },
+          ]);
         }
-        if (s.period !== undefined && s.period > T) throw new ValidationError(`plans[${pi}].spend[${si}]: period ${s.period} is past the plan's ${T}.`, [{ path: [...path, "period"], message: `at most ${T}`, value: s.period }]);
+        if (s.period !== undefined && s.period > T)
+          throw new ValidationError(`plans[${pi}].spend[${si}]: period ${s.period} is past the plan's ${T}.`, [
+            { path: [...path, "period"], message: `at most ${T}`, value: s.period },
+          ]);
         for (const i of targets) for (let t = 0; t < T; t++) if (s.period === undefined || s.period === t + 1) spends[i]![t] = s.amount;
       });
       return this.result(plan.name, m, spends, current, currentEval);
@@ -113,20 +121,36 @@ export class ScenarioService {
     const outcome = (spend: readonly number[], ev: ReturnType<typeof evaluateLine>): Outcome => ({
       spend: sum(spend),
       incremental: ev.reduce((a, e) => a + e.ret, 0),
-      incrementalInterval: ev.every((e) => e.band) ? { lower: ev.reduce((a, e) => a + e.band!.lower, 0), upper: ev.reduce((a, e) => a + e.band!.upper, 0) } : null,
+      incrementalInterval: ev.every((e) => e.band)
+        ? { lower: ev.reduce((a, e) => a + e.band!.lower, 0), upper: ev.reduce((a, e) => a + e.band!.upper, 0) }
+        : null,
     });
     const evals = spends.map((s, i) => evaluateLine(m.curves[i]!, m.carries[i]!, s));
     const lines: ScenarioLine[] = m.lines.map((l, i) => {
       const o = outcome(spends[i]!, evals[i]!);
       const c = outcome(current[i]!, currentEval[i]!);
-      return { channel: l.channel, segment: l.segment ?? null, ...o, roi: o.spend > 0 ? o.incremental / o.spend : null, current: c, difference: { spend: o.spend - c.spend, incremental: o.incremental - c.incremental } };
+      return {
+        channel: l.channel,
+        segment: l.segment ?? null,
+        ...o,
+        roi: o.spend > 0 ? o.incremental / o.spend : null,
+        current: c,
+        difference: { spend: o.spend - c.spend, incremental: o.incremental - c.incremental },
+      };
     });
     const media = (ev: readonly ReturnType<typeof evaluateLine>[]) => ev.reduce((a, e) => a + e.reduce((b, p) => b + p.total, 0), 0);
     const baseline = [...m.baseline.values()].reduce((a, b) => a + b, 0) * spends[0]!.length;
     const total = (key: "spend" | "incremental") => lines.reduce((a, l) => a + l[key], 0);
-    const interval = lines.every((l) => l.incrementalInterval) ? { lower: lines.reduce((a, l) => a + l.incrementalInterval!.lower, 0), upper: lines.reduce((a, l) => a + l.incrementalInterval!.upper, 0) } : null;
+    const interval = lines.every((l) => l.incrementalInterval)
+      ? { lower: lines.reduce((a, l) => a + l.incrementalInterval!.lower, 0), upper: lines.reduce((a, l) => a + l.incrementalInterval!.upper, 0) }
+      : null;
     const totalSales = baseline + media(evals);
-    const currentTotal = { spend: lines.reduce((a, l) => a + l.current.spend, 0), incremental: lines.reduce((a, l) => a + l.current.incremental, 0), incrementalInterval: null, totalSales: baseline + media(currentEval) };
+    const currentTotal = {
+      spend: lines.reduce((a, l) => a + l.current.spend, 0),
+      incremental: lines.reduce((a, l) => a + l.current.incremental, 0),
+      incrementalInterval: null,
+      totalSales: baseline + media(currentEval),
+    };
     return {
       name,
       lines,
@@ -136,10 +160,17 @@ export class ScenarioService {
         incrementalInterval: interval,
         baseline,
         totalSales,
-        totalSalesInterval: interval && { lower: totalSales - total("incremental") + interval.lower, upper: totalSales - total("incremental") + interval.upper },
+        totalSalesInterval: interval && {
+          lower: totalSales - total("incremental") + interval.lower,
+          upper: totalSales - total("incremental") + interval.upper,
+        },
         roi: total("spend") > 0 ? total("incremental") / total("spend") : null,
         current: currentTotal,
-        difference: { spend: total("spend") - currentTotal.spend, incremental: total("incremental") - currentTotal.incremental, totalSales: totalSales - currentTotal.totalSales },
+        difference: {
+          spend: total("spend") - currentTotal.spend,
+          incremental: total("incremental") - currentTotal.incremental,
+          totalSales: totalSales - currentTotal.totalSales,
+        },
       },
     };
   }
@@ -157,10 +188,49 @@ export class ScenarioService {
 
 /** The scenario as CSV rows: one per plan and line, then one total row per plan (channel "TOTAL"). */
 export function scenarioCsvRows(a: ScenarioAnswer): { header: string[]; rows: (string | number | null)[][] } {
-  const header = ["plan", "channel", "segment", "spend", "incremental", "incremental_lower", "incremental_upper", "roi", "current_spend", "current_incremental", "difference_incremental", "total_sales"];
+  const header = [
+    "plan",
+    "channel",
+    "segment",
+    "spend",
+    "incremental",
+    "incremental_lower",
+    "incremental_upper",
+    "roi",
+    "current_spend",
+    "current_incremental",
+    "difference_incremental",
+    "total_sales",
+  ];
   const rows = a.plans.flatMap((p) => [
-    ...p.lines.map((l) => [p.name, l.channel, l.segment, l.spend, l.incremental, l.incrementalInterval?.lower ?? null, l.incrementalInterval?.upper ?? null, l.roi, l.current.spend, l.current.incremental, l.difference.incremental, null]),
-    [p.name, "TOTAL", null, p.totals.spend, p.totals.incremental, p.totals.incrementalInterval?.lower ?? null, p.totals.incrementalInterval?.upper ?? null, p.totals.roi, p.totals.current.spend, p.totals.current.incremental, p.totals.difference.incremental, p.totals.totalSales],
+    ...p.lines.map((l) => [
+      p.name,
+      l.channel,
+      l.segment,
+      l.spend,
+      l.incremental,
+      l.incrementalInterval?.lower ?? null,
+      l.incrementalInterval?.upper ?? null,
+      l.roi,
+      l.current.spend,
+      l.current.incremental,
+      l.difference.incremental,
+      null,
+    ]),
+    [
+      p.name,
+      "TOTAL",
+      null,
+      p.totals.spend,
+      p.totals.incremental,
+      p.totals.incrementalInterval?.lower ?? null,
+      p.totals.incrementalInterval?.upper ?? null,
+      p.totals.roi,
+      p.totals.current.spend,
+      p.totals.current.incremental,
+      p.totals.difference.incremental,
+      p.totals.totalSales,
+    ],
   ]);
   return { header, rows };
 }

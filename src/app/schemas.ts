@@ -7,20 +7,26 @@ export const DateFormatSchema = z.enum(["yyyy-mm-dd", "dd-mm-yyyy", "mm-dd-yyyy"
 
 const DatasetName = z.string().trim().min(1).max(200);
 const DecimalSchema = z.enum([".", ","]);
-const ThousandsSchema = z
-  .enum([",", ".", " ", "'", "", "none"])
-  .transform((v) => (v === "none" ? "" : v) as "," | "." | " " | "'" | "");
+const ThousandsSchema = z.enum([",", ".", " ", "'", "", "none"]).transform((v) => (v === "none" ? "" : v) as "," | "." | " " | "'" | "");
 /** The CLI's --decimal / --thousands, checked as the upload's options are. */
 export const NumberFlags = z.object({ decimal: DecimalSchema.optional(), thousands: ThousandsSchema.optional() }).strict();
 
 /** Options shared by both upload forms. Column keys accept standardised or original names. */
 const IngestOptionsShape = {
-  types: z.record(z.string(), ColumnTypeSchema).optional().openapi({ description: "Declared column types; a cell that does not fit is a 400 naming row, column and value." }),
-  dateFormats: z.record(z.string(), DateFormatSchema).optional().openapi({ description: "Date layout per column, when the data cannot settle day/month order." }),
+  types: z
+    .record(z.string(), ColumnTypeSchema)
+    .optional()
+    .openapi({ description: "Declared column types; a cell that does not fit is a 400 naming row, column and value." }),
+  dateFormats: z
+    .record(z.string(), DateFormatSchema)
+    .optional()
+    .openapi({ description: "Date layout per column, when the data cannot settle day/month order." }),
   dateColumn: z.string().min(1).optional().openapi({ description: "The time index, checked for gaps and duplicates." }),
   seriesColumns: z.array(z.string().min(1)).max(10).optional().openapi({ description: "Columns identifying a series; the time index is checked within each." }),
   minRows: z.number().int().min(1).max(1_000_000).optional(),
-  decimal: DecimalSchema.optional().openapi({ description: 'The decimal separator of every numeric column ("." or ","); default: read off each column, a `;` file taken as writing decimal commas' }),
+  decimal: DecimalSchema.optional().openapi({
+    description: 'The decimal separator of every numeric column ("." or ","); default: read off each column, a `;` file taken as writing decimal commas',
+  }),
   thousands: ThousandsSchema.optional().openapi({ description: 'The thousands separator ("," "." " " "\'" or "none"); default: read off each column' }),
 };
 
@@ -58,7 +64,15 @@ export const DatasetCsvQuery = z
     types: TypePairs.optional().openapi({ description: "column:type pairs, e.g. Amount_Collected:number,Calendardate:date" }),
     dateFormats: DateFormatPairs.optional().openapi({ description: "column:format pairs, e.g. Calendardate:dd-mm-yyyy" }),
     dateColumn: z.string().min(1).optional(),
-    seriesColumns: z.string().transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean)).optional(),
+    seriesColumns: z
+      .string()
+      .transform((s) =>
+        s
+          .split(",")
+          .map((x) => x.trim())
+          .filter(Boolean),
+      )
+      .optional(),
     minRows: z.coerce.number().int().min(1).max(1_000_000).optional(),
     decimal: DecimalSchema.optional().openapi({ description: 'Decimal separator of numeric columns: "." or ","' }),
     thousands: ThousandsSchema.optional().openapi({ description: 'Thousands separator: ",", ".", " ", "\'" or "none"' }),
@@ -114,7 +128,13 @@ export const DatasetListSchema = z
   .openapi("DatasetList");
 
 export const DatasetRowsSchema = z
-  .object({ columns: z.array(z.string()), rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]))), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
+  .object({
+    columns: z.array(z.string()),
+    rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]))),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  })
   .openapi("DatasetRows");
 
 export const ProfileRequest = z
@@ -139,9 +159,7 @@ export const JobSchema = z
   })
   .openapi("Job");
 
-export const JobAcceptedSchema = z
-  .object({ jobId: z.string(), status: JobStatusSchema, resultUrl: z.string() })
-  .openapi("JobAccepted");
+export const JobAcceptedSchema = z.object({ jobId: z.string(), status: JobStatusSchema, resultUrl: z.string() }).openapi("JobAccepted");
 
 export const SleepRequest = z.object({ seconds: z.number().min(0).max(3600) }).strict();
 
@@ -176,7 +194,10 @@ export const RegressionRequest = z
 
 export const PredictRequest = z
   .object({
-    rows: z.array(z.record(z.string(), z.union([z.number(), z.string(), z.boolean()]))).min(1).max(10_000),
+    rows: z
+      .array(z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])))
+      .min(1)
+      .max(10_000),
     group: z.string().nullable().optional().openapi({ description: "Which segment's model (with `by`)" }),
     alpha: z.number().gt(0).lt(1).optional(),
   })
@@ -197,10 +218,19 @@ export const RoiRequest = z
   .strict()
   .openapi("RoiRequest");
 
-const TermSchema = z.object({
-  name: z.string(), coef: z.number().nullable(), stdErr: z.number().nullable(), t: z.number().nullable(), pValue: z.number().nullable(),
-  ciLower: z.number().nullable(), ciUpper: z.number().nullable(), vif: z.number().nullable(), dropped: z.boolean(),
-}).openapi("Term");
+const TermSchema = z
+  .object({
+    name: z.string(),
+    coef: z.number().nullable(),
+    stdErr: z.number().nullable(),
+    t: z.number().nullable(),
+    pValue: z.number().nullable(),
+    ciLower: z.number().nullable(),
+    ciUpper: z.number().nullable(),
+    vif: z.number().nullable(),
+    dropped: z.boolean(),
+  })
+  .openapi("Term");
 
 export const RegressionResultSchema = z
   .object({
@@ -209,13 +239,33 @@ export const RegressionResultSchema = z
     formula: z.string(),
     target: z.string(),
     by: z.string().nullable(),
-    models: z.array(z.object({
-      group: z.string().nullable(), nobs: z.number(), dfModel: z.number(), dfResid: z.number(), covType: CovTypeSchema,
-      rsquared: z.number(), rsquaredAdj: z.number(), fvalue: z.number().nullable(), fPvalue: z.number().nullable(),
-      llf: z.number(), aic: z.number(), bic: z.number(), durbinWatson: z.number(), conditionNumber: z.number(),
-      omnibus: z.number().nullable(), jarqueBera: z.number(), jarqueBeraPvalue: z.number(), skew: z.number(), kurtosis: z.number(),
-      params: z.array(TermSchema), warnings: z.array(z.string()),
-    }).passthrough()),
+    models: z.array(
+      z
+        .object({
+          group: z.string().nullable(),
+          nobs: z.number(),
+          dfModel: z.number(),
+          dfResid: z.number(),
+          covType: CovTypeSchema,
+          rsquared: z.number(),
+          rsquaredAdj: z.number(),
+          fvalue: z.number().nullable(),
+          fPvalue: z.number().nullable(),
+          llf: z.number(),
+          aic: z.number(),
+          bic: z.number(),
+          durbinWatson: z.number(),
+          conditionNumber: z.number(),
+          omnibus: z.number().nullable(),
+          jarqueBera: z.number(),
+          jarqueBeraPvalue: z.number(),
+          skew: z.number(),
+          kurtosis: z.number(),
+          params: z.array(TermSchema),
+          warnings: z.array(z.string()),
+        })
+        .passthrough(),
+    ),
   })
   .openapi("RegressionResult");
 
@@ -227,7 +277,9 @@ export const GroupAnalysisRequest = z
 
 export const TTestRequest = z
   .discriminatedUnion("kind", [
-    z.object({ kind: z.literal("welch"), ...DatasetRef, value: ColumnName, group: ColumnName, a: z.string().min(1), b: z.string().min(1), alpha: Alpha }).strict(),
+    z
+      .object({ kind: z.literal("welch"), ...DatasetRef, value: ColumnName, group: ColumnName, a: z.string().min(1), b: z.string().min(1), alpha: Alpha })
+      .strict(),
     z.object({ kind: z.literal("paired"), ...DatasetRef, a: ColumnName, b: ColumnName, alpha: Alpha }).strict(),
   ])
   .openapi("TTestRequest", { description: "welch: `value` in group level `a` vs level `b`; paired: column `a` vs column `b`, row by row" });
@@ -235,7 +287,15 @@ export const TTestRequest = z
 export const ChiSquareRequest = z
   .union([
     z.object({ ...DatasetRef, rows: ColumnName, cols: ColumnName, correction: z.boolean().default(true), alpha: Alpha }).strict(),
-    z.object({ table: z.array(z.array(z.number().int().min(0)).min(2)).min(2), rowLabels: z.array(z.string()).optional(), colLabels: z.array(z.string()).optional(), correction: z.boolean().default(true), alpha: Alpha }).strict(),
+    z
+      .object({
+        table: z.array(z.array(z.number().int().min(0)).min(2)).min(2),
+        rowLabels: z.array(z.string()).optional(),
+        colLabels: z.array(z.string()).optional(),
+        correction: z.boolean().default(true),
+        alpha: Alpha,
+      })
+      .strict(),
   ])
   .openapi("ChiSquareRequest", { description: "Either two category columns of a dataset, or a table of counts" });
 
@@ -287,7 +347,9 @@ const formChoice = <T extends z.ZodType<string>>(form: T, what: string) =>
   z
     .union([form, z.literal("auto"), z.record(ColumnName, z.union([form, z.literal("auto")]))])
     .optional()
-    .openapi({ description: `${what} for all channels, or per channel as {channel: form}; "auto" (the default with method "bayes") compares the forms by PSIS-LOO and names the evidence` });
+    .openapi({
+      description: `${what} for all channels, or per channel as {channel: form}; "auto" (the default with method "bayes") compares the forms by PSIS-LOO and names the evidence`,
+    });
 
 export const MmmRequestSchema = z
   .object({
@@ -297,29 +359,56 @@ export const MmmRequestSchema = z
     channels: z.array(ColumnName).min(1).max(50).openapi({ description: "Spend columns (currency per period)" }),
     controls: z.array(ColumnName).max(50).optional().openapi({ description: "Numeric or category controls (events, prices, competitor sales)" }),
     segment: ColumnName.optional().openapi({ description: "Fit one model per level of this column" }),
-    method: z.enum(["bayes", "fast"]).default("bayes").openapi({ description: '"bayes" (default): a posterior drawn with NUTS, with priors, R-hat and ESS; "fast": profile likelihood with a block bootstrap (geometric adstock and Hill saturation only)' }),
+    method: z.enum(["bayes", "fast"]).default("bayes").openapi({
+      description:
+        '"bayes" (default): a posterior drawn with NUTS, with priors, R-hat and ESS; "fast": profile likelihood with a block bootstrap (geometric adstock and Hill saturation only)',
+    }),
     pooled: z
       .union([z.boolean(), z.enum(["none", "full", "partial"])])
       .default("none")
-      .openapi({ description: 'With segment: "none" (one model per segment), "full" (true: shared media effects; baseline per segment), or "partial" (bayes: each segment\'s ROI drawn from a shared distribution)' }),
+      .openapi({
+        description:
+          'With segment: "none" (one model per segment), "full" (true: shared media effects; baseline per segment), or "partial" (bayes: each segment\'s ROI drawn from a shared distribution)',
+      }),
     adstock: formChoice(AdstockForm, "Carry-over form"),
     saturation: formChoice(SaturationForm, "Saturation form"),
     roiPriors: z
       .record(ColumnName, z.object({ median: z.number(), spread: z.number() }).strict())
       .optional()
-      .openapi({ description: "bayes: log-normal ROI prior per channel, Meridian's way: median ROI (> 0) and spread (the SD of log ROI, > 0). Default: median 20% of the target over all spend, spread 2" }),
+      .openapi({
+        description:
+          "bayes: log-normal ROI prior per channel, Meridian's way: median ROI (> 0) and spread (the SD of log ROI, > 0). Default: median 20% of the target over all spend, spread 2",
+      }),
     chains: z.number().int().min(1).max(8).optional().openapi({ description: "bayes: chains (default 4)" }),
     warmup: z.number().int().min(50).max(5000).optional().openapi({ description: "bayes: warm-up iterations per chain (default 500)" }),
-    draws: z.number().int().min(50).max(5000).optional().openapi({ description: "bayes: kept draws per chain (default 500); at most 1,000 over all chains are stored with the model" }),
-    targetAccept: z.number().min(0.6).max(0.99).optional().openapi({ description: "bayes: the sampler's target acceptance (default 0.8; raise it when divergences are reported)" }),
+    draws: z
+      .number()
+      .int()
+      .min(50)
+      .max(5000)
+      .optional()
+      .openapi({ description: "bayes: kept draws per chain (default 500); at most 1,000 over all chains are stored with the model" }),
+    targetAccept: z
+      .number()
+      .min(0.6)
+      .max(0.99)
+      .optional()
+      .openapi({ description: "bayes: the sampler's target acceptance (default 0.8; raise it when divergences are reported)" }),
     seed: z.number().int().default(1),
     holdout: z.number().min(0).max(0.5).default(0.1).openapi({ description: "Share of the last periods held out for out-of-sample fit" }),
     validation: z.number().min(0).max(0.5).optional().openapi({
-      description: "fast: share of the fitting window's end used to score transform candidates; 0 (default) scores the in-sample profile likelihood, which recovered ROI about twice as accurately on simulated data",
+      description:
+        "fast: share of the fitting window's end used to score transform candidates; 0 (default) scores the in-sample profile likelihood, which recovered ROI about twice as accurately on simulated data",
     }),
-    seasonality: z.enum(["multiplicative", "additive"]).optional().openapi({ description: 'Whether weekly/yearly cycles scale with the trend (Prophet\'s multiplicative mode) or add to it; default "additive" with bayes, "multiplicative" with fast' }),
+    seasonality: z.enum(["multiplicative", "additive"]).optional().openapi({
+      description:
+        'Whether weekly/yearly cycles scale with the trend (Prophet\'s multiplicative mode) or add to it; default "additive" with bayes, "multiplicative" with fast',
+    }),
     lMax: z.number().int().min(1).max(104).optional().openapi({ description: "Carry-over window in periods (default 14 daily, 8 weekly)" }),
-    trend: z.enum(["piecewise", "linear"]).optional().openapi({ description: 'bayes: "piecewise" (default: the slope may change every half year over the first 80% of the fitting rows) or "linear"' }),
+    trend: z
+      .enum(["piecewise", "linear"])
+      .optional()
+      .openapi({ description: 'bayes: "piecewise" (default: the slope may change every half year over the first 80% of the fitting rows) or "linear"' }),
     searchSize: z.number().int().min(1).max(5000).optional().openapi({ description: "fast: random transform candidates (default 200)" }),
     refineRounds: z.number().int().min(0).max(10).optional().openapi({ description: "fast: coordinate refinement rounds (default 4)" }),
     lifts: z
@@ -338,9 +427,23 @@ export const MmmRequestSchema = z
       .max(100)
       .optional()
       .openapi({ description: "Lift-test results (incremental target over [start, end]) that pull the fit toward experiments" }),
-    bootstrap: z.number().int().min(0).max(2000).optional().openapi({ description: "fast: block-bootstrap replicates for ROI/mROI/curve intervals (default 200); 0 for none" }),
-    bootstrapSearch: z.number().int().min(0).max(4).optional().openapi({ description: "fast: rounds of transform search re-run on each bootstrap replicate (default 1), so intervals carry the transforms' uncertainty; 0 holds the transforms at their fitted values (faster, narrower)" }),
-    level: z.number().gt(0).lt(1).default(0.9).openapi({ description: "Interval level, a probability (credible intervals with bayes, bootstrap intervals with fast)" }),
+    bootstrap: z
+      .number()
+      .int()
+      .min(0)
+      .max(2000)
+      .optional()
+      .openapi({ description: "fast: block-bootstrap replicates for ROI/mROI/curve intervals (default 200); 0 for none" }),
+    bootstrapSearch: z.number().int().min(0).max(4).optional().openapi({
+      description:
+        "fast: rounds of transform search re-run on each bootstrap replicate (default 1), so intervals carry the transforms' uncertainty; 0 holds the transforms at their fitted values (faster, narrower)",
+    }),
+    level: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(0.9)
+      .openapi({ description: "Interval level, a probability (credible intervals with bayes, bootstrap intervals with fast)" }),
   })
   .strict()
   .openapi("MmmRequest");
@@ -361,14 +464,10 @@ export const ForecastRequestSchema = z
     target: ColumnName,
     segment: ColumnName.optional().openapi({ description: "One series per level of this column (segments, stores, SKUs), one model across them" }),
     channels: z.array(ColumnName).max(50).optional().openapi({ description: "Spend columns fed to the LSTM as past inputs" }),
-    events: z
-      .array(ColumnName)
-      .max(20)
-      .optional()
-      .openapi({
-        description:
-          "Known future inputs (events, promotions, prices): numeric or boolean columns whose values also run over every day of the horizon, in rows after the last observed target with the target left empty. The LSTM sees them past and ahead; the statistical members have their effects estimated from the history and added on the horizon's days.",
-      }),
+    events: z.array(ColumnName).max(20).optional().openapi({
+      description:
+        "Known future inputs (events, promotions, prices): numeric or boolean columns whose values also run over every day of the horizon, in rows after the last observed target with the target left empty. The LSTM sees them past and ahead; the statistical members have their effects estimated from the history and added on the horizon's days.",
+    }),
     hierarchy: z
       .record(z.string().min(1).max(200), z.array(z.string().min(1).max(200)).min(1).max(10_000))
       .optional()
@@ -376,10 +475,10 @@ export const ForecastRequestSchema = z
         description:
           'Series that must add up: parent → its parts, e.g. {"total": ["north", "south"], "north": ["store_1", "store_2"]}. Parts are levels of `segment` or other parents; a parent the data lack is built as the sum of its parts, one the data have must equal it on every day. Every level is forecast and reconciled; needs `segment`.',
       }),
-    reconciliation: z
-      .enum(["mint_shrink", "wls_var", "ols", "bottom_up"])
-      .optional()
-      .openapi({ description: "How the hierarchy's forecasts are made to add up (default mint_shrink: MinT with the backtest error covariance shrunk toward its diagonal); only with `hierarchy`" }),
+    reconciliation: z.enum(["mint_shrink", "wls_var", "ols", "bottom_up"]).optional().openapi({
+      description:
+        "How the hierarchy's forecasts are made to add up (default mint_shrink: MinT with the backtest error covariance shrunk toward its diagonal); only with `hierarchy`",
+    }),
     horizon: z.number().int().min(1).max(366).default(90),
     levels: z
       .array(z.number().gt(0).lt(1))
@@ -392,7 +491,8 @@ export const ForecastRequestSchema = z
     country: z
       .string()
       .superRefine((c, ctx) => {
-        if (!holidayCountries().includes(c.toUpperCase())) ctx.addIssue({ code: "custom", message: `no holiday calendar for "${c}"; use an ISO 3166 code such as US, GB, DE, FR, BR, IN` });
+        if (!holidayCountries().includes(c.toUpperCase()))
+          ctx.addIssue({ code: "custom", message: `no holiday calendar for "${c}"; use an ISO 3166 code such as US, GB, DE, FR, BR, IN` });
       })
       .optional()
       .openapi({ description: "ISO country code whose public holidays the LSTM knows ahead (date-holidays); default: built-in US retail days" }),
@@ -411,12 +511,18 @@ export const ForecastRequestSchema = z
       })
       .strict()
       .optional()
-      .openapi({ description: "LSTM settings (defaults: lookback 28, units 16, batch 32, up to 30 epochs, patience 4, lr 0.005, 4,096 training windows per epoch across all series)" }),
+      .openapi({
+        description:
+          "LSTM settings (defaults: lookback 28, units 16, batch 32, up to 30 epochs, patience 4, lr 0.005, 4,096 training windows per epoch across all series)",
+      }),
     mmmId: z.string().min(1).max(100).optional().openapi({ description: "A daily marketing-mix model whose curves turn the plan into incremental sales" }),
     plan: z
       .object({
         lines: z.array(PlanLineSchema).max(1000),
-        spread: z.enum(["even", "weekday"]).default("even").openapi({ description: "How totals become days: evenly, or by the channel's weekday pattern over the last 8 weeks" }),
+        spread: z
+          .enum(["even", "weekday"])
+          .default("even")
+          .openapi({ description: "How totals become days: evenly, or by the channel's weekday pattern over the last 8 weeks" }),
       })
       .strict()
       .optional()
@@ -429,8 +535,18 @@ const Money = z.number().min(0);
 const Share = z.number().min(0).max(1);
 const CoefficientInterval = z.object({ lower: z.number(), upper: z.number() }).strict();
 const CurveSchema = z.discriminatedUnion("form", [
-  z.object({ form: z.literal("hill"), coefficient: z.number().min(0), slope: z.number().positive(), kappa: z.number().positive(), coefficientInterval: CoefficientInterval.optional() }).strict(),
-  z.object({ form: z.literal("logistic"), coefficient: z.number().min(0), lam: z.number().positive(), coefficientInterval: CoefficientInterval.optional() }).strict(),
+  z
+    .object({
+      form: z.literal("hill"),
+      coefficient: z.number().min(0),
+      slope: z.number().positive(),
+      kappa: z.number().positive(),
+      coefficientInterval: CoefficientInterval.optional(),
+    })
+    .strict(),
+  z
+    .object({ form: z.literal("logistic"), coefficient: z.number().min(0), lam: z.number().positive(), coefficientInterval: CoefficientInterval.optional() })
+    .strict(),
   z.object({ form: z.literal("points"), spend: z.array(z.number().positive()).min(1).max(1000), response: z.array(z.number()).min(1).max(1000) }).strict(),
 ]);
 const LineLimits = {
@@ -448,21 +564,45 @@ const AllocationLineSchema = z
     curve: CurveSchema,
     current: Money.optional().openapi({ description: "Current spend per period" }),
     ...LineLimits,
-    adstock: z.object({ alpha: z.number().min(0).lt(1), normalized: z.boolean().optional(), history: z.array(Money).max(1000).optional() }).strict().optional(),
+    adstock: z
+      .object({ alpha: z.number().min(0).lt(1), normalized: z.boolean().optional(), history: z.array(Money).max(1000).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 export const AllocationRequestSchema = z
   .object({
     modelId: z.string().min(1).max(100).optional().openapi({ description: "A fitted MMM whose curves (and spend history) become the lines" }),
-    periodLength: z.number().int().min(1).max(366).optional().openapi({ description: "With modelId: MMM periods per plan period (default 1; 7: weekly plan from a daily model)" }),
+    periodLength: z
+      .number()
+      .int()
+      .min(1)
+      .max(366)
+      .optional()
+      .openapi({ description: "With modelId: MMM periods per plan period (default 1; 7: weekly plan from a daily model)" }),
     lines: z.array(AllocationLineSchema).max(5000).optional().openapi({ description: "Explicit lines with their curves (without modelId)" }),
     limits: z
       .array(z.object({ channel: z.string().min(1), segment: z.string().optional(), ...LineLimits }).strict())
       .max(5000)
       .optional()
-      .openapi({ description: "Limits for the lines (the model's or explicit ones), matched by channel (and segment); on an explicit line they replace its own fields of the same name" }),
+      .openapi({
+        description:
+          "Limits for the lines (the model's or explicit ones), matched by channel (and segment); on an explicit line they replace its own fields of the same name",
+      }),
     groups: z
-      .array(z.object({ name: z.string().min(1).max(200), channels: z.array(z.string()).optional(), segments: z.array(z.string()).optional(), min: Money.optional(), max: Money.optional(), minShare: Share.optional(), maxShare: Share.optional() }).strict())
+      .array(
+        z
+          .object({
+            name: z.string().min(1).max(200),
+            channels: z.array(z.string()).optional(),
+            segments: z.array(z.string()).optional(),
+            min: Money.optional(),
+            max: Money.optional(),
+            minShare: Share.optional(),
+            maxShare: Share.optional(),
+          })
+          .strict(),
+      )
       .max(200)
       .optional(),
     objective: z
@@ -473,10 +613,19 @@ export const AllocationRequestSchema = z
         z.object({ kind: z.literal("targetMroi"), mroi: z.number().positive() }).strict(),
       ])
       .default({ kind: "maxReturn" }),
-    budget: z.object({ total: Money.optional(), exact: z.boolean().optional(), perPeriod: z.array(Money).max(366).optional() }).strict().optional(),
+    budget: z
+      .object({ total: Money.optional(), exact: z.boolean().optional(), perPeriod: z.array(Money).max(366).optional() })
+      .strict()
+      .optional(),
     periods: z.number().int().min(1).max(104).default(1),
     pieces: z.number().int().min(2).max(200).optional(),
-    refine: z.number().int().min(0).max(6).optional().openapi({ description: "Rounds of re-cutting curves around the plan and solving again (default 3; 0 above 400 line-periods)" }),
+    refine: z
+      .number()
+      .int()
+      .min(0)
+      .max(6)
+      .optional()
+      .openapi({ description: "Rounds of re-cutting curves around the plan and solving again (default 3; 0 above 400 line-periods)" }),
     sShaped: z.enum(["auto", "exact", "envelope"]).optional(),
     solver: z.enum(["auto", "highs", "javascript-lp-solver"]).default("auto"),
   })
@@ -497,7 +646,10 @@ export const ScenarioRequestSchema = z
     modelId: z.string().min(1).max(100),
     periods: z.number().int().min(1).max(104).default(1),
     periodLength: z.number().int().min(1).max(366).default(1).openapi({ description: "MMM periods per plan period (7: weekly from a daily model)" }),
-    plans: z.array(z.object({ name: z.string().min(1).max(200), spend: z.array(ScenarioSpendSchema).max(5000) }).strict()).min(1).max(20),
+    plans: z
+      .array(z.object({ name: z.string().min(1).max(200), spend: z.array(ScenarioSpendSchema).max(5000) }).strict())
+      .min(1)
+      .max(20),
   })
   .strict()
   .openapi("ScenarioRequest");

@@ -12,7 +12,9 @@ export type CsvTable = { readonly header: string[]; readonly rows: (string | num
 export function regressionCsv(r: RegressionResult): CsvTable {
   return {
     header: ["group", "term", "coef", "std_err", "t", "p_value", "ci_lower", "ci_upper", "vif", "dropped"],
-    rows: r.models.flatMap((m) => ("error" in m ? [] : m.params.map((p) => [m.group, p.name, p.coef, p.stdErr, p.t, p.pValue, p.ciLower, p.ciUpper, p.vif, p.dropped]))),
+    rows: r.models.flatMap((m) =>
+      "error" in m ? [] : m.params.map((p) => [m.group, p.name, p.coef, p.stdErr, p.t, p.pValue, p.ciLower, p.ciUpper, p.vif, p.dropped]),
+    ),
   };
 }
 
@@ -57,11 +59,43 @@ export function correlationCsv(m: CorrelationMatrix): CsvTable {
 
 export function mmmChannelsCsv(r: MmmResult): CsvTable {
   return {
-    header: ["segment", "channel", "spend", "contribution", "share_of_spend", "share_of_effect", "roi", "roi_lower", "roi_upper", "mroi", "mroi_lower", "mroi_upper", "alpha", "slope", "kappa"],
+    header: [
+      "segment",
+      "channel",
+      "spend",
+      "contribution",
+      "share_of_spend",
+      "share_of_effect",
+      "roi",
+      "roi_lower",
+      "roi_upper",
+      "mroi",
+      "mroi_lower",
+      "mroi_upper",
+      "alpha",
+      "slope",
+      "kappa",
+    ],
     rows: r.segments.flatMap((s) =>
       "error" in s
         ? []
-        : s.model.channels.map((c) => [s.segment, c.channel, c.spend, c.contribution, c.shareOfSpend, c.shareOfEffect, c.roi, c.roiInterval?.lower ?? null, c.roiInterval?.upper ?? null, c.mroi, c.mroiInterval?.lower ?? null, c.mroiInterval?.upper ?? null, c.transform.alpha, c.transform.slope, c.transform.kappa]),
+        : s.model.channels.map((c) => [
+            s.segment,
+            c.channel,
+            c.spend,
+            c.contribution,
+            c.shareOfSpend,
+            c.shareOfEffect,
+            c.roi,
+            c.roiInterval?.lower ?? null,
+            c.roiInterval?.upper ?? null,
+            c.mroi,
+            c.mroiInterval?.lower ?? null,
+            c.mroiInterval?.upper ?? null,
+            c.transform.alpha,
+            c.transform.slope,
+            c.transform.kappa,
+          ]),
     ),
   };
 }
@@ -71,7 +105,11 @@ export function mmmCurvesCsv(r: MmmResult): CsvTable {
   return {
     header: ["segment", "channel", "spend", "response", "marginal", "response_lower", "response_upper"],
     rows: r.segments.flatMap((s) =>
-      "error" in s ? [] : s.model.curves.flatMap((c) => c.spend.map((x, k) => [s.segment, c.channel, x, c.response[k]!, c.marginal[k]!, c.responseLower?.[k] ?? null, c.responseUpper?.[k] ?? null])),
+      "error" in s
+        ? []
+        : s.model.curves.flatMap((c) =>
+            c.spend.map((x, k) => [s.segment, c.channel, x, c.response[k]!, c.marginal[k]!, c.responseLower?.[k] ?? null, c.responseUpper?.[k] ?? null]),
+          ),
     ),
   };
 }

@@ -22,7 +22,12 @@ export async function allocateCommand(store: Store, file: string | undefined, fl
     process.stdout.write(toCsv(header, rows));
   } else if (flags.json) console.log(JSON.stringify({ id, ...output }, null, 2));
   else {
-    console.log(formatTable(output.lines.map((l) => ({ ...l, segment: l.segment ?? "" })), ["channel", "segment", "current", "spend", "change", "expectedReturn", "roi", "mroi"]));
+    console.log(
+      formatTable(
+        output.lines.map((l) => ({ ...l, segment: l.segment ?? "" })),
+        ["channel", "segment", "current", "spend", "change", "expectedReturn", "roi", "mroi"],
+      ),
+    );
     if (output.binding.length) console.log(`\n${formatTable(output.binding, ["description", "marginalValue"])}`);
     console.log(`\n${output.summary}`);
     for (const w of output.warnings) console.log(`! ${w}`);

@@ -4,7 +4,12 @@ import { ValidationError } from "../errors.ts";
 
 /** `a,b,c` → ["a", "b", "c"] (blank items dropped); [] when the flag is absent. */
 export function commaList(s: string | undefined): string[] {
-  return s ? s.split(",").map((x) => x.trim()).filter(Boolean) : [];
+  return s
+    ? s
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : [];
 }
 
 /** A comma list that must be given. */

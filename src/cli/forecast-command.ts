@@ -11,7 +11,14 @@ import { commaList } from "./args.ts";
 import { formatNumber, formatTable } from "./format.ts";
 import { datasetIdByRef } from "./regression-commands.ts";
 
-type RunJob = (store: Store, kind: JobKind, input: unknown, payload: unknown, flags: { json?: boolean }, onSuccess?: (result: unknown) => unknown) => Promise<unknown>;
+type RunJob = (
+  store: Store,
+  kind: JobKind,
+  input: unknown,
+  payload: unknown,
+  flags: { json?: boolean },
+  onSuccess?: (result: unknown) => unknown,
+) => Promise<unknown>;
 
 export interface ForecastFlags {
   json?: boolean;
@@ -29,7 +36,8 @@ export interface ForecastFlags {
   plan?: string;
 }
 
-const USAGE = "usage: mixcast forecast DATASET --date D --target Y [--segment S] [--channels a,b] [--events promo,price] [--horizon 90] [--folds 3] [--seed N] [--country GB] [--mmm MODEL_ID --plan plan.json] [--csv]";
+const USAGE =
+  "usage: mixcast forecast DATASET --date D --target Y [--segment S] [--channels a,b] [--events promo,price] [--horizon 90] [--folds 3] [--seed N] [--country GB] [--mmm MODEL_ID --plan plan.json] [--csv]";
 
 /**
  * mixcast forecast DATASET ...: train (or reuse) the forecast model as a job with a progress bar, then print the
@@ -61,7 +69,9 @@ export async function forecast(store: Store, ref: string | undefined, flags: For
   );
   const tf = await selectTfBackend(backend); // a stored model is restored on this thread
   const start = startForecast(store, ds, request, tf.backend);
-  const summary = (start.kind === "ready" ? start.summary : await runJob(store, "forecast-train", request, start.payload, { json: flags.json || flags.csv }, start.onSuccess)) as ForecastSummary | undefined;
+  const summary = (
+    start.kind === "ready" ? start.summary : await runJob(store, "forecast-train", request, start.payload, { json: flags.json || flags.csv }, start.onSuccess)
+  ) as ForecastSummary | undefined;
   if (!summary) return 1;
   const out = getForecast(store, summary.forecastId).result;
   if (flags.csv) {
@@ -74,10 +84,20 @@ export async function forecast(store: Store, ref: string | undefined, flags: For
     const lo = out.levels[0]!;
     const hi = out.levels[out.levels.length - 1]!;
     const total = (v: readonly number[]) => v.reduce((a, b) => a + b, 0);
-    console.log(formatTable(
-      out.forecasts.map((f, i) => ({ series: f.key, method: out.choices?.[i]?.method ?? out.method, from: f.dates[0], to: f.dates[f.dates.length - 1], total: total(f.mean), [`sum p${lo * 100}`]: total(f.quantiles[0]!), [`sum p${hi * 100}`]: total(f.quantiles[f.quantiles.length - 1]!) })),
-      ["series", "method", "from", "to", "total", `sum p${lo * 100}`, `sum p${hi * 100}`],
-    ));
+    console.log(
+      formatTable(
+        out.forecasts.map((f, i) => ({
+          series: f.key,
+          method: out.choices?.[i]?.method ?? out.method,
+          from: f.dates[0],
+          to: f.dates[f.dates.length - 1],
+          total: total(f.mean),
+          [`sum p${lo * 100}`]: total(f.quantiles[0]!),
+          [`sum p${hi * 100}`]: total(f.quantiles[f.quantiles.length - 1]!),
+        })),
+        ["series", "method", "from", "to", "total", `sum p${lo * 100}`, `sum p${hi * 100}`],
+      ),
+    );
     if (out.plan) for (const e of out.plan.effects) console.log(`plan, ${e.key}: ${formatNumber(e.incremental)} incremental over business-as-usual`);
     for (const w of out.warnings) console.log(`! ${w}`);
   }
@@ -88,6 +108,8 @@ function readPlan(path: string): unknown {
   try {
     return JSON.parse(readFileSync(path, "utf8")) as unknown;
   } catch (e) {
-    throw new ValidationError(`--plan ${path}: ${e instanceof Error ? e.message : String(e)} (expected JSON like {"lines": [{"channel": "tv", "total": 50000}]}).`);
+    throw new ValidationError(
+      `--plan ${path}: ${e instanceof Error ? e.message : String(e)} (expected JSON like {"lines": [{"channel": "tv", "total": 50000}]}).`,
+    );
   }
 }

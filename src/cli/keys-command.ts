@@ -8,7 +8,12 @@ import { formatTable } from "./format.ts";
 const USAGE = "usage: mixcast keys create --name NAME --scopes read[,write,admin] [--workspace W] | keys list | keys revoke ID";
 
 /** mixcast keys create|list|revoke: API keys, shown once at creation (the store keeps only a hash). */
-export function keys(store: Store, sub: string | undefined, arg: string | undefined, flags: { name?: string; scopes?: string; workspace?: string; json?: boolean }): number {
+export function keys(
+  store: Store,
+  sub: string | undefined,
+  arg: string | undefined,
+  flags: { name?: string; scopes?: string; workspace?: string; json?: boolean },
+): number {
   if (sub === "create") {
     if (!flags.name || !flags.scopes) throw new ValidationError(USAGE);
     const scopes = commaList(flags.scopes);
@@ -22,7 +27,13 @@ export function keys(store: Store, sub: string | undefined, arg: string | undefi
   if (sub === "list") {
     const all = store.keys.list();
     if (flags.json) console.log(JSON.stringify(all, null, 2));
-    else console.log(formatTable(all.map((k) => ({ ...k, scopes: k.scopes.join(","), revokedAt: k.revokedAt ?? "" })), ["id", "name", "workspace", "scopes", "createdAt", "revokedAt"]));
+    else
+      console.log(
+        formatTable(
+          all.map((k) => ({ ...k, scopes: k.scopes.join(","), revokedAt: k.revokedAt ?? "" })),
+          ["id", "name", "workspace", "scopes", "createdAt", "revokedAt"],
+        ),
+      );
     return 0;
   }
   if (sub === "revoke" && arg) {

@@ -55,7 +55,17 @@ Options:
 
 The CLI works on the store in MIXCAST_DATA_DIR (default ./var), the same one the service uses.`;
 
-type Flags = { json?: boolean; name?: string; types?: string; "date-formats"?: string; by?: string; "no-samples"?: boolean; help?: boolean; decimal?: string; thousands?: string };
+type Flags = {
+  json?: boolean;
+  name?: string;
+  types?: string;
+  "date-formats"?: string;
+  by?: string;
+  "no-samples"?: boolean;
+  help?: boolean;
+  decimal?: string;
+  thousands?: string;
+};
 
 async function main(argv: readonly string[]): Promise<number> {
   const { values: flags, positionals } = parseArgs({
@@ -182,7 +192,13 @@ async function datasets(store: Store, config: Config, sub: string | undefined, a
     case "list": {
       const { items } = store.datasets.list(1000);
       if (flags.json) console.log(JSON.stringify(items, null, 2));
-      else console.log(formatTable(items.map((d) => ({ ...d, columns: d.columns.length, warnings: d.warnings.length })), ["id", "name", "rows", "columns", "warnings", "createdAt"]));
+      else
+        console.log(
+          formatTable(
+            items.map((d) => ({ ...d, columns: d.columns.length, warnings: d.warnings.length })),
+            ["id", "name", "rows", "columns", "warnings", "createdAt"],
+          ),
+        );
       return 0;
     }
     case "show": {
@@ -220,7 +236,14 @@ async function datasets(store: Store, config: Config, sub: string | undefined, a
 }
 
 /** Run a job in a worker thread from the CLI, with a progress bar on stderr. Returns its result, or undefined on failure. */
-export async function runJob(store: Store, kind: JobKind, input: unknown, payload: unknown, flags: { json?: boolean }, onSuccess?: (result: unknown) => unknown): Promise<unknown> {
+export async function runJob(
+  store: Store,
+  kind: JobKind,
+  input: unknown,
+  payload: unknown,
+  flags: { json?: boolean },
+  onSuccess?: (result: unknown) => unknown,
+): Promise<unknown> {
   const runner = new JobRunner({ jobs: store.jobs, concurrency: 1, logger: pino({ level: "silent" }), transaction: (fn) => store.db.transaction(fn)() });
   const job = runner.submit(kind, input, payload, onSuccess);
   const bar = flags.json ? undefined : progressBar(process.stderr);

@@ -8,7 +8,14 @@ import { commaList, parseBody } from "./args.ts";
 import { formatNumber, formatTable } from "./format.ts";
 import { datasetIdByRef } from "./regression-commands.ts";
 
-type RunJob = (store: Store, kind: JobKind, input: unknown, payload: unknown, flags: { json?: boolean }, onSuccess?: (result: unknown) => unknown) => Promise<unknown>;
+type RunJob = (
+  store: Store,
+  kind: JobKind,
+  input: unknown,
+  payload: unknown,
+  flags: { json?: boolean },
+  onSuccess?: (result: unknown) => unknown,
+) => Promise<unknown>;
 
 export interface MmmFlags {
   json?: boolean;
@@ -24,10 +31,12 @@ export interface MmmFlags {
   saturation?: string;
 }
 
-
 /** mixcast mmm DATASET --date D --target Y --channels a,b: fit as a job with a progress bar, print ROI per channel. */
 export async function mmm(store: Store, ref: string | undefined, flags: MmmFlags, runJob: RunJob): Promise<number> {
-  if (!flags.date || !flags.target || !flags.channels) throw new ValidationError("usage: mixcast mmm DATASET --date D --target Y --channels a,b,c [--controls c1,c2] [--segment S] [--pooled none|full|partial] [--method bayes|fast] [--adstock FORM] [--saturation FORM] [--seed N]");
+  if (!flags.date || !flags.target || !flags.channels)
+    throw new ValidationError(
+      "usage: mixcast mmm DATASET --date D --target Y --channels a,b,c [--controls c1,c2] [--segment S] [--pooled none|full|partial] [--method bayes|fast] [--adstock FORM] [--saturation FORM] [--seed N]",
+    );
   const datasetId = datasetIdByRef(store, ref);
   const ds = store.datasets.load(datasetId)!;
   // checked by the API's own schema, so the CLI refuses exactly what POST /v1/mmm refuses
@@ -62,14 +71,24 @@ export async function mmm(store: Store, ref: string | undefined, flags: MmmFlags
         continue;
       }
       const m = s.model;
-      console.log(`${s.segment === null ? "" : `${s.segment}: `}R² ${formatNumber(m.inSample.rsquared)}, NRMSE ${formatNumber(m.inSample.nrmse)}${m.holdout ? `; holdout NRMSE ${formatNumber(m.holdout.nrmse)}` : ""}`);
+      console.log(
+        `${s.segment === null ? "" : `${s.segment}: `}R² ${formatNumber(m.inSample.rsquared)}, NRMSE ${formatNumber(m.inSample.nrmse)}${m.holdout ? `; holdout NRMSE ${formatNumber(m.holdout.nrmse)}` : ""}`,
+      );
       console.log(
         formatTable(
-          m.channels.map((c) => ({ ...c, forms: `${c.form?.adstock ?? "geometric"} + ${c.form?.saturation ?? "hill"}`, roiLower: c.roiInterval?.lower ?? null, roiUpper: c.roiInterval?.upper ?? null })),
+          m.channels.map((c) => ({
+            ...c,
+            forms: `${c.form?.adstock ?? "geometric"} + ${c.form?.saturation ?? "hill"}`,
+            roiLower: c.roiInterval?.lower ?? null,
+            roiUpper: c.roiInterval?.upper ?? null,
+          })),
           ["channel", "forms", "spend", "shareOfSpend", "shareOfEffect", "roi", "roiLower", "roiUpper", "mroi"],
         ),
       );
-      if (m.diagnostics) console.log(`sampler: max R-hat ${formatNumber(m.diagnostics.maxRhat)}, min bulk ESS ${formatNumber(m.diagnostics.minEssBulk)}, ${m.diagnostics.divergences} divergences`);
+      if (m.diagnostics)
+        console.log(
+          `sampler: max R-hat ${formatNumber(m.diagnostics.maxRhat)}, min bulk ESS ${formatNumber(m.diagnostics.minEssBulk)}, ${m.diagnostics.divergences} divergences`,
+        );
       console.log("");
     }
     for (const w of result.warnings) console.log(`! ${w}`);

@@ -42,7 +42,10 @@ export function datasetByIdOrName(store: Store, ref: string | undefined): Datase
 export function datasetIdByRef(store: Store, ref: string | undefined): string {
   if (!ref) throw new ValidationError("Name a dataset (id or name).");
   if (store.datasets.get(ref)) return ref;
-  const match = store.datasets.list(10_000).items.filter((d) => d.name === ref).at(-1);
+  const match = store.datasets
+    .list(10_000)
+    .items.filter((d) => d.name === ref)
+    .at(-1);
   if (!match) throw new NotFoundError(`No dataset with id or name "${ref}". See: mixcast datasets list`);
   return match.id;
 }
@@ -58,7 +61,10 @@ export function regress(store: Store, ref: string | undefined, formula: string |
       .map((m) => {
         if ("error" in m) return `${m.group}: ${m.error}`;
         const head = `${m.group === null ? "" : `${result.by} = ${m.group}\n`}${result.formula}   n = ${m.nobs}, R² = ${formatNumber(m.rsquared)}, adj. R² = ${formatNumber(m.rsquaredAdj)}, F = ${m.fvalue === null ? "n/a" : formatNumber(m.fvalue)} (p = ${m.fPvalue === null ? "n/a" : formatNumber(m.fPvalue)}), DW = ${formatNumber(m.durbinWatson)}, cov = ${m.covType}`;
-        const table = formatTable(m.params.map((p) => ({ ...p, dropped: p.dropped ? "dropped" : "" })), ["name", "coef", "stdErr", "t", "pValue", "ciLower", "ciUpper", "vif", "dropped"]);
+        const table = formatTable(
+          m.params.map((p) => ({ ...p, dropped: p.dropped ? "dropped" : "" })),
+          ["name", "coef", "stdErr", "t", "pValue", "ciLower", "ciUpper", "vif", "dropped"],
+        );
         const notes = [...m.assumptions.filter((a) => !a.ok).map((a) => `! ${a.message}`), ...m.warnings.map((w) => `! ${w}`)];
         return [head, table, ...notes].join("\n");
       })
@@ -73,7 +79,13 @@ export function roi(store: Store, ref: string | undefined, flags: RegressionFlag
   const table = roiTable(datasetByIdOrName(store, ref), { target: flags.target, tactics: requiredList(flags.tactics, "tactics"), by: flags.by });
   out(flags, table, () =>
     table.segments
-      .map((s) => `${s.recommendation}\n${formatTable(s.tactics.map((t) => ({ ...t, significant: t.significant ? "yes" : "" })), ["tactic", "roi", "pValue", "ciLower", "ciUpper", "significant"])}`)
+      .map(
+        (s) =>
+          `${s.recommendation}\n${formatTable(
+            s.tactics.map((t) => ({ ...t, significant: t.significant ? "yes" : "" })),
+            ["tactic", "roi", "pValue", "ciLower", "ciUpper", "significant"],
+          )}`,
+      )
       .join("\n\n"),
   );
   return 0;
@@ -90,7 +102,12 @@ export function analyze(store: Store, kind: string | undefined, ref: string | un
     }
     case "tukey": {
       const r = tukeyHsd(groupedValues(ds, need(flags.value, "value"), need(flags.group, "group")));
-      out(flags, r, () => formatTable(r.pairs.map((p) => ({ ...p, reject: p.reject ? "yes" : "" })), ["group1", "group2", "meandiff", "pAdj", "lower", "upper", "reject"]));
+      out(flags, r, () =>
+        formatTable(
+          r.pairs.map((p) => ({ ...p, reject: p.reject ? "yes" : "" })),
+          ["group1", "group2", "meandiff", "pAdj", "lower", "upper", "reject"],
+        ),
+      );
       return 0;
     }
     case "ttest": {
@@ -101,7 +118,11 @@ export function analyze(store: Store, kind: string | undefined, ref: string | un
         return v;
       });
       const r = welchTTest(a!, b!);
-      out(flags, r, () => `Welch t = ${formatNumber(r.t)}, df = ${formatNumber(r.df)}, p = ${formatNumber(r.pValue)}, d = ${formatNumber(r.cohenD)}\n${r.interpretation}`);
+      out(
+        flags,
+        r,
+        () => `Welch t = ${formatNumber(r.t)}, df = ${formatNumber(r.df)}, p = ${formatNumber(r.pValue)}, d = ${formatNumber(r.cohenD)}\n${r.interpretation}`,
+      );
       return 0;
     }
     case "chisquare": {
@@ -112,28 +133,56 @@ export function analyze(store: Store, kind: string | undefined, ref: string | un
     }
     case "correlation": {
       const names = requiredList(flags.columns, "columns");
-      const r = correlationMatrix(names.map((n) => ({ name: n, values: numericValues(ds, n, "columns") })), flags.method === "spearman" ? "spearman" : "pearson");
-      out(flags, r, () => formatTable(r.columns.map((c, i) => ({ "": c, ...Object.fromEntries(r.columns.map((d, j) => [d, r.r[i]![j]])) })), ["", ...r.columns]));
+      const r = correlationMatrix(
+        names.map((n) => ({ name: n, values: numericValues(ds, n, "columns") })),
+        flags.method === "spearman" ? "spearman" : "pearson",
+      );
+      out(flags, r, () =>
+        formatTable(
+          r.columns.map((c, i) => ({ "": c, ...Object.fromEntries(r.columns.map((d, j) => [d, r.r[i]![j]])) })),
+          ["", ...r.columns],
+        ),
+      );
       return 0;
     }
     case "kmeans": {
-      const r = kmeansAnalysis(ds, { columns: requiredList(flags.columns, "columns"), profile: flags.profile ? requiredList(flags.profile, "profile") : undefined });
-      out(flags, { ...r, assignments: undefined }, () => `${formatTable(r.results, ["k", "inertia", "silhouette"])}
+      const r = kmeansAnalysis(ds, {
+        columns: requiredList(flags.columns, "columns"),
+        profile: flags.profile ? requiredList(flags.profile, "profile") : undefined,
+      });
+      out(
+        flags,
+        { ...r, assignments: undefined },
+        () => `${formatTable(r.results, ["k", "inertia", "silhouette"])}
 
 chosen k = ${r.chosenK} (highest silhouette)
-${formatTable(r.clusters.map((c) => ({ cluster: c.cluster, size: c.size, ...c.means })), ["cluster", "size", ...Object.keys(r.clusters[0]!.means)])}`);
+${formatTable(
+  r.clusters.map((c) => ({ cluster: c.cluster, size: c.size, ...c.means })),
+  ["cluster", "size", ...Object.keys(r.clusters[0]!.means)],
+)}`,
+      );
       return 0;
     }
     case "logit": {
       const r = fitLogitFormula(ds, { formula: need(flags.formula, "formula"), positive: flags.positive });
-      out(flags, r, () => `${formatTable(r.params, ["name", "coef", "stdErr", "z", "pValue", "oddsRatio", "oddsRatioLower", "oddsRatioUpper"])}
+      out(
+        flags,
+        r,
+        () =>
+          `${formatTable(r.params, ["name", "coef", "stdErr", "z", "pValue", "oddsRatio", "oddsRatioLower", "oddsRatioUpper"])}
 
-pseudo R² = ${formatNumber(r.prsquared)}, LLR p = ${formatNumber(r.llrPvalue)}` + (r.holdout ? `
-holdout (${r.holdout.n} rows): accuracy ${formatNumber(r.holdout.accuracy)}, precision ${r.holdout.precision === null ? "n/a" : formatNumber(r.holdout.precision)}, recall ${r.holdout.recall === null ? "n/a" : formatNumber(r.holdout.recall)}, F1 ${r.holdout.f1 === null ? "n/a" : formatNumber(r.holdout.f1)}, ROC AUC ${r.holdout.rocAuc === null ? "n/a" : formatNumber(r.holdout.rocAuc)}` : ""));
+pseudo R² = ${formatNumber(r.prsquared)}, LLR p = ${formatNumber(r.llrPvalue)}` +
+          (r.holdout
+            ? `
+holdout (${r.holdout.n} rows): accuracy ${formatNumber(r.holdout.accuracy)}, precision ${r.holdout.precision === null ? "n/a" : formatNumber(r.holdout.precision)}, recall ${r.holdout.recall === null ? "n/a" : formatNumber(r.holdout.recall)}, F1 ${r.holdout.f1 === null ? "n/a" : formatNumber(r.holdout.f1)}, ROC AUC ${r.holdout.rocAuc === null ? "n/a" : formatNumber(r.holdout.rocAuc)}`
+            : ""),
+      );
       return 0;
     }
     default:
-      throw new ValidationError("usage: mixcast analyze anova|tukey|ttest|chisquare|correlation|kmeans|logit DATASET [--value V --group G] [--a L --b L] [--rows R --cols C] [--columns a,b] [--profile c] [--formula F --positive L]");
+      throw new ValidationError(
+        "usage: mixcast analyze anova|tukey|ttest|chisquare|correlation|kmeans|logit DATASET [--value V --group G] [--a L --b L] [--rows R --cols C] [--columns a,b] [--profile c] [--formula F --positive L]",
+      );
   }
 }
 

@@ -38,7 +38,12 @@ export function countryHolidays(country: string): (iso: string) => boolean {
     const y = Number(iso.slice(0, 4));
     let days = years.get(y);
     if (!days) {
-      days = new Set(hd.getHolidays(y).filter((h) => h.type === "public" || h.type === "bank").map((h) => h.date.slice(0, 10)));
+      days = new Set(
+        hd
+          .getHolidays(y)
+          .filter((h) => h.type === "public" || h.type === "bank")
+          .map((h) => h.date.slice(0, 10)),
+      );
       years.set(y, days);
     }
     return days.has(iso);

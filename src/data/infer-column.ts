@@ -40,7 +40,8 @@ export function inferColumn(input: ColumnInput): ColumnOutcome {
   const declared = input.declared;
 
   const nonMissing = cells.filter((_, i) => present[i]);
-  const formatted = declared === "boolean" || declared === "date" || declared === "category" || input.dateFormat ? undefined : spreadsheetNumbers(input, nonMissing);
+  const formatted =
+    declared === "boolean" || declared === "date" || declared === "category" || input.dateFormat ? undefined : spreadsheetNumbers(input, nonMissing);
   if (formatted && "issue" in formatted) return { issues: [formatted.issue], warnings: [] };
   if (declared === "number" || declared === "integer") return numericColumn(input, base, declared, formatted?.parse);
   if (declared === "boolean") return booleanColumn(input, base, true) as ColumnOutcome;
@@ -103,7 +104,10 @@ function cellIssue(name: string, row: number, value: string, message: string, co
  * column right: the format the column's cells settle (number-format.ts), a warning saying what was read, or the
  * refusal of a column that reads as different numbers either way. Undefined: plain parsing stands.
  */
-function spreadsheetNumbers(input: ColumnInput, nonMissing: readonly string[]): { parse: (c: string) => number | undefined; warnings: DataWarning[] } | { issue: Issue } | undefined {
+function spreadsheetNumbers(
+  input: ColumnInput,
+  nonMissing: readonly string[],
+): { parse: (c: string) => number | undefined; warnings: DataWarning[] } | { issue: Issue } | undefined {
   const plain = nonMissing.every((c) => parseNumber(c) !== undefined);
   const options = input.numbers ?? {};
   const explicit = options.decimal !== undefined || options.thousands !== undefined;
@@ -117,12 +121,23 @@ function spreadsheetNumbers(input: ColumnInput, nonMissing: readonly string[]): 
   const f = found.format;
   const used = formattingUsed(nonMissing, f);
   const warnings: DataWarning[] = used.length
-    ? [{ code: "formatted_numbers", column: input.name, message: `Column ${input.name} was read as numbers from spreadsheet formatting (${used.join(", ")}; decimal "${f.decimal}"). If that is wrong, say decimal and thousands in the upload's options.` }]
+    ? [
+        {
+          code: "formatted_numbers",
+          column: input.name,
+          message: `Column ${input.name} was read as numbers from spreadsheet formatting (${used.join(", ")}; decimal "${f.decimal}"). If that is wrong, say decimal and thousands in the upload's options.`,
+        },
+      ]
     : [];
   return { parse: (c) => parseFormatted(c, f), warnings };
 }
 
-function numericColumn(input: ColumnInput, base: Base, declared: "number" | "integer" | undefined, parse: (c: string) => number | undefined = parseNumber): ColumnOutcome {
+function numericColumn(
+  input: ColumnInput,
+  base: Base,
+  declared: "number" | "integer" | undefined,
+  parse: (c: string) => number | undefined = parseNumber,
+): ColumnOutcome {
   const issues: Issue[] = [];
   const values = input.cells.map((c, i) => {
     if (isMissing(c)) return null;
@@ -137,7 +152,7 @@ function numericColumn(input: ColumnInput, base: Base, declared: "number" | "int
     return v;
   });
   if (issues.length > 0) return { issues, warnings: [] };
-  const integer = values.every((v) => v === null || (Number.isSafeInteger(v)));
+  const integer = values.every((v) => v === null || Number.isSafeInteger(v));
   const type = declared ?? (integer ? "integer" : "number");
   return { column: { ...base, type, values }, issues: [], warnings: [] };
 }
@@ -188,7 +203,11 @@ function dateColumn(input: ColumnInput, base: Base): ColumnOutcome {
     const kinds = new Set(shapes.map((x) => (x.s?.kind === "dmy-or-mdy" ? `sep${x.s.sep}` : x.s?.kind)));
     kinds.delete(undefined);
     if (kinds.size > 1) {
-      return { path: ["columns", name], message: `column ${name} mixes date layouts (${[...kinds].join(", ")}); use one layout per column`, code: "mixed_date_formats" };
+      return {
+        path: ["columns", name],
+        message: `column ${name} mixes date layouts (${[...kinds].join(", ")}); use one layout per column`,
+        code: "mixed_date_formats",
+      };
     }
     if (kinds.has("iso")) return "yyyy-mm-dd";
     if (kinds.size === 0) {
@@ -204,7 +223,11 @@ function dateColumn(input: ColumnInput, base: Base): ColumnOutcome {
       if (s.b > 12) monthFirst = true;
     }
     if (dayFirst && monthFirst) {
-      return { path: ["columns", name], message: `column ${name} has dates with a day above 12 in both the first and the second place; its layout is inconsistent`, code: "inconsistent_date_order" };
+      return {
+        path: ["columns", name],
+        message: `column ${name} has dates with a day above 12 in both the first and the second place; its layout is inconsistent`,
+        code: "inconsistent_date_order",
+      };
     }
     if (!dayFirst && !monthFirst) {
       return {
@@ -241,4 +264,3 @@ function categoryColumn(input: ColumnInput, base: Base): ColumnOutcome {
   }
   return { column: { ...base, type: "category", values, levels }, issues: [], warnings };
 }
-

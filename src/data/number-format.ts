@@ -62,7 +62,12 @@ const EU_SPACE: NumberFormat = { decimal: ",", thousands: " " };
  * decimal dot and a decimal comma (a `;` file is European Excel's). A column whose cells read as different numbers
  * either way (only values like "1.234" in a `;` file: 1234 grouped, or 1.234) is refused with the fix: say `decimal`.
  */
-export function columnNumberFormat(name: string, cells: readonly string[], delimiter: string, opts: NumberOptions = {}): { format: NumberFormat } | { issue: Issue } | undefined {
+export function columnNumberFormat(
+  name: string,
+  cells: readonly string[],
+  delimiter: string,
+  opts: NumberOptions = {},
+): { format: NumberFormat } | { issue: Issue } | undefined {
   if (opts.decimal !== undefined || opts.thousands !== undefined) {
     const decimal = opts.decimal ?? (opts.thousands === "." ? "," : opts.thousands === "," ? "." : delimiter === ";" ? "," : ".");
     const thousands = opts.thousands ?? (decimal === "," ? "." : ",");
@@ -98,7 +103,8 @@ export function formattingUsed(cells: readonly string[], f: NumberFormat): strin
   const used = {
     "currency symbols": cells.some((c) => /[$€£¥₹]/.test(c)),
     "parentheses for negatives": cells.some((c) => /^\s*\(.*\)\s*$/.test(c)),
-    [`"${f.thousands === " " ? "space" : f.thousands}" grouping thousands`]: f.thousands !== "" && cells.some((c) => parseFormatted(c, ungrouped) === undefined),
+    [`"${f.thousands === " " ? "space" : f.thousands}" grouping thousands`]:
+      f.thousands !== "" && cells.some((c) => parseFormatted(c, ungrouped) === undefined),
     "decimal comma": f.decimal === "," && cells.some((c) => c.includes(",") && parseFormatted(c, ungrouped) !== undefined),
   };
   return Object.entries(used).flatMap(([what, yes]) => (yes ? [what] : []));

@@ -51,9 +51,7 @@ function sniffDelimiter(text: string): string {
 export function parseCsv(input: Uint8Array | string): RawTable {
   const text = decodeText(input);
   if (text.trim() === "") {
-    throw new ValidationError("The CSV is empty: expected a header row and at least one data row.", [
-      { path: ["body"], message: "empty file", code: "empty" },
-    ]);
+    throw new ValidationError("The CSV is empty: expected a header row and at least one data row.", [{ path: ["body"], message: "empty file", code: "empty" }]);
   }
   const body0 = text.replace(/^\uFEFF/, "");
   const delimiter = sniffDelimiter(body0);
@@ -75,9 +73,7 @@ export function parseCsv(input: Uint8Array | string): RawTable {
   if (!head) throw new ValidationError("The CSV is empty.", [{ path: ["body"], message: "empty file", code: "empty" }]);
   const header = head.record.map((h) => h.trim());
   if (body.length === 0) {
-    throw new ValidationError("The CSV has a header row but no data rows.", [
-      { path: ["body"], message: "header only", code: "header_only" },
-    ]);
+    throw new ValidationError("The CSV has a header row but no data rows.", [{ path: ["body"], message: "header only", code: "header_only" }]);
   }
   // A blank header (pandas' unnamed index column) is named column_<n> later; it is not an error.
   const issues: Issue[] = [];
@@ -115,10 +111,7 @@ export function parseCsv(input: Uint8Array | string): RawTable {
     lines.push(line);
   });
   if (ragged > 0) {
-    throw new ValidationError(
-      `${ragged} row(s) have a different number of fields than the header (${header.length}); first: ${issues[0]!.message}.`,
-      issues,
-    );
+    throw new ValidationError(`${ragged} row(s) have a different number of fields than the header (${header.length}); first: ${issues[0]!.message}.`, issues);
   }
   return { header, rows, lines, delimiter };
 }

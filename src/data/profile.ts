@@ -66,8 +66,16 @@ export function profileDataset(ds: Dataset, by?: string): DatasetProfile {
       const counts = new Map<string, number>();
       for (const v of present) counts.set(v, (counts.get(v) ?? 0) + 1);
       const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-      const top = c.type === "date" ? [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1)).filter((_, i, a) => i === 0 || i === a.length - 1) : sorted.slice(0, 10);
-      return { name: c.name, type: c.type as LevelSummary["type"], count: present.length, missing: c.missing, distinct: counts.size, top: top.map(([value, count]) => ({ value, count })) };
+      const top =
+        c.type === "date" ? [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1)).filter((_, i, a) => i === 0 || i === a.length - 1) : sorted.slice(0, 10);
+      return {
+        name: c.name,
+        type: c.type as LevelSummary["type"],
+        count: present.length,
+        missing: c.missing,
+        distinct: counts.size,
+        top: top.map(([value, count]) => ({ value, count })),
+      };
     });
   return { rows: ds.rows, numeric: numericSummaries, levels, by: by ?? null, segments: by ? segmentSummaries(ds, by, numeric) : [] };
 }
@@ -85,7 +93,10 @@ function segmentSummaries(ds: Dataset, by: string, numeric: readonly NumericColu
     if (idx.length === 0) continue;
     const df = new dfd.DataFrame({ seg: idx.map((i) => keys[i]!), v: idx.map((i) => col.values[i]!) });
     const agg = dfd.toJSON(df.groupby(["seg"]).agg({ v: ["mean", "sum", "count"] }), { format: "column" }) as {
-      seg: string; v_mean: number; v_sum: number; v_count: number;
+      seg: string;
+      v_mean: number;
+      v_sum: number;
+      v_count: number;
     }[];
     for (const r of agg) out.get(r.seg)!.columns[col.name] = { mean: r.v_mean, sum: r.v_sum, count: r.v_count };
   }

@@ -23,16 +23,32 @@ export function qualityWarnings(columns: readonly Column[], opts: QualityOptions
   for (const col of columns) {
     if (col.missing > 0) {
       const listed = firstRows<unknown>(col.values, (v) => v === null);
-      out.push({ code: "missing_values", column: col.name, message: `Column ${col.name} has ${col.missing} missing value(s) (${pct(col.missing, rows)}).`, rows: listed, count: col.missing });
+      out.push({
+        code: "missing_values",
+        column: col.name,
+        message: `Column ${col.name} has ${col.missing} missing value(s) (${pct(col.missing, rows)}).`,
+        rows: listed,
+        count: col.missing,
+      });
     }
     const distinct = new Set(col.values.filter((v) => v !== null));
     if (rows > 1 && distinct.size === 1) {
-      out.push({ code: "constant_column", column: col.name, message: `Column ${col.name} has the same value (${JSON.stringify([...distinct][0])}) in every row; it carries no information.` });
+      out.push({
+        code: "constant_column",
+        column: col.name,
+        message: `Column ${col.name} has the same value (${JSON.stringify([...distinct][0])}) in every row; it carries no information.`,
+      });
     }
     if ((col.type === "number" || col.type === "integer") && SPEND_NAME.test(col.name)) {
       const negative = col.values.filter((v) => v !== null && v < 0).length;
       if (negative > 0) {
-        out.push({ code: "negative_spend", column: col.name, message: `Column ${col.name} looks like spend but has ${negative} negative value(s).`, rows: firstRows(col.values, (v) => v !== null && v < 0), count: negative });
+        out.push({
+          code: "negative_spend",
+          column: col.name,
+          message: `Column ${col.name} looks like spend but has ${negative} negative value(s).`,
+          rows: firstRows(col.values, (v) => v !== null && v < 0),
+          count: negative,
+        });
       }
     }
   }
@@ -106,10 +122,21 @@ function dateIndexWarnings(columns: readonly Column[], opts: QualityOptions): Da
     }
   }
   if (dupCount > 0) {
-    out.push({ code: "duplicate_dates", column: dateCol.name, message: `${dupCount} date(s) in ${dateCol.name} repeat${note}.`, rows: dupRows, count: dupCount });
+    out.push({
+      code: "duplicate_dates",
+      column: dateCol.name,
+      message: `${dupCount} date(s) in ${dateCol.name} repeat${note}.`,
+      rows: dupRows,
+      count: dupCount,
+    });
   }
   if (gapCount > 0) {
-    out.push({ code: "date_gaps", column: dateCol.name, message: `${gapCount} gap(s) in the ${stepName(step!)} date index ${dateCol.name}${note}, e.g. ${gapExamples.join(", ")}.`, count: gapCount });
+    out.push({
+      code: "date_gaps",
+      column: dateCol.name,
+      message: `${gapCount} gap(s) in the ${stepName(step!)} date index ${dateCol.name}${note}, e.g. ${gapExamples.join(", ")}.`,
+      count: gapCount,
+    });
   }
   return out;
 }
@@ -124,7 +151,7 @@ function hasDuplicates(dateCol: DateColumn, series: readonly CategoryColumn[]): 
   for (let i = 0; i < dateCol.values.length; i++) {
     const d = dateCol.values[i];
     if (d === null) continue;
-    const key = series.map((s) => s.values[i]).join("\u0001") + "\u0002" + d;
+    const key = `${series.map((s) => s.values[i]).join("\u0001")}\u0002${d}`;
     if (seen.has(key)) return true;
     seen.add(key);
   }

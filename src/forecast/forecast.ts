@@ -17,7 +17,12 @@ export interface ForecastOptions extends Partial<Omit<LstmOptions, "horizon" | "
   /** Rolling-origin backtest folds of `horizon` days each (0 to skip; then the LSTM is used). */
   readonly folds?: number;
   /** Series that must add up (hierarchy.ts buildHierarchy's nodes, bottom and S; the series include every node) and how to reconcile them. */
-  readonly hierarchy?: { readonly nodes: readonly string[]; readonly bottom: readonly string[]; readonly summing: readonly (readonly number[])[]; readonly method: ReconciliationMethod };
+  readonly hierarchy?: {
+    readonly nodes: readonly string[];
+    readonly bottom: readonly string[];
+    readonly summing: readonly (readonly number[])[];
+    readonly method: ReconciliationMethod;
+  };
   readonly onProgress?: (fraction: number, message: string) => void;
 }
 
@@ -184,14 +189,29 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
       .map((method): MethodScore => {
         const a = byMember.get(method)!;
         const banded = method === "lstm" || folds >= 2;
-        return { method, mase: a.mase / a.count, rmsse: a.rmsse / a.count, smape: a.smape / a.count, wmape: a.wmape / a.count, pinball: banded ? a.pinball / a.count : null, coverage: banded ? a.coverage / a.count : null };
+        return {
+          method,
+          mase: a.mase / a.count,
+          rmsse: a.rmsse / a.count,
+          smape: a.smape / a.count,
+          wmape: a.wmape / a.count,
+          pinball: banded ? a.pinball / a.count : null,
+          coverage: banded ? a.coverage / a.count : null,
+        };
       })
       .sort((a, b) => (intermittent[i] ? a.rmsse - b.rmsse : a.mase - b.mase)),
   );
   const choicesBase: SeriesChoice[] = series.map((s, i) => {
     const best = perSeries[i]![0];
     const by = intermittent[i] ? "rmsse" : "mase";
-    if (!best) return { key: s.key, method: "lstm", reason: "No backtest was run (folds = 0): the LSTM is used without comparison.", intermittent: intermittent[i]!, scores: [] };
+    if (!best)
+      return {
+        key: s.key,
+        method: "lstm",
+        reason: "No backtest was run (folds = 0): the LSTM is used without comparison.",
+        intermittent: intermittent[i]!,
+        scores: [],
+      };
     const next = perSeries[i]![1];
     const why = `${best.method} had the lowest mean ${by.toUpperCase()} over ${folds} rolling-origin folds of ${horizon} days (${best[by].toFixed(3)}${next ? `; next ${next.method} ${next[by].toFixed(3)}` : ""})`;
     // know what we don't know: a band that held far fewer backtest days than nominal is said to be too narrow
@@ -200,7 +220,14 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
       best.coverage !== null && best.coverage < nominal - 0.15
         ? `its p${Math.round(levels[0]! * 100)}–p${Math.round(levels[levels.length - 1]! * 100)} band held ${Math.round(best.coverage * 100)}% of backtest days where ${Math.round(nominal * 100)}% was nominal: read it as too narrow (more folds give the band more to learn from).`
         : undefined;
-    return { key: s.key, method: best.method, reason: intermittent[i] ? `${why}; the series is intermittent (under three days in four with demand), so RMSSE decided.` : `${why}.`, intermittent: intermittent[i]!, scores: perSeries[i]!, ...(bandWarning && { bandWarning }) };
+    return {
+      key: s.key,
+      method: best.method,
+      reason: intermittent[i] ? `${why}; the series is intermittent (under three days in four with demand), so RMSSE decided.` : `${why}.`,
+      intermittent: intermittent[i]!,
+      scores: perSeries[i]!,
+      ...(bandWarning && { bandWarning }),
+    };
   });
   const { choices, reconciliation: rec } = reconcileChoices(series, choicesBase, rawErrors, hierarchy);
   const scores: MethodScore[] = METHODS.flatMap((method) => {
@@ -208,7 +235,17 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
     if (rows.length !== series.length) return [];
     const mean = (f: (x: MethodScore) => number) => rows.reduce((a, x) => a + f(x), 0) / rows.length;
     const meanOrNull = (f: (x: MethodScore) => number | null) => (rows.every((x) => f(x) !== null) ? mean((x) => f(x)!) : null);
-    return [{ method, mase: mean((x) => x.mase), rmsse: mean((x) => x.rmsse), smape: mean((x) => x.smape), wmape: mean((x) => x.wmape), pinball: meanOrNull((x) => x.pinball), coverage: meanOrNull((x) => x.coverage) }];
+    return [
+      {
+        method,
+        mase: mean((x) => x.mase),
+        rmsse: mean((x) => x.rmsse),
+        smape: mean((x) => x.smape),
+        wmape: mean((x) => x.wmape),
+        pinball: meanOrNull((x) => x.pinball),
+        coverage: meanOrNull((x) => x.coverage),
+      },
+    ];
   });
   const used = [...new Set(choices.map((c) => c.method))];
   const method: ForecastResult["method"] = used.length === 1 ? used[0]! : "per_series";
@@ -219,14 +256,25 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
         : `${method} had the lowest mean MASE on every series over ${folds} rolling-origin folds of ${horizon} days.`
       : `Each series uses the member with its lowest backtest MASE (${used.map((m) => `${m}: ${choices.filter((c) => c.method === m).length}`).join(", ")}); see choices.`;
   const model = trainLstm(series, { ...lstmOptions, onEpoch: progress(opts, folds, totalRuns, "final model") });
-  const tail = (e: number[], p: number) => (e.length ? quantileSorted([...e].sort((a, b) => a - b), p) : 0);
-  const marginsOf = (c: { lower: number[]; upper: number[] }[]) => c.map((e, k) => ({ lower: tail(e.lower, 1 - levels[k]!), upper: tail(e.upper, levels[levels.length - 1 - k]!) }));
+  const tail = (e: number[], p: number) =>
+    e.length
+      ? quantileSorted(
+          [...e].sort((a, b) => a - b),
+          p,
+        )
+      : 0;
+  const marginsOf = (c: { lower: number[]; upper: number[] }[]) =>
+    c.map((e, k) => ({ lower: tail(e.lower, 1 - levels[k]!), upper: tail(e.upper, levels[levels.length - 1 - k]!) }));
   // Each series is calibrated on its own backtest errors when it has enough of them (segments differ in how much
   // of their variation the LSTM misses); with fewer than 100 per tail, on all series' errors pooled.
-  const pooled = marginsOf(Array.from({ length: pairs }, (_, k) => ({ lower: conformity.flatMap((c) => c[k]!.lower), upper: conformity.flatMap((c) => c[k]!.upper) })));
+  const pooled = marginsOf(
+    Array.from({ length: pairs }, (_, k) => ({ lower: conformity.flatMap((c) => c[k]!.lower), upper: conformity.flatMap((c) => c[k]!.upper) })),
+  );
   const margins = conformity.map((c) => ((c[0]?.lower.length ?? 0) >= 100 ? marginsOf(c) : pooled));
   const memberBands = choices.map((c, i) => (c.method === "lstm" ? null : memberQuantiles[i]!.get(c.method as StatisticalMember)!));
-  const memberPoints = choices.map((c, i) => (c.method === "lstm" ? null : memberForecast(series[i]!.target, horizon, c.method as StatisticalMember, knownInputs(series[i]!, horizon))));
+  const memberPoints = choices.map((c, i) =>
+    c.method === "lstm" ? null : memberForecast(series[i]!.target, horizon, c.method as StatisticalMember, knownInputs(series[i]!, horizon)),
+  );
   const fit = { method, horizon, levels, conformalMargins: margins, choices, memberBands, memberPoints, ...(rec && { reconciliation: rec }) };
   const forecasts = forecastWith(model, series, fit);
   opts.onProgress?.(1, "forecast ready");
@@ -265,7 +313,12 @@ export function forecastWith(
 ): SeriesForecast[] {
   // the networks run only over the series that chose them
   const chosen = series.flatMap((_, i) => (fit.choices[i]!.method === "lstm" ? [i] : []));
-  const predicted = chosen.length ? predictLstm(model, chosen.map((i) => series[i]!)) : [];
+  const predicted = chosen.length
+    ? predictLstm(
+        model,
+        chosen.map((i) => series[i]!),
+      )
+    : [];
   const lstm = new Map(chosen.map((i, j) => [i, predicted[j]!]));
   const base = series.map((s, i): SeriesForecast => {
     const m = fit.choices[i]!.method;
@@ -322,7 +375,10 @@ function reconcileChoices(
   const errors = days > 0 ? Array.from({ length: days }, (_, t) => byNode.map((e) => e[t]!)) : null;
   const r = reconciliation(hierarchy.summing, hierarchy.nodes, hierarchy.bottom, hierarchy.method, errors);
   if (!errors) return { choices, reconciliation: r };
-  const after = reconcile(r, byNode.map((e) => e.slice(0, days)));
+  const after = reconcile(
+    r,
+    byNode.map((e) => e.slice(0, days)),
+  );
   const next = [...choices];
   hierarchy.nodes.forEach((k, j) => {
     const i = index.get(k)!;
@@ -366,7 +422,10 @@ function progress(opts: ForecastOptions, run: number, runs: number, label: strin
   const maxEpochs = opts.maxEpochs ?? LSTM_DEFAULTS.maxEpochs;
   // each ensemble member gets its share of the run, so the fraction never goes back when the next one starts
   return (e: { epoch: number; loss: number; valLoss: number; member: number; members: number }) =>
-    opts.onProgress?.((run + (e.member + Math.min(1, e.epoch / maxEpochs)) / e.members) / runs, `${label}${e.members > 1 ? `, network ${e.member + 1} of ${e.members}` : ""}: epoch ${e.epoch}, loss ${e.loss.toFixed(4)}, validation loss ${e.valLoss.toFixed(4)}`);
+    opts.onProgress?.(
+      (run + (e.member + Math.min(1, e.epoch / maxEpochs)) / e.members) / runs,
+      `${label}${e.members > 1 ? `, network ${e.member + 1} of ${e.members}` : ""}: epoch ${e.epoch}, loss ${e.loss.toFixed(4)}, validation loss ${e.valLoss.toFixed(4)}`,
+    );
 }
 
 function sliceSpend(spend: SeriesInput["spend"], to: number): SeriesInput["spend"] {

@@ -33,14 +33,18 @@ export interface Reconciliation {
  * @throws ValidationError (400) naming `hierarchy.<parent>`: an unknown part, a cycle, parts over different days,
  *   or a parent whose history is not the sum of its parts (the first day that differs and by how much)
  */
-export function buildHierarchy(series: readonly SeriesInput[], spec: HierarchySpec): { series: SeriesInput[]; nodes: string[]; bottom: string[]; summing: number[][] } {
+export function buildHierarchy(
+  series: readonly SeriesInput[],
+  spec: HierarchySpec,
+): { series: SeriesInput[]; nodes: string[]; bottom: string[]; summing: number[][] } {
   const byKey = new Map(series.map((s) => [s.key, s]));
   const issue = (parent: string, message: string, code: string, value?: unknown) =>
     new ValidationError(`hierarchy.${parent}: ${message}`, [{ path: ["body", "hierarchy", parent], message, code, ...(value !== undefined && { value }) }]);
   for (const [parent, parts] of Object.entries(spec)) {
     if (parts.length === 0) throw issue(parent, "has no parts", "empty_parent");
     if (new Set(parts).size !== parts.length) throw issue(parent, "names a part twice", "repeated_part");
-    for (const p of parts) if (!byKey.has(p) && !(p in spec)) throw issue(parent, `part ${p} is neither a series in the data nor a parent in the hierarchy`, "unknown_part", p);
+    for (const p of parts)
+      if (!byKey.has(p) && !(p in spec)) throw issue(parent, `part ${p} is neither a series in the data nor a parent in the hierarchy`, "unknown_part", p);
   }
   // bottom series each node is made of, depth first; a node met again on its own path is a cycle
   const leaves = new Map<string, string[]>();
@@ -61,18 +65,33 @@ export function buildHierarchy(series: readonly SeriesInput[], spec: HierarchySp
     const parts = spec[parent]!.map((p) => (p in spec ? sumOf(p) : byKey.get(p)!));
     const first = parts[0]!;
     const odd = parts.find((p) => p.start !== first.start || p.target.length !== first.target.length);
-    if (odd) throw issue(parent, `its parts cover different days (${first.key} from ${first.start} for ${first.target.length} days, ${odd.key} from ${odd.start} for ${odd.target.length})`, "misaligned_parts");
+    if (odd)
+      throw issue(
+        parent,
+        `its parts cover different days (${first.key} from ${first.start} for ${first.target.length} days, ${odd.key} from ${odd.start} for ${odd.target.length})`,
+        "misaligned_parts",
+      );
     const n = first.target.length;
     const sum = Array.from({ length: n }, (_, t) => parts.reduce((a, p) => a + p.target[t]!, 0));
     const given = byKey.get(parent);
     if (given) {
-      if (given.start !== first.start || given.target.length !== n) throw issue(parent, `covers different days from its parts (${given.start} for ${given.target.length} days; parts ${first.start} for ${n})`, "misaligned_parts");
+      if (given.start !== first.start || given.target.length !== n)
+        throw issue(
+          parent,
+          `covers different days from its parts (${given.start} for ${given.target.length} days; parts ${first.start} for ${n})`,
+          "misaligned_parts",
+        );
       // to rounding: each series may be rounded to the cent in the file
       const tolerance = 0.005 * (parts.length + 1);
       const t = sum.findIndex((v, t) => Math.abs(v - given.target[t]!) > tolerance + 1e-9 * Math.abs(v));
       if (t >= 0) {
         const day = new Date(Date.parse(`${first.start}T00:00:00Z`) + t * 86_400_000).toISOString().slice(0, 10);
-        throw issue(parent, `does not add up on ${day}: the data give ${given.target[t]}, its parts (${spec[parent]!.join(", ")}) sum to ${Number(sum[t]!.toFixed(6))}`, "incoherent_history", day);
+        throw issue(
+          parent,
+          `does not add up on ${day}: the data give ${given.target[t]}, its parts (${spec[parent]!.join(", ")}) sum to ${Number(sum[t]!.toFixed(6))}`,
+          "incoherent_history",
+          day,
+        );
       }
       made.add(parent);
       return given;
@@ -87,7 +106,9 @@ export function buildHierarchy(series: readonly SeriesInput[], spec: HierarchySp
       target: sum,
       ...(channels.length && { spend: Object.fromEntries(channels.map((c) => [c, add((p) => p.spend?.[c], n, false)])) }),
       // a promotion on in half the stores is on at 0.5 in their total
-      ...(events.length && { events: Object.fromEntries(events.map((e) => [e, add((p) => p.events?.[e], Math.min(...parts.map((p) => p.events?.[e]?.length ?? n)), true)])) }),
+      ...(events.length && {
+        events: Object.fromEntries(events.map((e) => [e, add((p) => p.events?.[e], Math.min(...parts.map((p) => p.events?.[e]?.length ?? n)), true)])),
+      }),
     };
     out.set(parent, built);
     made.add(parent);
@@ -111,7 +132,13 @@ export function buildHierarchy(series: readonly SeriesInput[], spec: HierarchySp
  * Schäfer and Strimmer's intensity as R's hts (shrink.estim) does; wls_var keeps the diagonal; ols takes W = I;
  * bottom_up takes the bottom forecasts as they are. Without backtest errors, mint_shrink and wls_var fall back to ols.
  */
-export function reconciliation(summing: readonly (readonly number[])[], nodes: readonly string[], bottom: readonly string[], method: ReconciliationMethod, errors: readonly (readonly number[])[] | null): Reconciliation {
+export function reconciliation(
+  summing: readonly (readonly number[])[],
+  nodes: readonly string[],
+  bottom: readonly string[],
+  method: ReconciliationMethod,
+  errors: readonly (readonly number[])[] | null,
+): Reconciliation {
   const S = new Matrix(summing.map((r) => [...r]));
   const m = nodes.length;
   if (method === "bottom_up") {
@@ -124,7 +151,10 @@ export function reconciliation(summing: readonly (readonly number[])[], nodes: r
   let reason: string;
   if (!usable) {
     W = Matrix.eye(m);
-    reason = method === "ols" ? "ols: every node's forecast weighed equally (W = I)." : `ols: ${method} needs backtest errors to weigh the nodes by, and there were none (folds = 0).`;
+    reason =
+      method === "ols"
+        ? "ols: every node's forecast weighed equally (W = I)."
+        : `ols: ${method} needs backtest errors to weigh the nodes by, and there were none (folds = 0).`;
   } else {
     const X = new Matrix(errors.map((r) => [...r]));
     const shrunk = shrinkCovariance(X);
@@ -177,5 +207,8 @@ export function shrinkCovariance(X: Matrix): { covariance: Matrix; target: numbe
 /** The nodes' reconciled forecasts, S·G·ŷ, from their base forecasts (rows in `nodes` order, one value per day). */
 export function reconcile(r: Pick<Reconciliation, "summing" | "mapping">, base: readonly (readonly number[])[]): number[][] {
   const yhat = new Matrix(base.map((row) => [...row]));
-  return new Matrix(r.summing.map((x) => [...x])).mmul(new Matrix(r.mapping.map((x) => [...x]))).mmul(yhat).to2DArray();
+  return new Matrix(r.summing.map((x) => [...x]))
+    .mmul(new Matrix(r.mapping.map((x) => [...x])))
+    .mmul(yhat)
+    .to2DArray();
 }

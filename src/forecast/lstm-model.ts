@@ -70,7 +70,13 @@ export interface TrainedVariant {
   readonly useLastYear: boolean;
   readonly scales: readonly SeriesScale[];
   /** Per epoch: losses; `windows`: training windows seen per epoch (the budget, or all when fewer). */
-  readonly history: { readonly epochs: number; readonly bestEpoch: number; readonly loss: readonly number[]; readonly valLoss: readonly number[]; readonly windows?: number };
+  readonly history: {
+    readonly epochs: number;
+    readonly bestEpoch: number;
+    readonly loss: readonly number[];
+    readonly valLoss: readonly number[];
+    readonly windows?: number;
+  };
 }
 
 interface Prepared {
@@ -85,14 +91,22 @@ interface Prepared {
   readonly dow: readonly number[];
 }
 
-function prepare(series: SeriesInput, channels: readonly string[], events: readonly string[], horizon: number, country: string | undefined, scale?: SeriesScale): Prepared {
+function prepare(
+  series: SeriesInput,
+  channels: readonly string[],
+  events: readonly string[],
+  horizon: number,
+  country: string | undefined,
+  scale?: SeriesScale,
+): Prepared {
   const holiday = country ? countryHolidays(country) : isHoliday;
   const y = series.target;
   const n = y.length;
   const spendRaw = channels.map((c) => series.spend?.[c] ?? new Array<number>(n).fill(0));
   const eventRaw = events.map((e) => {
     const v = series.events?.[e];
-    if (!v || v.length < n + horizon) throw new Error(`Series ${series.key}: known input ${e} needs ${n + horizon} values (history and horizon), has ${v?.length ?? 0}.`);
+    if (!v || v.length < n + horizon)
+      throw new Error(`Series ${series.key}: known input ${e} needs ${n + horizon} values (history and horizon), has ${v?.length ?? 0}.`);
     return v;
   });
   let s = scale;
@@ -134,7 +148,16 @@ function headSize(horizon: number, useLastYear: boolean, events: number): number
  * (a smoothed seasonal naive forecast). The network learns corrections to that baseline, so an untrained or
  * strongly regularised network falls back to it rather than to noise.
  */
-function writeInputs(p: Prepared, origin: number, o: Omit<LstmOptions, "onEpoch">, useLastYear: boolean, x: Float32Array, xOff: number, head: Float32Array, hOff: number): Float64Array {
+function writeInputs(
+  p: Prepared,
+  origin: number,
+  o: Omit<LstmOptions, "onEpoch">,
+  useLastYear: boolean,
+  x: Float32Array,
+  xOff: number,
+  head: Float32Array,
+  hOff: number,
+): Float64Array {
   const L = o.lookback;
   let level = 0;
   for (let t = origin - L; t < origin; t++) level += p.z[t]!;
@@ -193,8 +216,12 @@ function firstOrigin(o: Omit<LstmOptions, "onEpoch">, useLastYear: boolean): num
 export function trainLstm(series: readonly SeriesInput[], options: LstmOptions): TrainedLstm {
   const minLen = Math.min(...series.map((s) => s.target.length));
   const eligible = minLen >= YEAR + options.horizon + options.validationDays + 2 * options.batchSize;
-  const tagged = (o: LstmOptions, member: number, members: number): LstmOptions => ({ ...o, onEpoch: options.onEpoch && ((e) => options.onEpoch!({ ...e, member, members })) });
-  if ((options.lastYear ?? "auto") !== "auto" || !eligible) return { members: [trainVariant(series, tagged(options, 0, 1), options.lastYear === true && eligible)] };
+  const tagged = (o: LstmOptions, member: number, members: number): LstmOptions => ({
+    ...o,
+    onEpoch: options.onEpoch && ((e) => options.onEpoch!({ ...e, member, members })),
+  });
+  if ((options.lastYear ?? "auto") !== "auto" || !eligible)
+    return { members: [trainVariant(series, tagged(options, 0, 1), options.lastYear === true && eligible)] };
   // "auto": last year's values help a stable yearly cycle (the sample: MASE 0.76 with them, 1.29 without) and
   // mislead on a shifting one (Peyton Manning: 1.05 with, 1.03 without); the time-ordered validation loss did not
   // tell which, so both are trained and their quantiles averaged (an equal-weight ensemble, Vincentization).
@@ -328,7 +355,10 @@ function predictVariant(model: TrainedVariant, series: readonly SeriesInput[]): 
     if (n < firstOrigin(o, model.useLastYear)) throw new Error(`Series ${s.key} is too short to forecast from.`);
     return { scale, n, anchor: writeInputs(p, n, o, model.useLastYear, x, i * o.lookback * F, head, i * Hd) };
   });
-  const q = B === 0 ? new Float32Array(0) : tf.tidy(() => quantileHead(forward(model.network, tf.tensor3d(x, [B, o.lookback, F]), tf.tensor2d(head, [B, Hd])), Q).dataSync());
+  const q =
+    B === 0
+      ? new Float32Array(0)
+      : tf.tidy(() => quantileHead(forward(model.network, tf.tensor3d(x, [B, o.lookback, F]), tf.tensor2d(head, [B, Hd])), Q).dataSync());
   return series.map((s, i) => {
     const { scale, n, anchor } = prepared[i]!;
     const off = i * Q * o.horizon;

@@ -68,7 +68,15 @@ export const lstmLastHidden = tf.customGrad((projectedIn, whIn, save) => {
   const inputs = unstackSteps(projected);
   let h: tf.Tensor2D = tf.zeros([batch, u]);
   let c: tf.Tensor2D = tf.zeros([batch, u]);
-  const seq = { i: [] as tf.Tensor[], f: [] as tf.Tensor[], o: [] as tf.Tensor[], g: [] as tf.Tensor[], cPrev: [] as tf.Tensor[], tc: [] as tf.Tensor[], hPrev: [] as tf.Tensor[] };
+  const seq = {
+    i: [] as tf.Tensor[],
+    f: [] as tf.Tensor[],
+    o: [] as tf.Tensor[],
+    g: [] as tf.Tensor[],
+    cPrev: [] as tf.Tensor[],
+    tc: [] as tf.Tensor[],
+    hPrev: [] as tf.Tensor[],
+  };
   // tanh(x) = 2·sigmoid(2x) − 1: the wasm Tanh kernel measured ~45 µs on [32, 64] against ~5 µs for Sigmoid, so
   // all four gates go through one Sigmoid, the candidate's pre-activation doubled.
   const gateScale = tf.concat([tf.ones([3 * u]), tf.fill([u], 2)]);
@@ -91,13 +99,24 @@ export const lstmLastHidden = tf.customGrad((projectedIn, whIn, save) => {
   return {
     value: h,
     gradFunc: (dy, saved) => {
-      const [I, F, O, G, Cprev, TC, Hprev, w] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D];
+      const [I, F, O, G, Cprev, TC, Hprev, w] = saved as [
+        tf.Tensor3D,
+        tf.Tensor3D,
+        tf.Tensor3D,
+        tf.Tensor3D,
+        tf.Tensor3D,
+        tf.Tensor3D,
+        tf.Tensor3D,
+        tf.Tensor2D,
+      ];
       const one = tf.scalar(1);
       const dSig = (s: tf.Tensor) => tf.mul(s, tf.sub(one, s));
       // dL/dc_t from dh_t through h = o·tanh(c)
       const A = unstackSteps(tf.mul(O, tf.sub(one, tf.square(TC))));
       // dz = [dc·g·σ'(i), dc·c_{t-1}·σ'(f), dh·tanh(c)·σ'(o), dc·i·(1 − g²)]
-      const K = unstackSteps(tf.concat([tf.mul(G, dSig(I)), tf.mul(Cprev, dSig(F)), tf.mul(TC, dSig(O)), tf.mul(I, tf.sub(one, tf.square(G)))], 2) as tf.Tensor3D);
+      const K = unstackSteps(
+        tf.concat([tf.mul(G, dSig(I)), tf.mul(Cprev, dSig(F)), tf.mul(TC, dSig(O)), tf.mul(I, tf.sub(one, tf.square(G)))], 2) as tf.Tensor3D,
+      );
       const Fs = unstackSteps(F);
       const whT = tf.transpose(w);
       let dh = dy as tf.Tensor2D;

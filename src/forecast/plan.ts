@@ -21,7 +21,8 @@ export interface SpendPlan {
 }
 
 /** The MMM channel terms a plan needs (a FittedMmm's `channels`). */
-export type MmmChannels = readonly (Pick<ChannelResult, "channel" | "coefficient" | "transform" | "coefficientInterval"> & Partial<Pick<ChannelResult, "adstock" | "saturation">>)[];
+export type MmmChannels = readonly (Pick<ChannelResult, "channel" | "coefficient" | "transform" | "coefficientInterval"> &
+  Partial<Pick<ChannelResult, "adstock" | "saturation">>)[];
 
 export interface ChannelPlanEffect {
   readonly channel: string;
@@ -70,25 +71,37 @@ export function channelResponse(c: MmmChannels[number], history: readonly number
  *
  * @throws ValidationError naming the line for unknown channels, wrong lengths, negative or missing amounts
  */
-export function resolvePlan(plan: SpendPlan, key: string, channels: readonly string[], history: Readonly<Record<string, readonly number[]>>, dates: readonly string[]): Record<string, number[]> {
+export function resolvePlan(
+  plan: SpendPlan,
+  key: string,
+  channels: readonly string[],
+  history: Readonly<Record<string, readonly number[]>>,
+  dates: readonly string[],
+): Record<string, number[]> {
   const horizon = dates.length;
   const out: Record<string, number[]> = Object.fromEntries(channels.map((c) => [c, bauSpend(history[c] ?? [], horizon)]));
   plan.lines.forEach((line, i) => {
     const path = ["body", "plan", "lines", i];
     if (!channels.includes(line.channel)) {
-      throw new ValidationError(`plan line ${i + 1}: the MMM has no channel ${line.channel} (it has ${channels.join(", ")}).`, [{ path: [...path, "channel"], message: "unknown channel", value: line.channel }]);
+      throw new ValidationError(`plan line ${i + 1}: the MMM has no channel ${line.channel} (it has ${channels.join(", ")}).`, [
+        { path: [...path, "channel"], message: "unknown channel", value: line.channel },
+      ]);
     }
     if (line.segment !== undefined && line.segment !== key) return;
     if ((line.daily === undefined) === (line.total === undefined)) {
       throw new ValidationError(`plan line ${i + 1} (${line.channel}): give either daily or total spend.`, [{ path, message: "exactly one of daily, total" }]);
     }
     if (line.daily && line.daily.length !== horizon) {
-      throw new ValidationError(`plan line ${i + 1} (${line.channel}): daily has ${line.daily.length} values; the horizon has ${horizon} days.`, [{ path: [...path, "daily"], message: `expected ${horizon} values` }]);
+      throw new ValidationError(`plan line ${i + 1} (${line.channel}): daily has ${line.daily.length} values; the horizon has ${horizon} days.`, [
+        { path: [...path, "daily"], message: `expected ${horizon} values` },
+      ]);
     }
     const amounts = line.daily ?? [line.total!];
     const bad = amounts.findIndex((v) => !Number.isFinite(v) || v < 0);
     if (bad >= 0) {
-      throw new ValidationError(`plan line ${i + 1} (${line.channel}): spend must be a finite amount ≥ 0; got ${amounts[bad]}.`, [{ path: [...path, line.daily ? "daily" : "total"], message: "spend must be ≥ 0", value: amounts[bad] }]);
+      throw new ValidationError(`plan line ${i + 1} (${line.channel}): spend must be a finite amount ≥ 0; got ${amounts[bad]}.`, [
+        { path: [...path, line.daily ? "daily" : "total"], message: "spend must be ≥ 0", value: amounts[bad] },
+      ]);
     }
     out[line.channel] = line.daily ? [...line.daily] : spread(line.total!, history[line.channel] ?? [], dates, plan.spread ?? "even");
   });
@@ -120,7 +133,13 @@ export function applyPlan(
   plan: SpendPlan,
 ): { forecast: SeriesForecast; effect: SeriesPlanEffect } {
   const horizon = forecast.dates.length;
-  const resolved = resolvePlan(plan, forecast.key, mmm.map((c) => c.channel), history, forecast.dates);
+  const resolved = resolvePlan(
+    plan,
+    forecast.key,
+    mmm.map((c) => c.channel),
+    history,
+    forecast.dates,
+  );
   const daily = new Array<number>(horizon).fill(0);
   const channels = mmm.map((c): ChannelPlanEffect => {
     const h = history[c.channel] ?? [];

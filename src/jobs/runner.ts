@@ -122,30 +122,32 @@ export class JobRunner {
       void worker.terminate();
       this.pump();
     };
-    worker.on("message", (m: WorkerMessage) => inWorkspace(q.workspace, () => {
-      if (m.type === "progress") jobs.setProgress(q.id, m.fraction, m.message);
-      else if (m.type === "result") {
-        const transaction = this.opts.transaction ?? (<T>(fn: () => T) => fn());
-        try {
-          transaction(() => {
-            if (jobs.get(q.id)?.status !== "running") return; // cancelled meanwhile: keep nothing
-            jobs.succeed(q.id, q.onSuccess ? q.onSuccess(m.result, q.id) : m.result);
-          });
-        } catch (err) {
-          jobs.fail(q.id, { title: "Saving the result failed", detail: err instanceof Error ? err.message : String(err), code: "internal" });
-          logger.error({ jobId: q.id, err }, "job result could not be saved");
-          return finish();
+    worker.on("message", (m: WorkerMessage) =>
+      inWorkspace(q.workspace, () => {
+        if (m.type === "progress") jobs.setProgress(q.id, m.fraction, m.message);
+        else if (m.type === "result") {
+          const transaction = this.opts.transaction ?? (<T>(fn: () => T) => fn());
+          try {
+            transaction(() => {
+              if (jobs.get(q.id)?.status !== "running") return; // cancelled meanwhile: keep nothing
+              jobs.succeed(q.id, q.onSuccess ? q.onSuccess(m.result, q.id) : m.result);
+            });
+          } catch (err) {
+            jobs.fail(q.id, { title: "Saving the result failed", detail: err instanceof Error ? err.message : String(err), code: "internal" });
+            logger.error({ jobId: q.id, err }, "job result could not be saved");
+            return finish();
+          }
+          logger.info({ jobId: q.id, kind: q.kind, ms: Math.round(performance.now() - t0) }, "job succeeded");
+          for (const l of this.finishedListeners) l({ kind: q.kind, status: "succeeded", seconds: (performance.now() - t0) / 1000 });
+          finish();
+        } else {
+          jobs.fail(q.id, m.error);
+          logger.warn({ jobId: q.id, kind: q.kind, error: m.error }, "job failed");
+          for (const l of this.finishedListeners) l({ kind: q.kind, status: "failed", seconds: (performance.now() - t0) / 1000 });
+          finish();
         }
-        logger.info({ jobId: q.id, kind: q.kind, ms: Math.round(performance.now() - t0) }, "job succeeded");
-        for (const l of this.finishedListeners) l({ kind: q.kind, status: "succeeded", seconds: (performance.now() - t0) / 1000 });
-        finish();
-      } else {
-        jobs.fail(q.id, m.error);
-        logger.warn({ jobId: q.id, kind: q.kind, error: m.error }, "job failed");
-        for (const l of this.finishedListeners) l({ kind: q.kind, status: "failed", seconds: (performance.now() - t0) / 1000 });
-        finish();
-      }
-    }));
+      }),
+    );
     worker.on("error", (err) => {
       if (settled) return;
       jobs.fail(q.id, { title: "Job crashed", detail: err.message, code: "internal" });

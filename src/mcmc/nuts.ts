@@ -67,7 +67,8 @@ function assign(to: State, from: State): void {
   to.grad.set(from.grad);
   to.logp = from.logp;
 }
-const logSumExp = (a: number, b: number) => (a === -Infinity ? b : b === -Infinity ? a : a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b)));
+const logSumExp = (a: number, b: number) =>
+  a === -Infinity ? b : b === -Infinity ? a : a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
 function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
@@ -161,9 +162,19 @@ export function runChain(target: LogDensity, chain: number, chains: number, opts
       divergent[k] = t.divergent ? 1 : 0;
       acceptSum += t.acceptProb;
     }
-    if (it % 50 === 49) opts.onProgress?.((chain + (it + 1) / total) / chains, `chain ${chain + 1} of ${chains}: ${it < warmup ? "warm-up" : "sampling"} ${it + 1} of ${total}`);
+    if (it % 50 === 49)
+      opts.onProgress?.((chain + (it + 1) / total) / chains, `chain ${chain + 1} of ${chains}: ${it < warmup ? "warm-up" : "sampling"} ${it + 1} of ${total}`);
   }
-  return { draws: kept, logDensity, treeDepth, divergent, stepSize: eps, inverseMetric: invMetric.variances(), meanAcceptance: nDraws > 0 ? acceptSum / nDraws : NaN, gradientEvaluations: gradEvals };
+  return {
+    draws: kept,
+    logDensity,
+    treeDepth,
+    divergent,
+    stepSize: eps,
+    inverseMetric: invMetric.variances(),
+    meanAcceptance: nDraws > 0 ? acceptSum / nDraws : NaN,
+    gradientEvaluations: gradEvals,
+  };
 }
 
 /** Leapfrog step of size `eps` in place (the state's gradient is at its position on entry and on exit). */
@@ -277,8 +288,16 @@ function transition(cur: State, eps: number, invMetric: Metric, maxDepth: number
     logSumWeight = logSumExp(logSumWeight, tree.logSumWeight);
     rho = Float64Array.from(rhoBck, (v, i) => v + rhoFwd[i]!);
     let persist = criterion(pSharpBckBck, pSharpFwdFwd, rho);
-    persist &&= criterion(pSharpBckBck, pSharpFwdBck, Float64Array.from(rhoBck, (v, i) => v + pFwdBck[i]!));
-    persist &&= criterion(pSharpBckFwd, pSharpFwdFwd, Float64Array.from(rhoFwd, (v, i) => v + pBckFwd[i]!));
+    persist &&= criterion(
+      pSharpBckBck,
+      pSharpFwdBck,
+      Float64Array.from(rhoBck, (v, i) => v + pFwdBck[i]!),
+    );
+    persist &&= criterion(
+      pSharpBckFwd,
+      pSharpFwdFwd,
+      Float64Array.from(rhoFwd, (v, i) => v + pBckFwd[i]!),
+    );
     if (!persist) break;
   }
   assign(cur, zSample);
@@ -296,7 +315,20 @@ interface Ends {
  * Stan's build_tree: 2^depth leapfrog steps in direction `sign` from z (moved in place), a multinomial draw from
  * them into `propose`, their summed momentum added to `rho`. False on a divergence or an internal U-turn.
  */
-function buildTree(depth: number, z: State, propose: State, ends: Ends, rho: Float64Array, h0: number, sign: number, eps: number, invMetric: Metric, rng: Rng, evalAt: (s: State) => void, tree: Tree): boolean {
+function buildTree(
+  depth: number,
+  z: State,
+  propose: State,
+  ends: Ends,
+  rho: Float64Array,
+  h0: number,
+  sign: number,
+  eps: number,
+  invMetric: Metric,
+  rng: Rng,
+  evalAt: (s: State) => void,
+  tree: Tree,
+): boolean {
   const dim = z.q.length;
   if (depth === 0) {
     leapfrog(z, sign * eps, invMetric, evalAt);
@@ -343,8 +375,16 @@ function buildTree(depth: number, z: State, propose: State, ends: Ends, rho: Flo
   ends.pEnd = finalEnds.pEnd;
   const crit = (minus: Float64Array, plus: Float64Array, r: Float64Array) => dot(plus, r) > 0 && dot(minus, r) > 0;
   let persist = crit(ends.pSharpBeg, ends.pSharpEnd, rhoSubtree);
-  persist &&= crit(ends.pSharpBeg, finalEnds.pSharpBeg, Float64Array.from(rhoInit, (v, i) => v + finalEnds.pBeg[i]!));
-  persist &&= crit(initEnds.pSharpEnd, ends.pSharpEnd, Float64Array.from(rhoFinal, (v, i) => v + initEnds.pEnd[i]!));
+  persist &&= crit(
+    ends.pSharpBeg,
+    finalEnds.pSharpBeg,
+    Float64Array.from(rhoInit, (v, i) => v + finalEnds.pBeg[i]!),
+  );
+  persist &&= crit(
+    initEnds.pSharpEnd,
+    ends.pSharpEnd,
+    Float64Array.from(rhoFinal, (v, i) => v + initEnds.pEnd[i]!),
+  );
   return persist;
 }
 

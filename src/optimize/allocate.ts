@@ -34,7 +34,12 @@ export interface AllocationResult {
   readonly objective: NonNullable<AllocationProblem["objective"]>["kind"];
   readonly lines: readonly LineTotal[];
   readonly periods: readonly AllocationRow[];
-  readonly totals: { readonly spend: number; readonly expectedReturn: number; readonly expectedReturnInterval: { readonly lower: number; readonly upper: number } | null; readonly roi: number | null };
+  readonly totals: {
+    readonly spend: number;
+    readonly expectedReturn: number;
+    readonly expectedReturnInterval: { readonly lower: number; readonly upper: number } | null;
+    readonly roi: number | null;
+  };
   readonly current: { readonly spend: number; readonly expectedReturn: number } | null;
   readonly uplift: { readonly expectedReturn: number; readonly relative: number | null } | null;
   readonly binding: readonly BindingConstraint[];
@@ -44,7 +49,14 @@ export interface AllocationResult {
     /** S-shaped curves: how each was handled and, for the envelope, how much it overstated the plan's return. */
     readonly sShaped: readonly { readonly line: string; readonly method: "exact" | "envelope"; readonly overstatement: number }[];
   };
-  readonly solver: { readonly name: string; readonly variables: number; readonly constraints: number; readonly integers: number; readonly rounds: number; readonly lpObjective: number };
+  readonly solver: {
+    readonly name: string;
+    readonly variables: number;
+    readonly constraints: number;
+    readonly integers: number;
+    readonly rounds: number;
+    readonly lpObjective: number;
+  };
   readonly summary: string;
 }
 
@@ -91,19 +103,28 @@ function solveChecked(form: Formulation, solver: LpSolver): LpSolution {
     const listed = named.map((i) => i!.description);
     const mins = named.filter((i) => i!.kind === "min");
     const budget = named.find((i) => i!.kind === "budget" || i!.kind === "period-budget");
-    const sum = mins.length > 1 && budget ? ` (together the minimums need ${money(mins.reduce((a, i) => a + Number(form.lp.constraints.find((c) => c.name === i!.name)!.rhs), 0))})` : "";
+    const sum =
+      mins.length > 1 && budget
+        ? ` (together the minimums need ${money(mins.reduce((a, i) => a + Number(form.lp.constraints.find((c) => c.name === i!.name)!.rhs), 0))})`
+        : "";
     throw new InfeasibleError(
-      listed.length ? `These constraints cannot all hold: ${listed.join("; ")}${sum}. Relax one of them.` : "The constraints cannot all hold together (the solver found no smaller conflicting set to name).",
+      listed.length
+        ? `These constraints cannot all hold: ${listed.join("; ")}${sum}. Relax one of them.`
+        : "The constraints cannot all hold together (the solver found no smaller conflicting set to name).",
       named.map((i) => ({ path: ["constraints", i!.name], message: i!.description })),
     );
   }
-  if (sol.status === "unbounded") throw new ModelFitError("The return is unbounded: no budget or maximum limits spend on a curve that keeps rising. Set budget.total or a max per line.");
+  if (sol.status === "unbounded")
+    throw new ModelFitError("The return is unbounded: no budget or maximum limits spend on a curve that keeps rising. Set budget.total or a max per line.");
   throw new ModelFitError(`The solver (${sol.solver}) failed: ${sol.message ?? "no solution"}.`);
 }
 
 /** Adstocked spend per period of line l under solution x. */
 function adstockedOf(form: Formulation, x: Readonly<Record<string, number>>, l: number): number[] {
-  return adstocked(form.carry[l]!, Array.from({ length: form.periods }, (_, t) => x[spendVar(l, t)] ?? 0));
+  return adstocked(
+    form.carry[l]!,
+    Array.from({ length: form.periods }, (_, t) => x[spendVar(l, t)] ?? 0),
+  );
 }
 
 const evaluate = (form: Formulation, spends: readonly (readonly number[])[]) => spends.map((s, l) => evaluateLine(form.curves[l]!, form.carry[l]!, s));
@@ -114,21 +135,49 @@ function report(problem: AllocationProblem, form: Formulation, sol: LpSolution, 
   const spends = problem.lines.map((_, l) => Array.from({ length: T }, (_, t) => Math.max(0, x[spendVar(l, t)] ?? 0)));
   const evals = evaluate(form, spends);
   const periods: AllocationRow[] = problem.lines.flatMap((line, l) =>
-    spends[l]!.map((s, t) => ({ channel: line.channel, segment: line.segment ?? null, period: t + 1, spend: s, expectedReturn: evals[l]![t]!.ret, roi: s > 0 ? evals[l]![t]!.ret / s : null, mroi: evals[l]![t]!.mroi })),
+    spends[l]!.map((s, t) => ({
+      channel: line.channel,
+      segment: line.segment ?? null,
+      period: t + 1,
+      spend: s,
+      expectedReturn: evals[l]![t]!.ret,
+      roi: s > 0 ? evals[l]![t]!.ret / s : null,
+      mroi: evals[l]![t]!.mroi,
+    })),
   );
   const hasCurrent = problem.lines.every((l) => l.current !== undefined);
-  const currentEval = hasCurrent ? evaluate(form, problem.lines.map((l) => new Array<number>(T).fill(l.current!))) : null;
+  const currentEval = hasCurrent
+    ? evaluate(
+        form,
+        problem.lines.map((l) => new Array<number>(T).fill(l.current!)),
+      )
+    : null;
   const lines: LineTotal[] = problem.lines.map((line, l) => {
     const spend = spends[l]!.reduce((a, b) => a + b, 0);
     const ret = evals[l]!.reduce((a, e) => a + e.ret, 0);
     const current = line.current === undefined ? null : line.current * T;
-    return { channel: line.channel, segment: line.segment ?? null, period: null, spend, expectedReturn: ret, roi: spend > 0 ? ret / spend : null, mroi: evals[l]![0]!.mroi, current, change: current === null ? null : spend - current };
+    return {
+      channel: line.channel,
+      segment: line.segment ?? null,
+      period: null,
+      spend,
+      expectedReturn: ret,
+      roi: spend > 0 ? ret / spend : null,
+      mroi: evals[l]![0]!.mroi,
+      current,
+      change: current === null ? null : spend - current,
+    };
   });
   const spend = lines.reduce((a, l) => a + l.spend, 0);
   const expectedReturn = lines.reduce((a, l) => a + l.expectedReturn, 0);
   const flat = evals.flat();
-  const expectedReturnInterval = flat.every((e) => e.band !== null) ? { lower: flat.reduce((a, e) => a + e.band!.lower, 0), upper: flat.reduce((a, e) => a + e.band!.upper, 0) } : null;
-  const current = currentEval && { spend: problem.lines.reduce((a, l) => a + l.current! * T, 0), expectedReturn: currentEval.flat().reduce((a, e) => a + e.ret, 0) };
+  const expectedReturnInterval = flat.every((e) => e.band !== null)
+    ? { lower: flat.reduce((a, e) => a + e.band!.lower, 0), upper: flat.reduce((a, e) => a + e.band!.upper, 0) }
+    : null;
+  const current = currentEval && {
+    spend: problem.lines.reduce((a, l) => a + l.current! * T, 0),
+    expectedReturn: currentEval.flat().reduce((a, e) => a + e.ret, 0),
+  };
   const duals = sol.duals ?? dualsWithIntegersFixed(form.lp, sol, solver);
   const binding: BindingConstraint[] = form.lp.constraints.flatMap((c) => {
     const i = form.info.get(c.name)!;
@@ -148,7 +197,10 @@ function report(problem: AllocationProblem, form: Formulation, sol: LpSolution, 
     return { line: lineLabel(problem.lines[l]!), method: cuts[0]!.mode as "exact" | "envelope", overstatement: cuts[0]!.mode === "exact" ? 0 : overstatement };
   });
   const maxPieceError = form.cuts.reduce((m, c) => Math.max(m, c.pieces.maxError), 0);
-  const uplift = current && { expectedReturn: expectedReturn - current.expectedReturn, relative: current.expectedReturn > 0 ? expectedReturn / current.expectedReturn - 1 : null };
+  const uplift = current && {
+    expectedReturn: expectedReturn - current.expectedReturn,
+    relative: current.expectedReturn > 0 ? expectedReturn / current.expectedReturn - 1 : null,
+  };
   const kind = (problem.objective ?? { kind: "maxReturn" }).kind;
   return {
     objective: kind,
@@ -159,7 +211,14 @@ function report(problem: AllocationProblem, form: Formulation, sol: LpSolution, 
     uplift,
     binding,
     approximation: { maxPieceError, sShaped },
-    solver: { name: solver.name, variables: Object.keys(form.lp.bounds ?? {}).length, constraints: form.lp.constraints.length, integers: form.lp.integers?.length ?? 0, rounds, lpObjective: sol.objective! },
+    solver: {
+      name: solver.name,
+      variables: Object.keys(form.lp.bounds ?? {}).length,
+      constraints: form.lp.constraints.length,
+      integers: form.lp.integers?.length ?? 0,
+      rounds,
+      lpObjective: sol.objective!,
+    },
     summary: summarize(lines, spend, expectedReturn, problem.budget?.total, uplift, binding),
   };
 }
@@ -184,12 +243,38 @@ function interpolate(p: { readonly breaks: readonly number[]; readonly values: r
   return p.values[k]! + ((p.values[k + 1]! - p.values[k]!) * (a - b[k]!)) / (b[k + 1]! - b[k]!);
 }
 
-function summarize(lines: readonly LineTotal[], spend: number, ret: number, budget: number | undefined, uplift: AllocationResult["uplift"], binding: readonly BindingConstraint[]): string {
-  const parts = [`Spend ${money(spend)}${budget !== undefined ? ` of the ${money(budget)} budget` : ""} for an expected return of ${money(ret)}${spend > 0 ? ` (${(ret / spend).toFixed(2)} per $1)` : ""}.`];
-  if (uplift) parts.push(`That is ${money(Math.abs(uplift.expectedReturn))} ${uplift.expectedReturn >= 0 ? "more" : "less"} than the current plan${uplift.relative !== null ? ` (${uplift.relative >= 0 ? "+" : ""}${(uplift.relative * 100).toFixed(1)}%)` : ""}.`);
-  const moves = lines.filter((l) => l.change !== null && Math.abs(l.change) >= 0.005 * Math.max(spend, 1)).sort((a, b) => Math.abs(b.change!) - Math.abs(a.change!)).slice(0, 5);
-  if (moves.length) parts.push(`Biggest moves: ${moves.map((l) => `${lineLabel({ channel: l.channel, ...(l.segment !== null && { segment: l.segment }) })} ${l.change! >= 0 ? "+" : "−"}${money(Math.abs(l.change!))}`).join(", ")}.`);
-  if (binding.length) parts.push(`Limited by: ${binding.slice(0, 5).map((b) => `${b.description}${b.marginalValue !== null ? ` (${b.marginalValue >= 0 ? "+" : ""}${b.marginalValue.toFixed(3)} per $1 of relaxation)` : ""}`).join("; ")}.`);
+function summarize(
+  lines: readonly LineTotal[],
+  spend: number,
+  ret: number,
+  budget: number | undefined,
+  uplift: AllocationResult["uplift"],
+  binding: readonly BindingConstraint[],
+): string {
+  const parts = [
+    `Spend ${money(spend)}${budget !== undefined ? ` of the ${money(budget)} budget` : ""} for an expected return of ${money(ret)}${spend > 0 ? ` (${(ret / spend).toFixed(2)} per $1)` : ""}.`,
+  ];
+  if (uplift)
+    parts.push(
+      `That is ${money(Math.abs(uplift.expectedReturn))} ${uplift.expectedReturn >= 0 ? "more" : "less"} than the current plan${uplift.relative !== null ? ` (${uplift.relative >= 0 ? "+" : ""}${(uplift.relative * 100).toFixed(1)}%)` : ""}.`,
+    );
+  const moves = lines
+    .filter((l) => l.change !== null && Math.abs(l.change) >= 0.005 * Math.max(spend, 1))
+    .sort((a, b) => Math.abs(b.change!) - Math.abs(a.change!))
+    .slice(0, 5);
+  if (moves.length)
+    parts.push(
+      `Biggest moves: ${moves.map((l) => `${lineLabel({ channel: l.channel, ...(l.segment !== null && { segment: l.segment }) })} ${l.change! >= 0 ? "+" : "−"}${money(Math.abs(l.change!))}`).join(", ")}.`,
+    );
+  if (binding.length)
+    parts.push(
+      `Limited by: ${binding
+        .slice(0, 5)
+        .map(
+          (b) => `${b.description}${b.marginalValue !== null ? ` (${b.marginalValue >= 0 ? "+" : ""}${b.marginalValue.toFixed(3)} per $1 of relaxation)` : ""}`,
+        )
+        .join("; ")}.`,
+    );
   return parts.join(" ");
 }
 

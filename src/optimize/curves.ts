@@ -6,8 +6,19 @@ import { hillSaturation, logisticSaturation, saturationDerivative } from "../reg
  * (linear between points, starting at (0, 0)) from any tool.
  */
 export type CurveSpec =
-  | { readonly form: "hill"; readonly coefficient: number; readonly slope: number; readonly kappa: number; readonly coefficientInterval?: { readonly lower: number; readonly upper: number } }
-  | { readonly form: "logistic"; readonly coefficient: number; readonly lam: number; readonly coefficientInterval?: { readonly lower: number; readonly upper: number } }
+  | {
+      readonly form: "hill";
+      readonly coefficient: number;
+      readonly slope: number;
+      readonly kappa: number;
+      readonly coefficientInterval?: { readonly lower: number; readonly upper: number };
+    }
+  | {
+      readonly form: "logistic";
+      readonly coefficient: number;
+      readonly lam: number;
+      readonly coefficientInterval?: { readonly lower: number; readonly upper: number };
+    }
   | { readonly form: "points"; readonly spend: readonly number[]; readonly response: readonly number[] };
 
 export interface Curve {

@@ -57,7 +57,10 @@ export interface PeriodEffect {
 /** What a plan (spend per period) returns on one line's true curve. */
 export function evaluateLine(curve: Curve, carry: Carry, spend: readonly number[]): PeriodEffect[] {
   const a = adstocked(carry, spend);
-  const a0 = adstocked(carry, spend.map(() => 0));
+  const a0 = adstocked(
+    carry,
+    spend.map(() => 0),
+  );
   return spend.map((_, t) => {
     let mroi = 0;
     for (let tau = t; tau < spend.length; tau++) mroi += curve.derivative(a[tau]!) * lagWeight(carry, tau - t);

@@ -8,7 +8,20 @@ import type { AllocationLine, AllocationProblem } from "./problem.ts";
 export interface ConstraintInfo {
   readonly name: string;
   readonly description: string;
-  readonly kind: "budget" | "period-budget" | "min" | "max" | "min-share" | "max-share" | "group" | "locked" | "max-change" | "target" | "curve" | "adstock" | "order";
+  readonly kind:
+    | "budget"
+    | "period-budget"
+    | "min"
+    | "max"
+    | "min-share"
+    | "max-share"
+    | "group"
+    | "locked"
+    | "max-change"
+    | "target"
+    | "curve"
+    | "adstock"
+    | "order";
   readonly line?: number;
 }
 
@@ -57,14 +70,23 @@ export function checkProblem(p: AllocationProblem): void {
     seen.add(label);
     if (l.curve.form === "points") {
       const { spend, response } = l.curve;
-      if (spend.length !== response.length || spend.length < 1) bad(["lines", i, "curve"], `lines[${i}] (${label}): spend and response need the same number of points (at least 1).`);
-      spend.forEach((s, k) => (!(s > (k ? spend[k - 1]! : 0)) ? bad(["lines", i, "curve", "spend", k], `lines[${i}] (${label}): curve spend must increase from above 0; point ${k + 1} is ${s}.`) : 0));
+      if (spend.length !== response.length || spend.length < 1)
+        bad(["lines", i, "curve"], `lines[${i}] (${label}): spend and response need the same number of points (at least 1).`);
+      spend.forEach((s, k) =>
+        !(s > (k ? spend[k - 1]! : 0))
+          ? bad(["lines", i, "curve", "spend", k], `lines[${i}] (${label}): curve spend must increase from above 0; point ${k + 1} is ${s}.`)
+          : 0,
+      );
     }
-    if (l.min !== undefined && l.max !== undefined && l.min > l.max) bad(["lines", i], `lines[${i}] (${label}): min ${money(l.min)} is above max ${money(l.max)}.`);
-    if ((l.locked || l.maxChange !== undefined) && l.current === undefined) bad(["lines", i, "current"], `lines[${i}] (${label}): locked and maxChange need the current spend.`);
-    if (l.adstock && "history" in l.adstock && l.adstock.history && periods === 1) bad(["lines", i, "adstock"], `lines[${i}] (${label}): adstock history needs a multi-period plan (periods > 1).`);
+    if (l.min !== undefined && l.max !== undefined && l.min > l.max)
+      bad(["lines", i], `lines[${i}] (${label}): min ${money(l.min)} is above max ${money(l.max)}.`);
+    if ((l.locked || l.maxChange !== undefined) && l.current === undefined)
+      bad(["lines", i, "current"], `lines[${i}] (${label}): locked and maxChange need the current spend.`);
+    if (l.adstock && "history" in l.adstock && l.adstock.history && periods === 1)
+      bad(["lines", i, "adstock"], `lines[${i}] (${label}): adstock history needs a multi-period plan (periods > 1).`);
   });
-  if (p.budget?.perPeriod && p.budget.perPeriod.length !== periods) bad(["budget", "perPeriod"], `budget.perPeriod has ${p.budget.perPeriod.length} values for ${periods} periods.`);
+  if (p.budget?.perPeriod && p.budget.perPeriod.length !== periods)
+    bad(["budget", "perPeriod"], `budget.perPeriod has ${p.budget.perPeriod.length} values for ${periods} periods.`);
 }
 
 /**
@@ -97,7 +119,13 @@ export function formulate(p: AllocationProblem, extraBreaks?: ReadonlyMap<string
 
   // how far each curve must be cut: the most the line's adstocked spend can reach
   const capOf = (l: AllocationLine, i: number) => {
-    const caps = [l.max, total, ...(p.budget?.perPeriod ?? []).map((b) => b * periods), l.locked ? (l.current ?? 0) * periods : undefined, l.maxChange !== undefined ? (l.current ?? 0) * periods * (1 + l.maxChange) : undefined].filter((v): v is number => v !== undefined);
+    const caps = [
+      l.max,
+      total,
+      ...(p.budget?.perPeriod ?? []).map((b) => b * periods),
+      l.locked ? (l.current ?? 0) * periods : undefined,
+      l.maxChange !== undefined ? (l.current ?? 0) * periods * (1 + l.maxChange) : undefined,
+    ].filter((v): v is number => v !== undefined);
     const spendCap = caps.length ? Math.min(...caps) : Math.max(10 * (l.current ?? 0) * periods, 2 * curves[i]!.saturation);
     const cr = carry[i]!;
     if (cr.kind === "window") return Math.max(Math.max(0, ...cr.carryIn) + spendCap * cr.weights.reduce((a, b) => a + b, 0), 1e-9);
@@ -119,7 +147,10 @@ export function formulate(p: AllocationProblem, extraBreaks?: ReadonlyMap<string
         bounds[adstocked] = [0, null];
         const coefs: Record<string, number> = { [adstocked]: 1 };
         for (let m = 0; m < cr.weights.length && m <= t; m++) coefs[spendVar(l, t - m)] = -cr.weights[m]!;
-        add({ name: `adstock[${l},${t}]`, coefs, op: "=", rhs: cr.carryIn[t]! }, { kind: "adstock", description: `carry-over of ${lineLabel(line)} into period ${t + 1}`, line: l });
+        add(
+          { name: `adstock[${l},${t}]`, coefs, op: "=", rhs: cr.carryIn[t]! },
+          { kind: "adstock", description: `carry-over of ${lineLabel(line)} into period ${t + 1}`, line: l },
+        );
       } else if (cr.kind === "geometric" && (cr.alpha > 0 || cr.carryIn > 0)) {
         const { c, alpha, carryIn } = cr;
         // a[l,t] − c·x[l,t] − alpha·a[l,t−1] = alpha·carryIn (t = 0) or 0
@@ -127,7 +158,10 @@ export function formulate(p: AllocationProblem, extraBreaks?: ReadonlyMap<string
         bounds[adstocked] = [0, null];
         const coefs: Record<string, number> = { [adstocked]: 1, [x]: -c };
         if (t > 0) coefs[adVar(l, t - 1)] = -alpha;
-        add({ name: `adstock[${l},${t}]`, coefs, op: "=", rhs: t === 0 ? alpha * carryIn : 0 }, { kind: "adstock", description: `carry-over of ${lineLabel(line)} into period ${t + 1}`, line: l });
+        add(
+          { name: `adstock[${l},${t}]`, coefs, op: "=", rhs: t === 0 ? alpha * carryIn : 0 },
+          { kind: "adstock", description: `carry-over of ${lineLabel(line)} into period ${t + 1}`, line: l },
+        );
       }
       const extra = extraBreaks?.get(`${l},${t}`);
       // periods of a line share their cut unless refinement added points to one of them
@@ -164,7 +198,10 @@ export function formulate(p: AllocationProblem, extraBreaks?: ReadonlyMap<string
           const next = pieceVar(l, t, k + 1);
           const nextWidth = pieces.breaks[k + 2]! - pieces.breaks[k + 1]!;
           add({ name: `order[${l},${t},${k}]a`, coefs: { [v]: 1, [z]: -width }, op: ">=", rhs: 0 }, { kind: "order", description: "pieces in order", line: l });
-          add({ name: `order[${l},${t},${k}]b`, coefs: { [next]: 1, [z]: -nextWidth }, op: "<=", rhs: 0 }, { kind: "order", description: "pieces in order", line: l });
+          add(
+            { name: `order[${l},${t},${k}]b`, coefs: { [next]: 1, [z]: -nextWidth }, op: "<=", rhs: 0 },
+            { kind: "order", description: "pieces in order", line: l },
+          );
         }
       }
       add({ name: `curve[${l},${t}]`, coefs: link, op: "=", rhs: 0 }, { kind: "curve", description: `response curve of ${lineLabel(line)}`, line: l });
@@ -178,17 +215,24 @@ export function formulate(p: AllocationProblem, extraBreaks?: ReadonlyMap<string
 
   if (objective.kind === "minSpend") {
     const ret: Record<string, number> = {};
-    for (const cut of cuts) cut.pieces.breaks.forEach((_, k) => k < cut.pieces.breaks.length - 1 && (ret[pieceVar(cut.line, cut.period, k)] = slopeOf(cut.pieces, k)));
+    for (const cut of cuts)
+      cut.pieces.breaks.forEach((_, k) => k < cut.pieces.breaks.length - 1 && (ret[pieceVar(cut.line, cut.period, k)] = slopeOf(cut.pieces, k)));
     for (const cut of cuts) {
       const K = cut.pieces.breaks.length - 1;
       const tail = pieceVar(cut.line, cut.period, K);
       if (tail in bounds) ret[tail] = Math.min(slopeOf(cut.pieces, K - 1), Math.max(0, curves[cut.line]!.derivative(cut.pieces.breaks[K]!)));
     }
-    add({ name: "target", coefs: ret, op: ">=", rhs: objective.targetReturn }, { kind: "target", description: `expected return of at least ${money(objective.targetReturn)}` });
+    add(
+      { name: "target", coefs: ret, op: ">=", rhs: objective.targetReturn },
+      { kind: "target", description: `expected return of at least ${money(objective.targetReturn)}` },
+    );
   }
 
   if (total !== undefined) {
-    add({ name: "budget", coefs: allSpend, op: p.budget?.exact ? "=" : "<=", rhs: total }, { kind: "budget", description: `total budget ${p.budget?.exact ? "of exactly" : "of at most"} ${money(total)}` });
+    add(
+      { name: "budget", coefs: allSpend, op: p.budget?.exact ? "=" : "<=", rhs: total },
+      { kind: "budget", description: `total budget ${p.budget?.exact ? "of exactly" : "of at most"} ${money(total)}` },
+    );
   }
   p.budget?.perPeriod?.forEach((b, t) => {
     const coefs = Object.fromEntries(p.lines.map((_, l) => [spendVar(l, t), 1]));
@@ -203,30 +247,74 @@ export function formulate(p: AllocationProblem, extraBreaks?: ReadonlyMap<string
   };
   p.lines.forEach((line, l) => {
     const label = lineLabel(line);
-    if (line.min !== undefined) add({ name: `min[${label}]`, coefs: lineSpend(l), op: ">=", rhs: line.min }, { kind: "min", description: `${label} at least ${money(line.min)}`, line: l });
-    if (line.max !== undefined) add({ name: `max[${label}]`, coefs: lineSpend(l), op: "<=", rhs: line.max }, { kind: "max", description: `${label} at most ${money(line.max)}`, line: l });
-    if (line.minShare !== undefined) add({ name: `minShare[${label}]`, coefs: shareRow([l], line.minShare), op: ">=", rhs: 0 }, { kind: "min-share", description: `${label} at least ${pct(line.minShare)} of spend`, line: l });
-    if (line.maxShare !== undefined) add({ name: `maxShare[${label}]`, coefs: shareRow([l], line.maxShare), op: "<=", rhs: 0 }, { kind: "max-share", description: `${label} at most ${pct(line.maxShare)} of spend`, line: l });
+    if (line.min !== undefined)
+      add(
+        { name: `min[${label}]`, coefs: lineSpend(l), op: ">=", rhs: line.min },
+        { kind: "min", description: `${label} at least ${money(line.min)}`, line: l },
+      );
+    if (line.max !== undefined)
+      add(
+        { name: `max[${label}]`, coefs: lineSpend(l), op: "<=", rhs: line.max },
+        { kind: "max", description: `${label} at most ${money(line.max)}`, line: l },
+      );
+    if (line.minShare !== undefined)
+      add(
+        { name: `minShare[${label}]`, coefs: shareRow([l], line.minShare), op: ">=", rhs: 0 },
+        { kind: "min-share", description: `${label} at least ${pct(line.minShare)} of spend`, line: l },
+      );
+    if (line.maxShare !== undefined)
+      add(
+        { name: `maxShare[${label}]`, coefs: shareRow([l], line.maxShare), op: "<=", rhs: 0 },
+        { kind: "max-share", description: `${label} at most ${pct(line.maxShare)} of spend`, line: l },
+      );
     const current = (line.current ?? 0) * periods;
     if (line.locked) {
       for (let t = 0; t < periods; t++) {
-        add({ name: `locked[${label}${periods > 1 ? `, period ${t + 1}` : ""}]`, coefs: { [spendVar(l, t)]: 1 }, op: "=", rhs: line.current! }, { kind: "locked", description: `${label} locked at ${money(line.current!)}${periods > 1 ? ` in period ${t + 1}` : ""}`, line: l });
+        add(
+          { name: `locked[${label}${periods > 1 ? `, period ${t + 1}` : ""}]`, coefs: { [spendVar(l, t)]: 1 }, op: "=", rhs: line.current! },
+          { kind: "locked", description: `${label} locked at ${money(line.current!)}${periods > 1 ? ` in period ${t + 1}` : ""}`, line: l },
+        );
       }
     } else if (line.maxChange !== undefined) {
-      add({ name: `maxChange[${label}]-`, coefs: lineSpend(l), op: ">=", rhs: current * (1 - line.maxChange) }, { kind: "max-change", description: `${label} down at most ${pct(line.maxChange)} from ${money(current)}`, line: l });
-      add({ name: `maxChange[${label}]+`, coefs: lineSpend(l), op: "<=", rhs: current * (1 + line.maxChange) }, { kind: "max-change", description: `${label} up at most ${pct(line.maxChange)} from ${money(current)}`, line: l });
+      add(
+        { name: `maxChange[${label}]-`, coefs: lineSpend(l), op: ">=", rhs: current * (1 - line.maxChange) },
+        { kind: "max-change", description: `${label} down at most ${pct(line.maxChange)} from ${money(current)}`, line: l },
+      );
+      add(
+        { name: `maxChange[${label}]+`, coefs: lineSpend(l), op: "<=", rhs: current * (1 + line.maxChange) },
+        { kind: "max-change", description: `${label} up at most ${pct(line.maxChange)} from ${money(current)}`, line: l },
+      );
     }
   });
   (p.groups ?? []).forEach((g, gi) => {
-    const members = p.lines.flatMap((l, i) => ((!g.channels || g.channels.includes(l.channel)) && (!g.segments || (l.segment !== undefined && g.segments.includes(l.segment))) ? [i] : []));
-    if (members.length === 0) throw new ValidationError(`groups[${gi}] (${g.name}) matches no line.`, [{ path: ["body", "groups", gi], message: "matches no line" }]);
+    const members = p.lines.flatMap((l, i) =>
+      (!g.channels || g.channels.includes(l.channel)) && (!g.segments || (l.segment !== undefined && g.segments.includes(l.segment))) ? [i] : [],
+    );
+    if (members.length === 0)
+      throw new ValidationError(`groups[${gi}] (${g.name}) matches no line.`, [{ path: ["body", "groups", gi], message: "matches no line" }]);
     const coefs = Object.fromEntries(members.flatMap((l) => Array.from({ length: periods }, (_, t) => [spendVar(l, t), 1])));
-    if (g.min !== undefined) add({ name: `group[${g.name}] min`, coefs, op: ">=", rhs: g.min }, { kind: "group", description: `${g.name} at least ${money(g.min)}` });
-    if (g.max !== undefined) add({ name: `group[${g.name}] max`, coefs, op: "<=", rhs: g.max }, { kind: "group", description: `${g.name} at most ${money(g.max)}` });
-    if (g.minShare !== undefined) add({ name: `group[${g.name}] minShare`, coefs: shareRow(members, g.minShare), op: ">=", rhs: 0 }, { kind: "group", description: `${g.name} at least ${pct(g.minShare)} of spend` });
-    if (g.maxShare !== undefined) add({ name: `group[${g.name}] maxShare`, coefs: shareRow(members, g.maxShare), op: "<=", rhs: 0 }, { kind: "group", description: `${g.name} at most ${pct(g.maxShare)} of spend` });
+    if (g.min !== undefined)
+      add({ name: `group[${g.name}] min`, coefs, op: ">=", rhs: g.min }, { kind: "group", description: `${g.name} at least ${money(g.min)}` });
+    if (g.max !== undefined)
+      add({ name: `group[${g.name}] max`, coefs, op: "<=", rhs: g.max }, { kind: "group", description: `${g.name} at most ${money(g.max)}` });
+    if (g.minShare !== undefined)
+      add(
+        { name: `group[${g.name}] minShare`, coefs: shareRow(members, g.minShare), op: ">=", rhs: 0 },
+        { kind: "group", description: `${g.name} at least ${pct(g.minShare)} of spend` },
+      );
+    if (g.maxShare !== undefined)
+      add(
+        { name: `group[${g.name}] maxShare`, coefs: shareRow(members, g.maxShare), op: "<=", rhs: 0 },
+        { kind: "group", description: `${g.name} at most ${pct(g.maxShare)} of spend` },
+      );
   });
-  const lp: LinearProgram = { sense: objective.kind === "minSpend" ? "min" : "max", objective: obj, bounds, constraints, ...(integers.length ? { integers } : {}) };
+  const lp: LinearProgram = {
+    sense: objective.kind === "minSpend" ? "min" : "max",
+    objective: obj,
+    bounds,
+    constraints,
+    ...(integers.length ? { integers } : {}),
+  };
   return { lp, info, cuts, curves, carry, periods };
 }
 

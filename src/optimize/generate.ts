@@ -12,8 +12,16 @@ export function randomProblem(channels: number, segments: number, seed: number, 
     for (let s = 0; s < segments; s++) {
       const kappa = 500 + 4500 * rng.uniform();
       const coefficient = 2000 + 18000 * rng.uniform();
-      const curve = rng.uniform() < 0.75 ? { form: "hill" as const, coefficient, slope: 0.5 + 0.5 * rng.uniform(), kappa } : { form: "logistic" as const, coefficient, lam: 1 / kappa };
-      lines.push({ channel: `ch${c + 1}`, ...(segments > 1 ? { segment: `seg${s + 1}` } : {}), curve, current: Math.round(kappa * (0.3 + 0.7 * rng.uniform())) });
+      const curve =
+        rng.uniform() < 0.75
+          ? { form: "hill" as const, coefficient, slope: 0.5 + 0.5 * rng.uniform(), kappa }
+          : { form: "logistic" as const, coefficient, lam: 1 / kappa };
+      lines.push({
+        channel: `ch${c + 1}`,
+        ...(segments > 1 ? { segment: `seg${s + 1}` } : {}),
+        curve,
+        current: Math.round(kappa * (0.3 + 0.7 * rng.uniform())),
+      });
     }
   }
   const total = Math.round(lines.reduce((a, l) => a + l.current!, 0));

@@ -53,7 +53,9 @@ export async function highsSolver(): Promise<LpSolver> {
         }
         starts[i + 1] = indices.length;
       });
-      const integrality = lp.integers?.length ? Int32Array.from(names, (v) => (lp.integers!.includes(v) ? C.variableType.integer : C.variableType.continuous)) : undefined;
+      const integrality = lp.integers?.length
+        ? Int32Array.from(names, (v) => (lp.integers!.includes(v) ? C.variableType.integer : C.variableType.continuous))
+        : undefined;
       const model = highs.createModel({
         numCols: n,
         numRows: m,
@@ -99,7 +101,8 @@ export async function highsSolver(): Promise<LpSolver> {
     },
   };
   /** HiGHS's presolve may not tell infeasible from unbounded: the same constraints with a zero objective settle it. */
-  const isInfeasible = (lp: LinearProgram) => solver.solve({ ...lp, objective: Object.fromEntries(Object.keys(lp.objective).map((v) => [v, 0])) }).status === "infeasible";
+  const isInfeasible = (lp: LinearProgram) =>
+    solver.solve({ ...lp, objective: Object.fromEntries(Object.keys(lp.objective).map((v) => [v, 0])) }).status === "infeasible";
   return solver;
 }
 

@@ -4,7 +4,19 @@ import { createRequire } from "node:module";
 export interface NativeBlas {
   readonly name: string;
   dsyrk(uplo: number, trans: number, n: number, k: number, alpha: number, a: Float64Array, lda: number, beta: number, c: Float64Array, ldc: number): void;
-  dtrsm(side: number, uplo: number, transa: number, diag: number, m: number, n: number, alpha: number, a: Float64Array, lda: number, b: Float64Array, ldb: number): void;
+  dtrsm(
+    side: number,
+    uplo: number,
+    transa: number,
+    diag: number,
+    m: number,
+    n: number,
+    alpha: number,
+    a: Float64Array,
+    lda: number,
+    b: Float64Array,
+    ldb: number,
+  ): void;
   readonly Upper: number;
   readonly NoTrans: number;
   readonly Trans: number;

@@ -131,7 +131,11 @@ export function buildDesign(
   return { names, columns, y, rows: kept, warnings, levels: levelsUsed };
 }
 
-const termKey = (t: readonly ResolvedFactor[]) => t.map((f) => `${f.categorical ? "C" : "N"}:${f.column.name}`).sort().join("\u0001");
+const termKey = (t: readonly ResolvedFactor[]) =>
+  t
+    .map((f) => `${f.categorical ? "C" : "N"}:${f.column.name}`)
+    .sort()
+    .join("\u0001");
 
 /** Booleans sort False before True, as Python does; other levels by code point (Python's sorted on str). */
 function levelOrder(col: Column): (a: string, b: string) => number {
@@ -144,7 +148,12 @@ function levelOrder(col: Column): (a: string, b: string) => number {
  * then groups in order of first appearance; within a group, lower degree first, formula order for ties.
  */
 function patsyOrder(terms: readonly (readonly ResolvedFactor[])[]): (readonly ResolvedFactor[])[] {
-  const groupKey = (t: readonly ResolvedFactor[]) => t.filter((f) => !f.categorical).map((f) => f.column.name).sort().join("\u0001");
+  const groupKey = (t: readonly ResolvedFactor[]) =>
+    t
+      .filter((f) => !f.categorical)
+      .map((f) => f.column.name)
+      .sort()
+      .join("\u0001");
   const groups: string[] = [];
   for (const t of terms) if (!groups.includes(groupKey(t))) groups.push(groupKey(t));
   groups.sort((a, b) => (a === "" ? -1 : b === "" ? 1 : 0));

@@ -54,7 +54,11 @@ function syntax(src: string, pos: number, what: string): ValidationError {
   ]);
 }
 
-const key = (t: FormulaTerm) => t.map((f) => `${f.categorical ? "C" : "N"}:${f.column}`).sort().join("\u0001");
+const key = (t: FormulaTerm) =>
+  t
+    .map((f) => `${f.categorical ? "C" : "N"}:${f.column}`)
+    .sort()
+    .join("\u0001");
 
 /**
  * Parse a statsmodels/R formula: `y ~ a + b + C(seg) + a:b`, `a*b` (= a + b + a:b), `- 1` or `+ 0` (no intercept),
@@ -78,7 +82,7 @@ export function parseFormula(src: string): ParsedFormula {
     if (t.kind === "name" && t.text === "Q" && tokens[p + 1]?.text === "(") {
       p += 2;
       const s = tokens[p];
-      if (!s || s.kind !== "string") throw syntax(src, s?.pos ?? src.length, 'Q() takes a quoted column name, as Q("Amount Collected")');
+      if (s?.kind !== "string") throw syntax(src, s?.pos ?? src.length, 'Q() takes a quoted column name, as Q("Amount Collected")');
       p++;
       expect(")");
       return s.text;

@@ -39,12 +39,19 @@ export function fitLogitFormula(ds: Dataset, req: LogitRequest): LogitResult {
   let testRows: number[] = [];
   if (share > 0) {
     const rng = seededRng(seed);
-    const order = trainRows.map((i) => ({ i, u: rng.uniform() })).sort((a, b) => a.u - b.u).map((x) => x.i);
+    const order = trainRows
+      .map((i) => ({ i, u: rng.uniform() }))
+      .sort((a, b) => a.u - b.u)
+      .map((x) => x.i);
     const nTest = Math.round(share * order.length);
     testRows = order.slice(0, nTest).sort((a, b) => a - b);
     trainRows = order.slice(nTest).sort((a, b) => a - b);
   }
-  const pick = (rows: readonly number[]) => ({ names: all.names, columns: all.columns.map((c) => Float64Array.from(rows, (i) => c[i]!)), y: Float64Array.from(rows, (i) => all.y[i]!) });
+  const pick = (rows: readonly number[]) => ({
+    names: all.names,
+    columns: all.columns.map((c) => Float64Array.from(rows, (i) => c[i]!)),
+    y: Float64Array.from(rows, (i) => all.y[i]!),
+  });
   const train = pick(trainRows);
   const fit = fitLogit(train, { alpha: req.alpha });
   let holdout: LogitResult["holdout"] = null;
@@ -55,14 +62,21 @@ export function fitLogitFormula(ds: Dataset, req: LogitRequest): LogitResult {
   }
   const interpretation = fit.params
     .filter((t) => t.name !== "Intercept" && t.pValue < fit.alpha)
-    .map((t) => `${t.name}: odds of ${positive} ×${t.oddsRatio.toPrecision(3)} (95% CI ${t.oddsRatioLower.toPrecision(3)}–${t.oddsRatioUpper.toPrecision(3)})${t.name.includes("[T.") ? " vs the reference level" : " per unit"}`);
+    .map(
+      (t) =>
+        `${t.name}: odds of ${positive} ×${t.oddsRatio.toPrecision(3)} (95% CI ${t.oddsRatioLower.toPrecision(3)}–${t.oddsRatioUpper.toPrecision(3)})${t.name.includes("[T.") ? " vs the reference level" : " per unit"}`,
+    );
   return { ...fit, formula: req.formula, target: target.name, positive, holdout, interpretation };
 }
 
 function binaryTarget(ds: Dataset, target: Column, positive: string | undefined): { data: Dataset; positive: string } {
   if (target.type === "boolean" || target.type === "integer" || target.type === "number") {
     // a field that cannot act is refused, not ignored: a 0/1 target's success is already 1
-    if (positive !== undefined) throw new ValidationError(`positive applies to a text target; ${target.name} is already ${target.type === "boolean" ? "true/false" : "0/1"} (success is ${target.type === "boolean" ? "true" : "1"}). Leave positive out.`, [{ path: ["positive"], message: "only for a text target", code: "not_applicable", value: positive }]);
+    if (positive !== undefined)
+      throw new ValidationError(
+        `positive applies to a text target; ${target.name} is already ${target.type === "boolean" ? "true/false" : "0/1"} (success is ${target.type === "boolean" ? "true" : "1"}). Leave positive out.`,
+        [{ path: ["positive"], message: "only for a text target", code: "not_applicable", value: positive }],
+      );
     return { data: ds, positive: "1" };
   }
   if (target.type !== "category") throw new ValidationError(`The target ${target.name} is a date; it must be 0/1, true/false or a category with positive=.`);
@@ -71,6 +85,12 @@ function binaryTarget(ds: Dataset, target: Column, positive: string | undefined)
       { path: ["positive"], message: "missing or unknown level", value: positive },
     ]);
   }
-  const recoded: Column = { name: target.name, original: target.original, type: "integer", missing: target.missing, values: target.values.map((v) => (v === null ? null : v === positive ? 1 : 0)) };
+  const recoded: Column = {
+    name: target.name,
+    original: target.original,
+    type: "integer",
+    missing: target.missing,
+    values: target.values.map((v) => (v === null ? null : v === positive ? 1 : 0)),
+  };
   return { data: { ...ds, columns: ds.columns.map((c) => (c === target ? recoded : c)) }, positive };
 }

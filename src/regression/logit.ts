@@ -56,10 +56,19 @@ export function fitLogit(design: Design, opts: { alpha?: number; maxIter?: numbe
   const alpha = opts.alpha ?? 0.05;
   const n = y.length;
   const k = columns.length;
-  if (y.some((v) => v !== 0 && v !== 1)) throw new ModelFitError("A logistic regression needs a 0/1 (or true/false) target.", [{ path: ["formula"], message: "target not binary", code: "target_not_binary" }]);
+  if (y.some((v) => v !== 0 && v !== 1))
+    throw new ModelFitError("A logistic regression needs a 0/1 (or true/false) target.", [
+      { path: ["formula"], message: "target not binary", code: "target_not_binary" },
+    ]);
   const positives = y.reduce((s, v) => s + v, 0);
-  if (positives === 0 || positives === n) throw new ModelFitError(`The target is ${positives === 0 ? "never" : "always"} 1: there is nothing to explain.`, [{ path: ["formula"], message: "constant target", code: "constant_target" }]);
-  if (n <= k) throw new ModelFitError(`Need more rows than parameters: got ${n} complete rows for ${k} parameters.`, [{ path: ["rows"], message: "too few rows", value: n }]);
+  if (positives === 0 || positives === n)
+    throw new ModelFitError(`The target is ${positives === 0 ? "never" : "always"} 1: there is nothing to explain.`, [
+      { path: ["formula"], message: "constant target", code: "constant_target" },
+    ]);
+  if (n <= k)
+    throw new ModelFitError(`Need more rows than parameters: got ${n} complete rows for ${k} parameters.`, [
+      { path: ["rows"], message: "too few rows", value: n },
+    ]);
 
   let beta: Float64Array = new Float64Array(k);
   const eta = new Float64Array(n);
@@ -91,9 +100,10 @@ export function fitLogit(design: Design, opts: { alpha?: number; maxIter?: numbe
     if (done) break;
   }
   if (ll > -1e-6 || beta.some((b) => !Number.isFinite(b) || Math.abs(b) > 1e6)) {
-    throw new ModelFitError("Perfect separation: the regressors predict the outcome exactly, so the odds ratios are infinite. Remove the separating variable or collect more data.", [
-      { path: ["formula"], message: "perfect separation", code: "perfect_separation" },
-    ]);
+    throw new ModelFitError(
+      "Perfect separation: the regressors predict the outcome exactly, so the odds ratios are infinite. Remove the separating variable or collect more data.",
+      [{ path: ["formula"], message: "perfect separation", code: "perfect_separation" }],
+    );
   }
   if (iterations >= (opts.maxIter ?? 100)) throw new ModelFitError(`The logistic regression did not converge in ${opts.maxIter ?? 100} iterations.`);
   // Refresh the information matrix at the final β.
@@ -116,11 +126,33 @@ export function fitLogit(design: Design, opts: { alpha?: number; maxIter?: numbe
     const z = coef / stdErr;
     const lo = coef - q * stdErr;
     const hi = coef + q * stdErr;
-    return { name, coef, stdErr, z, pValue: zTwoSidedP(z), ciLower: lo, ciUpper: hi, oddsRatio: Math.exp(coef), oddsRatioLower: Math.exp(lo), oddsRatioUpper: Math.exp(hi) };
+    return {
+      name,
+      coef,
+      stdErr,
+      z,
+      pValue: zTwoSidedP(z),
+      ciLower: lo,
+      ciUpper: hi,
+      oddsRatio: Math.exp(coef),
+      oddsRatioLower: Math.exp(lo),
+      oddsRatioUpper: Math.exp(hi),
+    };
   });
   return {
-    nobs: n, dfModel, dfResid: n - k, params, llf: ll, llnull, prsquared: 1 - ll / llnull, llr, llrPvalue: dfModel > 0 ? chi2Survival(llr, dfModel) : NaN,
-    aic: -2 * ll + 2 * k, bic: -2 * ll + Math.log(n) * k, iterations: iterations + 1, alpha,
+    nobs: n,
+    dfModel,
+    dfResid: n - k,
+    params,
+    llf: ll,
+    llnull,
+    prsquared: 1 - ll / llnull,
+    llr,
+    llrPvalue: dfModel > 0 ? chi2Survival(llr, dfModel) : NaN,
+    aic: -2 * ll + 2 * k,
+    bic: -2 * ll + Math.log(n) * k,
+    iterations: iterations + 1,
+    alpha,
   };
 }
 

@@ -84,7 +84,8 @@ export function fitOls(design: Design, opts: OlsOptions = {}): FittedRegression 
   yMean /= n;
   let tss = 0;
   for (let i = 0; i < n; i++) tss += hasIntercept ? (y[i]! - yMean) ** 2 : y[i]! ** 2;
-  if (tss === 0) throw new ModelFitError("The target is constant: there is no variation to explain.", [{ path: ["target"], message: "constant", code: "constant_target" }]);
+  if (tss === 0)
+    throw new ModelFitError("The target is constant: there is no variation to explain.", [{ path: ["target"], message: "constant", code: "constant_target" }]);
 
   const kConst = hasIntercept ? 1 : 0;
   const dfModel = k - kConst;
@@ -102,7 +103,7 @@ export function fitOls(design: Design, opts: OlsOptions = {}): FittedRegression 
   const slopes = keep.map((_, i) => i).filter((i) => keep[i] !== interceptIndex);
   let fvalue: number | null = null;
   if (dfModel > 0) {
-    if (covType === "nonrobust") fvalue = ((tss - ssr) / dfModel) / scale;
+    if (covType === "nonrobust") fvalue = (tss - ssr) / dfModel / scale;
     else {
       const b = Matrix.columnVector(slopes.map((i) => ls.coef[i]!));
       const c = new Matrix(slopes.map((a) => slopes.map((bb) => cov.get(a, bb))));
@@ -164,7 +165,14 @@ export function fitOls(design: Design, opts: OlsOptions = {}): FittedRegression 
     skew: jb.skew,
     kurtosis: jb.kurtosis,
     breuschPagan: bp,
-    assumptions: assumptionChecks({ jarqueBeraPvalue: jb.pValue, breuschPagan: bp, durbinWatson: durbin, maxVif: vifs.length ? Math.max(...vifs) : null, conditionNumber, covType }),
+    assumptions: assumptionChecks({
+      jarqueBeraPvalue: jb.pValue,
+      breuschPagan: bp,
+      durbinWatson: durbin,
+      maxVif: vifs.length ? Math.max(...vifs) : null,
+      conditionNumber,
+      covType,
+    }),
     covParams: cov.to2DArray(),
     warnings,
   });
@@ -227,7 +235,10 @@ function covariance(covType: CovType, c: CovInput): Matrix {
     const w = covType === "HC2" ? e2 / (1 - h![i]!) : covType === "HC3" ? e2 / (1 - h![i]!) ** 2 : e2;
     sw[i] = Math.sqrt(w);
   }
-  const meat = gram(x.map((col) => col.map((v, i) => v * sw[i]!)), n);
+  const meat = gram(
+    x.map((col) => col.map((v, i) => v * sw[i]!)),
+    n,
+  );
   const sandwich = c.normCov.mmul(meat).mmul(c.normCov);
   return covType === "HC1" ? sandwich.mul(n / c.dfResid) : sandwich;
 }

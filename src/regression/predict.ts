@@ -31,10 +31,18 @@ export function predictRegression(
   // The target is not needed to predict: give the design a dummy one.
   const withTarget: Dataset = rows.columns.some((c) => c.name === parsed.target.column)
     ? rows
-    : { ...rows, columns: [...rows.columns, { name: parsed.target.column, original: parsed.target.column, type: "number", missing: 0, values: new Array(rows.rows).fill(0) }] };
+    : {
+        ...rows,
+        columns: [
+          ...rows.columns,
+          { name: parsed.target.column, original: parsed.target.column, type: "number", missing: 0, values: new Array(rows.rows).fill(0) },
+        ],
+      };
   const design = buildDesign(withTarget, parsed, undefined, model.levels);
   if (design.rows.length !== rows.rows) {
-    throw new ValidationError("Rows to predict must have every regressor filled in.", [{ path: ["rows"], message: "missing regressor values", code: "missing_values" }]);
+    throw new ValidationError("Rows to predict must have every regressor filled in.", [
+      { path: ["rows"], message: "missing regressor values", code: "missing_values" },
+    ]);
   }
   const kept = model.params.map((p, j) => (p.dropped ? -1 : j)).filter((j) => j >= 0);
   const coef = kept.map((j) => model.params[j]!.coef!);

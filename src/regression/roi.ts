@@ -71,8 +71,10 @@ export function roiTable(ds: Dataset, req: RoiRequest): RoiTable {
   const costs = new Map<string, number>();
   for (const [k, v] of Object.entries(req.costs ?? {})) {
     const name = findColumn(ds, k, ["costs", k]).name;
-    if (!tactics.includes(name)) throw new ValidationError(`costs: ${k} is not one of the tactics.`, [{ path: ["costs", k], message: "not a tactic", value: k }]);
-    if (!(v > 0)) throw new ValidationError(`costs: the cost per unit of ${k} must be positive; got ${v}.`, [{ path: ["costs", k], message: "must be > 0", value: v }]);
+    if (!tactics.includes(name))
+      throw new ValidationError(`costs: ${k} is not one of the tactics.`, [{ path: ["costs", k], message: "not a tactic", value: k }]);
+    if (!(v > 0))
+      throw new ValidationError(`costs: the cost per unit of ${k} must be positive; got ${v}.`, [{ path: ["costs", k], message: "must be > 0", value: v }]);
     costs.set(name, v);
   }
   const target = numericColumn(ds, req.target, ["target"]);
@@ -80,13 +82,32 @@ export function roiTable(ds: Dataset, req: RoiRequest): RoiTable {
   const fit = fitFormula(ds, { formula, by: req.by, alpha, covType: req.covType });
   const segments = fit.models.map((m): SegmentRoi => {
     if ("error" in m) {
-      return { segment: m.group, nobs: 0, rsquared: null, tactics: [], best: null, stop: [], recommendation: `${m.group}: no model (${m.error})`, assumptions: [], warnings: [m.error] };
+      return {
+        segment: m.group,
+        nobs: 0,
+        rsquared: null,
+        tactics: [],
+        best: null,
+        stop: [],
+        recommendation: `${m.group}: no model (${m.error})`,
+        assumptions: [],
+        warnings: [m.error],
+      };
     }
     const rows = tactics.map((t): TacticRoi => {
       const p = m.params.find((x) => x.name === t || x.name === quote(t))!;
       const cost = costs.get(t) ?? 1;
       if (p.dropped) return { tactic: t, roi: null, stdErr: null, pValue: null, ciLower: null, ciUpper: null, significant: false, estimable: false };
-      return { tactic: t, roi: p.coef! / cost, stdErr: p.stdErr! / cost, pValue: p.pValue, ciLower: p.ciLower! / cost, ciUpper: p.ciUpper! / cost, significant: p.pValue! < alpha, estimable: true };
+      return {
+        tactic: t,
+        roi: p.coef! / cost,
+        stdErr: p.stdErr! / cost,
+        pValue: p.pValue,
+        ciLower: p.ciLower! / cost,
+        ciUpper: p.ciUpper! / cost,
+        significant: p.pValue! < alpha,
+        estimable: true,
+      };
     });
     const ranked = [...rows].sort((a, b) => Number(b.significant) - Number(a.significant) || (b.roi ?? -Infinity) - (a.roi ?? -Infinity));
     const positive = ranked.filter((r) => r.significant && r.roi! > 0);
@@ -98,7 +119,13 @@ export function roiTable(ds: Dataset, req: RoiRequest): RoiTable {
       tactics: ranked,
       best: positive[0] ?? null,
       stop,
-      recommendation: recommend(m.group, positive, stop, rows.filter((r) => !r.estimable), alpha),
+      recommendation: recommend(
+        m.group,
+        positive,
+        stop,
+        rows.filter((r) => !r.estimable),
+        alpha,
+      ),
       assumptions: m.assumptions,
       warnings: m.warnings,
     };

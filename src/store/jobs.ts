@@ -56,9 +56,7 @@ function toRecord(r: Row): JobRecord {
 export function jobRepo(db: Db, fixedWorkspace?: string) {
   const workspace = () => fixedWorkspace ?? currentWorkspace();
   const now = () => new Date().toISOString();
-  const insert = db.prepare(
-    `INSERT INTO jobs (id, workspace, kind, status, input_json, created_at) VALUES (?, ?, ?, 'queued', ?, ?)`,
-  );
+  const insert = db.prepare(`INSERT INTO jobs (id, workspace, kind, status, input_json, created_at) VALUES (?, ?, ?, 'queued', ?, ?)`);
   const get = db.prepare(`SELECT * FROM jobs WHERE workspace = ? AND id = ?`);
   const list = db.prepare(`SELECT * FROM jobs WHERE workspace = ? ORDER BY created_at DESC, id LIMIT ?`);
   // every job that reads a dataset names it as datasetId in its input (the request body)
@@ -70,12 +68,8 @@ export function jobRepo(db: Db, fixedWorkspace?: string) {
   const succeed = db.prepare(
     `UPDATE jobs SET status = 'succeeded', progress = 1, message = 'done', result_json = ?, finished_at = ? WHERE id = ? AND status = 'running'`,
   );
-  const fail = db.prepare(
-    `UPDATE jobs SET status = 'failed', error_json = ?, finished_at = ? WHERE id = ? AND status IN ('queued', 'running')`,
-  );
-  const cancel = db.prepare(
-    `UPDATE jobs SET status = 'cancelled', message = 'cancelled', finished_at = ? WHERE id = ? AND status IN ('queued', 'running')`,
-  );
+  const fail = db.prepare(`UPDATE jobs SET status = 'failed', error_json = ?, finished_at = ? WHERE id = ? AND status IN ('queued', 'running')`);
+  const cancel = db.prepare(`UPDATE jobs SET status = 'cancelled', message = 'cancelled', finished_at = ? WHERE id = ? AND status IN ('queued', 'running')`);
 
   return {
     create(kind: string, input: unknown): JobRecord {

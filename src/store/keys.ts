@@ -28,7 +28,14 @@ const TOKEN = /^mxk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 // guards low-entropy secrets and would cost milliseconds on every request.
 const hash = (secret: string) => createHash("sha256").update(secret).digest("hex");
 
-const toKey = (r: Row): ApiKey => ({ id: r.id, workspace: r.workspace, name: r.name, scopes: r.scopes.split(",") as Scope[], createdAt: r.created_at, revokedAt: r.revoked_at });
+const toKey = (r: Row): ApiKey => ({
+  id: r.id,
+  workspace: r.workspace,
+  name: r.name,
+  scopes: r.scopes.split(",") as Scope[],
+  createdAt: r.created_at,
+  revokedAt: r.revoked_at,
+});
 
 /** API keys: `mxk_<id>_<secret>` bearer tokens, shown once at creation; the store keeps a hash of the secret. */
 export function keyRepo(db: Db) {

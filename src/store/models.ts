@@ -63,7 +63,9 @@ export function modelRepo(db: Db, fixedWorkspace?: string) {
     `SELECT a.name, a.content_type, a.bytes FROM model_artifacts a JOIN models m ON m.id = a.model_id WHERE m.workspace = ? AND a.model_id = ? ORDER BY a.name`,
   );
   const del = db.prepare(`DELETE FROM models WHERE workspace = ? AND id = ?`);
-  const byKey = db.prepare(`${SELECT} WHERE m.workspace = ? AND m.kind = ? AND json_extract(m.spec_json, '$.trainingKey') = ? ORDER BY m.created_at DESC, m.id LIMIT 1`);
+  const byKey = db.prepare(
+    `${SELECT} WHERE m.workspace = ? AND m.kind = ? AND json_extract(m.spec_json, '$.trainingKey') = ? ORDER BY m.created_at DESC, m.id LIMIT 1`,
+  );
 
   const save = db.transaction(
     (m: { kind: string; datasetId: string | null; schemaVersion: number; spec: unknown; result: unknown; artifacts: readonly Artifact[] }) => {

@@ -19,21 +19,34 @@ describe("POST /v1/allocations", () => {
       { channel: "tv", curve: hill(50_000, 200_000) },
       { channel: "print", curve: hill(400_000, 30_000) },
     ];
-    const free = await request(t.app).post("/v1/allocations").send({ lines, budget: { total: 300_000 } });
+    const free = await request(t.app)
+      .post("/v1/allocations")
+      .send({ lines, budget: { total: 300_000 } });
     expect(free.status).toBe(201);
     const spendOf = (body: { lines: { channel: string; spend: number }[] }, c: string) => body.lines.find((l) => l.channel === c)!.spend;
     expect(spendOf(free.body, "tv")).toBeLessThan(100_000);
     expect(spendOf(free.body, "print")).toBeGreaterThan(50_000);
     const limited = await request(t.app)
       .post("/v1/allocations")
-      .send({ lines, budget: { total: 300_000 }, limits: [{ channel: "tv", min: 100_000 }, { channel: "print", max: 50_000 }] });
+      .send({
+        lines,
+        budget: { total: 300_000 },
+        limits: [
+          { channel: "tv", min: 100_000 },
+          { channel: "print", max: 50_000 },
+        ],
+      });
     expect(limited.status).toBe(201);
     expect(spendOf(limited.body, "tv")).toBeGreaterThanOrEqual(100_000 - 1e-6);
     expect(spendOf(limited.body, "print")).toBeLessThanOrEqual(50_000 + 1e-6);
-    const unknown = await request(t.app).post("/v1/allocations").send({ lines, budget: { total: 300_000 }, limits: [{ channel: "radio", min: 1 }] });
+    const unknown = await request(t.app)
+      .post("/v1/allocations")
+      .send({ lines, budget: { total: 300_000 }, limits: [{ channel: "radio", min: 1 }] });
     expect(unknown.status).toBe(400);
     expect(unknown.body.issues[0].path).toEqual(["body", "limits", 0]);
-    const period = await request(t.app).post("/v1/allocations").send({ lines, budget: { total: 300_000 }, periodLength: 7 });
+    const period = await request(t.app)
+      .post("/v1/allocations")
+      .send({ lines, budget: { total: 300_000 }, periodLength: 7 });
     expect(period.status).toBe(400);
     expect(period.body.issues[0].path).toEqual(["body", "periodLength"]);
   });
@@ -62,42 +75,78 @@ describe("POST /v1/allocations", () => {
   });
 
   it("When a fitted MMM gives the curves for a 13-week plan, then every channel and segment is planned per week with carry-over, within the budget", async () => {
-    const res = await request(t.app).post("/v1/allocations").send({ modelId: mmmId, periodLength: 7, periods: 13, budget: { total: 1_500_000 }, limits: [{ channel: "spend_tv", minShare: 0.1 }], groups: [{ name: "digital", channels: ["spend_search", "spend_social", "spend_email"], minShare: 0.3 }] });
+    const res = await request(t.app)
+      .post("/v1/allocations")
+      .send({
+        modelId: mmmId,
+        periodLength: 7,
+        periods: 13,
+        budget: { total: 1_500_000 },
+        limits: [{ channel: "spend_tv", minShare: 0.1 }],
+        groups: [{ name: "digital", channels: ["spend_search", "spend_social", "spend_email"], minShare: 0.3 }],
+      });
     expect(res.status).toBe(201);
     expect(res.body.lines).toHaveLength(15);
     expect(res.body.periods).toHaveLength(15 * 13);
     expect(res.body.totals.spend).toBeLessThanOrEqual(1_500_000 * (1 + 1e-9));
     expect(res.body.totals.expectedReturnInterval.lower).toBeLessThan(res.body.totals.expectedReturn);
-    const digital = res.body.lines.filter((l: { channel: string }) => ["spend_search", "spend_social", "spend_email"].includes(l.channel)).reduce((a: number, l: { spend: number }) => a + l.spend, 0);
+    const digital = res.body.lines
+      .filter((l: { channel: string }) => ["spend_search", "spend_social", "spend_email"].includes(l.channel))
+      .reduce((a: number, l: { spend: number }) => a + l.spend, 0);
     expect(digital / res.body.totals.spend).toBeGreaterThanOrEqual(0.3 - 1e-9);
   }, 60_000);
 
   it("When the minimums exceed the budget, then 422 problem+json names them and nothing is saved", async () => {
     const before = t.store.models.list("allocation").length;
-    const res = await request(t.app).post("/v1/allocations").send({ lines: [{ channel: "tv", curve: hill(1000, 100), min: 700 }, { channel: "radio", curve: hill(1000, 100), min: 600 }], budget: { total: 1000 } });
+    const res = await request(t.app)
+      .post("/v1/allocations")
+      .send({
+        lines: [
+          { channel: "tv", curve: hill(1000, 100), min: 700 },
+          { channel: "radio", curve: hill(1000, 100), min: 600 },
+        ],
+        budget: { total: 1000 },
+      });
     expect(res.status).toBe(422);
     expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
-    expect(res.body.detail).toBe("These constraints cannot all hold: total budget of at most $1,000; tv at least $700; radio at least $600 (together the minimums need $1,300). Relax one of them.");
+    expect(res.body.detail).toBe(
+      "These constraints cannot all hold: total budget of at most $1,000; tv at least $700; radio at least $600 (together the minimums need $1,300). Relax one of them.",
+    );
     expect(t.store.models.list("allocation").length).toBe(before);
   });
 
   it("When the request is malformed or unbounded, then the answer says which field or why", async () => {
     const both = await request(t.app).post("/v1/allocations").send({ modelId: "x", lines: [] });
     expect(both.status).toBe(400);
-    const unbounded = await request(t.app).post("/v1/allocations").send({ lines: [{ channel: "tv", curve: hill(1000, 100) }] });
+    const unbounded = await request(t.app)
+      .post("/v1/allocations")
+      .send({ lines: [{ channel: "tv", curve: hill(1000, 100) }] });
     expect(unbounded.status).toBe(422);
     expect(unbounded.body.detail).toContain("unbounded");
-    const noModel = await request(t.app).post("/v1/allocations").send({ modelId: "mdl_nope", budget: { total: 1 } });
+    const noModel = await request(t.app)
+      .post("/v1/allocations")
+      .send({ modelId: "mdl_nope", budget: { total: 1 } });
     expect(noModel.status).toBe(404);
-    const badPoints = await request(t.app).post("/v1/allocations").send({ lines: [{ channel: "tv", curve: { form: "points", spend: [5, 3], response: [1, 2] } }], budget: { total: 10 } });
+    const badPoints = await request(t.app)
+      .post("/v1/allocations")
+      .send({ lines: [{ channel: "tv", curve: { form: "points", spend: [5, 3], response: [1, 2] } }], budget: { total: 10 } });
     expect(badPoints.status).toBe(400);
     expect(badPoints.body.detail).toBe("lines[0] (tv): curve spend must increase from above 0; point 2 is 3.");
   });
 
   it("When javascript-lp-solver is asked for, then it gives the same allocation as HiGHS on a small problem", async () => {
-    const body = { lines: [{ channel: "tv", curve: hill(5000, 1500), current: 1000 }, { channel: "search", curve: hill(3000, 800), current: 1000 }], budget: { total: 2000 }, refine: 0 };
+    const body = {
+      lines: [
+        { channel: "tv", curve: hill(5000, 1500), current: 1000 },
+        { channel: "search", curve: hill(3000, 800), current: 1000 },
+      ],
+      budget: { total: 2000 },
+      refine: 0,
+    };
     const a = await request(t.app).post("/v1/allocations").send(body);
-    const b = await request(t.app).post("/v1/allocations").send({ ...body, solver: "javascript-lp-solver" });
+    const b = await request(t.app)
+      .post("/v1/allocations")
+      .send({ ...body, solver: "javascript-lp-solver" });
     expect(b.body.solver.name).toBe("javascript-lp-solver");
     expect(Math.abs(b.body.solver.lpObjective - a.body.solver.lpObjective) / a.body.solver.lpObjective).toBeLessThan(1e-7);
   });

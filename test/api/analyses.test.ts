@@ -12,7 +12,10 @@ beforeAll(async () => {
   groupsId = (await up(new URL("../fixtures/groups_small.csv", import.meta.url))).body.id;
 });
 afterAll(() => t.close());
-const post = (path: string, body: unknown) => request(t.app).post(path).send(body as object);
+const post = (path: string, body: unknown) =>
+  request(t.app)
+    .post(path)
+    .send(body as object);
 
 describe("POST /v1/analyses/*", () => {
   it("When ANOVA and Tukey run on a stored dataset, then groups, F and pairs come back", async () => {
@@ -38,9 +41,21 @@ describe("POST /v1/analyses/*", () => {
     const cols = await post("/v1/analyses/chisquare", { datasetId: tvId, rows: "TV", cols: "Influencer" });
     expect(cols.status).toBe(200);
     expect(cols.body.dof).toBe(6);
-    const table = await post("/v1/analyses/chisquare", { table: [[120, 880], [150, 850]], rowLabels: ["A", "B"], colLabels: ["converted", "not"] });
+    const table = await post("/v1/analyses/chisquare", {
+      table: [
+        [120, 880],
+        [150, 850],
+      ],
+      rowLabels: ["A", "B"],
+      colLabels: ["converted", "not"],
+    });
     expect(table.body).toMatchObject({ yates: true, dof: 1 });
-    const ragged = await post("/v1/analyses/chisquare", { table: [[1, 2], [3, 4, 5]] });
+    const ragged = await post("/v1/analyses/chisquare", {
+      table: [
+        [1, 2],
+        [3, 4, 5],
+      ],
+    });
     expect(ragged.status).toBe(400);
   });
 
@@ -63,7 +78,12 @@ describe("POST /v1/analyses/*", () => {
     expect(ok.body.holdout.n).toBe(143); // round(0.25 × 572 rows)
     expect(ok.body.nobs).toBe(572 - 143);
     // a 0/1 target: positive cannot act, so it is refused rather than ignored
-    const binary = (await request(t.app).post("/v1/datasets?name=binary").type("text/csv").send(["y,x", ...Array.from({ length: 40 }, (_, i) => `${i % 3 === 0 ? 1 : 0},${i}`)].join("\n"))).body.id;
+    const binary = (
+      await request(t.app)
+        .post("/v1/datasets?name=binary")
+        .type("text/csv")
+        .send(["y,x", ...Array.from({ length: 40 }, (_, i) => `${i % 3 === 0 ? 1 : 0},${i}`)].join("\n"))
+    ).body.id;
     const numeric = await post("/v1/analyses/logit", { datasetId: binary, formula: "y ~ x", positive: "1" });
     expect(numeric.status).toBe(400);
     expect(numeric.body.issues[0].path).toEqual(["positive"]);

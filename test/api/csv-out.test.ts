@@ -15,7 +15,14 @@ afterAll(() => t.close());
 
 describe("CSV out", () => {
   it("When text would run as a spreadsheet formula, then it gets a leading apostrophe; numbers, negatives included, stay numbers", () => {
-    const out = toCsv(["a", "b", "c"], [["=1+2", -3.5, "+cmd"], ["@SUM(A1)", 0, "\tx"], ["-x", null, "plain"]]);
+    const out = toCsv(
+      ["a", "b", "c"],
+      [
+        ["=1+2", -3.5, "+cmd"],
+        ["@SUM(A1)", 0, "\tx"],
+        ["-x", null, "plain"],
+      ],
+    );
     expect(out).toBe(`a,b,c\r\n"'=1+2",-3.5,"'+cmd"\r\n"'@SUM(A1)",0,"'\tx"\r\n"'-x",,plain\r\n`);
   });
 
@@ -28,10 +35,18 @@ describe("CSV out", () => {
   });
 
   it("When the ROI table and a regression are asked for as CSV, then there is one row per tactic or term", async () => {
-    const roi = await request(t.app).post("/v1/roi").set("Accept", "text/csv").send({ datasetId: id, target: "Sales", tactics: ["TV", "Radio", "Newspaper"] });
+    const roi = await request(t.app)
+      .post("/v1/roi")
+      .set("Accept", "text/csv")
+      .send({ datasetId: id, target: "Sales", tactics: ["TV", "Radio", "Newspaper"] });
     const roiRows = Papa.parse<string[]>(roi.text.trim()).data;
     expect(roiRows[0]).toEqual(["segment", "tactic", "roi", "std_err", "p_value", "ci_lower", "ci_upper", "significant", "estimable"]);
-    expect(roiRows.slice(1).map((r) => r[1]).sort()).toEqual(["Newspaper", "Radio", "TV"]);
+    expect(
+      roiRows
+        .slice(1)
+        .map((r) => r[1])
+        .sort(),
+    ).toEqual(["Newspaper", "Radio", "TV"]);
     const fit = await request(t.app).post("/v1/regressions").send({ datasetId: id, formula: "Sales ~ TV + Radio" });
     const csv = await request(t.app).get(`/v1/regressions/${fit.body.id}?format=csv`);
     const rows = Papa.parse<string[]>(csv.text.trim()).data;
@@ -50,9 +65,17 @@ describe("CSV out", () => {
   });
 
   it("When a correlation matrix is asked for as CSV, then it comes in long form, one row per pair", async () => {
-    const res = await request(t.app).post("/v1/analyses/correlation").set("Accept", "text/csv").send({ datasetId: id, columns: ["TV", "Radio", "Sales"] });
+    const res = await request(t.app)
+      .post("/v1/analyses/correlation")
+      .set("Accept", "text/csv")
+      .send({ datasetId: id, columns: ["TV", "Radio", "Sales"] });
     const rows = Papa.parse<string[]>(res.text.trim()).data;
-    expect(rows.map((r) => r.slice(0, 2))).toEqual([["column1", "column2"], ["TV", "Radio"], ["TV", "Sales"], ["Radio", "Sales"]]);
+    expect(rows.map((r) => r.slice(0, 2))).toEqual([
+      ["column1", "column2"],
+      ["TV", "Radio"],
+      ["TV", "Sales"],
+      ["Radio", "Sales"],
+    ]);
     expect(Number(rows[2]![2])).toBeCloseTo(0.7822, 4); // ISLR: cor(TV, Sales)
   });
 });

@@ -77,10 +77,19 @@ describe("POST /v1/datasets", () => {
     expect(good.length).toBeGreaterThan(1 << 20);
     const ok = await request(t.app).post("/v1/datasets?name=large").type("text/csv").send(good);
     expect(ok.status).toBe(201);
-    expect(ok.body).toMatchObject({ rows: 120_000, columns: [{ name: "id", type: "integer" }, { name: "spend", type: "number" }] });
+    expect(ok.body).toMatchObject({
+      rows: 120_000,
+      columns: [
+        { name: "id", type: "integer" },
+        { name: "spend", type: "number" },
+      ],
+    });
     const before = storedCount();
     rows[99_998] = "99998,lots";
-    const bad = await request(t.app).post("/v1/datasets?types=spend:number").type("text/csv").send(`id,spend\n${rows.join("\n")}\n`);
+    const bad = await request(t.app)
+      .post("/v1/datasets?types=spend:number")
+      .type("text/csv")
+      .send(`id,spend\n${rows.join("\n")}\n`);
     expectProblem(bad, 400);
     expect(bad.body.issues[0]).toMatchObject({ path: ["rows", 99_999, "spend"], value: "lots", line: 100_000 });
     expect(storedCount()).toBe(before);
@@ -89,14 +98,23 @@ describe("POST /v1/datasets", () => {
   it("When the body is over the size limit (50 MB), then 413 problem+json says the limit and nothing is stored", async () => {
     const before = storedCount();
     const big = Buffer.alloc(51 * 1024 * 1024, "1,2\n");
-    const res = await request(t.app).post("/v1/datasets").type("text/csv").send(Buffer.concat([Buffer.from("a,b\n"), big]));
+    const res = await request(t.app)
+      .post("/v1/datasets")
+      .type("text/csv")
+      .send(Buffer.concat([Buffer.from("a,b\n"), big]));
     expectProblem(res, 413);
     expect(res.body.detail).toContain("MIXCAST_MAX_UPLOAD_MB");
     expect(storedCount()).toBe(before);
   });
 
   it("When the content type is neither CSV nor JSON, then 415", async () => {
-    expectProblem(await request(t.app).post("/v1/datasets").type("image/png").send(Buffer.from([1, 2, 3])), 415);
+    expectProblem(
+      await request(t.app)
+        .post("/v1/datasets")
+        .type("image/png")
+        .send(Buffer.from([1, 2, 3])),
+      415,
+    );
   });
 
   it("When the JSON is malformed or misses fields, then 400 names the field", async () => {
@@ -162,10 +180,16 @@ describe("DELETE /v1/datasets/:id while jobs use it", () => {
     const sample = readFileSync(new URL("../../data/sample-daily-sales.csv", import.meta.url));
     const id = (await request(t.app).post("/v1/datasets?name=busy").type("text/csv").send(sample)).body.id as string;
     // one job at a time here: the MMM runs (a Bayesian fit takes minutes), the other two wait behind it
-    const mmm = (await request(t.app).post("/v1/mmm").send({ datasetId: id, date: "date", target: "sales", channels: ["spend_tv"], segment: "segment" })).body.jobId;
+    const mmm = (
+      await request(t.app)
+        .post("/v1/mmm")
+        .send({ datasetId: id, date: "date", target: "sales", channels: ["spend_tv"], segment: "segment" })
+    ).body.jobId;
     await waitFor(async () => ((await request(t.app).get(`/v1/jobs/${mmm}`)).body.status === "running" ? true : undefined));
     const profile = (await request(t.app).post(`/v1/datasets/${id}/profile`).send({})).body.jobId;
-    const forecast = (await request(t.app).post("/v1/forecasts").send({ datasetId: id, date: "date", target: "sales", segment: "segment", horizon: 14, folds: 1 })).body.jobId;
+    const forecast = (
+      await request(t.app).post("/v1/forecasts").send({ datasetId: id, date: "date", target: "sales", segment: "segment", horizon: 14, folds: 1 })
+    ).body.jobId;
     const refused = await request(t.app).delete(`/v1/datasets/${id}`);
     expectProblem(refused, 409);
     expect(refused.body.detail).toBe(
@@ -184,11 +208,21 @@ describe("DELETE /v1/datasets/:id while jobs use it", () => {
 
 describe("POST /v1/datasets with spreadsheet number formats", () => {
   it("When a European Excel export (;-separated, 1.234,5) is uploaded, then its columns are numbers, a warning says so, and a regression runs on them", async () => {
-    const rows = Array.from({ length: 40 }, (_, i) => `${i + 1};${(1000 + 37.5 * i).toLocaleString("de-DE", { minimumFractionDigits: 2 })};${(250 + 3 * i + (i % 5)).toLocaleString("de-DE", { minimumFractionDigits: 1 })}`);
-    const up = await request(t.app).post("/v1/datasets?name=eu").type("text/csv").send(["woche;umsatz;werbung", ...rows].join("\n"));
+    const rows = Array.from(
+      { length: 40 },
+      (_, i) =>
+        `${i + 1};${(1000 + 37.5 * i).toLocaleString("de-DE", { minimumFractionDigits: 2 })};${(250 + 3 * i + (i % 5)).toLocaleString("de-DE", { minimumFractionDigits: 1 })}`,
+    );
+    const up = await request(t.app)
+      .post("/v1/datasets?name=eu")
+      .type("text/csv")
+      .send(["woche;umsatz;werbung", ...rows].join("\n"));
     expect(up.status).toBe(201);
     expect(up.body.columns.map((c: { type: string }) => c.type)).toEqual(["integer", "number", "integer"]); // werbung: "250,0" and the like, whole numbers
-    expect(up.body.warnings.filter((w: { code: string }) => w.code === "formatted_numbers").map((w: { column: string }) => w.column)).toEqual(["umsatz", "werbung"]);
+    expect(up.body.warnings.filter((w: { code: string }) => w.code === "formatted_numbers").map((w: { column: string }) => w.column)).toEqual([
+      "umsatz",
+      "werbung",
+    ]);
     const fit = await request(t.app).post("/v1/regressions").send({ datasetId: up.body.id, formula: "umsatz ~ werbung" });
     expect(fit.status).toBe(201);
   });

@@ -26,12 +26,18 @@ describe("POST /v1/forecasts", () => {
   let accepted: request.Response;
   let job: Record<string, any>; // the job as JSON
   beforeAll(async () => {
-    accepted = await request(t.app).post("/v1/forecasts").send({ datasetId, ...BODY });
-    await waitFor(async () => {
-      const r = await request(t.app).get(`/v1/jobs/${accepted.body.jobId}`);
-      if (/epoch \d+, loss [\d.]+, validation loss [\d.]+/.test(r.body.progress?.message ?? "")) progressSeen = r.body.progress.message;
-      return progressSeen || r.body.status === "succeeded" || undefined;
-    }, 120_000, 5);
+    accepted = await request(t.app)
+      .post("/v1/forecasts")
+      .send({ datasetId, ...BODY });
+    await waitFor(
+      async () => {
+        const r = await request(t.app).get(`/v1/jobs/${accepted.body.jobId}`);
+        if (/epoch \d+, loss [\d.]+, validation loss [\d.]+/.test(r.body.progress?.message ?? "")) progressSeen = r.body.progress.message;
+        return progressSeen || r.body.status === "succeeded" || undefined;
+      },
+      120_000,
+      5,
+    );
     job = await finished(accepted.body.jobId);
     first = job.result;
   }, 180_000);
@@ -48,7 +54,15 @@ describe("POST /v1/forecasts", () => {
       expect(s.dates[0]).toBe("2026-01-01"); // the sample ends on 2025-12-31
       for (let h = 0; h < 21; h++) expect(s.quantiles[0][h]).toBeLessThanOrEqual(s.quantiles[2][h]);
     }
-    expect(f.body.backtest.scores.map((s: { method: string }) => s.method)).toEqual(["lstm", "seasonal_naive", "last_year", "theta", "mstl_ets", "mstl_ets_yearly", "combination"]);
+    expect(f.body.backtest.scores.map((s: { method: string }) => s.method)).toEqual([
+      "lstm",
+      "seasonal_naive",
+      "last_year",
+      "theta",
+      "mstl_ets",
+      "mstl_ets_yearly",
+      "combination",
+    ]);
     expect(f.body.reason).toMatch(/lowest (mean|backtest) MASE/);
     // each series uses the member with its own lowest backtest MASE, and says so
     expect(f.body.choices.map((c: { key: string }) => c.key)).toEqual(["Consumer", "Enterprise", "SMB"]);
@@ -78,19 +92,25 @@ describe("POST /v1/forecasts", () => {
   });
 
   it("When the same data and options come again, then the stored model is reused (no training) and forecasts the same to 1e-6", async () => {
-    const accepted = await request(t.app).post("/v1/forecasts").send({ datasetId, ...BODY });
+    const accepted = await request(t.app)
+      .post("/v1/forecasts")
+      .send({ datasetId, ...BODY });
     expect(accepted.status).toBe(202);
     expect(accepted.body.status).toBe("succeeded");
     const job = (await request(t.app).get(`/v1/jobs/${accepted.body.jobId}`)).body;
     expect(job.result).toMatchObject({ reusedModel: true, modelId: first.modelId });
     const a = (await request(t.app).get(`/v1/forecasts/${first.forecastId}`)).body;
     const b = (await request(t.app).get(job.result.forecastUrl)).body;
-    a.forecasts.forEach((s: { quantiles: number[][] }, i: number) => s.quantiles.forEach((q, k) => q.forEach((v, h) => expect(Math.abs(v - b.forecasts[i].quantiles[k][h])).toBeLessThan(1e-6))));
+    a.forecasts.forEach((s: { quantiles: number[][] }, i: number) =>
+      s.quantiles.forEach((q, k) => q.forEach((v, h) => expect(Math.abs(v - b.forecasts[i].quantiles[k][h])).toBeLessThan(1e-6))),
+    );
   });
 
   it("When a plan adds TV spend under an MMM, then each series rises by exactly the MMM's incremental response, and the model is reused", async () => {
     const plan = { lines: [{ channel: "spend_tv", segment: "Consumer", total: 200_000 }] };
-    const accepted = await request(t.app).post("/v1/forecasts").send({ datasetId, ...BODY, mmmId, plan });
+    const accepted = await request(t.app)
+      .post("/v1/forecasts")
+      .send({ datasetId, ...BODY, mmmId, plan });
     const job = (await request(t.app).get(`/v1/jobs/${accepted.body.jobId}`)).body;
     expect(job.result.reusedModel).toBe(true);
     const bau = (await request(t.app).get(`/v1/forecasts/${first.forecastId}`)).body;
@@ -104,7 +124,10 @@ describe("POST /v1/forecasts", () => {
   });
 
   it("When the request is wrong, then a clear 4xx names the field before any training", async () => {
-    const post = (extra: object) => request(t.app).post("/v1/forecasts").send({ datasetId, ...BODY, ...extra });
+    const post = (extra: object) =>
+      request(t.app)
+        .post("/v1/forecasts")
+        .send({ datasetId, ...BODY, ...extra });
     const noMmm = await post({ mmmId: "mdl_nope" });
     expect(noMmm.status).toBe(404);
     expect(noMmm.body.issues[0].path).toEqual(["body", "mmmId"]);
@@ -129,7 +152,9 @@ describe("POST /v1/forecasts", () => {
 
   it("When a plan comes without an MMM, then a 400 says a plan needs mmmId (it would not act) and no job starts", async () => {
     const jobsBefore = (await request(t.app).get("/v1/jobs")).body;
-    const refused = await request(t.app).post("/v1/forecasts").send({ datasetId, ...BODY, plan: { lines: [{ channel: "spend_tv", total: 1 }] } });
+    const refused = await request(t.app)
+      .post("/v1/forecasts")
+      .send({ datasetId, ...BODY, plan: { lines: [{ channel: "spend_tv", total: 1 }] } });
     expect(refused.status).toBe(400);
     expect(refused.body.issues[0].path).toEqual(["body", "plan"]);
     expect(refused.body.detail).toMatch(/^A plan needs mmmId/);
@@ -155,7 +180,9 @@ describe("POST /v1/forecasts with known future inputs", () => {
 
   it("When the promotion's future days are given, then the forecast starts the day after the last observed sales and every member scored on them", async () => {
     const id = await upload(rows(21));
-    const accepted = await request(t.app).post("/v1/forecasts").send({ datasetId: id, ...body, events: ["promo"] });
+    const accepted = await request(t.app)
+      .post("/v1/forecasts")
+      .send({ datasetId: id, ...body, events: ["promo"] });
     expect(accepted.status).toBe(202);
     const job = await finished(accepted.body.jobId);
     expect(job.status).toBe("succeeded");
@@ -166,17 +193,27 @@ describe("POST /v1/forecasts with known future inputs", () => {
 
   it("When a future day lacks the input, or future rows come without events, then a 400 names the field and the day, and no job starts", async () => {
     const jobsBefore = (await request(t.app).get("/v1/jobs")).body;
-    const gap = await request(t.app).post("/v1/forecasts").send({ datasetId: await upload(rows(21, n + 9)), ...body, events: ["promo"] });
+    const gap = await request(t.app)
+      .post("/v1/forecasts")
+      .send({ datasetId: await upload(rows(21, n + 9)), ...body, events: ["promo"] });
     expect(gap.status).toBe(400);
     expect(gap.body.issues[0].path).toEqual(["body", "events", 0]);
     expect(gap.body.detail).toContain("promo is a known future input but has no value on 2025-09-01, day 10 of the 21-day horizon");
-    const short = await request(t.app).post("/v1/forecasts").send({ datasetId: await upload(rows(14)), ...body, events: ["promo"] });
+    const short = await request(t.app)
+      .post("/v1/forecasts")
+      .send({ datasetId: await upload(rows(14)), ...body, events: ["promo"] });
     expect(short.status).toBe(400);
     expect(short.body.detail).toContain("no value on 2025-09-06, day 15 of the 21-day horizon");
-    const unnamed = await request(t.app).post("/v1/forecasts").send({ datasetId: await upload(rows(21)), ...body });
+    const unnamed = await request(t.app)
+      .post("/v1/forecasts")
+      .send({ datasetId: await upload(rows(21)), ...body });
     expect(unnamed.status).toBe(400);
-    expect(unnamed.body.detail).toBe("row 601: sales is missing (rows after the last observed day are read as the future only when `events` names the inputs they carry).");
-    const text = await request(t.app).post("/v1/forecasts").send({ datasetId: await upload(rows(21)), ...body, events: ["date"] });
+    expect(unnamed.body.detail).toBe(
+      "row 601: sales is missing (rows after the last observed day are read as the future only when `events` names the inputs they carry).",
+    );
+    const text = await request(t.app)
+      .post("/v1/forecasts")
+      .send({ datasetId: await upload(rows(21)), ...body, events: ["date"] });
     expect(text.status).toBe(400);
     expect(text.body.issues[0].path).toEqual(["events", 0]);
     expect((await request(t.app).get("/v1/jobs")).body).toEqual(jobsBefore);
@@ -185,7 +222,9 @@ describe("POST /v1/forecasts with known future inputs", () => {
 
 describe("POST /v1/forecasts with a hierarchy", () => {
   it("When the sample's segments must add up to a total, then every level is forecast and each day's total is the sum of its parts", async () => {
-    const accepted = await request(t.app).post("/v1/forecasts").send({ datasetId, ...BODY, hierarchy: { total: ["Consumer", "Enterprise", "SMB"] } });
+    const accepted = await request(t.app)
+      .post("/v1/forecasts")
+      .send({ datasetId, ...BODY, hierarchy: { total: ["Consumer", "Enterprise", "SMB"] } });
     expect(accepted.status).toBe(202);
     const job = await finished(accepted.body.jobId);
     expect(job.status).toBe("succeeded");
@@ -200,7 +239,10 @@ describe("POST /v1/forecasts with a hierarchy", () => {
 
   it("When a hierarchy is wrong or cannot apply, then a 400 names the field and no job starts", async () => {
     const jobsBefore = (await request(t.app).get("/v1/jobs")).body;
-    const post = (extra: object) => request(t.app).post("/v1/forecasts").send({ datasetId, ...BODY, ...extra });
+    const post = (extra: object) =>
+      request(t.app)
+        .post("/v1/forecasts")
+        .send({ datasetId, ...BODY, ...extra });
     const unknown = await post({ hierarchy: { total: ["Consumer", "Retail"] } });
     expect(unknown.status).toBe(400);
     expect(unknown.body.issues[0].path).toEqual(["body", "hierarchy", "total"]);
@@ -212,14 +254,19 @@ describe("POST /v1/forecasts with a hierarchy", () => {
     expect(alone.status).toBe(400);
     expect(alone.body.issues[0].path).toEqual(["body", "reconciliation"]);
     // the data's own total that is not the sum of its parts
-    const csv = ["date,store,sales", ...Array.from({ length: 400 }, (_, t) => {
-      const day = new Date(Date.UTC(2024, 0, 1 + t)).toISOString().slice(0, 10);
-      const a = 10 + (t % 7);
-      const b = 20 + (t % 5);
-      return [`${day},a,${a}`, `${day},b,${b}`, `${day},all,${t === 37 ? a + b + 1 : a + b}`].join("\n");
-    })].join("\n");
+    const csv = [
+      "date,store,sales",
+      ...Array.from({ length: 400 }, (_, t) => {
+        const day = new Date(Date.UTC(2024, 0, 1 + t)).toISOString().slice(0, 10);
+        const a = 10 + (t % 7);
+        const b = 20 + (t % 5);
+        return [`${day},a,${a}`, `${day},b,${b}`, `${day},all,${t === 37 ? a + b + 1 : a + b}`].join("\n");
+      }),
+    ].join("\n");
     const id = (await request(t.app).post("/v1/datasets?name=stores").type("text/csv").send(csv)).body.id;
-    const incoherent = await request(t.app).post("/v1/forecasts").send({ datasetId: id, date: "date", target: "sales", segment: "store", horizon: 21, folds: 1, hierarchy: { all: ["a", "b"] } });
+    const incoherent = await request(t.app)
+      .post("/v1/forecasts")
+      .send({ datasetId: id, date: "date", target: "sales", segment: "store", horizon: 21, folds: 1, hierarchy: { all: ["a", "b"] } });
     expect(incoherent.status).toBe(400);
     expect(incoherent.body.detail).toBe("hierarchy.all: does not add up on 2024-02-07: the data give 35, its parts (a, b) sum to 34");
     expect((await request(t.app).get("/v1/jobs")).body).toEqual(jobsBefore);

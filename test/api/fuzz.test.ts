@@ -18,7 +18,12 @@ let datasetId = "";
 let endpoints: { method: string; path: string }[] = [];
 
 beforeAll(async () => {
-  datasetId = (await request(t.app).post("/v1/datasets?name=ads").type("text/csv").send(readFileSync(new URL("../../data/islr-advertising/Advertising.csv", import.meta.url)))).body.id;
+  datasetId = (
+    await request(t.app)
+      .post("/v1/datasets?name=ads")
+      .type("text/csv")
+      .send(readFileSync(new URL("../../data/islr-advertising/Advertising.csv", import.meta.url)))
+  ).body.id;
   const doc = (await request(t.app).get("/openapi.json")).body as { paths: Record<string, Record<string, unknown>> };
   endpoints = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ method: method.toUpperCase(), path })));
   await new Promise<void>((resolve) => (server = t.app.listen(0, "127.0.0.1", () => resolve())));
@@ -31,7 +36,24 @@ afterAll(async () => {
 
 const hostile = fc.oneof(
   fc.string({ maxLength: 40 }),
-  fc.constantFrom("", " ", "=cmd|' /C calc'!A0", "../../etc/passwd", "'; DROP TABLE datasets; --", "\u0000", "NaN", "Infinity", "-1", "1e309", "0x10", "[]", "{}", "%00", "😀", "a".repeat(5000)),
+  fc.constantFrom(
+    "",
+    " ",
+    "=cmd|' /C calc'!A0",
+    "../../etc/passwd",
+    "'; DROP TABLE datasets; --",
+    "\u0000",
+    "NaN",
+    "Infinity",
+    "-1",
+    "1e309",
+    "0x10",
+    "[]",
+    "{}",
+    "%00",
+    "😀",
+    "a".repeat(5000),
+  ),
   fc.integer(),
   fc.double({ noNaN: true }),
   fc.constantFrom(null, true, false, -1, 0, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2),
@@ -55,9 +77,21 @@ const plausible = {
 const requestArb = fc.record({
   endpoint: fc.nat(),
   id: fc.oneof(fc.constant("REAL"), fc.string({ minLength: 1, maxLength: 30 }), fc.constantFrom("..", "%2e%2e", "ds_' OR 1=1", "a".repeat(300))),
-  query: fc.dictionary(fc.oneof(fc.constantFrom("limit", "offset", "format", "name", "types", "dateFormats", "modelId", "spend.tv", "key", "periods"), fc.string({ maxLength: 8 })), fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom("-1", "csv", "0", "1e9", "abc")), { maxKeys: 4 }),
+  query: fc.dictionary(
+    fc.oneof(
+      fc.constantFrom("limit", "offset", "format", "name", "types", "dateFormats", "modelId", "spend.tv", "key", "periods"),
+      fc.string({ maxLength: 8 }),
+    ),
+    fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom("-1", "csv", "0", "1e9", "abc")),
+    { maxKeys: 4 },
+  ),
   body: fc.oneof(
-    { weight: 3, arbitrary: fc.record({ field: fc.constantFrom(...Object.keys(plausible)), value: hostile }).map(({ field, value }) => JSON.stringify({ ...plausible, [field]: value })) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .record({ field: fc.constantFrom(...Object.keys(plausible)), value: hostile })
+        .map(({ field, value }) => JSON.stringify({ ...plausible, [field]: value })),
+    },
     { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)) },
     { weight: 1, arbitrary: fc.constantFrom("{", '{"a":', "null", "[]", '{"__proto__": {"polluted": 1}}', "x".repeat(100)) },
   ),

@@ -2,7 +2,16 @@ import express from "express";
 import request from "supertest";
 import { afterAll, describe, expect, it } from "vitest";
 import { STATUS, errorHandler } from "../../src/api/error-handler.ts";
-import { AppError, ConflictError, InfeasibleError, ModelFitError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from "../../src/errors.ts";
+import {
+  type AppError,
+  ConflictError,
+  InfeasibleError,
+  ModelFitError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from "../../src/errors.ts";
 import { silentLogger, testApp } from "../helpers/app.ts";
 
 const t = testApp();

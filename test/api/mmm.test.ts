@@ -11,11 +11,21 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const BODY = { date: "DATE", target: "revenue", channels: ["tv_S", "ooh_S", "print_S", "facebook_S", "search_S"], controls: ["competitor_sales_B", "events"], method: "fast", searchSize: 20, refineRounds: 1 };
+const BODY = {
+  date: "DATE",
+  target: "revenue",
+  channels: ["tv_S", "ooh_S", "print_S", "facebook_S", "search_S"],
+  controls: ["competitor_sales_B", "events"],
+  method: "fast",
+  searchSize: 20,
+  refineRounds: 1,
+};
 
 describe("POST /v1/mmm", () => {
   it("When a model is fitted, then the job gives a modelId whose model and curves can be read", async () => {
-    const accepted = await request(t.app).post("/v1/mmm").send({ datasetId: robynId, ...BODY });
+    const accepted = await request(t.app)
+      .post("/v1/mmm")
+      .send({ datasetId: robynId, ...BODY });
     expect(accepted.status).toBe(202);
     const job = await waitFor(async () => {
       const r = await request(t.app).get(`/v1/jobs/${accepted.body.jobId}`);
@@ -39,7 +49,9 @@ describe("POST /v1/mmm", () => {
   }, 90_000);
 
   it("When a column is wrong, then 400 now, not a failed job later", async () => {
-    const res = await request(t.app).post("/v1/mmm").send({ datasetId: robynId, ...BODY, channels: ["tv_S", "events"] });
+    const res = await request(t.app)
+      .post("/v1/mmm")
+      .send({ datasetId: robynId, ...BODY, channels: ["tv_S", "events"] });
     expect(res.status).toBe(400);
     expect(res.body.detail).toBe("channels.1: events is text; expected number or integer.");
     expect(res.body.issues[0].path).toEqual(["channels", 1]);
@@ -52,20 +64,37 @@ describe("POST /v1/mmm", () => {
 
 describe("POST /v1/mmm with lift tests", () => {
   it("When a lift test is malformed or names a non-channel, then 400 names the field", async () => {
-    const bad = await request(t.app).post("/v1/mmm").send({ datasetId: robynId, ...BODY, lifts: [{ channel: "tv_S", start: "2019-02-30", end: "2019-03-31", liftAbs: 1, liftSe: 1 }] });
+    const bad = await request(t.app)
+      .post("/v1/mmm")
+      .send({ datasetId: robynId, ...BODY, lifts: [{ channel: "tv_S", start: "2019-02-30", end: "2019-03-31", liftAbs: 1, liftSe: 1 }] });
     expect(bad.status).toBe(400);
     expect(bad.body.issues[0].path).toEqual(["body", "lifts", 0, "start"]);
-    const notChannel = await request(t.app).post("/v1/mmm").send({ datasetId: robynId, ...BODY, lifts: [{ channel: "newsletter", start: "2019-03-01", end: "2019-03-31", liftAbs: 1, liftSe: 1 }] });
+    const notChannel = await request(t.app)
+      .post("/v1/mmm")
+      .send({ datasetId: robynId, ...BODY, lifts: [{ channel: "newsletter", start: "2019-03-01", end: "2019-03-31", liftAbs: 1, liftSe: 1 }] });
     expect(notChannel.status).toBe(400);
     expect(notChannel.body.detail).toBe("lifts[0]: newsletter is not one of the channels");
   });
 });
 
 describe("POST /v1/mmm with method bayes", () => {
-  const BAYES = { date: "DATE", target: "revenue", channels: ["tv_S", "search_S"], controls: ["events"], adstock: "geometric", saturation: { tv_S: "logistic", search_S: "hill" }, roiPriors: { tv_S: { median: 1, spread: 1 } }, chains: 2, warmup: 60, draws: 60 };
+  const BAYES = {
+    date: "DATE",
+    target: "revenue",
+    channels: ["tv_S", "search_S"],
+    controls: ["events"],
+    adstock: "geometric",
+    saturation: { tv_S: "logistic", search_S: "hill" },
+    roiPriors: { tv_S: { median: 1, spread: 1 } },
+    chains: 2,
+    warmup: 60,
+    draws: 60,
+  };
 
   it("When a Bayesian model is fitted, then it is stored with its forms, diagnostics and posterior draws, and its curves read back", async () => {
-    const accepted = await request(t.app).post("/v1/mmm").send({ datasetId: robynId, ...BAYES });
+    const accepted = await request(t.app)
+      .post("/v1/mmm")
+      .send({ datasetId: robynId, ...BAYES });
     expect(accepted.status).toBe(202);
     const job = await finishedJob(t.app, accepted.body.jobId);
     expect(job.status, JSON.stringify(job.error)).toBe("succeeded");
@@ -89,12 +118,22 @@ describe("POST /v1/mmm with method bayes", () => {
       [{ roiPriors: { tv_S: { median: 1, spread: 0 } } }, ["roiPriors", "tv_S", "spread"], /spread must be > 0/],
       [{ searchSize: 10 }, ["searchSize"], /applies to method "fast" only/],
       [{ method: "fast", chains: 2, roiPriors: undefined, saturation: undefined }, ["chains"], /applies to method "bayes" only/],
-      [{ method: "fast", saturation: "logistic", roiPriors: undefined, chains: undefined, warmup: undefined, draws: undefined }, ["saturation"], /method "fast" fits hill only/],
+      [
+        { method: "fast", saturation: "logistic", roiPriors: undefined, chains: undefined, warmup: undefined, draws: undefined },
+        ["saturation"],
+        /method "fast" fits hill only/,
+      ],
       [{ pooled: "partial" }, ["pooled"], /name the segment column/],
-      [{ lifts: [{ channel: "tv_S", start: "2030-01-01", end: "2030-02-01", liftAbs: 100, liftSe: 10 }] }, ["lifts", 0, "start"], /holds no period of the data/],
+      [
+        { lifts: [{ channel: "tv_S", start: "2030-01-01", end: "2030-02-01", liftAbs: 100, liftSe: 10 }] },
+        ["lifts", 0, "start"],
+        /holds no period of the data/,
+      ],
     ];
     for (const [patch, path, message] of cases) {
-      const res = await request(t.app).post("/v1/mmm").send({ datasetId: robynId, ...BAYES, ...patch });
+      const res = await request(t.app)
+        .post("/v1/mmm")
+        .send({ datasetId: robynId, ...BAYES, ...patch });
       expect(res.status, JSON.stringify(patch)).toBe(400);
       expect(res.headers["content-type"]).toMatch(/application\/problem\+json/);
       expect(res.body.issues[0].path, JSON.stringify(res.body)).toEqual(path);

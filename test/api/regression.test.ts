@@ -8,13 +8,18 @@ const t = testApp();
 let hospitalId = "";
 let islrId = "";
 beforeAll(async () => {
-  const up = (file: string) => request(t.app).post("/v1/datasets?name=x").type("text/csv").send(readFileSync(new URL(`../../data/${file}`, import.meta.url)));
+  const up = (file: string) =>
+    request(t.app)
+      .post("/v1/datasets?name=x")
+      .type("text/csv")
+      .send(readFileSync(new URL(`../../data/${file}`, import.meta.url)));
   hospitalId = (await up("hospital-campaign/Campaign-Data.raw.csv")).body.id;
   islrId = (await up("islr-advertising/Advertising.csv")).body.id;
 });
 afterAll(() => t.close());
 
-const HF = "Amount_Collected ~ Campaign_Email + Campaign_Flyer + Campaign_Phone + Sales_Contact_1 + Sales_Contact_2 + Sales_Contact_3 + Sales_Contact_4 + Sales_Contact_5";
+const HF =
+  "Amount_Collected ~ Campaign_Email + Campaign_Flyer + Campaign_Phone + Sales_Contact_1 + Sales_Contact_2 + Sales_Contact_3 + Sales_Contact_4 + Sales_Contact_5";
 
 describe("POST /v1/regressions", () => {
   it("When a formula is fitted by segment, then 201 gives one model per segment, stored and readable again", async () => {
@@ -29,7 +34,14 @@ describe("POST /v1/regressions", () => {
 
   it("When predicting from a stored model, then means and intervals come back per row", async () => {
     const fit = await request(t.app).post("/v1/regressions").send({ datasetId: islrId, formula: "Sales ~ TV + Radio" });
-    const res = await request(t.app).post(`/v1/regressions/${fit.body.id}/predict`).send({ rows: [{ TV: 100, Radio: 20 }, { TV: 0, Radio: 0 }] });
+    const res = await request(t.app)
+      .post(`/v1/regressions/${fit.body.id}/predict`)
+      .send({
+        rows: [
+          { TV: 100, Radio: 20 },
+          { TV: 0, Radio: 0 },
+        ],
+      });
     expect(res.status).toBe(200);
     const [a, b] = res.body.predictions;
     expectClose(b.mean, fit.body.models[0].params[0].coef, { rtol: 1e-12 });
@@ -45,7 +57,9 @@ describe("POST /v1/regressions", () => {
     ["hacLags without covType HAC", { formula: "Sales ~ TV", covType: "HC3", hacLags: 4 }, 400, /hacLags applies only with covType "HAC"/, ["body", "hacLags"]],
   ];
   it.each(bad)("When the request has %s, then 4xx problem+json says what is wrong", async (_n, body, status, detail, path) => {
-    const res = await request(t.app).post("/v1/regressions").send({ ...body, datasetId: islrId });
+    const res = await request(t.app)
+      .post("/v1/regressions")
+      .send({ ...body, datasetId: islrId });
     expect(res.status).toBe(status);
     expect(res.headers["content-type"]).toMatch(/problem\+json/);
     expect(res.body.detail).toMatch(detail);
@@ -74,12 +88,23 @@ describe("POST /v1/regressions", () => {
 
 describe("POST /v1/roi", () => {
   it("When asked for the hospital ROI table, then each segment has its best tactic and a recommendation", async () => {
-    const res = await request(t.app).post("/v1/roi").send({
-      datasetId: hospitalId,
-      target: "Amount Collected",
-      tactics: ["Campaign (Email)", "Campaign (Flyer)", "Campaign (Phone)", "Sales Contact 1", "Sales Contact 2", "Sales Contact 3", "Sales Contact 4", "Sales Contact 5"],
-      by: "Client Type",
-    });
+    const res = await request(t.app)
+      .post("/v1/roi")
+      .send({
+        datasetId: hospitalId,
+        target: "Amount Collected",
+        tactics: [
+          "Campaign (Email)",
+          "Campaign (Flyer)",
+          "Campaign (Phone)",
+          "Sales Contact 1",
+          "Sales Contact 2",
+          "Sales Contact 3",
+          "Sales Contact 4",
+          "Sales Contact 5",
+        ],
+        by: "Client Type",
+      });
     expect(res.status).toBe(200);
     expect(res.body.segments.map((s: { segment: string; best: { tactic: string } }) => [s.segment, s.best.tactic])).toEqual([
       ["Large Facility", "Sales_Contact_1"],

@@ -16,7 +16,13 @@ describe("scenarios", () => {
   it("When two plans are compared, then each has per-line incremental sales with intervals and the difference from the current plan, and the current plan differs by 0", async () => {
     const res = await request(t.app)
       .post("/v1/scenarios")
-      .send({ modelId: mmmId, plans: [{ name: "current", spend: [] }, { name: "more tv", spend: [{ channel: "spend_tv", amount: 8000 }] }] });
+      .send({
+        modelId: mmmId,
+        plans: [
+          { name: "current", spend: [] },
+          { name: "more tv", spend: [{ channel: "spend_tv", amount: 8000 }] },
+        ],
+      });
     expect(res.status).toBe(200);
     const [current, moreTv] = res.body.plans;
     expect(current.totals.difference).toEqual({ spend: 0, incremental: 0, totalSales: 0 });
@@ -27,7 +33,10 @@ describe("scenarios", () => {
       expect(l.incrementalInterval.lower).toBeLessThanOrEqual(l.incremental);
       expect(l.difference.incremental).toBeCloseTo(l.incremental - l.current.incremental, 6);
     }
-    expect(moreTv.totals.totalSales).toBeCloseTo(moreTv.totals.baseline + moreTv.lines.reduce((a: number, l: { incremental: number }) => a + l.incremental, 0), 3);
+    expect(moreTv.totals.totalSales).toBeCloseTo(
+      moreTv.totals.baseline + moreTv.lines.reduce((a: number, l: { incremental: number }) => a + l.incremental, 0),
+      3,
+    );
   });
 
   it("When a spreadsheet asks by GET with format=csv, then the CSV has a header row, a row per line and a TOTAL row, the same numbers as POST", async () => {
@@ -36,17 +45,50 @@ describe("scenarios", () => {
     expect(csv.status).toBe(200);
     expect(csv.headers["content-type"]).toMatch(/^text\/csv/);
     const rows = Papa.parse<string[]>(csv.text.trim()).data;
-    expect(rows[0]).toEqual(["plan", "channel", "segment", "spend", "incremental", "incremental_lower", "incremental_upper", "roi", "current_spend", "current_incremental", "difference_incremental", "total_sales"]);
+    expect(rows[0]).toEqual([
+      "plan",
+      "channel",
+      "segment",
+      "spend",
+      "incremental",
+      "incremental_lower",
+      "incremental_upper",
+      "roi",
+      "current_spend",
+      "current_incremental",
+      "difference_incremental",
+      "total_sales",
+    ]);
     expect(rows).toHaveLength(1 + 15 + 1);
     expect(rows[16]![1]).toBe("TOTAL");
-    const post = await request(t.app).post("/v1/scenarios").send({ modelId: mmmId, plans: [{ name: "plan", spend: [{ channel: "spend_tv", amount: 8000 }, { channel: "spend_search", segment: "SMB", amount: 1500 }] }] });
+    const post = await request(t.app)
+      .post("/v1/scenarios")
+      .send({
+        modelId: mmmId,
+        plans: [
+          {
+            name: "plan",
+            spend: [
+              { channel: "spend_tv", amount: 8000 },
+              { channel: "spend_search", segment: "SMB", amount: 1500 },
+            ],
+          },
+        ],
+      });
     expect(Number(rows[16]![4])).toBeCloseTo(post.body.plans[0].totals.incremental, 6);
     const smbSearch = rows.find((r) => r[1] === "spend_search" && r[2] === "SMB")!;
     expect(Number(smbSearch[3])).toBe(1500);
   });
 
   it("When a weekly plan over 13 periods is asked of a daily model, then a one-week burst changes only that week's spend and the rest stays current", async () => {
-    const res = await request(t.app).post("/v1/scenarios").send({ modelId: mmmId, periods: 13, periodLength: 7, plans: [{ name: "burst", spend: [{ channel: "spend_tv", segment: "SMB", period: 1, amount: 100_000 }] }] });
+    const res = await request(t.app)
+      .post("/v1/scenarios")
+      .send({
+        modelId: mmmId,
+        periods: 13,
+        periodLength: 7,
+        plans: [{ name: "burst", spend: [{ channel: "spend_tv", segment: "SMB", period: 1, amount: 100_000 }] }],
+      });
     expect(res.status).toBe(200);
     const smbTv = res.body.plans[0].lines.find((l: { channel: string; segment: string }) => l.channel === "spend_tv" && l.segment === "SMB");
     expect(smbTv.difference.spend).toBeCloseTo(100_000 - smbTv.current.spend / 13, 3);

@@ -11,7 +11,10 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 async function mixcast(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["bin/mixcast.js", ...args], { cwd: ROOT, env: { ...process.env, MIXCAST_DATA_DIR: dataDir } });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["bin/mixcast.js", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, MIXCAST_DATA_DIR: dataDir },
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -45,7 +48,7 @@ describe("mixcast CLI", () => {
     const roi = await mixcast("roi", "hospital", "--target", "Amount Collected", "--tactics", tactics, "--by", "Client_Type");
     expect(roi.code).toBe(0);
     expect(roi.stdout).toContain("Large Facility: put the next dollar into Sales_Contact_1 ($11.67 back per $1");
-    const reg = await mixcast("regress", "hospital", "Amount_Collected ~ " + tactics.replaceAll(",", " + "), "--json");
+    const reg = await mixcast("regress", "hospital", `Amount_Collected ~ ${tactics.replaceAll(",", " + ")}`, "--json");
     expect(JSON.parse(reg.stdout).models[0].rsquared.toFixed(3)).toBe("0.480");
     const tukey = await mixcast("analyze", "tukey", "hospital", "--value", "Amount_Collected", "--group", "Client_Type");
     expect(tukey.stdout).toMatch(/Private Facility\s+Small Facility\s+-3392487\.2156\s+0\.2876/);
@@ -56,7 +59,20 @@ describe("mixcast CLI", () => {
 
   it("When mmm runs on Robyn's demo data, then a table of channel ROIs is printed after a progress bar, and the model is saved for allocate", async () => {
     await mixcast("datasets", "add", "data/robyn-simulated-weekly/dt_simulated_weekly.csv", "--name", "robyn");
-    const args = ["mmm", "robyn", "--date", "DATE", "--target", "revenue", "--channels", "tv_S,ooh_S,print_S,facebook_S,search_S", "--controls", "competitor_sales_B,events", "--method", "fast"];
+    const args = [
+      "mmm",
+      "robyn",
+      "--date",
+      "DATE",
+      "--target",
+      "revenue",
+      "--channels",
+      "tv_S,ooh_S,print_S,facebook_S,search_S",
+      "--controls",
+      "competitor_sales_B,events",
+      "--method",
+      "fast",
+    ];
     const r = await mixcast(...args);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("100% done");
@@ -101,7 +117,9 @@ describe("mixcast CLI", () => {
   });
 
   it("When a forecast is asked for twice, then the first trains with a progress bar, the second reuses the stored model, and --csv gives date,mean,p10,p50,p90", async () => {
-    const add = JSON.parse((await mixcast("datasets", "add", "data/prophet-peyton-manning/example_wp_log_peyton_manning.csv", "--name", "peyton", "--json")).stdout);
+    const add = JSON.parse(
+      (await mixcast("datasets", "add", "data/prophet-peyton-manning/example_wp_log_peyton_manning.csv", "--name", "peyton", "--json")).stdout,
+    );
     const args = ["forecast", "peyton", "--date", "ds", "--target", "y", "--horizon", "14", "--folds", "1"];
     const first = await mixcast(...args);
     expect(first.code).toBe(0);

@@ -43,7 +43,9 @@ describe("numbers as spreadsheets write them", () => {
     const csv = "day;units\n1;1.234\n2;2.500\n3;17\n";
     const e = refusal(() => csvToDataset(csv, { name: "t" }));
     expect(e.issues[0]!.path).toEqual(["columns", "units"]);
-    expect(e.message).toBe('column units has numbers like "1.234" that read as 1234 (dot grouping thousands) or 1.234 (decimal dot): no value settles it. Say which with decimal: "," (and thousands: ".") or decimal: "."');
+    expect(e.message).toBe(
+      'column units has numbers like "1.234" that read as 1234 (dot grouping thousands) or 1.234 (decimal dot): no value settles it. Say which with decimal: "," (and thousands: ".") or decimal: "."',
+    );
     expect(column(csv, "units", { name: "t", decimal: "," }).col.values).toEqual([1234, 2500, 17]);
     expect(column(csv, "units", { name: "t", decimal: "." }).col.values).toEqual([1.234, 2.5, 17]);
     // a value with two decimals settles it: the column writes decimal dots

@@ -23,7 +23,10 @@ describe("parseCsv", () => {
 
   it("When rows are ragged, then every ragged row is named with its file line", () => {
     const err = rejection(() => parseCsv('a,b\n1,2\n3\n"x\ny",4\n5,6,7\n'));
-    expect(err.issues.map((i) => i.path)).toEqual([["rows", 2], ["rows", 4]]);
+    expect(err.issues.map((i) => i.path)).toEqual([
+      ["rows", 2],
+      ["rows", 4],
+    ]);
     expect(err.issues[0]!.message).toBe("row 2 (line 3) has 1 fields; the header has 2");
     // the quoted cell spans lines 4-5, so the row after it starts on line 6
     expect(err.issues[1]!.message).toBe("row 4 (line 6) has 3 fields; the header has 2");
@@ -43,7 +46,10 @@ describe("parseCsv", () => {
   it("When the file has a BOM, CRLF endings and quoted commas, then it parses as written", () => {
     const t = parseCsv('\uFEFFname,"amount"\r\n"Smith, J",1\r\nLee,2\r\n');
     expect(t.header).toEqual(["name", "amount"]);
-    expect(t.rows).toEqual([["Smith, J", "1"], ["Lee", "2"]]);
+    expect(t.rows).toEqual([
+      ["Smith, J", "1"],
+      ["Lee", "2"],
+    ]);
     expect(t.lines).toEqual([2, 3]);
   });
 

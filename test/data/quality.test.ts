@@ -6,7 +6,10 @@ const codes = (csv: string, opts = {}) => csvToDataset(csv, { name: "t", minRows
 describe("data-quality report", () => {
   it("When cells are missing, then the column, count and rows are reported", () => {
     const w = codes("a,b\n1,\n2,3\n,4\n").filter((x) => x.code === "missing_values");
-    expect(w.map((x) => [x.column, x.count, x.rows])).toEqual([["a", 1, [3]], ["b", 1, [1]]]);
+    expect(w.map((x) => [x.column, x.count, x.rows])).toEqual([
+      ["a", 1, [3]],
+      ["b", 1, [1]],
+    ]);
   });
 
   it("When rows repeat exactly, then the repeats are reported", () => {

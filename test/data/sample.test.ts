@@ -18,8 +18,15 @@ describe("bundled sample data", () => {
     const ds = csvToDataset(file("sample-daily-sales.csv"), { name: "s", dateColumn: "date", seriesColumns: ["segment"] });
     expect(ds.rows).toBe(3 * 1096);
     expect(ds.columns.map((c) => `${c.name}:${c.type}`)).toEqual([
-      "date:date", "segment:category", "spend_tv:number", "spend_search:number", "spend_social:number",
-      "spend_email:number", "spend_flyer:number", "holiday:integer", "sales:number",
+      "date:date",
+      "segment:category",
+      "spend_tv:number",
+      "spend_search:number",
+      "spend_social:number",
+      "spend_email:number",
+      "spend_flyer:number",
+      "holiday:integer",
+      "sales:number",
     ]);
     expect(ds.warnings).toEqual([]);
   });

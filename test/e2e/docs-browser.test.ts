@@ -17,7 +17,15 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", `--host-resolver-rules=MAP ${HOST} 127.0.0.1`],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      `--host-resolver-rules=MAP ${HOST} 127.0.0.1`,
+    ],
   });
 }, 60_000);
 afterAll(async () => {
@@ -38,7 +46,7 @@ describe("/docs in a real browser", () => {
     await page.waitForSelector(".opblock", { timeout: 20_000 });
     const operations = await page.locator(".opblock").count();
     expect(operations).toBeGreaterThan(20);
-    expect(await page.locator(".info .title").innerText()).toMatch(/mixcast/);
+    expect(await page.locator(".info .title").textContent()).toMatch(/mixcast/);
     expect(upgraded).toEqual([]);
     await page.close();
   }, 60_000);

@@ -36,7 +36,11 @@ function holdout(series: SeriesInput[]) {
       key: f.key,
       method: result.method,
       mase: mae(actual, f.mean) / scale,
-      seasonalNaiveMase: mae(actual, actual.map((_, h) => last[h % 7]!)) / scale,
+      seasonalNaiveMase:
+        mae(
+          actual,
+          actual.map((_, h) => last[h % 7]!),
+        ) / scale,
       // the strongest simple alternative on the same held-out days: the best statistical member in hindsight
       bestStatisticalMase: Math.min(...Object.values(memberForecasts(train[i]!.target, H)).flatMap((f) => (f ? [mae(actual, f) / scale] : []))),
       coverage: coverage(actual, f.quantiles[0]!, f.quantiles[2]!),
@@ -46,7 +50,11 @@ function holdout(series: SeriesInput[]) {
 
 describe("90-day forecasts on held-out data", () => {
   it("When the bundled sample's last 90 days are held out, then the LSTM is chosen and beats seasonal naive and the best statistical member on MASE in every segment, and p10-p90 covers 70-90% of the held-out days", () => {
-    const ds = csvToDataset(readFileSync(new URL("../../data/sample-daily-sales.csv", import.meta.url)), { name: "s", dateColumn: "date", seriesColumns: ["segment"] });
+    const ds = csvToDataset(readFileSync(new URL("../../data/sample-daily-sales.csv", import.meta.url)), {
+      name: "s",
+      dateColumn: "date",
+      seriesColumns: ["segment"],
+    });
     const { series } = prepareForecastSeries(ds, { date: "date", target: "sales", segment: "segment" });
     const results = holdout(series);
     for (const r of results) {
@@ -82,10 +90,23 @@ describe("90-day forecasts on held-out data", () => {
 describe("training progress", () => {
   it("When two ensemble networks train in every fold, then the reported fraction never goes backwards and ends at 1", () => {
     const r = seededRng(3);
-    const series = [{ key: "a", start: "2022-01-01", target: Array.from({ length: 700 }, (_, t) => 100 + 10 * Math.sin((2 * Math.PI * t) / 7) + 20 * Math.sin((2 * Math.PI * t) / 365) + r.normal()) }];
+    const series = [
+      {
+        key: "a",
+        start: "2022-01-01",
+        target: Array.from({ length: 700 }, (_, t) => 100 + 10 * Math.sin((2 * Math.PI * t) / 7) + 20 * Math.sin((2 * Math.PI * t) / 365) + r.normal()),
+      },
+    ];
     const seen: number[] = [];
     const messages: string[] = [];
-    const { model } = forecastSeries(series, { horizon: 14, folds: 2, maxEpochs: 2, units: 4, seed: 1, onProgress: (f, m) => (seen.push(f), messages.push(m)) });
+    const { model } = forecastSeries(series, {
+      horizon: 14,
+      folds: 2,
+      maxEpochs: 2,
+      units: 4,
+      seed: 1,
+      onProgress: (f, m) => (seen.push(f), messages.push(m)),
+    });
     disposeLstm(model);
     expect(messages.some((m) => m.includes("network 2 of 2"))).toBe(true);
     seen.forEach((f, i) => i > 0 && expect(f, `step ${i}: ${messages[i]}`).toBeGreaterThanOrEqual(seen[i - 1]!));
@@ -127,7 +148,10 @@ describe("events known ahead", () => {
     const n = 1095;
     const r = seededRng(3);
     const promo = Array.from({ length: n + H2 }, () => (r.uniform() < 0.06 ? 1 : 0));
-    const target = Array.from({ length: n }, (_, t) => 100 + 0.02 * t + 20 * Math.sin((2 * Math.PI * t) / 7) + 15 * Math.sin((2 * Math.PI * t) / 365.25) + 40 * promo[t]! + 8 * r.normal());
+    const target = Array.from(
+      { length: n },
+      (_, t) => 100 + 0.02 * t + 20 * Math.sin((2 * Math.PI * t) / 7) + 15 * Math.sin((2 * Math.PI * t) / 365.25) + 40 * promo[t]! + 8 * r.normal(),
+    );
     const series = [{ key: "a", start: "2022-01-01", target, events: { promo } }];
     const { model } = forecastSeries(series, { horizon: H2, folds: 0, seed: 1 });
     const on = predictLstm(model, series)[0]!.mean;

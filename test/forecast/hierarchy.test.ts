@@ -38,9 +38,13 @@ describe("hierarchies: building the parents and checking the given ones", () => 
   });
 
   it("When a part is unknown, a parent is part of itself, or parts cover different days, then a 400 says which", () => {
-    expect(refusal(() => buildHierarchy(parts, { total: ["a", "zz"] })).message).toBe("hierarchy.total: part zz is neither a series in the data nor a parent in the hierarchy");
+    expect(refusal(() => buildHierarchy(parts, { total: ["a", "zz"] })).message).toBe(
+      "hierarchy.total: part zz is neither a series in the data nor a parent in the hierarchy",
+    );
     expect(refusal(() => buildHierarchy(parts, { x: ["y", "a"], y: ["x", "b"] })).message).toMatch(/^hierarchy\.x: is part of itself \(x → y → x\)/);
-    expect(refusal(() => buildHierarchy([...parts.slice(0, 2), series("c", [1, 2, 3], "2025-01-02")], { total: ["a", "c"] })).message).toMatch(/^hierarchy\.total: its parts cover different days/);
+    expect(refusal(() => buildHierarchy([...parts.slice(0, 2), series("c", [1, 2, 3], "2025-01-02")], { total: ["a", "c"] })).message).toMatch(
+      /^hierarchy\.total: its parts cover different days/,
+    );
   });
 });
 
@@ -71,7 +75,14 @@ describe("reconciliation against the published formulas (numpy fixture)", () => 
     const r = reconciliation(golden.summing, golden.nodes, bottom, "mint_shrink", errors);
     reconcile(r, coherent).forEach((row, i) => expect(row[0]).toBeCloseTo(coherent[i]![0]!, 9));
     const bu = reconciliation(golden.summing, golden.nodes, bottom, "bottom_up", null);
-    expect(reconcile(bu, base).map((row) => row[0])).toEqual([base[3]![0]! + base[4]![0]!, base[5]![0], base[3]![0]! + base[4]![0]! + base[5]![0]!, base[3]![0], base[4]![0], base[5]![0]]);
+    expect(reconcile(bu, base).map((row) => row[0])).toEqual([
+      base[3]![0]! + base[4]![0]!,
+      base[5]![0],
+      base[3]![0]! + base[4]![0]! + base[5]![0]!,
+      base[3]![0],
+      base[4]![0],
+      base[5]![0],
+    ]);
     const none = reconciliation(golden.summing, golden.nodes, bottom, "mint_shrink", null);
     expect(none.method).toBe("ols");
     expect(none.reason).toMatch(/^ols: mint_shrink needs backtest errors/);

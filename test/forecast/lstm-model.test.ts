@@ -30,7 +30,9 @@ describe("LSTM forecaster", () => {
     const a = run();
     const b = run();
     a.forEach((f, i) => f.quantiles.forEach((q, k) => q.forEach((v, h) => expect(Math.abs(v - b[i]!.quantiles[k]![h]!)).toBeLessThan(1e-6))));
-    for (const f of a) for (let h = 0; h < 14; h++) expect(f.quantiles[0]![h]!).toBeLessThanOrEqual(f.quantiles[1]![h]!), expect(f.quantiles[1]![h]!).toBeLessThanOrEqual(f.quantiles[2]![h]!);
+    for (const f of a)
+      for (let h = 0; h < 14; h++)
+        expect(f.quantiles[0]![h]!).toBeLessThanOrEqual(f.quantiles[1]![h]!), expect(f.quantiles[1]![h]!).toBeLessThanOrEqual(f.quantiles[2]![h]!);
     expect(a[0]!.dates).toHaveLength(14);
   }, 60_000);
 
@@ -52,7 +54,12 @@ describe("LSTM forecaster", () => {
   it("When conformal margins are given per series, then each series moves by its own, and a stored result's single list moves every series", () => {
     const data = [series("a", 1), series("b", 2)];
     const m = trainLstm(data, { ...opts, maxEpochs: 1 });
-    const fit = { horizon: 14, levels: [0.1, 0.5, 0.9], choices: data.map((s) => ({ key: s.key, method: "lstm" as const, reason: "", intermittent: false, scores: [] })), memberBands: [null, null] };
+    const fit = {
+      horizon: 14,
+      levels: [0.1, 0.5, 0.9],
+      choices: data.map((s) => ({ key: s.key, method: "lstm" as const, reason: "", intermittent: false, scores: [] })),
+      memberBands: [null, null],
+    };
     const wide = { lower: 1, upper: 2 };
     const none = { lower: 0, upper: 0 };
     const raw = predictLstm(m, data);

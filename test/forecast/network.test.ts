@@ -33,7 +33,10 @@ describe("LSTM network with hand-derived backpropagation through time", () => {
     for (const v of vars) {
       const a = Array.from(ours.grads[v.name]!.dataSync());
       const b = Array.from(ref.grads[v.name]!.dataSync());
-      expect(a.some((g) => g !== 0), v.name).toBe(true);
+      expect(
+        a.some((g) => g !== 0),
+        v.name,
+      ).toBe(true);
       expectAllClose(a, b, { rtol: 1e-4, atol: 1e-5 });
     }
     tf.dispose([x, head, weights, ours.value, ref.value, ...Object.values(ours.grads), ...Object.values(ref.grads), ...vars]);

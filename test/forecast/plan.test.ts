@@ -18,7 +18,12 @@ const history = input.channels;
 const horizon = 30;
 const lastDate = input.dates[input.dates.length - 1]!;
 const dates = Array.from({ length: horizon }, (_, h) => addDays(lastDate, h + 1));
-const flat: SeriesForecast = { key: "all", dates, mean: new Array(horizon).fill(1000), quantiles: [new Array(horizon).fill(900), new Array(horizon).fill(1000), new Array(horizon).fill(1100)] };
+const flat: SeriesForecast = {
+  key: "all",
+  dates,
+  mean: new Array(horizon).fill(1000),
+  quantiles: [new Array(horizon).fill(900), new Array(horizon).fill(1000), new Array(horizon).fill(1100)],
+};
 
 /** The MMM's response written out independently: normalised geometric adstock as a double loop, then Hill. */
 function response(beta: number, t: { alpha: number; lMax: number; slope: number; kappa: number }, spend: readonly number[]): number[] {
@@ -51,11 +56,23 @@ describe("spend plans through the MMM's curves", () => {
     const b = full(new Array(horizon).fill(bau));
     const expected = a.map((v, t) => v - b[t]!);
     expect(expected.reduce((s, v) => s + v, 0)).toBeGreaterThan(1000); // a real effect, not a vacuous 0 = 0
-    expectAllClose(forecast.mean.map((v) => v - 1000), expected, { rtol: 1e-9, atol: 1e-9 });
-    for (const [k, base] of [900, 1000, 1100].entries()) expectAllClose(forecast.quantiles[k]!.map((v) => v - base), expected, { rtol: 1e-9, atol: 1e-9 });
+    expectAllClose(
+      forecast.mean.map((v) => v - 1000),
+      expected,
+      { rtol: 1e-9, atol: 1e-9 },
+    );
+    for (const [k, base] of [900, 1000, 1100].entries())
+      expectAllClose(
+        forecast.quantiles[k]!.map((v) => v - base),
+        expected,
+        { rtol: 1e-9, atol: 1e-9 },
+      );
     const line = effect.channels.find((c) => c.channel === "tv")!;
     expect(line.planSpend - line.bauSpend).toBeCloseTo(1500 * horizon, 6);
-    expect(line.incremental).toBeCloseTo(expected.reduce((s, v) => s + v, 0), 6);
+    expect(line.incremental).toBeCloseTo(
+      expected.reduce((s, v) => s + v, 0),
+      6,
+    );
     expect(line.incrementalInterval!.lower).toBeLessThanOrEqual(line.incremental);
     expect(line.incrementalInterval!.upper).toBeGreaterThanOrEqual(line.incremental);
     expect(effect.channels.filter((c) => c.channel !== "tv").every((c) => c.incremental === 0)).toBe(true);

@@ -12,9 +12,24 @@ export const silentLogger = pino({ level: "silent" });
 export function testApp(overrides: Partial<AppDeps["config"]> = {}, tf: AppDeps["tf"] = { backend: "cpu", notes: [] }) {
   const { store } = openStore(":memory:");
   const jobs = new JobRunner({ jobs: store.jobs, concurrency: 1, logger: silentLogger, transaction: (fn) => store.db.transaction(fn)() });
-  const config = { MIXCAST_MAX_UPLOAD_MB: 50, MIXCAST_MAX_JSON_MB: 50, MIXCAST_JOB_CONCURRENCY: 1, MIXCAST_DIAGNOSTIC_JOBS: true, MIXCAST_KEY_CACHE_MS: 0, ...overrides };
+  const config = {
+    MIXCAST_MAX_UPLOAD_MB: 50,
+    MIXCAST_MAX_JSON_MB: 50,
+    MIXCAST_JOB_CONCURRENCY: 1,
+    MIXCAST_DIAGNOSTIC_JOBS: true,
+    MIXCAST_KEY_CACHE_MS: 0,
+    ...overrides,
+  };
   const app = createApp({ config, store, jobs, logger: silentLogger, tf });
-  return { app, store, jobs, close: async () => { await jobs.close(); store.close(); } };
+  return {
+    app,
+    store,
+    jobs,
+    close: async () => {
+      await jobs.close();
+      store.close();
+    },
+  };
 }
 
 /** Poll a predicate until it holds or the time runs out. */
@@ -47,7 +62,18 @@ export async function sampleWithMmm(app: Parameters<typeof request>[0], bootstra
   const datasetId = (await request(app).post("/v1/datasets?name=sample").type("text/csv").send(csv)).body.id as string;
   const mmm = await request(app)
     .post("/v1/mmm")
-    .send({ datasetId, date: "date", target: "sales", segment: "segment", channels: SAMPLE_CHANNELS, controls: ["holiday"], method: "fast", searchSize: 10, refineRounds: 0, bootstrap });
+    .send({
+      datasetId,
+      date: "date",
+      target: "sales",
+      segment: "segment",
+      channels: SAMPLE_CHANNELS,
+      controls: ["holiday"],
+      method: "fast",
+      searchSize: 10,
+      refineRounds: 0,
+      bootstrap,
+    });
   const job = await finishedJob(app, mmm.body.jobId);
   if (job.status !== "succeeded") throw new Error(`the sample MMM failed: ${JSON.stringify(job.error)}`);
   return { datasetId, mmmId: job.result.modelId as string };

@@ -21,7 +21,9 @@ export function conjugateLinear(k: number, n: number, seed: number) {
   });
   const beta = Array.from({ length: k }, (_, j) => j - 1);
   const y = x.map((row) => row.reduce((a, v, j) => a + v * beta[j]!, 0) + sigma * rng.normal());
-  const prec = Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => x.reduce((a, row) => a + row[i]! * row[j]!, 0) / sigma ** 2 + (i === j ? 1 / tau ** 2 : 0)));
+  const prec = Array.from({ length: k }, (_, i) =>
+    Array.from({ length: k }, (_, j) => x.reduce((a, row) => a + row[i]! * row[j]!, 0) / sigma ** 2 + (i === j ? 1 / tau ** 2 : 0)),
+  );
   const xty = Array.from({ length: k }, (_, i) => x.reduce((a, row, t) => a + row[i]! * y[t]!, 0) / sigma ** 2);
   const mean = choleskySolve(prec, xty);
   const cov = new CholeskyDecomposition(new Matrix(prec)).solve(Matrix.eye(k)).to2DArray();

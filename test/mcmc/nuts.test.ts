@@ -110,5 +110,3 @@ describe("convergence diagnostics (Vehtari et al. 2021)", () => {
     expect(convergence([ar1(0, 1000, 5), ar1(0, 1000, 6), wide]).rhat).toBeGreaterThan(1.05);
   });
 });
-
-

@@ -38,7 +38,7 @@ describe("simulation-based calibration of NUTS on a small MMM", () => {
     const ranks = Array.from({ length: dim }, () => new Array<number>(L + 1).fill(0));
     for (let rep = 0; rep < N; rep++) {
       // θ from the priors: alpha ~ Beta(1, 3), kappa ~ LogNormal(0, 1), ROI ~ LogNormal(log 0.5, 0.5), σ ~ HalfNormal(25)
-      const alpha = 1 - Math.pow(r.uniform(), 1 / 3);
+      const alpha = 1 - r.uniform() ** (1 / 3);
       const kappa = Math.exp(r.normal());
       const roi = 0.5 * Math.exp(0.5 * r.normal());
       const sigma = Math.abs(25 * r.normal());

@@ -44,7 +44,9 @@ describe("allocate: optimality", () => {
     const problem = randomProblem(5, 2, 11);
     const result = allocate(problem, highs);
     const exact = kktSplit(problem.lines, problem.budget!.total!);
-    result.lines.forEach((l, i) => expect(Math.abs(l.spend - exact[i]!), `${l.channel}/${l.segment}`).toBeLessThan(0.001 * Math.max(exact[i]!, 0.01 * problem.budget!.total!)));
+    result.lines.forEach((l, i) =>
+      expect(Math.abs(l.spend - exact[i]!), `${l.channel}/${l.segment}`).toBeLessThan(0.001 * Math.max(exact[i]!, 0.01 * problem.budget!.total!)),
+    );
     const funded = result.lines.filter((l) => l.spend > 0);
     const mrois = funded.map((l) => l.mroi);
     expect(Math.max(...mrois) / Math.min(...mrois) - 1).toBeLessThan(0.01);
@@ -78,8 +80,20 @@ describe("allocate: optimality", () => {
   });
 
   it("When spend plans carry over between periods, then a period's mROI counts the return its spend carries into later periods", () => {
-    const line: AllocationLine = { channel: "tv", curve: { form: "hill", coefficient: 8000, slope: 0.8, kappa: 2000 }, current: 1000, adstock: { alpha: 0.6, normalized: true, history: [1000, 1000] } };
-    const r = allocate({ lines: [line, { channel: "search", curve: { form: "hill", coefficient: 3000, slope: 0.7, kappa: 800 }, current: 1000 }], periods: 4, budget: { total: 8000 } }, highs);
+    const line: AllocationLine = {
+      channel: "tv",
+      curve: { form: "hill", coefficient: 8000, slope: 0.8, kappa: 2000 },
+      current: 1000,
+      adstock: { alpha: 0.6, normalized: true, history: [1000, 1000] },
+    };
+    const r = allocate(
+      {
+        lines: [line, { channel: "search", curve: { form: "hill", coefficient: 3000, slope: 0.7, kappa: 800 }, current: 1000 }],
+        periods: 4,
+        budget: { total: 8000 },
+      },
+      highs,
+    );
     const tv = r.periods.filter((p) => p.channel === "tv");
     // finite difference of the plan's true return for $1 more in period 1
     const returnOf = (extra: number) => {
@@ -93,7 +107,10 @@ describe("allocate: optimality", () => {
       });
       return total;
     };
-    expect(returnOf(0)).toBeCloseTo(tv.reduce((s, p) => s + p.expectedReturn, 0), 6);
+    expect(returnOf(0)).toBeCloseTo(
+      tv.reduce((s, p) => s + p.expectedReturn, 0),
+      6,
+    );
     expect(tv[0]!.mroi).toBeCloseTo(returnOf(1) - returnOf(0), 3);
   });
 });
@@ -114,14 +131,19 @@ describe("allocate: clear answers for unbounded and degenerate input", () => {
   it("When nothing limits spend and return keeps rising, then the answer says the return is unbounded", () => {
     const p = randomProblem(2, 1, 3);
     expect(() => allocate({ ...p, budget: {} }, highs)).toThrow(ModelFitError);
-    expect(() => allocate({ ...p, budget: {} }, highs)).toThrow("The return is unbounded: no budget or maximum limits spend on a curve that keeps rising. Set budget.total or a max per line.");
+    expect(() => allocate({ ...p, budget: {} }, highs)).toThrow(
+      "The return is unbounded: no budget or maximum limits spend on a curve that keeps rising. Set budget.total or a max per line.",
+    );
   });
 
   it("When the budget is 0 or a curve returns nothing, then the plan spends nothing there, deterministically", () => {
     const p = randomProblem(3, 1, 4);
     const zero = allocate({ ...p, budget: { total: 0 } }, highs);
     expect(zero.totals).toMatchObject({ spend: 0, expectedReturn: 0, roi: null });
-    const dead = allocate({ ...p, lines: p.lines.map((l, i) => (i === 0 ? { ...l, curve: { form: "hill" as const, coefficient: 0, slope: 0.8, kappa: 1000 } } : l)) }, highs);
+    const dead = allocate(
+      { ...p, lines: p.lines.map((l, i) => (i === 0 ? { ...l, curve: { form: "hill" as const, coefficient: 0, slope: 0.8, kappa: 1000 } } : l)) },
+      highs,
+    );
     expect(dead.lines[0]!.spend).toBe(0);
     expect(JSON.stringify(allocate(p, highs))).toBe(JSON.stringify(allocate(p, highs)));
   });
@@ -140,10 +162,24 @@ describe("allocate: properties (fast-check)", () => {
     budgetScale: fc.double({ min: 0.2, max: 3, noNaN: true }),
     maxFraction: fc.double({ min: 0.2, max: 1, noNaN: true }),
   });
-  const build = ({ seed, channels, budgetScale, maxFraction }: { seed: number; channels: number; budgetScale: number; maxFraction: number }): AllocationProblem => {
+  const build = ({
+    seed,
+    channels,
+    budgetScale,
+    maxFraction,
+  }: {
+    seed: number;
+    channels: number;
+    budgetScale: number;
+    maxFraction: number;
+  }): AllocationProblem => {
     const p = randomProblem(channels, 2, seed);
     const total = Math.round(p.budget!.total! * budgetScale);
-    return { ...p, lines: p.lines.map((l, i) => (i % 2 ? { ...l, max: maxFraction * total } : { ...l, min: 0.05 * total / p.lines.length })), budget: { total } };
+    return {
+      ...p,
+      lines: p.lines.map((l, i) => (i % 2 ? { ...l, max: maxFraction * total } : { ...l, min: (0.05 * total) / p.lines.length })),
+      budget: { total },
+    };
   };
 
   it("When solved, then the plan respects every bound and the budget", () => {

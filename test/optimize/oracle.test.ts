@@ -8,7 +8,9 @@ import { highsSolver, jsLpSolver, type LpSolver } from "../../src/optimize/solve
 import { CASES } from "../fixtures/lp/make-fixtures.ts";
 
 // scipy 1.10 linprog(method="highs") on each committed LP, from ../shared/oracles/lp_oracle.py (make-fixtures.ts)
-const ORACLE = JSON.parse(readFileSync(new URL("../fixtures/lp/oracle.json", import.meta.url), "utf8")) as { cases: Record<string, { status: string; objective: number | null }> };
+const ORACLE = JSON.parse(readFileSync(new URL("../fixtures/lp/oracle.json", import.meta.url), "utf8")) as {
+  cases: Record<string, { status: string; objective: number | null }>;
+};
 const lpOf = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/lp/${name}.lp.json`, import.meta.url), "utf8")) as LinearProgram;
 
 let highs: LpSolver;
@@ -42,7 +44,9 @@ describe("LP solvers against scipy's HiGHS on the committed allocation problems"
       allocate(CASES["infeasible-minimums-4-periods"]!, highs);
     } catch (e) {
       const message = (e as Error).message;
-      expect(message).toMatch(/^These constraints cannot all hold: total budget of at most \$[\d,]+; ch1\/seg1 at least \$[\d,]+; .* \(together the minimums need \$[\d,]+\)\. Relax one of them\.$/);
+      expect(message).toMatch(
+        /^These constraints cannot all hold: total budget of at most \$[\d,]+; ch1\/seg1 at least \$[\d,]+; .* \(together the minimums need \$[\d,]+\)\. Relax one of them\.$/,
+      );
       // an irreducible set: the named minimums alone exceed the budget, and without any one of them they fit
       const issues = (e as InfeasibleError).issues.map((i) => String(i.path[1]));
       const problem = CASES["infeasible-minimums-4-periods"]!;

@@ -28,7 +28,10 @@ function groupsOf(ds: ReturnType<typeof load>, value: string, group: string): Gr
 const col = (ds: ReturnType<typeof load>, n: string) => ds.columns.find((c) => c.name === n) as NumericColumn;
 
 describe(`classic analyses against ${g.source}`, () => {
-  for (const [name, data] of [["anovaGroups", groupsOf(groupsCsv, "value", "group")], ["anovaTv", groupsOf(tv, "Sales", "TV")]] as const) {
+  for (const [name, data] of [
+    ["anovaGroups", groupsOf(groupsCsv, "value", "group")],
+    ["anovaTv", groupsOf(tv, "Sales", "TV")],
+  ] as const) {
     it(`When ${name} is analysed, then ANOVA F and p and every Tukey pair match`, () => {
       const ref = g[name];
       const a = oneWayAnova(data);
@@ -37,11 +40,27 @@ describe(`classic analyses against ${g.source}`, () => {
       const t = tukeyHsd(data);
       expectClose(t.qCrit, ref.qCrit, { rtol: 1e-8, label: "qCrit" });
       expect(t.pairs.map((p) => [p.group1, p.group2])).toEqual(ref.pairs.map((p: any) => [p.group1, p.group2]));
-      expectAllClose(t.pairs.map((p) => p.meandiff), ref.pairs.map((p: any) => p.meandiff), { rtol: 1e-10, label: "meandiff" });
+      expectAllClose(
+        t.pairs.map((p) => p.meandiff),
+        ref.pairs.map((p: any) => p.meandiff),
+        { rtol: 1e-10, label: "meandiff" },
+      );
       // jstat's AS 190 studentized range: ~1e-11 absolute against scipy's quadrature
-      expectAllClose(t.pairs.map((p) => p.pAdj), ref.pairs.map((p: any) => p.pAdj), { rtol: 1e-6, atol: 1e-9, label: "pAdj" });
-      expectAllClose(t.pairs.map((p) => p.lower), ref.pairs.map((p: any) => p.lower), { rtol: 1e-8, label: "lower" });
-      expectAllClose(t.pairs.map((p) => p.upper), ref.pairs.map((p: any) => p.upper), { rtol: 1e-8, label: "upper" });
+      expectAllClose(
+        t.pairs.map((p) => p.pAdj),
+        ref.pairs.map((p: any) => p.pAdj),
+        { rtol: 1e-6, atol: 1e-9, label: "pAdj" },
+      );
+      expectAllClose(
+        t.pairs.map((p) => p.lower),
+        ref.pairs.map((p: any) => p.lower),
+        { rtol: 1e-8, label: "lower" },
+      );
+      expectAllClose(
+        t.pairs.map((p) => p.upper),
+        ref.pairs.map((p: any) => p.upper),
+        { rtol: 1e-8, label: "upper" },
+      );
       expect(t.pairs.map((p) => p.reject)).toEqual(ref.pairs.map((p: any) => p.reject));
     });
   }
@@ -94,7 +113,10 @@ describe(`classic analyses against ${g.source}`, () => {
   for (const method of ["pearson", "spearman"] as const) {
     it(`When ISLR columns are correlated (${method}), then r and p match scipy`, () => {
       const names = ["TV", "Radio", "Newspaper", "Sales"];
-      const m = correlationMatrix(names.map((n) => ({ name: n, values: col(islr, n).values })), method);
+      const m = correlationMatrix(
+        names.map((n) => ({ name: n, values: col(islr, n).values })),
+        method,
+      );
       for (const [key, ref] of Object.entries(g[method]) as [string, { r: number; p: number }][]) {
         const [a, b] = key.split("|").map((n) => names.indexOf(n));
         expectClose(m.r[a!]![b!]!, ref.r, { rtol: 1e-10, label: `${key} r` });

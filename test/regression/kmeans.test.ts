@@ -16,7 +16,10 @@ describe(`k-means against sklearn ${raw.sklearn}`, () => {
     for (const r of raw.results) expectClose(silhouetteScore(rows, r.labels), r.silhouette, { rtol: 1e-12, label: `k=${r.k}` });
   });
 
-  for (const [name, ref, standardize] of [["raw", raw, false], ["standardized", std, true]] as const) {
+  for (const [name, ref, standardize] of [
+    ["raw", raw, false],
+    ["standardized", std, true],
+  ] as const) {
     it(`When clustering ${name} blobs for k = 2..8, then k = 3 is chosen and inertia and silhouette match where the optimum is unique`, () => {
       const r = kmeansAnalysis(blobs, { columns: ["f1", "f2", "f3"], standardize, seed: 0 });
       expect(r.chosenK).toBe(ref.best_k);

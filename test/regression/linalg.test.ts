@@ -8,8 +8,8 @@ import { expectAllClose } from "../helpers/all-close.ts";
 
 /** NIST StRD Longley, certified values (https://www.itl.nist.gov/div898/strd/lls/data/Longley.shtml). */
 const NIST = {
-  coef: [-3482258.63459582, 15.0618722713733, -0.358191792925910e-1, -2.02022980381683, -1.03322686717359, -0.511041056535807e-1, 1829.15146461355],
-  stdErr: [890420.383607373, 84.9149257747669, 0.334910077722432e-1, 0.488399681651699, 0.214274163161675, 0.226073200069370, 455.478499142212],
+  coef: [-3482258.63459582, 15.0618722713733, -0.35819179292591e-1, -2.02022980381683, -1.03322686717359, -0.511041056535807e-1, 1829.15146461355],
+  stdErr: [890420.383607373, 84.9149257747669, 0.334910077722432e-1, 0.488399681651699, 0.214274163161675, 0.22607320006937, 455.478499142212],
   rsquared: 0.995479004577296,
 };
 
@@ -19,8 +19,16 @@ describe("factorisation paths", () => {
     const m = fitFormula(ds, { formula: "TOTEMP ~ GNPDEFL + GNP + UNEMP + ARMED + POP + YEAR" }).models[0]!;
     if ("error" in m) throw new Error(m.error);
     // rtol 1e-7: Longley is the classic ill-conditioned test (statsmodels itself is 2e-9 off NIST)
-    expectAllClose(m.params.map((p) => p.coef), NIST.coef, { rtol: 1e-7, label: "coef" });
-    expectAllClose(m.params.map((p) => p.stdErr), NIST.stdErr, { rtol: 1e-7, label: "stdErr" });
+    expectAllClose(
+      m.params.map((p) => p.coef),
+      NIST.coef,
+      { rtol: 1e-7, label: "coef" },
+    );
+    expectAllClose(
+      m.params.map((p) => p.stdErr),
+      NIST.stdErr,
+      { rtol: 1e-7, label: "stdErr" },
+    );
     expectAllClose([m.rsquared], [NIST.rsquared], { rtol: 1e-10 });
   });
 

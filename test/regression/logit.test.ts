@@ -9,21 +9,46 @@ import { expectAllClose, expectClose } from "../helpers/all-close.ts";
 /** statsmodels Logit values: test/fixtures/make_golden_logit.py. */
 const g = JSON.parse(readFileSync(new URL("../fixtures/golden/logit.json", import.meta.url), "utf8"));
 const sim = csvToDataset(readFileSync(new URL("../fixtures/logit_sim.csv", import.meta.url)), { name: "sim" });
-const kaggleRaw = csvToDataset(readFileSync(new URL("../../data/kaggle-marketing-campaign-performance/marketing_campaign_dataset.head2200.reformatted.csv", import.meta.url)), { name: "k" });
+const kaggleRaw = csvToDataset(
+  readFileSync(new URL("../../data/kaggle-marketing-campaign-performance/marketing_campaign_dataset.head2200.reformatted.csv", import.meta.url)),
+  { name: "k" },
+);
 // HighROI = ROI > 5, as in the fixture script
 const roi = kaggleRaw.columns.find((c) => c.name === "ROI")!.values as number[];
-const kaggle = { ...kaggleRaw, columns: [...kaggleRaw.columns, { name: "HighROI", original: "HighROI", type: "integer" as const, missing: 0, values: roi.map((r) => (r > 5 ? 1 : 0)) }] };
+const kaggle = {
+  ...kaggleRaw,
+  columns: [...kaggleRaw.columns, { name: "HighROI", original: "HighROI", type: "integer" as const, missing: 0, values: roi.map((r) => (r > 5 ? 1 : 0)) }],
+};
 
 describe(`Logit against ${g.source}`, () => {
-  for (const [name, ds] of [["sim", sim], ["kaggle", kaggle]] as const) {
+  for (const [name, ds] of [
+    ["sim", sim],
+    ["kaggle", kaggle],
+  ] as const) {
     it(`When ${name} (${g[name].formula}) is fitted on all rows, then coefficients, errors, p-values and likelihoods match`, () => {
       const r = fitLogitFormula(ds, { formula: g[name].formula, holdout: 0 });
       expect(r.params.map((p) => p.name)).toEqual(g[name].names);
       expect(r.nobs).toBe(g[name].nobs);
-      expectAllClose(r.params.map((p) => p.coef), g[name].coef, { rtol: 1e-8, label: "coef" });
-      expectAllClose(r.params.map((p) => p.stdErr), g[name].stdErr, { rtol: 1e-8, label: "stdErr" });
-      expectAllClose(r.params.map((p) => p.pValue), g[name].pValue, { rtol: 1e-6, atol: 1e-12, label: "pValue" });
-      expectAllClose(r.params.map((p) => p.ciLower), g[name].ciLower, { rtol: 1e-8, label: "ciLower" });
+      expectAllClose(
+        r.params.map((p) => p.coef),
+        g[name].coef,
+        { rtol: 1e-8, label: "coef" },
+      );
+      expectAllClose(
+        r.params.map((p) => p.stdErr),
+        g[name].stdErr,
+        { rtol: 1e-8, label: "stdErr" },
+      );
+      expectAllClose(
+        r.params.map((p) => p.pValue),
+        g[name].pValue,
+        { rtol: 1e-6, atol: 1e-12, label: "pValue" },
+      );
+      expectAllClose(
+        r.params.map((p) => p.ciLower),
+        g[name].ciLower,
+        { rtol: 1e-8, label: "ciLower" },
+      );
       for (const f of ["llf", "aic", "bic"] as const) expectClose(r[f], g[name][f], { rtol: 1e-10, label: f });
       // statsmodels fits the null model iteratively (to its tolerance); mixcast uses the closed form n·(p̄ log p̄ + …),
       // so llnull agrees to ~1e-10 relative and McFadden's R² (a small difference of the two) to ~1e-8.
@@ -61,12 +86,12 @@ describe(`Logit against ${g.source}`, () => {
   });
 
   it("When the outcome is perfectly separated, then the fit is refused with the reason", () => {
-    const ds = csvToDataset("y,x\n" + Array.from({ length: 40 }, (_, i) => `${i < 20 ? 0 : 1},${i}`).join("\n"), { name: "sep" });
+    const ds = csvToDataset(`y,x\n${Array.from({ length: 40 }, (_, i) => `${i < 20 ? 0 : 1},${i}`).join("\n")}`, { name: "sep" });
     expect(() => fitLogitFormula(ds, { formula: "y ~ x", holdout: 0 })).toThrow(/Perfect separation/);
   });
 
   it("When the target is text, then positive= names the success level", () => {
-    const ds = csvToDataset("won,spend\n" + Array.from({ length: 60 }, (_, i) => `${(i * 7) % 5 < 2 ? "yes!" : "no!"},${i % 13}`).join("\n"), { name: "t" });
+    const ds = csvToDataset(`won,spend\n${Array.from({ length: 60 }, (_, i) => `${(i * 7) % 5 < 2 ? "yes!" : "no!"},${i % 13}`).join("\n")}`, { name: "t" });
     expect(() => fitLogitFormula(ds, { formula: "won ~ spend" })).toThrow(/positive: say which level of won/);
     expect(fitLogitFormula(ds, { formula: "won ~ spend", positive: "yes!", holdout: 0 }).positive).toBe("yes!");
   });

@@ -27,7 +27,12 @@ describe(`OLS against ${golden.source}`, () => {
   for (const [name, g] of Object.entries(golden.cases)) {
     it(`When fitting ${name} (${g.formula}${g.group ? `, ${g.group}` : ""}, ${g.covType}), then every statistic matches`, () => {
       const ds = dataset(g.file);
-      const res = fitFormula(ds, { formula: g.formula, by: g.group ? "Client_Type" : undefined, covType: g.covType as CovType, hacLags: g.hacLags ?? undefined });
+      const res = fitFormula(ds, {
+        formula: g.formula,
+        by: g.group ? "Client_Type" : undefined,
+        covType: g.covType as CovType,
+        hacLags: g.hacLags ?? undefined,
+      });
       const m = g.group ? res.models.find((x) => x.group === g.group)! : res.models[0]!;
       if ("error" in m) throw new Error(m.error);
       expect(m.params.map((p) => p.name)).toEqual(g.names);
@@ -90,12 +95,36 @@ describe("prediction against statsmodels get_prediction().summary_frame()", () =
     const ds = dataset(g.file);
     const m = fitFormula(ds, { formula: g.formula }).models[0]!;
     if ("error" in m) throw new Error(m.error);
-    const rows: Dataset = { ...ds, rows: g.prediction.rows.length, columns: ds.columns.map((c) => ({ ...c, values: g.prediction.rows.map((r: number) => c.values[r]) }) as typeof c) };
+    const rows: Dataset = {
+      ...ds,
+      rows: g.prediction.rows.length,
+      columns: ds.columns.map((c) => ({ ...c, values: g.prediction.rows.map((r: number) => c.values[r]) }) as typeof c),
+    };
     const p = predictRegression(m, g.formula, rows);
-    expectAllClose(p.map((x) => x.mean), g.prediction.mean, { rtol: 1e-8, label: "mean" });
-    expectAllClose(p.map((x) => x.meanSe), g.prediction.meanSe, { rtol: 1e-8, label: "meanSe" });
-    expectAllClose(p.map((x) => x.meanCiLower), g.prediction.meanCiLower, { rtol: 1e-8, label: "meanCiLower" });
-    expectAllClose(p.map((x) => x.obsCiUpper), g.prediction.obsCiUpper, { rtol: 1e-8, label: "obsCiUpper" });
-    expectAllClose(p.map((x) => x.obsCiLower), g.prediction.obsCiLower, { rtol: 1e-8, label: "obsCiLower" });
+    expectAllClose(
+      p.map((x) => x.mean),
+      g.prediction.mean,
+      { rtol: 1e-8, label: "mean" },
+    );
+    expectAllClose(
+      p.map((x) => x.meanSe),
+      g.prediction.meanSe,
+      { rtol: 1e-8, label: "meanSe" },
+    );
+    expectAllClose(
+      p.map((x) => x.meanCiLower),
+      g.prediction.meanCiLower,
+      { rtol: 1e-8, label: "meanCiLower" },
+    );
+    expectAllClose(
+      p.map((x) => x.obsCiUpper),
+      g.prediction.obsCiUpper,
+      { rtol: 1e-8, label: "obsCiUpper" },
+    );
+    expectAllClose(
+      p.map((x) => x.obsCiLower),
+      g.prediction.obsCiLower,
+      { rtol: 1e-8, label: "obsCiLower" },
+    );
   });
 });

@@ -17,18 +17,23 @@ const coef = (fit: ReturnType<typeof fitOls>) => fit.params.map((p) => p.coef!);
 describe("OLS invariants (fast-check)", () => {
   it("When fitted, then Xᵀ·resid ≈ 0, residuals average 0, R² ∈ [0, 1] and each CI contains its coefficient", () => {
     fc.assert(
-      fc.property(fc.integer(), fc.integer({ min: 20, max: 200 }), fc.array(fc.double({ min: -100, max: 100, noNaN: true }), { minLength: 2, maxLength: 6 }), (seed, n, beta) => {
-        const d = simulate(seed, n, beta);
-        const fit = fitOls(d);
-        const b = coef(fit);
-        const resid = Array.from(d.y, (y, i) => y - b.reduce((s, bj, j) => s + bj * d.columns[j]![i]!, 0));
-        const scale = Math.max(...Array.from(d.y, Math.abs)) * n;
-        for (const col of d.columns) expect(Math.abs(col.reduce((s, x, i) => s + x * resid[i]!, 0))).toBeLessThan(1e-8 * scale * 10);
-        expect(Math.abs(resid.reduce((s, r) => s + r, 0) / n)).toBeLessThan(1e-8 * scale);
-        expect(fit.rsquared).toBeGreaterThanOrEqual(0);
-        expect(fit.rsquared).toBeLessThanOrEqual(1);
-        for (const p of fit.params) expect(p.ciLower! <= p.coef! && p.coef! <= p.ciUpper!).toBe(true);
-      }),
+      fc.property(
+        fc.integer(),
+        fc.integer({ min: 20, max: 200 }),
+        fc.array(fc.double({ min: -100, max: 100, noNaN: true }), { minLength: 2, maxLength: 6 }),
+        (seed, n, beta) => {
+          const d = simulate(seed, n, beta);
+          const fit = fitOls(d);
+          const b = coef(fit);
+          const resid = Array.from(d.y, (y, i) => y - b.reduce((s, bj, j) => s + bj * d.columns[j]![i]!, 0));
+          const scale = Math.max(...Array.from(d.y, Math.abs)) * n;
+          for (const col of d.columns) expect(Math.abs(col.reduce((s, x, i) => s + x * resid[i]!, 0))).toBeLessThan(1e-8 * scale * 10);
+          expect(Math.abs(resid.reduce((s, r) => s + r, 0) / n)).toBeLessThan(1e-8 * scale);
+          expect(fit.rsquared).toBeGreaterThanOrEqual(0);
+          expect(fit.rsquared).toBeLessThanOrEqual(1);
+          for (const p of fit.params) expect(p.ciLower! <= p.coef! && p.coef! <= p.ciUpper!).toBe(true);
+        },
+      ),
       { numRuns: 60 },
     );
   });

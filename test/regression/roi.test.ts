@@ -5,16 +5,35 @@ import { roiTable } from "../../src/regression/roi.ts";
 import { expectClose } from "../helpers/all-close.ts";
 
 const hospital = csvToDataset(readFileSync(new URL("../../data/hospital-campaign/Campaign-Data.raw.csv", import.meta.url)), { name: "h" });
-const TACTICS = ["Campaign_Email", "Campaign_Flyer", "Campaign_Phone", "Sales_Contact_1", "Sales_Contact_2", "Sales_Contact_3", "Sales_Contact_4", "Sales_Contact_5"];
+const TACTICS = [
+  "Campaign_Email",
+  "Campaign_Flyer",
+  "Campaign_Phone",
+  "Sales_Contact_1",
+  "Sales_Contact_2",
+  "Sales_Contact_3",
+  "Sales_Contact_4",
+  "Sales_Contact_5",
+];
 
 describe("ROI table on the hospital campaign data", () => {
   const table = roiTable(hospital, { target: "Amount Collected", tactics: TACTICS, by: "Client Type" });
   const seg = (s: string) => table.segments.find((x) => x.segment === s)!;
-  const significant = (s: string) => Object.fromEntries(seg(s).tactics.filter((t) => t.significant).map((t) => [t.tactic, Number(t.roi!.toFixed(4))]));
+  const significant = (s: string) =>
+    Object.fromEntries(
+      seg(s)
+        .tactics.filter((t) => t.significant)
+        .map((t) => [t.tactic, Number(t.roi!.toFixed(4))]),
+    );
 
   it("When computed by Client_Type, then the significant returns are the published table (PROVENANCE.md)", () => {
     expect(significant("Large Facility")).toEqual({
-      Sales_Contact_1: 11.6731, Sales_Contact_4: 10.6145, Sales_Contact_2: 4.0031, Campaign_Flyer: 2.7204, Sales_Contact_3: 2.0316, Campaign_Phone: -3.5361,
+      Sales_Contact_1: 11.6731,
+      Sales_Contact_4: 10.6145,
+      Sales_Contact_2: 4.0031,
+      Campaign_Flyer: 2.7204,
+      Sales_Contact_3: 2.0316,
+      Campaign_Phone: -3.5361,
     });
     expect(significant("Medium Facility")).toEqual({ Campaign_Flyer: 4.1059, Sales_Contact_2: 3.5778, Sales_Contact_1: 3.1365, Sales_Contact_3: 2.1174 });
     expect(significant("Private Facility")).toEqual({ Sales_Contact_2: 6.6223 });
@@ -26,7 +45,9 @@ describe("ROI table on the hospital campaign data", () => {
   it("When ranked, then the best tactic and the tactics to stop are named, with a plain sentence", () => {
     expect(seg("Large Facility").best?.tactic).toBe("Sales_Contact_1");
     expect(seg("Large Facility").stop.map((t) => t.tactic)).toEqual(["Campaign_Phone"]);
-    expect(seg("Large Facility").recommendation).toMatch(/^Large Facility: put the next dollar into Sales_Contact_1 \(\$11\.67 back per \$1, p < 0\.001\).*stop Campaign_Phone \(−\$3\.54 per \$1/);
+    expect(seg("Large Facility").recommendation).toMatch(
+      /^Large Facility: put the next dollar into Sales_Contact_1 \(\$11\.67 back per \$1, p < 0\.001\).*stop Campaign_Phone \(−\$3\.54 per \$1/,
+    );
     expect(seg("Small Facility").recommendation).toContain("Campaign_Phone cannot be judged here");
     expect(seg("Medium Facility").rsquared!.toFixed(3)).toBe("0.437");
   });

@@ -44,9 +44,9 @@ describe("store", () => {
   it("When a model save fails part-way, then neither the model nor any artefact is left", () => {
     const { store } = openStore(":memory:");
     const artifact = { name: "weights.bin", contentType: "application/octet-stream", bytes: new Uint8Array([1, 2, 3]) };
-    expect(() =>
-      store.models.save({ kind: "lstm", datasetId: null, schemaVersion: 1, spec: {}, result: {}, artifacts: [artifact, artifact] }),
-    ).toThrow(/UNIQUE/);
+    expect(() => store.models.save({ kind: "lstm", datasetId: null, schemaVersion: 1, spec: {}, result: {}, artifacts: [artifact, artifact] })).toThrow(
+      /UNIQUE/,
+    );
     expect(store.models.list()).toEqual([]);
     expect(store.db.prepare("SELECT count(*) AS n FROM model_artifacts").get()).toEqual({ n: 0 });
     const saved = store.models.save({ kind: "lstm", datasetId: null, schemaVersion: 1, spec: { a: 1 }, result: { b: 2 }, artifacts: [artifact] });

@@ -34,16 +34,30 @@ export function allocationRoutes(deps: AppDeps, registry: OpenAPIRegistry): Rout
     },
   );
 
-  defineRoute(router, registry, { method: "get", path: "/v1/allocations/:id", summary: "A saved allocation (JSON, or CSV with Accept: text/csv or ?format=csv)", tags, params: IdParams, query: FormatQuery, responses: { 200: { description: "The allocation" } } }, (req, res, { params }) => {
-    const m = requireRecord<unknown, AllocationOutput>(deps.store, ALLOCATION_KIND, params.id);
-    send(req, res, m.id, m.result);
-  });
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "get",
+      path: "/v1/allocations/:id",
+      summary: "A saved allocation (JSON, or CSV with Accept: text/csv or ?format=csv)",
+      tags,
+      params: IdParams,
+      query: FormatQuery,
+      responses: { 200: { description: "The allocation" } },
+    },
+    (req, res, { params }) => {
+      const m = requireRecord<unknown, AllocationOutput>(deps.store, ALLOCATION_KIND, params.id);
+      send(req, res, m.id, m.result);
+    },
+  );
   return router;
 }
 
 function send(req: Request, res: Response, id: string, output: AllocationOutput): void {
   if (wantsCsv(req, res)) {
-    return sendCsv(res, `allocation-${id}`, allocationCsvRows(output));
+    sendCsv(res, `allocation-${id}`, allocationCsvRows(output));
+    return;
   }
   res.json({ id, ...output });
 }

@@ -1,7 +1,7 @@
 import { deleteDataset } from "../../app/datasets.ts";
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import express, { Router } from "express";
-import { z } from "zod";
+import type { z } from "zod";
 import { NotFoundError } from "../../errors.ts";
 import { ingestCsv } from "../../jobs/ingest-off-thread.ts";
 import type { AppDeps } from "../deps.ts";
@@ -64,7 +64,14 @@ export function datasetRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router 
   defineRoute(
     router,
     registry,
-    { method: "get", path: "/v1/datasets", summary: "List datasets (CSV with Accept: text/csv or ?format=csv)", tags, query: PageQuery, responses: { 200: json(DatasetListSchema, "A page of datasets") } },
+    {
+      method: "get",
+      path: "/v1/datasets",
+      summary: "List datasets (CSV with Accept: text/csv or ?format=csv)",
+      tags,
+      query: PageQuery,
+      responses: { 200: json(DatasetListSchema, "A page of datasets") },
+    },
     (req, res, { query }) => {
       const { items, total } = deps.store.datasets.list(query.limit, query.offset);
       if (wantsCsv(req, res)) return sendCsv(res, "datasets", datasetListCsv(items));
@@ -75,7 +82,14 @@ export function datasetRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router 
   defineRoute(
     router,
     registry,
-    { method: "get", path: "/v1/datasets/:id", summary: "A dataset's columns and data-quality report", tags, params: IdParams, responses: { 200: json(DatasetSchema, "The dataset") } },
+    {
+      method: "get",
+      path: "/v1/datasets/:id",
+      summary: "A dataset's columns and data-quality report",
+      tags,
+      params: IdParams,
+      responses: { 200: json(DatasetSchema, "The dataset") },
+    },
     (_req, res, { params }) => {
       res.json(findDataset(deps, params.id));
     },
@@ -106,7 +120,14 @@ export function datasetRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router 
   defineRoute(
     router,
     registry,
-    { method: "delete", path: "/v1/datasets/:id", summary: "Delete a dataset (409 while a job queued or running uses it; the answer names the jobs)", tags, params: IdParams, responses: { 204: { description: "Deleted" }, 409: { description: "Jobs still use the dataset" } } },
+    {
+      method: "delete",
+      path: "/v1/datasets/:id",
+      summary: "Delete a dataset (409 while a job queued or running uses it; the answer names the jobs)",
+      tags,
+      params: IdParams,
+      responses: { 204: { description: "Deleted" }, 409: { description: "Jobs still use the dataset" } },
+    },
     (_req, res, { params }) => {
       deleteDataset(deps.store, params.id);
       res.status(204).end();

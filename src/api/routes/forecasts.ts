@@ -19,7 +19,8 @@ export function forecastRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
     {
       method: "post",
       path: "/v1/forecasts",
-      summary: "Forecast daily sales with quantiles, each series by its best backtested member (LSTM, Theta, MSTL + ETS, last year, ...), optionally under a spend plan",
+      summary:
+        "Forecast daily sales with quantiles, each series by its best backtested member (LSTM, Theta, MSTL + ETS, last year, ...), optionally under a spend plan",
       description:
         "Answers 202 with a job. Training (backtest included) runs in the job with progress per epoch; when a model trained on the same data " +
         "with the same options is stored, it is reused and the job is already succeeded. The job's result names `forecastUrl`.",
@@ -29,15 +30,25 @@ export function forecastRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
     },
     (_req, res, { body }) => {
       const start = startForecast(deps.store, loadDataset(deps, body.datasetId), body, deps.tf.backend);
-      acceptJob(res, start.kind === "train" ? deps.jobs.submit("forecast-train", body, start.payload, start.onSuccess) : deps.jobs.completed("forecast-train", body, start.summary));
+      acceptJob(
+        res,
+        start.kind === "train"
+          ? deps.jobs.submit("forecast-train", body, start.payload, start.onSuccess)
+          : deps.jobs.completed("forecast-train", body, start.summary),
+      );
     },
   );
 
-  defineRoute(router, registry, { method: "get", path: "/v1/forecasts", summary: "Recent forecasts", tags, responses: { 200: { description: "Forecasts, oldest first" } } }, (_req, res) => {
-    res.json({
-      items: deps.store.models.list(FORECAST_KIND).map((m) => ({ id: m.id, datasetId: m.datasetId, createdAt: m.createdAt, url: `/v1/forecasts/${m.id}` })),
-    });
-  });
+  defineRoute(
+    router,
+    registry,
+    { method: "get", path: "/v1/forecasts", summary: "Recent forecasts", tags, responses: { 200: { description: "Forecasts, oldest first" } } },
+    (_req, res) => {
+      res.json({
+        items: deps.store.models.list(FORECAST_KIND).map((m) => ({ id: m.id, datasetId: m.datasetId, createdAt: m.createdAt, url: `/v1/forecasts/${m.id}` })),
+      });
+    },
+  );
 
   defineRoute(
     router,

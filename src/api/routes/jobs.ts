@@ -16,7 +16,10 @@ export function jobView(job: JobRecord) {
 
 /** Answer 202 Accepted for long work, pointing at the job. */
 export function acceptJob(res: Response, job: JobRecord): void {
-  res.status(202).location(`/v1/jobs/${job.jobId}`).json({ jobId: job.jobId, status: job.status, resultUrl: resultUrl(job.jobId) });
+  res
+    .status(202)
+    .location(`/v1/jobs/${job.jobId}`)
+    .json({ jobId: job.jobId, status: job.status, resultUrl: resultUrl(job.jobId) });
 }
 
 export function jobRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
@@ -31,7 +34,14 @@ export function jobRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
   defineRoute(
     router,
     registry,
-    { method: "get", path: "/v1/jobs/:id", summary: "A job's status, progress and (once succeeded) result", tags, params: IdParams, responses: { 200: jobJson } },
+    {
+      method: "get",
+      path: "/v1/jobs/:id",
+      summary: "A job's status, progress and (once succeeded) result",
+      tags,
+      params: IdParams,
+      responses: { 200: jobJson },
+    },
     (_req, res, { params }) => {
       const job = deps.store.jobs.get(params.id);
       if (!job) throw new NotFoundError(`No job ${params.id}.`);
@@ -63,7 +73,14 @@ export function jobRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
   defineRoute(
     router,
     registry,
-    { method: "delete", path: "/v1/jobs/:id", summary: "Cancel a queued or running job", tags, params: IdParams, responses: { 200: jobJson, 409: { description: "Already finished" } } },
+    {
+      method: "delete",
+      path: "/v1/jobs/:id",
+      summary: "Cancel a queued or running job",
+      tags,
+      params: IdParams,
+      responses: { 200: jobJson, 409: { description: "Already finished" } },
+    },
     (_req, res, { params }) => {
       res.json(jobView(deps.jobs.cancel(params.id)));
     },

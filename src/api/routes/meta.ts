@@ -24,7 +24,13 @@ export function metaRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
   defineRoute(
     router,
     registry,
-    { method: "get", path: "/healthz", summary: "Liveness, version, TensorFlow.js backend, store", tags: ["meta"], responses: { 200: { description: "Healthy", content: { "application/json": { schema: HealthSchema } } } } },
+    {
+      method: "get",
+      path: "/healthz",
+      summary: "Liveness, version, TensorFlow.js backend, store",
+      tags: ["meta"],
+      responses: { 200: { description: "Healthy", content: { "application/json": { schema: HealthSchema } } } },
+    },
     (_req, res) => {
       deps.store.db.prepare("SELECT 1").get(); // the store answers
       res.json({

@@ -12,7 +12,6 @@ import { wantsCsv } from "../csv-negotiation.ts";
 import { mmmChannelsCsv, mmmCurvesCsv } from "../../app/table-csv.ts";
 import { acceptJob } from "./jobs.ts";
 
-
 /** Marketing-mix models: fitted as a job, stored as a model, read back with their response curves. */
 export function mmmRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
   const router = Router();
@@ -39,16 +38,37 @@ export function mmmRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
     },
   );
 
-  defineRoute(router, registry, { method: "get", path: "/v1/mmm/:id", summary: "A fitted marketing-mix model: fit, channels, decomposition (the channel table as CSV with Accept: text/csv or ?format=csv)", tags, params: IdParams, query: FormatQuery, responses: { 200: { description: "The model" } } }, (req, res, { params }) => {
-    const m = model(params.id);
-    if (wantsCsv(req, res)) return sendCsv(res, `mmm-${m.id}`, mmmChannelsCsv(m.result));
-    res.json({ id: m.id, datasetId: m.datasetId, createdAt: m.createdAt, ...m.result });
-  });
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "get",
+      path: "/v1/mmm/:id",
+      summary: "A fitted marketing-mix model: fit, channels, decomposition (the channel table as CSV with Accept: text/csv or ?format=csv)",
+      tags,
+      params: IdParams,
+      query: FormatQuery,
+      responses: { 200: { description: "The model" } },
+    },
+    (req, res, { params }) => {
+      const m = model(params.id);
+      if (wantsCsv(req, res)) return sendCsv(res, `mmm-${m.id}`, mmmChannelsCsv(m.result));
+      res.json({ id: m.id, datasetId: m.datasetId, createdAt: m.createdAt, ...m.result });
+    },
+  );
 
   defineRoute(
     router,
     registry,
-    { method: "get", path: "/v1/mmm/:id/curves", summary: "Response curves per channel (and segment): spend per period → incremental target, with their analytic form (CSV: one row per spend level)", tags, params: IdParams, query: FormatQuery, responses: { 200: { description: "Curves" } } },
+    {
+      method: "get",
+      path: "/v1/mmm/:id/curves",
+      summary: "Response curves per channel (and segment): spend per period → incremental target, with their analytic form (CSV: one row per spend level)",
+      tags,
+      params: IdParams,
+      query: FormatQuery,
+      responses: { 200: { description: "Curves" } },
+    },
     (req, res, { params }) => {
       const m = model(params.id);
       if (wantsCsv(req, res)) return sendCsv(res, `mmm-${m.id}-curves`, mmmCurvesCsv(m.result));

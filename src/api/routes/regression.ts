@@ -1,6 +1,6 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { Router } from "express";
-import { z } from "zod";
+import type { z } from "zod";
 import { fitRegression, getRegression, predictFromRegression, regressionView, roi } from "../../app/regressions.ts";
 import { loadDataset, type AppDeps } from "../deps.ts";
 import { defineRoute } from "../route.ts";
@@ -22,7 +22,8 @@ export function regressionRoutes(deps: AppDeps, registry: OpenAPIRegistry): Rout
       method: "post",
       path: "/v1/regressions",
       summary: "Fit OLS with full inference (statsmodels vocabulary), pooled or per segment",
-      description: "Formulas as in statsmodels: `y ~ a + b + C(seg) + a:b`, `a*b`, `- 1`, `Q(\"name with spaces\")`. Rank-deficient terms are dropped and named in `warnings`.",
+      description:
+        'Formulas as in statsmodels: `y ~ a + b + C(seg) + a:b`, `a*b`, `- 1`, `Q("name with spaces")`. Rank-deficient terms are dropped and named in `warnings`.',
       tags,
       body: RegressionRequest,
       responses: { 201: json(RegressionResultSchema, "The fitted models") },
@@ -38,7 +39,15 @@ export function regressionRoutes(deps: AppDeps, registry: OpenAPIRegistry): Rout
   defineRoute(
     router,
     registry,
-    { method: "get", path: "/v1/regressions/:id", summary: "A fitted regression (terms as CSV with Accept: text/csv or ?format=csv)", tags, params: IdParams, query: FormatQuery, responses: { 200: json(RegressionResultSchema, "The fitted models") } },
+    {
+      method: "get",
+      path: "/v1/regressions/:id",
+      summary: "A fitted regression (terms as CSV with Accept: text/csv or ?format=csv)",
+      tags,
+      params: IdParams,
+      query: FormatQuery,
+      responses: { 200: json(RegressionResultSchema, "The fitted models") },
+    },
     (req, res, { params }) => {
       const m = getRegression(deps.store, params.id);
       if (wantsCsv(req, res)) return sendCsv(res, `regression-${m.id}`, regressionCsv(m.result));

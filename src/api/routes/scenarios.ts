@@ -48,7 +48,10 @@ export function scenarioRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       for (const [k, v] of Object.entries(query)) {
         if (FIXED_KEYS.has(k)) continue;
         const m = SPEND_KEY.exec(k);
-        if (!m) throw new ValidationError(`Unknown query parameter ${k}: use spend.<channel>=amount or spend.<channel>.<segment>=amount.`, [{ path: ["query", k], message: "unknown parameter" }]);
+        if (!m)
+          throw new ValidationError(`Unknown query parameter ${k}: use spend.<channel>=amount or spend.<channel>.<segment>=amount.`, [
+            { path: ["query", k], message: "unknown parameter" },
+          ]);
         const amount = Number(v);
         if (typeof v !== "string" || v.trim() === "" || !Number.isFinite(amount) || amount < 0) {
           throw new ValidationError(`${k}: "${String(v)}" is not an amount ≥ 0.`, [{ path: ["query", k], message: "not an amount ≥ 0", value: v }]);
@@ -63,7 +66,8 @@ export function scenarioRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
 
 function send(req: Request, res: Response, answer: ScenarioAnswer): void {
   if (wantsCsv(req, res)) {
-    return sendCsv(res, "scenario", scenarioCsvRows(answer));
+    sendCsv(res, "scenario", scenarioCsvRows(answer));
+    return;
   }
   res.json(answer);
 }

@@ -62,11 +62,14 @@ function usual(v: readonly number[], n: number): number {
  * What makes a point forecaster event-aware: the history with the inputs' effects removed (fit on this), and the
  * step that adds the effects of the inputs' known values on the horizon's days to its forecast.
  */
-export function eventAdjustment(y: readonly number[], inputs: EventInputs | undefined): { adjusted: readonly number[]; restore: (point: number[] | null) => number[] | null; effects: number[] } {
+export function eventAdjustment(
+  y: readonly number[],
+  inputs: EventInputs | undefined,
+): { adjusted: readonly number[]; restore: (point: number[] | null) => number[] | null; effects: number[] } {
   if (!inputs || inputs.values.length === 0) return { adjusted: y, restore: (p) => p, effects: [] };
   const n = y.length;
   const beta = eventEffects(y, inputs);
   const centre = inputs.values.map((v) => usual(v, n));
   const effect = (t: number) => inputs.values.reduce((a, v, e) => a + beta[e]! * (v[t]! - centre[e]!), 0);
-  return { adjusted: y.map((v, t) => v - effect(t)), restore: (point) => point && point.map((v, h) => v + effect(n + h)), effects: beta };
+  return { adjusted: y.map((v, t) => v - effect(t)), restore: (point) => (point === null ? null : point.map((v, h) => v + effect(n + h))), effects: beta };
 }

@@ -45,15 +45,24 @@ function baseForecast(y: readonly number[], horizon: number, member: Statistical
     case "croston_sba":
       return isIntermittent(y) ? crostonSbaForecast(y, horizon) : null;
     case "combination":
-      return combine(COMBINED.map((m) => baseForecast(y, horizon, m)), horizon);
+      return combine(
+        COMBINED.map((m) => baseForecast(y, horizon, m)),
+        horizon,
+      );
   }
 }
 
 /** Every member's point forecast: what the backtest scores (the combination reuses its parts' forecasts). */
 export function memberForecasts(y: readonly number[], horizon: number, inputs?: EventInputs): Record<StatisticalMember, number[] | null> {
   const { adjusted, restore } = eventAdjustment(y, inputs);
-  const base = Object.fromEntries(STATISTICAL_MEMBERS.filter((m) => m !== "combination").map((m) => [m, baseForecast(adjusted, horizon, m)])) as Record<StatisticalMember, number[] | null>;
-  base.combination = combine(COMBINED.map((m) => base[m]), horizon);
+  const base = Object.fromEntries(STATISTICAL_MEMBERS.filter((m) => m !== "combination").map((m) => [m, baseForecast(adjusted, horizon, m)])) as Record<
+    StatisticalMember,
+    number[] | null
+  >;
+  base.combination = combine(
+    COMBINED.map((m) => base[m]),
+    horizon,
+  );
   return Object.fromEntries(STATISTICAL_MEMBERS.map((m) => [m, restore(base[m])])) as Record<StatisticalMember, number[] | null>;
 }
 

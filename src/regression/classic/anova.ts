@@ -49,9 +49,13 @@ export interface TukeyResult {
 export type Groups = ReadonlyMap<string, readonly number[]>;
 
 function checkGroups(groups: Groups): void {
-  if (groups.size < 2) throw new ValidationError(`Need at least 2 groups; got ${groups.size}.`, [{ path: ["group"], message: "fewer than 2 groups", code: "too_few_groups" }]);
+  if (groups.size < 2)
+    throw new ValidationError(`Need at least 2 groups; got ${groups.size}.`, [{ path: ["group"], message: "fewer than 2 groups", code: "too_few_groups" }]);
   for (const [g, v] of groups) {
-    if (v.length < 2) throw new ValidationError(`Group "${g}" has ${v.length} value(s); each group needs at least 2.`, [{ path: ["group"], message: "group too small", value: g }]);
+    if (v.length < 2)
+      throw new ValidationError(`Group "${g}" has ${v.length} value(s); each group needs at least 2.`, [
+        { path: ["group"], message: "group too small", value: g },
+      ]);
   }
 }
 
@@ -119,7 +123,16 @@ export function tukeyHsd(groups: Groups, alpha = 0.05): TukeyResult {
       const meandiff = means[j]! - means[i]!;
       const q = Math.abs(meandiff) / stdErr;
       const pAdj = Math.min(1, Math.max(0, 1 - jStat.tukey.cdf(q, k, df)));
-      pairs.push({ group1: levels[i]!, group2: levels[j]!, meandiff, stdErr, pAdj, lower: meandiff - qCrit * stdErr, upper: meandiff + qCrit * stdErr, reject: pAdj < alpha });
+      pairs.push({
+        group1: levels[i]!,
+        group2: levels[j]!,
+        meandiff,
+        stdErr,
+        pAdj,
+        lower: meandiff - qCrit * stdErr,
+        upper: meandiff + qCrit * stdErr,
+        reject: pAdj < alpha,
+      });
     }
   }
   return { alpha, qCrit, pairs };

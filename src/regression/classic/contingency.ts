@@ -21,10 +21,16 @@ export interface ChiSquareResult {
  * Chi-square test of independence on a contingency table (scipy.stats.chi2_contingency: Yates' correction for
  * one degree of freedom unless `correction` is false).
  */
-export function chiSquareIndependence(rows: readonly string[], cols: readonly string[], observed: readonly (readonly number[])[], opts: { correction?: boolean; alpha?: number } = {}): ChiSquareResult {
+export function chiSquareIndependence(
+  rows: readonly string[],
+  cols: readonly string[],
+  observed: readonly (readonly number[])[],
+  opts: { correction?: boolean; alpha?: number } = {},
+): ChiSquareResult {
   const r = observed.length;
   const c = observed[0]?.length ?? 0;
-  if (r < 2 || c < 2) throw new ValidationError(`A contingency table needs at least 2 rows and 2 columns; got ${r}×${c}.`, [{ path: ["table"], message: "too small" }]);
+  if (r < 2 || c < 2)
+    throw new ValidationError(`A contingency table needs at least 2 rows and 2 columns; got ${r}×${c}.`, [{ path: ["table"], message: "too small" }]);
   const rowSums = observed.map((row) => row.reduce((s, v) => s + v, 0));
   const colSums = Array.from({ length: c }, (_, j) => observed.reduce((s, row) => s + row[j]!, 0));
   const n = rowSums.reduce((s, v) => s + v, 0);
@@ -48,10 +54,19 @@ export function chiSquareIndependence(rows: readonly string[], cols: readonly st
   const cramersV = Math.sqrt(rawChi2 / (n * (Math.min(r, c) - 1)));
   const alpha = opts.alpha ?? 0.05;
   return {
-    rows, cols, observed, expected, chi2, dof, pValue, yates, cramersV,
-    interpretation: pValue < alpha
-      ? `The two variables are associated (χ² = ${chi2.toFixed(2)}, p = ${pValue.toExponential(2)}, Cramér's V = ${cramersV.toFixed(2)}).`
-      : `No evidence of association (χ² = ${chi2.toFixed(2)}, p = ${pValue.toFixed(3)}).`,
+    rows,
+    cols,
+    observed,
+    expected,
+    chi2,
+    dof,
+    pValue,
+    yates,
+    cramersV,
+    interpretation:
+      pValue < alpha
+        ? `The two variables are associated (χ² = ${chi2.toFixed(2)}, p = ${pValue.toExponential(2)}, Cramér's V = ${cramersV.toFixed(2)}).`
+        : `No evidence of association (χ² = ${chi2.toFixed(2)}, p = ${pValue.toFixed(3)}).`,
   };
 }
 
@@ -79,8 +94,12 @@ export interface ProportionsResult {
 /** A/B conversion test: two-proportion z-test with effect size, interval and power. */
 export function twoProportionTest(successes: readonly [number, number], trials: readonly [number, number], alpha = 0.05): ProportionsResult {
   trials.forEach((n, i) => {
-    if (!(n > 0) || !Number.isInteger(n)) throw new ValidationError(`trials[${i}] must be a positive whole number; got ${n}.`, [{ path: ["trials", i], message: "invalid", value: n }]);
-    if (!(successes[i]! >= 0 && successes[i]! <= n)) throw new ValidationError(`successes[${i}] must be between 0 and ${n}; got ${successes[i]}.`, [{ path: ["successes", i], message: "invalid", value: successes[i] }]);
+    if (!(n > 0) || !Number.isInteger(n))
+      throw new ValidationError(`trials[${i}] must be a positive whole number; got ${n}.`, [{ path: ["trials", i], message: "invalid", value: n }]);
+    if (!(successes[i]! >= 0 && successes[i]! <= n))
+      throw new ValidationError(`successes[${i}] must be between 0 and ${n}; got ${successes[i]}.`, [
+        { path: ["successes", i], message: "invalid", value: successes[i] },
+      ]);
   });
   const [na, nb] = trials;
   const pa = successes[0] / na;
@@ -96,11 +115,20 @@ export function twoProportionTest(successes: readonly [number, number], trials: 
   // equal groups: h·sqrt(n/2) = z_{1−α/2} + z_{0.8}, ignoring the negligible far tail
   const nFor80Power = cohenH === 0 ? null : Math.ceil(2 * ((zQuantile(1 - alpha / 2) + zQuantile(0.8)) / cohenH) ** 2);
   return {
-    rates: [pa, pb], difference, lift: pa === 0 ? NaN : difference / pa, z, pValue, ciLower: difference - q * se, ciUpper: difference + q * se, cohenH, power,
+    rates: [pa, pb],
+    difference,
+    lift: pa === 0 ? NaN : difference / pa,
+    z,
+    pValue,
+    ciLower: difference - q * se,
+    ciUpper: difference + q * se,
+    cohenH,
+    power,
     nFor80Power,
-    interpretation: pValue < alpha
-      ? `B converts ${difference > 0 ? "better" : "worse"} than A (${(100 * pb).toFixed(2)}% vs ${(100 * pa).toFixed(2)}%, p = ${pValue.toExponential(2)}).`
-      : `No significant difference (${(100 * pb).toFixed(2)}% vs ${(100 * pa).toFixed(2)}%, p = ${pValue.toFixed(3)}); this test had ${(100 * power).toFixed(0)}% power at the observed effect.`,
+    interpretation:
+      pValue < alpha
+        ? `B converts ${difference > 0 ? "better" : "worse"} than A (${(100 * pb).toFixed(2)}% vs ${(100 * pa).toFixed(2)}%, p = ${pValue.toExponential(2)}).`
+        : `No significant difference (${(100 * pb).toFixed(2)}% vs ${(100 * pa).toFixed(2)}%, p = ${pValue.toFixed(3)}); this test had ${(100 * power).toFixed(0)}% power at the observed effect.`,
   };
 }
 

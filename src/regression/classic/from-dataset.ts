@@ -32,7 +32,10 @@ export function groupedValues(ds: Dataset, value: string, group: string): Groups
     else out.set(k, [x]);
   });
   const levels = [...out.keys()].sort();
-  if (levels.length > 100) throw new ValidationError(`group: ${group} has ${levels.length} levels; at most 100 are compared.`, [{ path: ["group"], message: "too many levels", value: group }]);
+  if (levels.length > 100)
+    throw new ValidationError(`group: ${group} has ${levels.length} levels; at most 100 are compared.`, [
+      { path: ["group"], message: "too many levels", value: group },
+    ]);
   return new Map(levels.map((l) => [l, out.get(l)!]));
 }
 
@@ -42,7 +45,10 @@ export function crossTab(ds: Dataset, rowsName: string, colsName: string) {
   const c = labels(findColumn(ds, colsName, ["cols"]));
   const rows = [...new Set(r.filter((x): x is string => x !== null))].sort();
   const cols = [...new Set(c.filter((x): x is string => x !== null))].sort();
-  if (rows.length * cols.length > 10_000) throw new ValidationError("The cross-tabulation would have over 10,000 cells; pick columns with fewer levels.", [{ path: ["rows"], message: "too many levels" }]);
+  if (rows.length * cols.length > 10_000)
+    throw new ValidationError("The cross-tabulation would have over 10,000 cells; pick columns with fewer levels.", [
+      { path: ["rows"], message: "too many levels" },
+    ]);
   const table = rows.map(() => new Array<number>(cols.length).fill(0));
   r.forEach((x, i) => {
     const y = c[i];

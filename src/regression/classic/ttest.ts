@@ -18,7 +18,8 @@ export interface TTestResult {
 }
 
 function need(x: readonly number[], name: string, min = 2): void {
-  if (x.length < min) throw new ValidationError(`${name} has ${x.length} value(s); need at least ${min}.`, [{ path: [name], message: "too few values", value: x.length }]);
+  if (x.length < min)
+    throw new ValidationError(`${name} has ${x.length} value(s); need at least ${min}.`, [{ path: [name], message: "too few values", value: x.length }]);
 }
 
 /** Welch's t-test for two independent samples (scipy.stats.ttest_ind(equal_var=False)). */
@@ -34,12 +35,24 @@ export function welchTTest(a: readonly number[], b: readonly number[], alpha = 0
   const q = tQuantile(1 - alpha / 2, df);
   const pooled = Math.sqrt(((a.length - 1) * variance(a) + (b.length - 1) * variance(b)) / (a.length + b.length - 2));
   const pValue = tTwoSidedP(t, df);
-  return { kind: "welch", t, df, pValue, estimate, ciLower: estimate - q * se, ciUpper: estimate + q * se, cohenD: estimate / pooled, n: [a.length, b.length], interpretation: reading(pValue, alpha, estimate, estimate / pooled) };
+  return {
+    kind: "welch",
+    t,
+    df,
+    pValue,
+    estimate,
+    ciLower: estimate - q * se,
+    ciUpper: estimate + q * se,
+    cohenD: estimate / pooled,
+    n: [a.length, b.length],
+    interpretation: reading(pValue, alpha, estimate, estimate / pooled),
+  };
 }
 
 /** Paired t-test on a − b (scipy.stats.ttest_rel). */
 export function pairedTTest(a: readonly number[], b: readonly number[], alpha = 0.05): TTestResult {
-  if (a.length !== b.length) throw new ValidationError(`Paired samples must have equal length; got ${a.length} and ${b.length}.`, [{ path: ["b"], message: "length differs" }]);
+  if (a.length !== b.length)
+    throw new ValidationError(`Paired samples must have equal length; got ${a.length} and ${b.length}.`, [{ path: ["b"], message: "length differs" }]);
   need(a, "a");
   const d = a.map((x, i) => x - b[i]!);
   const estimate = mean(d);
@@ -49,7 +62,18 @@ export function pairedTTest(a: readonly number[], b: readonly number[], alpha = 
   const df = d.length - 1;
   const q = tQuantile(1 - alpha / 2, df);
   const pValue = tTwoSidedP(t, df);
-  return { kind: "paired", t, df, pValue, estimate, ciLower: estimate - q * se, ciUpper: estimate + q * se, cohenD: estimate / sd, n: [d.length], interpretation: reading(pValue, alpha, estimate, estimate / sd) };
+  return {
+    kind: "paired",
+    t,
+    df,
+    pValue,
+    estimate,
+    ciLower: estimate - q * se,
+    ciUpper: estimate + q * se,
+    cohenD: estimate / sd,
+    n: [d.length],
+    interpretation: reading(pValue, alpha, estimate, estimate / sd),
+  };
 }
 
 function reading(p: number, alpha: number, estimate: number, d: number): string {

@@ -91,12 +91,23 @@ export function kmeansAnalysis(ds: Dataset, req: KmeansRequest): KmeansResult {
   const cols = req.columns.map((c, i) => numericValues(ds, c, `columns.${i}`));
   const prof = (req.profile ?? []).map((c, i) => numericValues(ds, c, `profile.${i}`));
   const rows = cols[0]!.flatMap((_, i) => (cols.every((c) => c[i] !== null) ? [i] : []));
-  if (rows.length < kMax + 1) throw new ValidationError(`Need more complete rows (${rows.length}) than the largest k (${kMax}).`, [{ path: ["kMax"], message: "too few rows", value: kMax }]);
+  if (rows.length < kMax + 1)
+    throw new ValidationError(`Need more complete rows (${rows.length}) than the largest k (${kMax}).`, [
+      { path: ["kMax"], message: "too few rows", value: kMax },
+    ]);
   const raw = rows.map((i) => cols.map((c) => c[i]!));
   const points = standardize ? zScore(raw) : raw;
 
   const rng = seededRng(seed);
-  const sampleIdx = points.length <= SILHOUETTE_SAMPLE ? points.map((_, i) => i) : points.map((_, i) => ({ i, u: rng.uniform() })).sort((a, b) => a.u - b.u).slice(0, SILHOUETTE_SAMPLE).map((x) => x.i).sort((a, b) => a - b);
+  const sampleIdx =
+    points.length <= SILHOUETTE_SAMPLE
+      ? points.map((_, i) => i)
+      : points
+          .map((_, i) => ({ i, u: rng.uniform() }))
+          .sort((a, b) => a.u - b.u)
+          .slice(0, SILHOUETTE_SAMPLE)
+          .map((x) => x.i)
+          .sort((a, b) => a - b);
   const results: KResult[] = [];
   const labelsByK = new Map<number, number[]>();
   for (let k = kMin; k <= kMax; k++) {
@@ -107,7 +118,10 @@ export function kmeansAnalysis(ds: Dataset, req: KmeansRequest): KmeansResult {
       if (!best || inertia < best.inertia - 1e-9 * inertia) best = { inertia, labels: r.clusters };
     }
     const sizes = Array.from({ length: k }, (_, c) => best!.labels.filter((l) => l === c).length);
-    const silhouette = silhouetteScore(sampleIdx.map((i) => points[i]!), sampleIdx.map((i) => best!.labels[i]!));
+    const silhouette = silhouetteScore(
+      sampleIdx.map((i) => points[i]!),
+      sampleIdx.map((i) => best!.labels[i]!),
+    );
     results.push({ k, inertia: best!.inertia, silhouette, sizes });
     labelsByK.set(k, best!.labels);
   }
@@ -124,8 +138,16 @@ export function kmeansAnalysis(ds: Dataset, req: KmeansRequest): KmeansResult {
     return { cluster: c, size: members.length, means };
   });
   return {
-    columns: req.columns, nobs: rows.length, standardize, seed, nInit, results, chosenK: chosen.k, clusters,
-    assignments: rows.map((row, i) => ({ row, cluster: labels[i]! })), silhouetteRows: sampleIdx.length,
+    columns: req.columns,
+    nobs: rows.length,
+    standardize,
+    seed,
+    nInit,
+    results,
+    chosenK: chosen.k,
+    clusters,
+    assignments: rows.map((row, i) => ({ row, cluster: labels[i]! })),
+    silhouetteRows: sampleIdx.length,
   };
 }
 

@@ -47,27 +47,60 @@ export function baselineFeatures(
     groups.push(group);
   };
   // trend in years, so its coefficient reads as "per year"
-  add("trend", "trend", Float64Array.from(days, (d) => (d - t0) / 365.25));
+  add(
+    "trend",
+    "trend",
+    Float64Array.from(days, (d) => (d - t0) / 365.25),
+  );
   // Prophet's changepoints: the slope may change at each (in years from the start), max(0, t − c)
-  changepoints.forEach((c, k) => add(`trend_change_${k + 1}`, "trend", Float64Array.from(days, (d) => Math.max(0, (d - t0) / 365.25 - c))));
+  changepoints.forEach((c, k) =>
+    add(
+      `trend_change_${k + 1}`,
+      "trend",
+      Float64Array.from(days, (d) => Math.max(0, (d - t0) / 365.25 - c)),
+    ),
+  );
   if (frequency === "D") {
     // Monday is the reference; 1970-01-01 was a Thursday
-    for (let dow = 1; dow < 7; dow++) add(`dow_${dow}`, "seasonality", Float64Array.from(days, (d) => (((d + 3) % 7) === dow ? 1 : 0)));
+    for (let dow = 1; dow < 7; dow++)
+      add(
+        `dow_${dow}`,
+        "seasonality",
+        Float64Array.from(days, (d) => ((d + 3) % 7 === dow ? 1 : 0)),
+      );
   }
   for (let k = 1; k <= yearlyOrder; k++) {
-    add(`yearly_sin_${k}`, "seasonality", Float64Array.from(days, (d) => Math.sin((2 * Math.PI * k * d) / 365.25)));
-    add(`yearly_cos_${k}`, "seasonality", Float64Array.from(days, (d) => Math.cos((2 * Math.PI * k * d) / 365.25)));
+    add(
+      `yearly_sin_${k}`,
+      "seasonality",
+      Float64Array.from(days, (d) => Math.sin((2 * Math.PI * k * d) / 365.25)),
+    );
+    add(
+      `yearly_cos_${k}`,
+      "seasonality",
+      Float64Array.from(days, (d) => Math.cos((2 * Math.PI * k * d) / 365.25)),
+    );
   }
   if (mode === "multiplicative") {
     const trend = columns[0]!;
     const seasonal = columns.slice(1 + changepoints.length);
     const seasonalNames = names.slice(1 + changepoints.length);
     const dowCount = frequency === "D" ? 6 : 0;
-    seasonal.forEach((col, j) => add(`${seasonalNames[j]}:trend`, "seasonality", col.map((v, i) => v * trend[i]!)));
+    seasonal.forEach((col, j) =>
+      add(
+        `${seasonalNames[j]}:trend`,
+        "seasonality",
+        col.map((v, i) => v * trend[i]!),
+      ),
+    );
     // weekly × yearly: each day of week follows the yearly cycle in proportion
     for (let a = 0; a < dowCount; a++) {
       for (let b = dowCount; b < seasonal.length; b++) {
-        add(`${seasonalNames[a]}:${seasonalNames[b]}`, "seasonality", seasonal[a]!.map((v, i) => v * seasonal[b]![i]!));
+        add(
+          `${seasonalNames[a]}:${seasonalNames[b]}`,
+          "seasonality",
+          seasonal[a]!.map((v, i) => v * seasonal[b]![i]!),
+        );
       }
     }
   }

@@ -9,7 +9,22 @@ import type { FittedMmm, MmmInput, SamplerDiagnostics } from "./types.ts";
 import { baselinePrior } from "./baseline-prior.ts";
 import { toUnconstrained } from "./forms.ts";
 import { selectForms, type FormRequest } from "./form-selection.ts";
-import { channelState, coefficientOf, DEFAULT_ROI_PRIOR, logRoi, paramLayout, POOLING_TAU_SCALE, posteriorDensity, posteriorSpec, type ChannelForm, type LiftData, type PosteriorData, type PreparedSegment, type RoiPrior, type SegmentData } from "./posterior-model.ts";
+import {
+  channelState,
+  coefficientOf,
+  DEFAULT_ROI_PRIOR,
+  logRoi,
+  paramLayout,
+  POOLING_TAU_SCALE,
+  posteriorDensity,
+  posteriorSpec,
+  type ChannelForm,
+  type LiftData,
+  type PosteriorData,
+  type PreparedSegment,
+  type RoiPrior,
+  type SegmentData,
+} from "./posterior-model.ts";
 
 export interface BayesOptions {
   readonly seed?: number;
@@ -40,9 +55,6 @@ export interface BayesOptions {
   /** Where the chains run (the edge passes worker threads); default: this thread, one chain after another. */
   readonly runChains?: ChainRunner;
 }
-
-
-
 
 export interface BayesFit {
   readonly segments: readonly { readonly name: string; readonly model: FittedMmm }[];
@@ -90,7 +102,11 @@ export async function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): Pro
   opts.onProgress?.(0.03, "fast fit done: the sampler starts there");
   const requested = names.map((c) => opts.forms?.[c] ?? { adstock: "auto" as const, saturation: "auto" as const });
   const runChains = opts.runChains ?? runChainsHere;
-  const { forms, selection } = await selectForms(names, requested, dataFor, (d) => startingPoint(fast, d), { seed: opts.seed ?? 1, runChains, onProgress: (f, m) => opts.onProgress?.(0.03 + 0.3 * f, m) });
+  const { forms, selection } = await selectForms(names, requested, dataFor, (d) => startingPoint(fast, d), {
+    seed: opts.seed ?? 1,
+    runChains,
+    onProgress: (f, m) => opts.onProgress?.(0.03 + 0.3 * f, m),
+  });
   const data = dataFor(forms);
   const target = posteriorDensity(data);
   const lay = target.layout;
@@ -111,14 +127,22 @@ export async function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): Pro
   const diagnostics = summarise(result, lay.names, opts.warmup ?? DEFAULT_WARMUP, opts.draws ?? DEFAULT_DRAWS, MAX_TREE_DEPTH);
   const kept = thin(result, opts.storedDraws ?? 1000);
   const level = opts.level ?? 0.9;
-  const models = prepared.map((p, g) => ({ ...report(data, lay, kept, g, p, level, frequency, pooling, diagnostics, opts.seed ?? 1), ...(selection && { formSelection: selection }) }));
+  const models = prepared.map((p, g) => ({
+    ...report(data, lay, kept, g, p, level, frequency, pooling, diagnostics, opts.seed ?? 1),
+    ...(selection && { formSelection: selection }),
+  }));
   opts.onProgress?.(1, "posterior summarised");
   return { segments: models.map((model, g) => ({ name: layout.segments[g]!.name, model })), diagnostics };
 }
 
-
 /** One segment's rows, baseline design (columns constant over its fitting rows dropped) and spend scales. */
-function segmentData(input: MmmInput, names: readonly string[], g: { name: string; from: number; to: number; holdout: number }, frequency: "D" | "W", opts: BayesOptions): PreparedSegment {
+function segmentData(
+  input: MmmInput,
+  names: readonly string[],
+  g: { name: string; from: number; to: number; holdout: number },
+  frequency: "D" | "W",
+  opts: BayesOptions,
+): PreparedSegment {
   const n = g.to - g.from;
   const fit = n - g.holdout;
   const dates = input.dates.slice(g.from, g.to);
@@ -139,7 +163,10 @@ function segmentData(input: MmmInput, names: readonly string[], g: { name: strin
     columnNames.push(b.names[j]!);
     groups.push(b.groups[j]!);
   });
-  if (fit < 3 * (columns.length + 3 * names.length)) throw new ModelFitError(`${g.name ? `${g.name}: ` : ""}need at least ${3 * (columns.length + 3 * names.length)} periods to fit ${names.length} channels and ${columns.length} baseline terms; got ${fit}.`);
+  if (fit < 3 * (columns.length + 3 * names.length))
+    throw new ModelFitError(
+      `${g.name ? `${g.name}: ` : ""}need at least ${3 * (columns.length + 3 * names.length)} periods to fit ${names.length} channels and ${columns.length} baseline terms; got ${fit}.`,
+    );
   const spend = names.map((c) => Float64Array.from(input.channels[c]!.slice(g.from, g.to)));
   const total = spend.map((s) => s.subarray(0, fit).reduce((a, v) => a + v, 0));
   const scale = spend.map((s) => {
@@ -156,7 +183,8 @@ function segmentData(input: MmmInput, names: readonly string[], g: { name: strin
   const mean = columns.map((_, j) => (j === 0 ? my : 0));
   const sd = columns.map((c, j) => (j === 0 ? Math.max(Math.abs(my), sy) : (2 * sy) / Math.max(moments(c.subarray(0, fit)).sd, 1e-12)));
   const baseline = baselinePrior(columns, fit, mean, sd);
-  if (baseline.lambda.some((l) => !(l > 1e-9 * Math.max(...baseline.lambda)))) throw new ModelFitError(`${g.name ? `${g.name}: ` : ""}the baseline terms (trend, seasonality, controls) are collinear; drop a control.`);
+  if (baseline.lambda.some((l) => !(l > 1e-9 * Math.max(...baseline.lambda))))
+    throw new ModelFitError(`${g.name ? `${g.name}: ` : ""}the baseline terms (trend, seasonality, controls) are collinear; drop a control.`);
   const data: SegmentData = { name: g.name, n, fit, y, baseline, sigmaScale: sy, spend, scale, total };
   return { data, dates, target, columns, columnNames, groups };
 }
@@ -195,7 +223,16 @@ function moments(x: ArrayLike<number>): { mean: number; sd: number } {
 function fastFit(input: MmmInput, lMax: number, opts: BayesOptions): FittedMmm | null {
   try {
     const { lifts: _l, ...rest } = input;
-    return fitMmm(input.groups ? totalOverSegments(rest) : input, { seed: opts.seed, holdout: opts.holdout, lMax, yearlyOrder: opts.yearlyOrder, seasonality: opts.seasonality ?? "additive", bootstrap: 0, searchSize: 100, refineRounds: 3 });
+    return fitMmm(input.groups ? totalOverSegments(rest) : input, {
+      seed: opts.seed,
+      holdout: opts.holdout,
+      lMax,
+      yearlyOrder: opts.yearlyOrder,
+      seasonality: opts.seasonality ?? "additive",
+      bootstrap: 0,
+      searchSize: 100,
+      refineRounds: 3,
+    });
   } catch {
     return null; // the sampler starts from the priors' medians instead
   }
@@ -241,7 +278,8 @@ function totalOverSegments(input: MmmInput): MmmInput {
   };
   const rows = sum(input.dates.map(() => 1));
   const mean = (x: readonly number[]) => sum(x).map((v, i) => v / rows[i]!);
-  const map = (rec: Readonly<Record<string, readonly number[]>>, f: (x: readonly number[]) => number[]) => Object.fromEntries(Object.entries(rec).map(([k, v]) => [k, f(v)]));
+  const map = (rec: Readonly<Record<string, readonly number[]>>, f: (x: readonly number[]) => number[]) =>
+    Object.fromEntries(Object.entries(rec).map(([k, v]) => [k, f(v)]));
   return { dates, target: sum(input.target), channels: map(input.channels, sum), ...(input.controls && { controls: map(input.controls, mean) }) };
 }
 
@@ -281,4 +319,3 @@ function startingPoint(fast: FittedMmm | null, d: PosteriorData): Float64Array {
 function rangeOf(x: readonly number[]): number {
   return Math.max(...x) - Math.min(...x);
 }
-

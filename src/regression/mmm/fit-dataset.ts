@@ -70,7 +70,8 @@ export function poolingOf(req: Pick<MmmRequest, "pooled">): "none" | "full" | "p
 
 /** Each channel's requested forms ("auto" where the request leaves them open). */
 export function formRequests(req: MmmRequest): Record<string, FormRequest> {
-  const pick = <F extends string>(choice: FormChoice<F> | undefined, c: string): F | "auto" => (choice === undefined ? "auto" : typeof choice === "string" ? choice : (choice[c] ?? "auto"));
+  const pick = <F extends string>(choice: FormChoice<F> | undefined, c: string): F | "auto" =>
+    choice === undefined ? "auto" : typeof choice === "string" ? choice : (choice[c] ?? "auto");
   return Object.fromEntries(req.channels.map((c) => [c, { adstock: pick(req.adstock, c), saturation: pick(req.saturation, c) }]));
 }
 
@@ -171,22 +172,36 @@ export function prepareMmm(ds: Dataset, req: MmmRequest): PreparedMmm {
     }
   }
   for (const col of [date, target, ...channels, ...controls.filter((c) => c.type !== "category"), ...(segment ? [segment] : [])]) {
-    const i = col.values.findIndex((v) => v === null);
-    if (i >= 0) issues.push({ path: ["rows", i + 1, col.name], message: `row ${i + 1}: ${col.name} is missing; a marketing-mix model needs every period filled (use 0 for no spend)`, code: "missing_value" });
+    const i = col.values.indexOf(null);
+    if (i >= 0)
+      issues.push({
+        path: ["rows", i + 1, col.name],
+        message: `row ${i + 1}: ${col.name} is missing; a marketing-mix model needs every period filled (use 0 for no spend)`,
+        code: "missing_value",
+      });
   }
   for (const ch of channels) {
     const i = (ch.values as (number | null)[]).findIndex((v) => v !== null && v < 0);
-    if (i >= 0) issues.push({ path: ["rows", i + 1, ch.name], message: `row ${i + 1}: ${ch.name} is negative (${ch.values[i]}); spend cannot be`, code: "negative_spend", value: ch.values[i] });
+    if (i >= 0)
+      issues.push({
+        path: ["rows", i + 1, ch.name],
+        message: `row ${i + 1}: ${ch.name} is negative (${ch.values[i]}); spend cannot be`,
+        code: "negative_spend",
+        value: ch.values[i],
+      });
   }
   const lifts = (req.lifts ?? []).map((l, i) => {
     const channel = findColumn(ds, l.channel, ["lifts", i, "channel"]).name;
-    if (!channels.some((c) => c.name === channel)) issues.push({ path: ["lifts", i, "channel"], message: `lifts[${i}]: ${l.channel} is not one of the channels`, value: l.channel });
-    if (segment && l.segment === undefined) issues.push({ path: ["lifts", i, "segment"], message: `lifts[${i}]: name the segment the test ran in`, code: "missing_segment" });
+    if (!channels.some((c) => c.name === channel))
+      issues.push({ path: ["lifts", i, "channel"], message: `lifts[${i}]: ${l.channel} is not one of the channels`, value: l.channel });
+    if (segment && l.segment === undefined)
+      issues.push({ path: ["lifts", i, "segment"], message: `lifts[${i}]: name the segment the test ran in`, code: "missing_segment" });
     return { ...l, channel };
   });
   const pooling = poolingOf(req);
   if (pooling !== "none" && !segment) issues.push({ path: ["pooled"], message: "pooled: name the segment column to pool over", code: "missing_segment" });
-  if (pooling !== "none" && lifts.length > 0) issues.push({ path: ["lifts"], message: "lifts: a pooled model takes no lift tests; fit one model per segment to calibrate", code: "not_supported" });
+  if (pooling !== "none" && lifts.length > 0)
+    issues.push({ path: ["lifts"], message: "lifts: a pooled model takes no lift tests; fit one model per segment to calibrate", code: "not_supported" });
   issues.push(...methodIssues(req));
   if (issues.length > 0) throw new ValidationError(issues[0]!.message, issues);
 
@@ -201,14 +216,16 @@ export function prepareMmm(ds: Dataset, req: MmmRequest): PreparedMmm {
     const dates = rows.map((r) => date.values[r] as string);
     const dup = dates.findIndex((d, i) => i > 0 && d === dates[i - 1]);
     if (dup >= 0) {
-      throw new ValidationError(`${key === null ? "" : `${segment!.name} = ${key}: `}date ${dates[dup]} appears twice; name a segment column or aggregate first.`, [
-        { path: ["rows", rows[dup]! + 1, date.name], message: "repeated date", code: "duplicate_date", value: dates[dup] },
-      ]);
+      throw new ValidationError(
+        `${key === null ? "" : `${segment!.name} = ${key}: `}date ${dates[dup]} appears twice; name a segment column or aggregate first.`,
+        [{ path: ["rows", rows[dup]! + 1, date.name], message: "repeated date", code: "duplicate_date", value: dates[dup] }],
+      );
     }
     const steps = dates.slice(1).map((d, i) => epochDay(d) - epochDay(dates[i]!));
     const step = steps.sort((a, b) => a - b)[Math.floor(steps.length / 2)] ?? 1;
     const gaps = dates.slice(1).filter((d, i) => epochDay(d) - epochDay(dates[i]!) > step).length;
-    if (gaps > 0) warnings.push(`${key === null ? "" : `${key}: `}${gaps} gap(s) in the date index; carry-over is computed as if the periods were consecutive.`);
+    if (gaps > 0)
+      warnings.push(`${key === null ? "" : `${key}: `}${gaps} gap(s) in the date index; carry-over is computed as if the periods were consecutive.`);
     const pick = (c: Column) => rows.map((r) => Number(c.values[r]));
     const controlValues: Record<string, number[]> = {};
     for (const c of controls) {
@@ -224,7 +241,10 @@ export function prepareMmm(ds: Dataset, req: MmmRequest): PreparedMmm {
     for (const l of segmentLifts) {
       if (!dates.some((d) => d >= l.start && d <= l.end)) {
         const i = lifts.findIndex((x) => x.start === l.start && x.end === l.end && x.channel === l.channel);
-        throw new ValidationError(`lifts[${i}]: the window ${l.start}..${l.end} holds no period of the data${key === null ? "" : ` for ${key}`} (${dates[0]} to ${dates[dates.length - 1]}).`, [{ path: ["lifts", i, "start"], message: "window outside the data", code: "outside_data", value: l.start }]);
+        throw new ValidationError(
+          `lifts[${i}]: the window ${l.start}..${l.end} holds no period of the data${key === null ? "" : ` for ${key}`} (${dates[0]} to ${dates[dates.length - 1]}).`,
+          [{ path: ["lifts", i, "start"], message: "window outside the data", code: "outside_data", value: l.start }],
+        );
       }
     }
     // parameters: intercept, trend, yearly terms, weekdays (daily), controls, and up to 4 per channel
@@ -232,7 +252,10 @@ export function prepareMmm(ds: Dataset, req: MmmRequest): PreparedMmm {
     const nParams = 2 + 2 * (req.yearlyOrder ?? 2) + (frequencyDays === 1 ? 6 : 0) + Object.keys(controlValues).length + 4 * channels.length;
     const fitRows = dates.length - Math.floor(dates.length * (req.holdout ?? 0.1));
     if (fitRows < 3 * nParams) {
-      throw new ValidationError(`${key === null ? "" : `${segment!.name} = ${key}: `}${fitRows} periods to fit (after the holdout) are too few for about ${nParams} parameters; need at least ${3 * nParams}: name fewer channels or controls, or give more history.`, [{ path: ["channels"], message: "too few periods for the parameters", code: "too_few_periods", value: fitRows }]);
+      throw new ValidationError(
+        `${key === null ? "" : `${segment!.name} = ${key}: `}${fitRows} periods to fit (after the holdout) are too few for about ${nParams} parameters; need at least ${3 * nParams}: name fewer channels or controls, or give more history.`,
+        [{ path: ["channels"], message: "too few periods for the parameters", code: "too_few_periods", value: fitRows }],
+      );
     }
     inputs.push({ segment: key, input: { dates, target: pick(target), channels: channelValues, controls: controlValues, lifts: segmentLifts } });
   }
@@ -248,25 +271,58 @@ function methodIssues(req: MmmRequest): Issue[] {
   const issues: Issue[] = [];
   const method = req.method ?? "bayes";
   const only = (fields: readonly (keyof MmmRequest)[], applies: string) => {
-    for (const f of fields) if (req[f] !== undefined) issues.push({ path: [f], message: `${f} applies to method "${applies}" only; this request's method is "${method}"`, code: "not_applicable", value: req[f] });
+    for (const f of fields)
+      if (req[f] !== undefined)
+        issues.push({
+          path: [f],
+          message: `${f} applies to method "${applies}" only; this request's method is "${method}"`,
+          code: "not_applicable",
+          value: req[f],
+        });
   };
   if (method === "fast") {
     only(["roiPriors", "chains", "warmup", "draws", "targetAccept", "trend"], "bayes");
-    if (req.pooled === "partial") issues.push({ path: ["pooled"], message: 'pooled: "partial" needs method "bayes" (the fast fit pools fully or not at all)', code: "not_applicable", value: "partial" });
-    for (const [field, allowed] of [["adstock", "geometric"], ["saturation", "hill"]] as const) {
+    if (req.pooled === "partial")
+      issues.push({
+        path: ["pooled"],
+        message: 'pooled: "partial" needs method "bayes" (the fast fit pools fully or not at all)',
+        code: "not_applicable",
+        value: "partial",
+      });
+    for (const [field, allowed] of [
+      ["adstock", "geometric"],
+      ["saturation", "hill"],
+    ] as const) {
       const choice = req[field];
       const bad = choice === undefined ? [] : typeof choice === "string" ? [choice] : Object.values(choice);
-      for (const b of bad.filter((v) => v !== "auto" && v !== allowed)) issues.push({ path: [field], message: `${field}: method "fast" fits ${allowed} only; use method "bayes" for ${b}`, code: "not_applicable", value: b });
+      for (const b of bad.filter((v) => v !== "auto" && v !== allowed))
+        issues.push({ path: [field], message: `${field}: method "fast" fits ${allowed} only; use method "bayes" for ${b}`, code: "not_applicable", value: b });
     }
   } else only(["searchSize", "refineRounds", "validation", "bootstrap", "bootstrapSearch"], "fast");
   for (const field of ["adstock", "saturation"] as const) {
     const choice = req[field];
-    if (choice && typeof choice === "object") for (const c of Object.keys(choice)) if (!req.channels.includes(c)) issues.push({ path: [field, c], message: `${field}: ${c} is not one of the channels`, code: "unknown_channel", value: c });
+    if (choice && typeof choice === "object")
+      for (const c of Object.keys(choice))
+        if (!req.channels.includes(c))
+          issues.push({ path: [field, c], message: `${field}: ${c} is not one of the channels`, code: "unknown_channel", value: c });
   }
   for (const [c, p] of Object.entries(req.roiPriors ?? {})) {
-    if (!req.channels.includes(c)) issues.push({ path: ["roiPriors", c], message: `roiPriors: ${c} is not one of the channels`, code: "unknown_channel", value: c });
-    if (!(p.median > 0)) issues.push({ path: ["roiPriors", c, "median"], message: `roiPriors.${c}.median must be > 0 (effects are kept non-negative; the prior is log-normal); got ${p.median}`, code: "impossible_prior", value: p.median });
-    if (!(p.spread > 0)) issues.push({ path: ["roiPriors", c, "spread"], message: `roiPriors.${c}.spread must be > 0 (the SD of log ROI); got ${p.spread}`, code: "impossible_prior", value: p.spread });
+    if (!req.channels.includes(c))
+      issues.push({ path: ["roiPriors", c], message: `roiPriors: ${c} is not one of the channels`, code: "unknown_channel", value: c });
+    if (!(p.median > 0))
+      issues.push({
+        path: ["roiPriors", c, "median"],
+        message: `roiPriors.${c}.median must be > 0 (effects are kept non-negative; the prior is log-normal); got ${p.median}`,
+        code: "impossible_prior",
+        value: p.median,
+      });
+    if (!(p.spread > 0))
+      issues.push({
+        path: ["roiPriors", c, "spread"],
+        message: `roiPriors.${c}.spread must be > 0 (the SD of log ROI); got ${p.spread}`,
+        code: "impossible_prior",
+        value: p.spread,
+      });
   }
   return issues;
 }
@@ -288,10 +344,17 @@ function collinearChannels(channels: Readonly<Record<string, readonly number[]>>
   if (names.length < 2) return [];
   const n = channels[names[0]!]!.length;
   try {
-    const fit = fitOls({ names: ["Intercept", ...names], columns: [new Float64Array(n).fill(1), ...names.map((c) => Float64Array.from(channels[c]!))], y: Float64Array.from({ length: n }, (_, i) => i) });
+    const fit = fitOls({
+      names: ["Intercept", ...names],
+      columns: [new Float64Array(n).fill(1), ...names.map((c) => Float64Array.from(channels[c]!))],
+      y: Float64Array.from({ length: n }, (_, i) => i),
+    });
     return fit.params
       .filter((p) => p.name !== "Intercept" && (p.dropped || (p.vif ?? 0) > 10))
-      .map((p) => `${p.name} spend is ${p.dropped ? "a linear combination of" : `strongly collinear with (VIF ${p.vif!.toFixed(1)})`} other channels: their effects cannot be told apart reliably.`);
+      .map(
+        (p) =>
+          `${p.name} spend is ${p.dropped ? "a linear combination of" : `strongly collinear with (VIF ${p.vif!.toFixed(1)})`} other channels: their effects cannot be told apart reliably.`,
+      );
   } catch {
     return [];
   }

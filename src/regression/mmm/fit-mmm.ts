@@ -74,7 +74,9 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
   const holdoutPeriods = layout.holdoutPeriods;
   const fitPeriods = n - holdoutPeriods;
   if (fitPeriods < 3 * nParams) {
-    throw new ModelFitError(`Need at least ${3 * nParams} periods to fit ${names.length} channels with lMax=${lMax} and ${base.columns.length} baseline terms; got ${fitPeriods}.`);
+    throw new ModelFitError(
+      `Need at least ${3 * nParams} periods to fit ${names.length} channels with lMax=${lMax} and ${base.columns.length} baseline terms; got ${fitPeriods}.`,
+    );
   }
   const warnings: string[] = [];
   const y = perm(input.target);
@@ -121,7 +123,10 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
       const total = own.reduce((a, v) => a + (v - mean) ** 2, 0);
       const left = projector(own).reduce((a, v) => a + v * v, 0);
       const explained = total > 0 ? 1 - left / total : 0;
-      if (explained > 0.7) warnings.push(`Channel ${names[j]}: ${(100 * explained).toFixed(0)}% of its spend's variation follows the trend, day-of-week and seasonal terms, so its effect can hardly be told from theirs; its ROI is unreliable (a lift test would pin it).`);
+      if (explained > 0.7)
+        warnings.push(
+          `Channel ${names[j]}: ${(100 * explained).toFixed(0)}% of its spend's variation follows the trend, day-of-week and seasonal terms, so its effect can hardly be told from theirs; its ROI is unreliable (a lift test would pin it).`,
+        );
     });
   }
   /** The media columns of the candidate being scored (the lift rows read them). */
@@ -160,7 +165,10 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
     return { cols: out, y: ya };
   };
   const fitTo = (upTo: number, cols: readonly Float64Array[], yy: Float64Array) => {
-    const a = withLifts(cols.map((c) => slice(c, upTo)), slice(yy, upTo));
+    const a = withLifts(
+      cols.map((c) => slice(c, upTo)),
+      slice(yy, upTo),
+    );
     return constrainedLeastSquares(a.cols, a.y, nonNeg);
   };
 
@@ -174,7 +182,11 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
   const mediaCoefficients = (ps: readonly Params[], tg: Target, upTo = valStart): Float64Array => {
     use(ps);
     if (!projector) return fitTo(upTo, [intercept, ...base.columns, ...mediaCols], tg.y).subarray(mediaOffset);
-    const m = withLifts(ps.map((p, j) => column(j, p).proj!), tg.resid!, 0);
+    const m = withLifts(
+      ps.map((p, j) => column(j, p).proj!),
+      tg.resid!,
+      0,
+    );
     return constrainedLeastSquares(m.cols, m.y, allMedia);
   };
   let evaluations = 0;
@@ -231,9 +243,10 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
         for (const key of ["alpha", "kappaRel", "slope"] as const) {
           const cur = best[j]![key];
           const [lo, hi] = BOUNDS[key];
-          const grid = key === "kappaRel"
-            ? [-2, -1, 1, 2].map((s) => Math.min(hi, Math.max(lo, cur * Math.exp(s * width))))
-            : [-2, -1, 1, 2].map((s) => Math.min(hi, Math.max(lo, cur + (s * width * (hi - lo)) / 4)));
+          const grid =
+            key === "kappaRel"
+              ? [-2, -1, 1, 2].map((s) => Math.min(hi, Math.max(lo, cur * Math.exp(s * width))))
+              : [-2, -1, 1, 2].map((s) => Math.min(hi, Math.max(lo, cur + (s * width * (hi - lo)) / 4)));
           for (const v of grid) {
             if (v === cur) continue;
             const trial = best.map((p, i) => (i === j ? { ...p, [key]: v } : p));
@@ -264,7 +277,14 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
     const clamp = (v: number, [lo, hi]: readonly [number, number]) => Math.min(hi, Math.max(lo, v));
     const toParams = (u: readonly number[]) => {
       const ps = [...start];
-      free.forEach((j, k) => (ps[j] = { alpha: clamp(u[3 * k]!, BOUNDS.alpha), kappaRel: clamp(Math.exp(u[3 * k + 1]!), BOUNDS.kappaRel), slope: clamp(u[3 * k + 2]!, BOUNDS.slope) }));
+      free.forEach(
+        (j, k) =>
+          (ps[j] = {
+            alpha: clamp(u[3 * k]!, BOUNDS.alpha),
+            kappaRel: clamp(Math.exp(u[3 * k + 1]!), BOUNDS.kappaRel),
+            slope: clamp(u[3 * k + 2]!, BOUNDS.slope),
+          }),
+      );
       return ps;
     };
     const model = (u: number[]) => {
@@ -313,7 +333,9 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
   }
   opts.onProgress?.(0.3, `random search done: validation RMSE ${bestScore.toPrecision(4)}`);
   const rounds = allFixed ? 0 : (opts.refineRounds ?? 4);
-  ({ best, score: bestScore } = refine(best, bestScore, rounds, data, (round) => opts.onProgress?.(0.3 + (0.3 * round) / rounds, `refining transforms, round ${round + 1} of ${rounds}`)));
+  ({ best, score: bestScore } = refine(best, bestScore, rounds, data, (round) =>
+    opts.onProgress?.(0.3 + (0.3 * round) / rounds, `refining transforms, round ${round + 1} of ${rounds}`),
+  ));
   ({ best, score: bestScore } = polish(best, bestScore, data));
   const searchEvaluations = evaluations;
 
@@ -326,7 +348,9 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
   const transforms = names.map((_, j): ChannelTransform => ({ alpha: best[j]!.alpha, lMax, slope: best[j]!.slope, kappa: kappaOf(j, best[j]!) }));
   const finalMedia = [...mediaCols];
   // current spend: each series' last 28 days (averaged over segments when pooled); mROI is the slope there
-  const current = names.map((c) => layout.segments.reduce((a, g) => a + currentSpend(input.channels[c]!.slice(g.from, g.to), frequency), 0) / layout.segments.length);
+  const current = names.map(
+    (c) => layout.segments.reduce((a, g) => a + currentSpend(input.channels[c]!.slice(g.from, g.to), frequency), 0) / layout.segments.length,
+  );
   const grids = transforms.map((t, j) => curveGrid(t.kappa, Math.max(meanSpend[j]!, current[j]!), spend[j]!));
 
   // Intervals: each bootstrap replicate refits the media coefficients and, unless `bootstrapSearch` is 0, searches
@@ -334,7 +358,11 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
   const level = opts.level ?? 0.9;
   const replicates = opts.bootstrap ?? 200;
   const bootRounds = allFixed ? 0 : (opts.bootstrapSearch ?? 1);
-  const draws = names.map((_, j) => ({ roi: new Float64Array(replicates), mroi: new Float64Array(replicates), curve: grids[j]!.map(() => new Float64Array(replicates)) }));
+  const draws = names.map((_, j) => ({
+    roi: new Float64Array(replicates),
+    mroi: new Float64Array(replicates),
+    curve: grids[j]!.map(() => new Float64Array(replicates)),
+  }));
   blockBootstrap({
     fitted: fitted.subarray(0, fitPeriods),
     y: slice(y, fitPeriods),
@@ -416,7 +444,10 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
     fitted: unperm(fitted),
     actual: input.target,
   };
-  if (layout.segments.length > 1) warnings.push(`Pooled over ${layout.segments.length} segments (${layout.segments.map((g) => g.name).join(", ")}): one set of transforms and media coefficients, an intercept, trend and seasonality per segment.`);
+  if (layout.segments.length > 1)
+    warnings.push(
+      `Pooled over ${layout.segments.length} segments (${layout.segments.map((g) => g.name).join(", ")}): one set of transforms and media coefficients, an intercept, trend and seasonality per segment.`,
+    );
   const curves = channels.map((c, j) => {
     const band = replicates > 0 ? draws[j]!.curve.map((d) => percentileInterval(d, level)) : null;
     return responseCurve(c, current[j]!, grids[j]!, band);
@@ -444,4 +475,3 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
     method: "fast",
   };
 }
-

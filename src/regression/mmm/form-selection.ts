@@ -26,7 +26,12 @@ export interface CandidateScore {
 export interface FormSelection {
   readonly criterion: string;
   /** Channels whose forms were chosen ("auto"), and what they got. */
-  readonly channels: readonly { readonly channel: string; readonly adstock: AdstockForm; readonly saturation: SaturationForm; readonly chosen: readonly ("adstock" | "saturation")[] }[];
+  readonly channels: readonly {
+    readonly channel: string;
+    readonly adstock: AdstockForm;
+    readonly saturation: SaturationForm;
+    readonly chosen: readonly ("adstock" | "saturation")[];
+  }[];
   readonly candidates: readonly CandidateScore[];
   readonly decision: string;
 }
@@ -59,7 +64,11 @@ export async function selectForms(
   run: { readonly seed: number; readonly runChains: ChainRunner; readonly onProgress?: (fraction: number, message: string) => void },
 ): Promise<{ forms: ChannelForm[]; selection: FormSelection | null }> {
   const auto = requested.map((r) => ({ adstock: r.adstock === "auto", saturation: r.saturation === "auto" }));
-  const build = (ad: AdstockForm, sat: SaturationForm): ChannelForm[] => requested.map((r, j) => ({ adstock: auto[j]!.adstock ? ad : (r.adstock as AdstockForm), saturation: auto[j]!.saturation ? sat : (r.saturation as SaturationForm) }));
+  const build = (ad: AdstockForm, sat: SaturationForm): ChannelForm[] =>
+    requested.map((r, j) => ({
+      adstock: auto[j]!.adstock ? ad : (r.adstock as AdstockForm),
+      saturation: auto[j]!.saturation ? sat : (r.saturation as SaturationForm),
+    }));
   const anySat = auto.some((a) => a.saturation);
   const anyAd = auto.some((a) => a.adstock);
   if (!anySat && !anyAd) return { forms: build(DEFAULT_FORM.adstock, DEFAULT_FORM.saturation), selection: null };
@@ -105,7 +114,10 @@ export async function selectForms(
     for (const sat of SATURATION_FORMS) await fit(DEFAULT_FORM.adstock, sat);
     // the simplest form within one SE of the best: Hill (two parameters) only when it beats the better of the
     // one-parameter forms (logistic, Michaelis-Menten) by more than one SE
-    const oneParam = (["logistic", "michaelis-menten"] as const).reduce((a, f) => (score(DEFAULT_FORM.adstock, f).loo.elpd > score(DEFAULT_FORM.adstock, a).loo.elpd ? f : a), "logistic" as SaturationForm);
+    const oneParam = (["logistic", "michaelis-menten"] as const).reduce(
+      (a, f) => (score(DEFAULT_FORM.adstock, f).loo.elpd > score(DEFAULT_FORM.adstock, a).loo.elpd ? f : a),
+      "logistic" as SaturationForm,
+    );
     chosen = [DEFAULT_FORM.adstock, better(DEFAULT_FORM.adstock, "hill", [DEFAULT_FORM.adstock, oneParam]) ? "hill" : oneParam];
   }
   if (anyAd) {
@@ -123,7 +135,11 @@ export async function selectForms(
     forms,
     selection: {
       criterion: `PSIS-LOO of short NUTS runs (${SCREEN.chains} chains × ${SCREEN.warmup} warm-up + ${SCREEN.draws} draws), saturation first, then adstock, over all "auto" channels together; an alternative replaces geometric + Hill only when its elpd is higher by more than one standard error of the pointwise difference`,
-      channels: channels.flatMap((channel, j) => (auto[j]!.adstock || auto[j]!.saturation ? [{ channel, ...forms[j]!, chosen: [...(auto[j]!.adstock ? ["adstock" as const] : []), ...(auto[j]!.saturation ? ["saturation" as const] : [])] }] : [])),
+      channels: channels.flatMap((channel, j) =>
+        auto[j]!.adstock || auto[j]!.saturation
+          ? [{ channel, ...forms[j]!, chosen: [...(auto[j]!.adstock ? ["adstock" as const] : []), ...(auto[j]!.saturation ? ["saturation" as const] : [])] }]
+          : [],
+      ),
       candidates,
       decision: `${chosen[1]} saturation with ${chosen[0]} adstock: ${chosen[1] === "hill" ? "Hill beat the better one-parameter saturation by more than one standard error of elpd" : "the better one-parameter saturation, as Hill did not beat it by more than one standard error of elpd"}; ${chosen[0] === "geometric" ? "no two-parameter carry-over beat geometric by more than one standard error" : `${chosen[0]} beat geometric by more than one standard error`}.`,
     },

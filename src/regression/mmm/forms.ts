@@ -13,7 +13,9 @@ export type AdstockForm = (typeof ADSTOCK_FORMS)[number];
 export type SaturationForm = (typeof SATURATION_FORMS)[number];
 
 /** A prior on one parameter: Beta on a (0, upper) interval (as a share of it), or log-normal on a positive one. */
-export type ParamPrior = { readonly dist: "beta"; readonly a: number; readonly b: number } | { readonly dist: "lognormal"; readonly mu: number; readonly sigma: number };
+export type ParamPrior =
+  | { readonly dist: "beta"; readonly a: number; readonly b: number }
+  | { readonly dist: "lognormal"; readonly mu: number; readonly sigma: number };
 
 export interface ParamSpec {
   readonly name: string;
@@ -103,7 +105,14 @@ export function adstockSpec(form: AdstockForm, v: readonly number[], lMax: numbe
  * true density).
  */
 export function weightsWithGradient(form: AdstockForm, params: readonly ParamSpec[], u: readonly number[], lMax: number): { w: number[]; dw: number[][] } {
-  const at = (uu: readonly number[]) => adstockWeights(adstockSpec(form, uu.map((x, i) => toNatural(params[i]!, x)), lMax));
+  const at = (uu: readonly number[]) =>
+    adstockWeights(
+      adstockSpec(
+        form,
+        uu.map((x, i) => toNatural(params[i]!, x)),
+        lMax,
+      ),
+    );
   const w = at(u);
   const h = 1e-5;
   const dw = u.map((_, i) => {

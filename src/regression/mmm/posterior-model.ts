@@ -132,7 +132,16 @@ export function channelBuffers(lay: ParamLayout, j: number, n: number): ChannelB
  * s(t) = saturation(adstock(spend)(t) / scale) for channel j of segment g at q. With `buffers` the answer's arrays
  * are those buffers (longer than the segment: read only its n rows) and are overwritten by the next call.
  */
-export function channelState(d: PosteriorData, lay: ParamLayout, q: ArrayLike<number>, j: number, g: number, withGradient: boolean, weights?: { w: number[]; dw: number[][] }, buffers?: ChannelBuffers): ChannelState {
+export function channelState(
+  d: PosteriorData,
+  lay: ParamLayout,
+  q: ArrayLike<number>,
+  j: number,
+  g: number,
+  withGradient: boolean,
+  weights?: { w: number[]; dw: number[][] },
+  buffers?: ChannelBuffers,
+): ChannelState {
   const seg = d.segments[g]!;
   const form = d.forms[j]!;
   const off = lay.transformOffset[j]!;
@@ -148,7 +157,14 @@ export function channelState(d: PosteriorData, lay: ParamLayout, q: ArrayLike<nu
   if (form.adstock === "geometric") {
     geometricWindow(toNatural(lay.adstock[j]![0]!, q[off]!), d.lMax, x, scale, n, z, withGradient ? dz[0]! : null);
   } else {
-    const { w, dw } = weights ?? weightsWithGradient(form.adstock, lay.adstock[j]!, Array.from({ length: na }, (_, i) => q[off + i]!), d.lMax);
+    const { w, dw } =
+      weights ??
+      weightsWithGradient(
+        form.adstock,
+        lay.adstock[j]!,
+        Array.from({ length: na }, (_, i) => q[off + i]!),
+        d.lMax,
+      );
     convolveInto(w, x, scale, n, z);
     if (withGradient) for (let k = 0; k < na; k++) convolveInto(dw[k]!, x, scale, n, dz[k]!);
   }
@@ -213,7 +229,17 @@ function convolveInto(w: readonly number[], x: Float64Array, scale: number, n: n
  * parameters) when asked: the same formulas as forms.ts's saturationWithGradient, without an allocation per row
  * (this is the sampler's hot loop). Rows with z ≤ 0 get zeros.
  */
-function saturateSeries(form: SaturationForm, v0: number, v1: number, z: Float64Array, n: number, s: Float64Array, sz: Float64Array | null, su0: Float64Array | null, su1: Float64Array | null): void {
+function saturateSeries(
+  form: SaturationForm,
+  v0: number,
+  v1: number,
+  z: Float64Array,
+  n: number,
+  s: Float64Array,
+  sz: Float64Array | null,
+  su0: Float64Array | null,
+  su1: Float64Array | null,
+): void {
   switch (form) {
     case "hill": {
       const lk = Math.log(v0);
@@ -322,7 +348,14 @@ export function posteriorDensity(d: PosteriorData): LogDensity & { layout: Param
       dLogRoi.fill(0);
       // lag weights once per evaluation (every segment shares them); geometric takes its own recursion instead
       const weights = d.forms.map((f, j) =>
-        f.adstock === "geometric" ? undefined : weightsWithGradient(f.adstock, lay.adstock[j]!, Array.from({ length: lay.adstock[j]!.length }, (_, i) => q[lay.transformOffset[j]! + i]!), d.lMax),
+        f.adstock === "geometric"
+          ? undefined
+          : weightsWithGradient(
+              f.adstock,
+              lay.adstock[j]!,
+              Array.from({ length: lay.adstock[j]!.length }, (_, i) => q[lay.transformOffset[j]! + i]!),
+              d.lMax,
+            ),
       );
       for (let g = 0; g < G; g++) {
         const seg = d.segments[g]!;

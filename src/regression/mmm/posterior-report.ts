@@ -30,11 +30,23 @@ export function summarise(r: NutsResult, names: readonly string[], warmup: numbe
   const minEssBulk = Math.min(...parameters.map((p) => (Number.isFinite(p.essBulk) ? p.essBulk : Infinity)));
   const warnings: string[] = [];
   const bad = parameters.filter((p) => p.rhat > 1.01);
-  if (bad.length > 0) warnings.push(`R-hat above 1.01 for ${bad.map((p) => `${p.name} (${p.rhat.toFixed(3)})`).join(", ")}: the chains disagree, so these numbers are not yet reliable; raise warmup and draws, or give a tighter prior.`);
+  if (bad.length > 0)
+    warnings.push(
+      `R-hat above 1.01 for ${bad.map((p) => `${p.name} (${p.rhat.toFixed(3)})`).join(", ")}: the chains disagree, so these numbers are not yet reliable; raise warmup and draws, or give a tighter prior.`,
+    );
   const low = parameters.filter((p) => p.essBulk < 100 * chains);
-  if (low.length > 0) warnings.push(`Effective sample size below ${100 * chains} for ${low.map((p) => `${p.name} (${p.essBulk.toFixed(0)})`).join(", ")}: intervals of what depends on them are rough; raise draws.`);
-  if (divergences > 0) warnings.push(`${divergences} divergent transition(s) after warm-up: the sampler could not follow parts of the posterior, which may bias it; raise targetAccept (e.g. 0.95) or simplify the forms.`);
-  if (maxTreeDepthHits > 0) warnings.push(`${maxTreeDepthHits} draw(s) hit the maximum tree depth (${maxTreeDepth}): the posterior is hard to traverse (strongly correlated parameters).`);
+  if (low.length > 0)
+    warnings.push(
+      `Effective sample size below ${100 * chains} for ${low.map((p) => `${p.name} (${p.essBulk.toFixed(0)})`).join(", ")}: intervals of what depends on them are rough; raise draws.`,
+    );
+  if (divergences > 0)
+    warnings.push(
+      `${divergences} divergent transition(s) after warm-up: the sampler could not follow parts of the posterior, which may bias it; raise targetAccept (e.g. 0.95) or simplify the forms.`,
+    );
+  if (maxTreeDepthHits > 0)
+    warnings.push(
+      `${maxTreeDepthHits} draw(s) hit the maximum tree depth (${maxTreeDepth}): the posterior is hard to traverse (strongly correlated parameters).`,
+    );
   return {
     sampler: "NUTS (multinomial, dense metric up to 400 parameters, Stan's windowed adaptation)",
     chains,
@@ -62,7 +74,18 @@ export function thin(r: NutsResult, cap: number): Float64Array[] {
 const sortedOf = (a: ArrayLike<number>) => Float64Array.from(a).sort();
 
 /** One segment's model from the posterior draws. */
-export function report(d: PosteriorData, lay: ParamLayout, kept: readonly Float64Array[], g: number, p: PreparedSegment, level: number, frequency: "D" | "W", pooling: string, diagnostics: SamplerDiagnostics, seed: number): FittedMmm {
+export function report(
+  d: PosteriorData,
+  lay: ParamLayout,
+  kept: readonly Float64Array[],
+  g: number,
+  p: PreparedSegment,
+  level: number,
+  frequency: "D" | "W",
+  pooling: string,
+  diagnostics: SamplerDiagnostics,
+  seed: number,
+): FittedMmm {
   const seg = d.segments[g]!;
   const C = d.channels.length;
   const D = kept.length;
@@ -171,14 +194,21 @@ export function report(d: PosteriorData, lay: ParamLayout, kept: readonly Float6
     actual: p.target,
   };
   const warnings = [...diagnostics.warnings];
-  if (pooling === "partial") warnings.push(`Partially pooled over ${d.segments.length} segments: each channel's log ROI per segment is drawn from a shared normal whose spread the data set.`);
-  if (pooling === "full") warnings.push(`Pooled over ${d.segments.length} segments: one ROI per channel shared by all, transforms shared; baseline per segment.`);
+  if (pooling === "partial")
+    warnings.push(
+      `Partially pooled over ${d.segments.length} segments: each channel's log ROI per segment is drawn from a shared normal whose spread the data set.`,
+    );
+  if (pooling === "full")
+    warnings.push(`Pooled over ${d.segments.length} segments: one ROI per channel shared by all, transforms shared; baseline per segment.`);
   // a channel whose carried-over spend is never near zero: its ROI rests on the curve's assumed shape below the
   // lowest level seen
   channels.forEach((c, j) => {
     const a = adstock(Array.from(seg.spend[j]!.subarray(0, seg.fit)), c.adstock);
     const low = a.reduce((n, v) => n + (v < 0.2 * seg.scale[j]! ? 1 : 0), 0) / seg.fit;
-    if (seg.total[j]! > 0 && low < 0.05) warnings.push(`Channel ${c.channel} is almost never off (carried-over spend below a fifth of its typical level in ${(100 * low).toFixed(0)}% of periods): its ROI rests on how the curve runs from zero, which the data do not show, so it depends on the form (${c.form.saturation}); on simulated data these were the ROIs most often missed. A lift test or a pause in spend would pin it.`);
+    if (seg.total[j]! > 0 && low < 0.05)
+      warnings.push(
+        `Channel ${c.channel} is almost never off (carried-over spend below a fifth of its typical level in ${(100 * low).toFixed(0)}% of periods): its ROI rests on how the curve runs from zero, which the data do not show, so it depends on the form (${c.form.saturation}); on simulated data these were the ROIs most often missed. A lift test or a pause in spend would pin it.`,
+      );
   });
   return {
     frequency,
@@ -191,7 +221,12 @@ export function report(d: PosteriorData, lay: ParamLayout, kept: readonly Float6
     baseline: Object.fromEntries(p.columnNames.map((nm, i) => [nm, gamma[i]!])),
     decomposition,
     curves: curveOut,
-    search: { algorithm: diagnostics.sampler, evaluations: diagnostics.gradientEvaluations, score: { rmse: rmse(p.target, fitted, seg.fit), on: "fitting window" }, seed },
+    search: {
+      algorithm: diagnostics.sampler,
+      evaluations: diagnostics.gradientEvaluations,
+      score: { rmse: rmse(p.target, fitted, seg.fit), on: "fitting window" },
+      seed,
+    },
     warnings,
     spendHistory: Object.fromEntries(d.channels.map((c, j) => [c, Array.from(seg.spend[j]!.subarray(Math.max(0, seg.n - d.lMax)))])),
     method: "bayes",

@@ -34,7 +34,14 @@ export function rowLayout(input: MmmInput, holdout: number): RowLayout {
  * Baseline columns, reordered like the rows. Pooled: each segment gets its own trend and seasonality columns (zero
  * on other segments' rows) and, beyond the first, an intercept shift; controls are shared.
  */
-export function baselineColumns(input: MmmInput, layout: RowLayout, frequency: "D" | "W", yearlyOrder: number, mode: SeasonalityMode | undefined, perm: (a: ArrayLike<number>) => Float64Array) {
+export function baselineColumns(
+  input: MmmInput,
+  layout: RowLayout,
+  frequency: "D" | "W",
+  yearlyOrder: number,
+  mode: SeasonalityMode | undefined,
+  perm: (a: ArrayLike<number>) => Float64Array,
+) {
   const controls = input.controls ?? {};
   if (layout.segments.length === 1) {
     const b = baselineFeatures(input.dates, frequency, yearlyOrder, controls, mode);

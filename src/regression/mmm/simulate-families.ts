@@ -135,7 +135,12 @@ function saturationOf(tr: SharedTransform, form: SaturationForm, typical: number
  * Simulate one dataset of a family; `holdout` is the share of the last periods the fit will not see. `shared`
  * fixes each channel's transforms (a panel's geos share them); by default the seed draws them.
  */
-export function simulateFamily(f: Family, seed: number, holdout = 0.1, shared?: readonly SharedTransform[]): SimulatedFamily & { readonly transforms: readonly SharedTransform[] } {
+export function simulateFamily(
+  f: Family,
+  seed: number,
+  holdout = 0.1,
+  shared?: readonly SharedTransform[],
+): SimulatedFamily & { readonly transforms: readonly SharedTransform[] } {
   const r = seededRng(seed * 7_919 + 13);
   const n = f.periods;
   const step = f.frequency === "W" ? 7 : 1;
@@ -192,7 +197,13 @@ export function simulateFamily(f: Family, seed: number, holdout = 0.1, shared?: 
   return { input: { dates, target, channels, controls }, truth: withShares, transforms };
 }
 
-const ch = (saturation: SaturationForm, adstock: AdstockForm, pattern: SpendPattern, effectShare: number, spendLevel: number): ChannelFamily => ({ saturation, adstock, pattern, effectShare, spendLevel });
+const ch = (saturation: SaturationForm, adstock: AdstockForm, pattern: SpendPattern, effectShare: number, spendLevel: number): ChannelFamily => ({
+  saturation,
+  adstock,
+  pattern,
+  effectShare,
+  spendLevel,
+});
 
 /**
  * The recovery matrix. Each row is a family; `npm run bench` fits several seeds of each. The names say what varies:
@@ -200,14 +211,98 @@ const ch = (saturation: SaturationForm, adstock: AdstockForm, pattern: SpendPatt
  */
 export const FAMILIES: readonly Family[] = [
   // PyMC-Marketing's example structure: one channel always on, one on a fifth of the weeks, logistic, geometric, events
-  { name: "logistic-geometric-always+sparse-W179-2ch-events", frequency: "W", periods: 179, noise: 0.04, trend: "concave", events: 2, channels: [ch("logistic", "geometric", "always", 0.25, 1), ch("logistic", "geometric", "sparse", 0.12, 1)] },
-  { name: "hill-geometric-always+bursts-W156-3ch", frequency: "W", periods: 156, noise: 0.04, trend: "linear", events: 0, channels: [ch("hill", "geometric", "always", 0.2, 2), ch("hill", "geometric", "bursts", 0.1, 1), ch("hill", "geometric", "always", 0.08, 1)] },
-  { name: "mm-geometric-pauses-W208-4ch", frequency: "W", periods: 208, noise: 0.05, trend: "linear", events: 1, channels: [ch("michaelis-menten", "geometric", "pauses", 0.15, 2), ch("michaelis-menten", "geometric", "always", 0.1, 1.5), ch("michaelis-menten", "geometric", "bursts", 0.08, 1), ch("michaelis-menten", "geometric", "sparse", 0.04, 0.5)] },
-  { name: "hill-delayed-bursts-W156-3ch", frequency: "W", periods: 156, noise: 0.04, trend: "concave", events: 0, channels: [ch("hill", "delayed", "bursts", 0.2, 2), ch("hill", "delayed", "always", 0.12, 1), ch("hill", "geometric", "pauses", 0.08, 1)] },
-  { name: "logistic-weibull-always-W208-5ch", frequency: "W", periods: 208, noise: 0.04, trend: "linear", events: 2, channels: [ch("logistic", "weibull-pdf", "always", 0.15, 2), ch("logistic", "weibull-cdf", "pauses", 0.12, 1.5), ch("logistic", "geometric", "bursts", 0.1, 1), ch("logistic", "geometric", "sparse", 0.05, 0.5), ch("logistic", "geometric", "always", 0.04, 0.5)] },
-  { name: "hill-geometric-mixed-W104-2ch-noisy", frequency: "W", periods: 104, noise: 0.08, trend: "linear", events: 0, channels: [ch("hill", "geometric", "always", 0.25, 1.5), ch("hill", "geometric", "bursts", 0.15, 1)] },
-  { name: "hill-geometric-mixed-W208-8ch", frequency: "W", periods: 208, noise: 0.03, trend: "linear", events: 1, channels: [ch("hill", "geometric", "always", 0.12, 2), ch("hill", "geometric", "bursts", 0.1, 1.5), ch("hill", "geometric", "pauses", 0.08, 1.5), ch("logistic", "geometric", "always", 0.06, 1), ch("hill", "geometric", "sparse", 0.05, 1), ch("michaelis-menten", "geometric", "bursts", 0.05, 1), ch("hill", "geometric", "always", 0.03, 0.5), ch("hill", "geometric", "pauses", 0.03, 0.5)] },
-  { name: "hill-geometric-bursts-D730-3ch", frequency: "D", periods: 730, noise: 0.04, trend: "linear", events: 2, channels: [ch("hill", "geometric", "bursts", 0.15, 2), ch("hill", "geometric", "pauses", 0.1, 1), ch("logistic", "geometric", "always", 0.08, 1)] },
+  {
+    name: "logistic-geometric-always+sparse-W179-2ch-events",
+    frequency: "W",
+    periods: 179,
+    noise: 0.04,
+    trend: "concave",
+    events: 2,
+    channels: [ch("logistic", "geometric", "always", 0.25, 1), ch("logistic", "geometric", "sparse", 0.12, 1)],
+  },
+  {
+    name: "hill-geometric-always+bursts-W156-3ch",
+    frequency: "W",
+    periods: 156,
+    noise: 0.04,
+    trend: "linear",
+    events: 0,
+    channels: [ch("hill", "geometric", "always", 0.2, 2), ch("hill", "geometric", "bursts", 0.1, 1), ch("hill", "geometric", "always", 0.08, 1)],
+  },
+  {
+    name: "mm-geometric-pauses-W208-4ch",
+    frequency: "W",
+    periods: 208,
+    noise: 0.05,
+    trend: "linear",
+    events: 1,
+    channels: [
+      ch("michaelis-menten", "geometric", "pauses", 0.15, 2),
+      ch("michaelis-menten", "geometric", "always", 0.1, 1.5),
+      ch("michaelis-menten", "geometric", "bursts", 0.08, 1),
+      ch("michaelis-menten", "geometric", "sparse", 0.04, 0.5),
+    ],
+  },
+  {
+    name: "hill-delayed-bursts-W156-3ch",
+    frequency: "W",
+    periods: 156,
+    noise: 0.04,
+    trend: "concave",
+    events: 0,
+    channels: [ch("hill", "delayed", "bursts", 0.2, 2), ch("hill", "delayed", "always", 0.12, 1), ch("hill", "geometric", "pauses", 0.08, 1)],
+  },
+  {
+    name: "logistic-weibull-always-W208-5ch",
+    frequency: "W",
+    periods: 208,
+    noise: 0.04,
+    trend: "linear",
+    events: 2,
+    channels: [
+      ch("logistic", "weibull-pdf", "always", 0.15, 2),
+      ch("logistic", "weibull-cdf", "pauses", 0.12, 1.5),
+      ch("logistic", "geometric", "bursts", 0.1, 1),
+      ch("logistic", "geometric", "sparse", 0.05, 0.5),
+      ch("logistic", "geometric", "always", 0.04, 0.5),
+    ],
+  },
+  {
+    name: "hill-geometric-mixed-W104-2ch-noisy",
+    frequency: "W",
+    periods: 104,
+    noise: 0.08,
+    trend: "linear",
+    events: 0,
+    channels: [ch("hill", "geometric", "always", 0.25, 1.5), ch("hill", "geometric", "bursts", 0.15, 1)],
+  },
+  {
+    name: "hill-geometric-mixed-W208-8ch",
+    frequency: "W",
+    periods: 208,
+    noise: 0.03,
+    trend: "linear",
+    events: 1,
+    channels: [
+      ch("hill", "geometric", "always", 0.12, 2),
+      ch("hill", "geometric", "bursts", 0.1, 1.5),
+      ch("hill", "geometric", "pauses", 0.08, 1.5),
+      ch("logistic", "geometric", "always", 0.06, 1),
+      ch("hill", "geometric", "sparse", 0.05, 1),
+      ch("michaelis-menten", "geometric", "bursts", 0.05, 1),
+      ch("hill", "geometric", "always", 0.03, 0.5),
+      ch("hill", "geometric", "pauses", 0.03, 0.5),
+    ],
+  },
+  {
+    name: "hill-geometric-bursts-D730-3ch",
+    frequency: "D",
+    periods: 730,
+    noise: 0.04,
+    trend: "linear",
+    events: 2,
+    channels: [ch("hill", "geometric", "bursts", 0.15, 2), ch("hill", "geometric", "pauses", 0.1, 1), ch("logistic", "geometric", "always", 0.08, 1)],
+  },
 ];
 
 export interface SimulatedPanel {
@@ -232,7 +327,8 @@ export function simulatePanel(f: Family, geos: number, seed: number, roiSpread =
     const lift = sim.truth.map(() => Math.exp(roiSpread * r.normal()));
     const n = sim.input.dates.length;
     // rebuild the target with this geo's effect multipliers: baseline = target − contributions
-    const contribution = (j: number, t: number) => sim.truth[j]!.coefficient * saturate(adstock(sim.input.channels[sim.truth[j]!.channel]!, sim.truth[j]!.adstock)[t]!, sim.truth[j]!.saturation);
+    const contribution = (j: number, t: number) =>
+      sim.truth[j]!.coefficient * saturate(adstock(sim.input.channels[sim.truth[j]!.channel]!, sim.truth[j]!.adstock)[t]!, sim.truth[j]!.saturation);
     const contributions = sim.truth.map((_, j) => Array.from({ length: n }, (_, t) => contribution(j, t)));
     const target = sim.input.target.map((y, t) => size * (y + contributions.reduce((a, c, j) => a + (lift[j]! - 1) * c[t]!, 0)));
     const channels = Object.fromEntries(Object.entries(sim.input.channels).map(([k, v]) => [k, v.map((x) => x * size)]));

@@ -92,7 +92,15 @@ export const SAMPLE_SPEC: SimulationSpec = {
  * Choose beta and kappa so that the channel's ROI is near `roi`: kappa at the typical spend while the channel is on
  * (mean / on) gives hill = 1/2 there, so beta = 2·roi·mean / on. The realised ROI is computed from the simulated data.
  */
-function segment(name: string, base: number, trendPerYear: number, spendScale: number, holidayLift: number, noise: number, roi: Record<(typeof CHANNELS)[number], number>): TrueSegment {
+function segment(
+  name: string,
+  base: number,
+  trendPerYear: number,
+  spendScale: number,
+  holidayLift: number,
+  noise: number,
+  roi: Record<(typeof CHANNELS)[number], number>,
+): TrueSegment {
   const channels = Object.fromEntries(
     CHANNELS.map((c) => {
       const s = CHANNEL_SHAPE[c];
@@ -177,7 +185,10 @@ export function simulateSales(spec: SimulationSpec = SAMPLE_SPEC, seed = 2024060
       const doy = (day.getTime() - Date.UTC(day.getUTCFullYear(), 0, 1)) / 86_400_000 + 1;
       const holiday = isHoliday(date) ? 1 : 0;
       const baseline =
-        seg.base * (1 + (seg.trendPerYear * t) / 365) * spec.weekly[dow]! * (1 + spec.yearlyAmplitude * Math.cos((2 * Math.PI * (doy - spec.yearlyPeakDay)) / 365.25));
+        seg.base *
+        (1 + (seg.trendPerYear * t) / 365) *
+        spec.weekly[dow]! *
+        (1 + spec.yearlyAmplitude * Math.cos((2 * Math.PI * (doy - spec.yearlyPeakDay)) / 365.25));
       const media = CHANNELS.reduce((acc, c) => acc + effect[c]![t]!, 0);
       const sales = baseline + seg.base * seg.holidayLift * holiday + media + seg.noise * seg.base * rng.normal();
       rows.push({ date, segment: seg.name, spend: Object.fromEntries(CHANNELS.map((c) => [c, spend[c]![t]!])), holiday, sales: round(sales) });
@@ -200,5 +211,5 @@ export function simulatedMmmInput(rows: readonly SimulatedRow[]): MmmInput {
 export function simulationToCsv(sim: Simulation): string {
   const header = ["date", "segment", ...CHANNELS.map((c) => `spend_${c}`), "holiday", "sales"];
   const lines = sim.rows.map((r) => [r.date, r.segment, ...CHANNELS.map((c) => r.spend[c]!.toFixed(2)), String(r.holiday), r.sales.toFixed(2)].join(","));
-  return [header.join(","), ...lines].join("\n") + "\n";
+  return `${[header.join(","), ...lines].join("\n")}\n`;
 }

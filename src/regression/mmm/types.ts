@@ -153,7 +153,12 @@ export interface FittedMmm {
   readonly baseline: Readonly<Record<string, number>>;
   readonly decomposition: Decomposition;
   readonly curves: readonly ResponseCurve[];
-  readonly search: { readonly algorithm: string; readonly evaluations: number; readonly score: { readonly rmse: number; readonly on: "fitting window" | "validation split" }; readonly seed: number };
+  readonly search: {
+    readonly algorithm: string;
+    readonly evaluations: number;
+    readonly score: { readonly rmse: number; readonly on: "fitting window" | "validation split" };
+    readonly seed: number;
+  };
   readonly warnings: readonly string[];
   /**
    * Spend per channel in the last lMax periods of the data (oldest first): the carry-over a plan starting after the

@@ -68,7 +68,12 @@ describe("intermittent demand", () => {
     // p and z smoothed with 0.1: about 10 days' memory, so the last stretch moves the level; within ±0.5 of 0.8
     f.forEach((v) => expect(Math.abs(v - 0.8)).toBeLessThan(0.5));
     expect(isIntermittent(Array.from({ length: 100 }, (_, t) => 1 + (t % 3)))).toBe(false);
-    expect(memberForecasts(Array.from({ length: 100 }, (_, t) => 1 + (t % 3)), 5).tsb).toBeNull();
+    expect(
+      memberForecasts(
+        Array.from({ length: 100 }, (_, t) => 1 + (t % 3)),
+        5,
+      ).tsb,
+    ).toBeNull();
   });
 
   it("When Croston SBA smooths sizes 3, 5, 2 at intervals 3, 2, 4 (worked by hand as statsforecast's CrostonSBA computes it), then it forecasts 0.95 × 3.08 / 3.01 every day", async () => {
@@ -80,7 +85,12 @@ describe("intermittent demand", () => {
     // a steady seller of 4 units every 5th day: about 0.95 × 4 / 5
     const steady = Array.from({ length: 500 }, (_, t) => (t % 5 === 4 ? 4 : 0));
     expect(crostonSbaForecast(steady, 1)[0]).toBeCloseTo(0.76, 9);
-    expect(memberForecasts(Array.from({ length: 100 }, (_, t) => 1 + (t % 3)), 5).croston_sba).toBeNull();
+    expect(
+      memberForecasts(
+        Array.from({ length: 100 }, (_, t) => 1 + (t % 3)),
+        5,
+      ).croston_sba,
+    ).toBeNull();
   });
 });
 
@@ -90,7 +100,19 @@ describe("a stored forecast with a statistical member", () => {
     const { thetaForecast } = await import("../../../src/forecast/members/theta.ts");
     const r = seededRng(8);
     const s = { key: "a", start: "2024-01-01", target: Array.from({ length: 120 }, (_, t) => 50 + 5 * (t % 7) + r.normal()) };
-    const fit = { horizon: 3, levels: [0.1, 0.5, 0.9], conformalMargins: [], choices: [{ key: "a", method: "theta" as const, reason: "", intermittent: false, scores: [] }], memberBands: [[[-1, -1, -1], [0, 0, 0], [1, 1, 1]]] };
+    const fit = {
+      horizon: 3,
+      levels: [0.1, 0.5, 0.9],
+      conformalMargins: [],
+      choices: [{ key: "a", method: "theta" as const, reason: "", intermittent: false, scores: [] }],
+      memberBands: [
+        [
+          [-1, -1, -1],
+          [0, 0, 0],
+          [1, 1, 1],
+        ],
+      ],
+    };
     const kept = forecastWith({ members: [] }, [s], { ...fit, memberPoints: [[1, 2, 3]] })[0]!;
     expect(kept.mean).toEqual([1, 2, 3]);
     expect(kept.dates).toEqual(["2024-04-30", "2024-05-01", "2024-05-02"]);

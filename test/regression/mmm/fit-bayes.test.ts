@@ -55,12 +55,18 @@ describe("partial pooling across geos", () => {
     const panel = simulatePanel(family("hill-geometric-mixed-W104"), 8, 2, 0.25);
     const forms = { ch1: { adstock: "geometric", saturation: "logistic" }, ch2: { adstock: "geometric", saturation: "logistic" } } as const;
     const pooled = await fitBayesMmm(panel.input, { ...quick, forms, pooling: "partial" });
-    const rms = (est: (geo: string, ch: string) => number) => Math.sqrt(panel.truth.reduce((a, t) => a + Math.log(est(t.geo, t.channel) / t.roi) ** 2, 0) / panel.truth.length);
+    const rms = (est: (geo: string, ch: string) => number) =>
+      Math.sqrt(panel.truth.reduce((a, t) => a + Math.log(est(t.geo, t.channel) / t.roi) ** 2, 0) / panel.truth.length);
     const pooledRms = rms((geo, ch) => pooled.segments.find((s) => s.name === geo)!.model.channels.find((c) => c.channel === ch)!.roi);
     const separate = new Map<string, number>();
     for (const geo of [...new Set(panel.truth.map((t) => t.geo))]) {
       const rows = panel.input.groups!.flatMap((g, i) => (g === geo ? [i] : []));
-      const input = { dates: rows.map((i) => panel.input.dates[i]!), target: rows.map((i) => panel.input.target[i]!), channels: Object.fromEntries(Object.entries(panel.input.channels).map(([k, v]) => [k, rows.map((i) => v[i]!)])), controls: Object.fromEntries(Object.entries(panel.input.controls ?? {}).map(([k, v]) => [k, rows.map((i) => v[i]!)])) };
+      const input = {
+        dates: rows.map((i) => panel.input.dates[i]!),
+        target: rows.map((i) => panel.input.target[i]!),
+        channels: Object.fromEntries(Object.entries(panel.input.channels).map(([k, v]) => [k, rows.map((i) => v[i]!)])),
+        controls: Object.fromEntries(Object.entries(panel.input.controls ?? {}).map(([k, v]) => [k, rows.map((i) => v[i]!)])),
+      };
       const m = (await fitBayesMmm(input, { ...quick, forms })).segments[0]!.model;
       for (const c of m.channels) separate.set(`${geo}|${c.channel}`, c.roi);
     }

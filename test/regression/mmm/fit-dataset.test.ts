@@ -6,7 +6,12 @@ import { CURVE_POINTS } from "../../../src/regression/mmm/report.ts";
 import { expectAllClose } from "../../helpers/all-close.ts";
 
 const robyn = csvToDataset(readFileSync(new URL("../../../data/robyn-simulated-weekly/dt_simulated_weekly.csv", import.meta.url)), { name: "robyn" });
-const ROBYN = { date: "DATE", target: "revenue", channels: ["tv_S", "ooh_S", "print_S", "facebook_S", "search_S"], controls: ["competitor_sales_B", "events", "newsletter"] };
+const ROBYN = {
+  date: "DATE",
+  target: "revenue",
+  channels: ["tv_S", "ooh_S", "print_S", "facebook_S", "search_S"],
+  controls: ["competitor_sales_B", "events", "newsletter"],
+};
 
 const r = await fitMmmDataset(robyn, { ...ROBYN, method: "fast", seed: 1, searchSize: 60, refineRounds: 2 });
 
@@ -19,7 +24,8 @@ describe("marketing-mix model on Robyn's demo data (208 weeks)", () => {
     // the reported fit is the fit of the reported decomposition: NRMSE = RMSE / range, R² over the fitting rows
     const d = m!.decomposition;
     const k = d.actual.length - 20;
-    const nrmse = (a: readonly number[], f: readonly number[]) => Math.sqrt(a.reduce((s, v, i) => s + (v - f[i]!) ** 2, 0) / a.length) / (Math.max(...a) - Math.min(...a));
+    const nrmse = (a: readonly number[], f: readonly number[]) =>
+      Math.sqrt(a.reduce((s, v, i) => s + (v - f[i]!) ** 2, 0) / a.length) / (Math.max(...a) - Math.min(...a));
     expect(m!.inSample.nrmse).toBeCloseTo(nrmse(d.actual.slice(0, k), d.fitted.slice(0, k)), 12);
     expect(m!.holdout!.nrmse).toBeCloseTo(nrmse(d.actual.slice(k), d.fitted.slice(k)), 12);
     // Robyn's demo fits well out of sample (seed 1: 0.052; Robyn's own demo reports NRMSE around 0.05-0.10)
@@ -32,7 +38,9 @@ describe("marketing-mix model on Robyn's demo data (208 weeks)", () => {
 
   it("When decomposed, then baseline + trend + seasonality + controls + channels add up to the fitted values", () => {
     const d = m!.decomposition;
-    const sum = d.fitted.map((_, i) => d.baseline[i]! + d.trend[i]! + d.seasonality[i]! + d.controls[i]! + Object.values(d.channels).reduce((s, c) => s + c[i]!, 0));
+    const sum = d.fitted.map(
+      (_, i) => d.baseline[i]! + d.trend[i]! + d.seasonality[i]! + d.controls[i]! + Object.values(d.channels).reduce((s, c) => s + c[i]!, 0),
+    );
     expectAllClose(sum, d.fitted, { rtol: 1e-9 });
     expect(d.dates).toHaveLength(208);
   });
@@ -55,19 +63,30 @@ describe("marketing-mix data checks", () => {
   const ok = Array.from({ length: 10 }, (_, i) => `2024-01-${String(i + 1).padStart(2, "0")},A,${100 + i},${i},${i % 3},x`);
 
   it("When spend is negative, missing, a date repeats or a column has the wrong type, then a 400 names the place", () => {
-    expect(() => prepareMmm(csv([...ok.slice(0, 9), "2024-01-10,A,5,-3,1,x"]), { date: "date", target: "sales", channels: ["tv"] })).toThrow("row 10: tv is negative (-3)");
-    expect(() => prepareMmm(csv([...ok.slice(0, 9), "2024-01-10,A,5,,1,x"]), { date: "date", target: "sales", channels: ["tv"] })).toThrow("row 10: tv is missing");
-    expect(() => prepareMmm(csv([...ok.slice(0, 9), "2024-01-09,A,5,3,1,x"]), { date: "date", target: "sales", channels: ["tv"] })).toThrow("date 2024-01-09 appears twice");
+    expect(() => prepareMmm(csv([...ok.slice(0, 9), "2024-01-10,A,5,-3,1,x"]), { date: "date", target: "sales", channels: ["tv"] })).toThrow(
+      "row 10: tv is negative (-3)",
+    );
+    expect(() => prepareMmm(csv([...ok.slice(0, 9), "2024-01-10,A,5,,1,x"]), { date: "date", target: "sales", channels: ["tv"] })).toThrow(
+      "row 10: tv is missing",
+    );
+    expect(() => prepareMmm(csv([...ok.slice(0, 9), "2024-01-09,A,5,3,1,x"]), { date: "date", target: "sales", channels: ["tv"] })).toThrow(
+      "date 2024-01-09 appears twice",
+    );
     expect(() => prepareMmm(csv(ok), { date: "date", target: "seg", channels: ["tv"] })).toThrow("target: seg is text; expected number or integer.");
     expect(() => prepareMmm(csv(ok), { date: "sales", target: "sales", channels: ["tv"] })).toThrow("date: sales is an integer column; expected date.");
   });
 
   it("When two channels move together, then the check warns that their effects cannot be told apart", () => {
-    const rows = Array.from({ length: 90 }, (_, i) => `${new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10)},A,${100 + i},${i},${2 * i + (i % 2) * 0.01},x`);
+    const rows = Array.from(
+      { length: 90 },
+      (_, i) => `${new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10)},A,${100 + i},${i},${2 * i + (i % 2) * 0.01},x`,
+    );
     expect(prepareMmm(csv(rows), { date: "date", target: "sales", channels: ["tv", "radio"] }).warnings.join(" ")).toMatch(/strongly collinear/);
   });
 
   it("When there are too few periods for the parameters, then the request is refused with the counts before any fit", () => {
-    expect(() => prepareMmm(csv(ok), { date: "date", target: "sales", channels: ["tv", "radio"] })).toThrow(/periods to fit \(after the holdout\) are too few for about \d+ parameters; need at least \d+/);
+    expect(() => prepareMmm(csv(ok), { date: "date", target: "sales", channels: ["tv", "radio"] })).toThrow(
+      /periods to fit \(after the holdout\) are too few for about \d+ parameters; need at least \d+/,
+    );
   });
 });

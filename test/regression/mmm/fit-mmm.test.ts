@@ -61,7 +61,10 @@ describe("fitMmm recovers the sample's truth", () => {
         const trueRoi = sim.truth.find((t) => t.segment === seg.name && t.channel === c.channel)!.roi;
         expect(Math.abs(c.roi / trueRoi - 1), `${c.channel} ROI`).toBeLessThan(0.1);
         expect(Math.abs(c.transform.alpha - truth.alpha), `${c.channel} alpha`).toBeLessThan(0.15);
-        const on = rows.map((r) => r.spend[c.channel]!).filter((v) => v > 0).sort((a, b) => a - b);
+        const on = rows
+          .map((r) => r.spend[c.channel]!)
+          .filter((v) => v > 0)
+          .sort((a, b) => a - b);
         const curveError = (q: number) => {
           const s = on[Math.floor(q * (on.length - 1))]!;
           return Math.abs((c.coefficient * hillSaturation(s, c.transform)) / (truth.beta * hillSaturation(s, truth)) - 1);
@@ -109,7 +112,11 @@ describe("multiplicative seasonality", () => {
   const worstError = (mode: "additive" | "multiplicative") => {
     const fit = fitMmm(input, { holdout: 0, bootstrap: 0, transforms: seg.channels, seasonality: mode });
     // email (Tuesday and Thursday sends) is confounded with the day-of-week terms either way
-    return Math.max(...fit.channels.filter((c) => c.channel !== "email").map((c) => Math.abs(c.roi / sim.truth.find((t) => t.segment === seg.name && t.channel === c.channel)!.roi - 1)));
+    return Math.max(
+      ...fit.channels
+        .filter((c) => c.channel !== "email")
+        .map((c) => Math.abs(c.roi / sim.truth.find((t) => t.segment === seg.name && t.channel === c.channel)!.roi - 1)),
+    );
   };
 
   it("When noise-free data from a multiplicative baseline is fitted with the true transforms, then every ROI but email's is within 5% (multiplicative) and not (additive)", () => {
@@ -127,7 +134,14 @@ describe("bootstrap intervals", () => {
     let total = 0;
     for (let seed = 1; seed <= seeds; seed++) {
       const sim = simulateSales(spec, seed);
-      const opts: MmmOptions = { seed, holdout: 0, bootstrap: 100, level: 0.9, searchSize: how.searchSize, transforms: how.trueTransforms ? seg.channels : undefined };
+      const opts: MmmOptions = {
+        seed,
+        holdout: 0,
+        bootstrap: 100,
+        level: 0.9,
+        searchSize: how.searchSize,
+        transforms: how.trueTransforms ? seg.channels : undefined,
+      };
       const fit = fitMmm(simulatedMmmInput(sim.rows), opts);
       for (const c of fit.channels.filter(keep)) {
         const truth = sim.truth.find((t) => t.channel === c.channel)!.roi;
@@ -165,7 +179,10 @@ describe("calibration with lift tests", () => {
       const rows = sim.rows.filter((r) => r.segment === seg.name);
       const p = seg.channels.social!;
       // the experiment measures the true incremental sales of social over the window
-      const effect = adstock(rows.map((r) => r.spend.social!), { kind: "geometric", alpha: p.alpha, lMax: p.lMax, normalize: true }).map((a) => p.beta * hillSaturation(a, p));
+      const effect = adstock(
+        rows.map((r) => r.spend.social!),
+        { kind: "geometric", alpha: p.alpha, lMax: p.lMax, normalize: true },
+      ).map((a) => p.beta * hillSaturation(a, p));
       const liftAbs = rows.reduce((s, r, t) => (r.date >= "2024-05-01" && r.date <= "2024-06-30" ? s + effect[t]! : s), 0);
       const fit = fitMmm(
         {
@@ -185,7 +202,9 @@ describe("calibration with lift tests", () => {
     const lift = { channel: "tv", start: "2024-01-01", end: "2024-01-31", liftAbs: 1000, liftSe: 100 };
     const opts = { searchSize: 1, refineRounds: 0, bootstrap: 0 };
     expect(() => fitMmm({ ...base, lifts: [{ ...lift, channel: "radio" }] }, opts)).toThrow("lifts[0]: radio is not one of the channels (tv).");
-    expect(() => fitMmm({ ...base, lifts: [{ ...lift, start: "2030-01-01", end: "2030-02-01" }] }, opts)).toThrow("lifts[0]: no period of the data falls in 2030-01-01..2030-02-01.");
+    expect(() => fitMmm({ ...base, lifts: [{ ...lift, start: "2030-01-01", end: "2030-02-01" }] }, opts)).toThrow(
+      "lifts[0]: no period of the data falls in 2030-01-01..2030-02-01.",
+    );
     expect(() => fitMmm({ ...base, lifts: [{ ...lift, liftSe: 0 }] }, opts)).toThrow("lifts[0]: liftSe must be positive; got 0.");
   });
 });

@@ -43,6 +43,15 @@ describe("a pooled marketing-mix model (segment intercepts, shared media)", () =
     const ds = csvToDataset(simulationToCsv(sim), { name: "s", dateColumn: "date", seriesColumns: ["segment"] });
     const channels = CHANNELS.map((c) => `spend_${c}`);
     expect(() => prepareMmm(ds, { date: "date", target: "sales", channels, pooled: true })).toThrow(ValidationError);
-    expect(() => prepareMmm(ds, { date: "date", target: "sales", channels, segment: "segment", pooled: true, lifts: [{ channel: "spend_tv", segment: "SMB", start: "2024-01-01", end: "2024-02-01", liftAbs: 1, liftSe: 1 }] })).toThrow("lifts: a pooled model takes no lift tests");
+    expect(() =>
+      prepareMmm(ds, {
+        date: "date",
+        target: "sales",
+        channels,
+        segment: "segment",
+        pooled: true,
+        lifts: [{ channel: "spend_tv", segment: "SMB", start: "2024-01-01", end: "2024-02-01", liftAbs: 1, liftSe: 1 }],
+      }),
+    ).toThrow("lifts: a pooled model takes no lift tests");
   });
 });

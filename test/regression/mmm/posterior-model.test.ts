@@ -14,7 +14,17 @@ function smallData(pooling: Pooling, forms: PosteriorData["forms"], lifts = fals
     const cols = [new Float64Array(n).fill(1), Float64Array.from({ length: n }, (_, t) => t / n)];
     const spend = forms.map(() => Float64Array.from({ length: n }, () => (r.uniform() < 0.3 ? 0 : 50 + 100 * r.uniform())));
     const y = Float64Array.from({ length: fit }, (_, t) => 500 + 3 * t + spend.reduce((a, s) => a + 0.5 * s[t]!, 0) + 20 * r.normal());
-    return { name: `g${g}`, n, fit, y, baseline: baselinePrior(cols, fit, [500, 0], [300, 100]), sigmaScale: 50, spend, scale: spend.map((s) => s.filter((v) => v > 0).reduce((a, v, _, arr) => a + v / arr.length, 0)), total: spend.map((s) => s.subarray(0, fit).reduce((a, v) => a + v, 0)) };
+    return {
+      name: `g${g}`,
+      n,
+      fit,
+      y,
+      baseline: baselinePrior(cols, fit, [500, 0], [300, 100]),
+      sigmaScale: 50,
+      spend,
+      scale: spend.map((s) => s.filter((v) => v > 0).reduce((a, v, _, arr) => a + v / arr.length, 0)),
+      total: spend.map((s) => s.subarray(0, fit).reduce((a, v) => a + v, 0)),
+    };
   });
   return {
     lMax: 5,
@@ -51,21 +61,43 @@ describe("the Bayesian MMM's log posterior", () => {
   for (const saturation of SATURATION_FORMS) {
     for (const adstock of ADSTOCK_FORMS) {
       it(`When the forms are ${adstock} + ${saturation}, then the gradient matches central differences`, () => {
-        checkGradient(smallData("single", [{ adstock, saturation }, { adstock, saturation }, { adstock: "geometric", saturation: "hill" }]), 1);
+        checkGradient(
+          smallData("single", [
+            { adstock, saturation },
+            { adstock, saturation },
+            { adstock: "geometric", saturation: "hill" },
+          ]),
+          1,
+        );
       });
     }
   }
   for (const pooling of ["full", "partial"] as const) {
     it(`When segments are pooled ("${pooling}"), then the gradient matches central differences`, () => {
-      checkGradient(smallData(pooling, [{ adstock: "geometric", saturation: "hill" }, { adstock: "delayed", saturation: "logistic" }, { adstock: "weibull-cdf", saturation: "michaelis-menten" }]), 2);
+      checkGradient(
+        smallData(pooling, [
+          { adstock: "geometric", saturation: "hill" },
+          { adstock: "delayed", saturation: "logistic" },
+          { adstock: "weibull-cdf", saturation: "michaelis-menten" },
+        ]),
+        2,
+      );
     });
   }
   it("When some channels' segment ROIs are sampled centred, then the gradient matches central differences", () => {
-    const d = smallData("partial", [{ adstock: "geometric", saturation: "hill" }, { adstock: "delayed", saturation: "logistic" }, { adstock: "weibull-cdf", saturation: "michaelis-menten" }]);
+    const d = smallData("partial", [
+      { adstock: "geometric", saturation: "hill" },
+      { adstock: "delayed", saturation: "logistic" },
+      { adstock: "weibull-cdf", saturation: "michaelis-menten" },
+    ]);
     checkGradient({ ...d, centred: [true, false, true] }, 4);
   });
   it("When the same segment ROIs are sampled centred (log ROI) or non-centred (z), then the densities differ by the Jacobian, G·log τ per channel", () => {
-    const d = smallData("partial", [{ adstock: "geometric", saturation: "hill" }, { adstock: "geometric", saturation: "logistic" }, { adstock: "delayed", saturation: "hill" }]);
+    const d = smallData("partial", [
+      { adstock: "geometric", saturation: "hill" },
+      { adstock: "geometric", saturation: "logistic" },
+      { adstock: "delayed", saturation: "hill" },
+    ]);
     const nc = posteriorDensity(d);
     const c = posteriorDensity({ ...d, centred: [true, true, true] });
     const r = seededRng(5);
@@ -83,12 +115,19 @@ describe("the Bayesian MMM's log posterior", () => {
     expect(c.logDensityGrad(x, g)).toBeCloseTo(nc.logDensityGrad(z, g) - jacobian, 9);
   });
   it("When a lift test is given, then its term enters the density and the gradient still matches", () => {
-    const forms = [{ adstock: "geometric", saturation: "hill" }, { adstock: "geometric", saturation: "logistic" }, { adstock: "geometric", saturation: "hill" }] as const;
+    const forms = [
+      { adstock: "geometric", saturation: "hill" },
+      { adstock: "geometric", saturation: "logistic" },
+      { adstock: "geometric", saturation: "hill" },
+    ] as const;
     checkGradient(smallData("single", forms, true), 3);
     const q = new Float64Array(posteriorDensity(smallData("single", forms)).dim).fill(0.1);
     q[q.length - 1] = Math.log(20);
     const g = new Float64Array(q.length);
-    expect(posteriorDensity(smallData("single", forms, true)).logDensityGrad(q, g)).not.toBeCloseTo(posteriorDensity(smallData("single", forms)).logDensityGrad(q, g), 3);
+    expect(posteriorDensity(smallData("single", forms, true)).logDensityGrad(q, g)).not.toBeCloseTo(
+      posteriorDensity(smallData("single", forms)).logDensityGrad(q, g),
+      3,
+    );
   });
 });
 
@@ -122,7 +161,11 @@ describe("the geometric window's recursion", () => {
     const { channelState, paramLayout } = await import("../../../src/regression/mmm/posterior-model.ts");
     const { adstock } = await import("../../../src/regression/mmm/adstock.ts");
     const { michaelisMenten } = await import("../../../src/regression/mmm/saturation.ts");
-    const d = smallData("single", [{ adstock: "geometric", saturation: "michaelis-menten" }, { adstock: "geometric", saturation: "michaelis-menten" }, { adstock: "geometric", saturation: "michaelis-menten" }]);
+    const d = smallData("single", [
+      { adstock: "geometric", saturation: "michaelis-menten" },
+      { adstock: "geometric", saturation: "michaelis-menten" },
+      { adstock: "geometric", saturation: "michaelis-menten" },
+    ]);
     const lay = paramLayout(d);
     const q = new Float64Array(lay.dim).fill(0.3);
     const alpha = 1 / (1 + Math.exp(-0.3));

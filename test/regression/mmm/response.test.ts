@@ -16,7 +16,13 @@ import { openStore } from "../../../src/store/store.ts";
 /** A daily model saved in a fresh store, as the API would keep it. */
 function saved(model: FittedMmm) {
   const { store } = openStore(":memory:");
-  const rec = store.models.save({ kind: "mmm", datasetId: null, schemaVersion: 2, spec: {}, result: { request: {}, segments: [{ segment: null, model }], warnings: [] } });
+  const rec = store.models.save({
+    kind: "mmm",
+    datasetId: null,
+    schemaVersion: 2,
+    spec: {},
+    result: { request: {}, segments: [{ segment: null, model }], warnings: [] },
+  });
   return { store, id: rec.id };
 }
 
@@ -44,7 +50,11 @@ describe("one response engine for decomposition, forecast plans, scenarios and a
       const history = model.spendHistory![c.channel]!;
       // the forecast plan's way: response with the plan minus response without it, history carried in both
       const withPlan = channelResponse(c, history, plan);
-      const without = channelResponse(c, history, plan.map(() => 0));
+      const without = channelResponse(
+        c,
+        history,
+        plan.map(() => 0),
+      );
       const forecast = withPlan.reduce((a, v, t) => a + v - without[t]!, 0);
       // the scenario's way: the same line the allocator builds, on its true curve
       const scenario = evaluateLine(makeCurve(line.curve), carryOf(line, periods), plan).reduce((a, e) => a + e.ret, 0);
@@ -75,13 +85,22 @@ describe("one response engine for decomposition, forecast plans, scenarios and a
     const carry = planCarryIn(ad, history, 7, 3);
     const both = [...history, ...new Array<number>(21).fill(0)];
     const adBoth = both.map((_, d) => wd.reduce((a, wl, l) => a + (d - l >= 0 ? wl * both[d - l]! : 0), 0));
-    carry.forEach((c, p) => expect(c).toBeCloseTo(adBoth.slice(14 + 7 * p, 21 + 7 * p).reduce((a, b) => a + b, 0), 9));
+    carry.forEach((c, p) =>
+      expect(c).toBeCloseTo(
+        adBoth.slice(14 + 7 * p, 21 + 7 * p).reduce((a, b) => a + b, 0),
+        9,
+      ),
+    );
   });
 
   it("When a Bayesian model with another carry-over form is planned, then the scenario and forecast agree as well", async () => {
     const fam = FAMILIES.find((f) => f.name.startsWith("hill-delayed"))!;
     const s = simulateFamily(fam, 1);
-    const forms = { ch1: { adstock: "delayed", saturation: "logistic" }, ch2: { adstock: "weibull-pdf", saturation: "michaelis-menten" }, ch3: { adstock: "geometric", saturation: "hill" } } as const;
+    const forms = {
+      ch1: { adstock: "delayed", saturation: "logistic" },
+      ch2: { adstock: "weibull-pdf", saturation: "michaelis-menten" },
+      ch3: { adstock: "geometric", saturation: "hill" },
+    } as const;
     const m = (await fitBayesMmm(s.input, { chains: 1, warmup: 60, draws: 40, forms })).segments[0]!.model;
     const { store, id } = saved(m);
     const periods = 6;
@@ -90,11 +109,19 @@ describe("one response engine for decomposition, forecast plans, scenarios and a
       const c = m.channels.find((x) => x.channel === line.channel)!;
       const plan = [100, 0, 250, 80, 0, 300];
       const h = m.spendHistory![c.channel]!;
-      const forecast = channelResponse(c, h, plan).reduce((a, v, t) => a + v - channelResponse(c, h, plan.map(() => 0))[t]!, 0);
+      const forecast = channelResponse(c, h, plan).reduce(
+        (a, v, t) =>
+          a +
+          v -
+          channelResponse(
+            c,
+            h,
+            plan.map(() => 0),
+          )[t]!,
+        0,
+      );
       const scenario = evaluateLine(makeCurve(line.curve), carryOf(line, periods), plan).reduce((a, e) => a + e.ret, 0);
       expect(Math.abs(scenario - forecast)).toBeLessThan(1e-9 * Math.max(1, Math.abs(forecast)));
     }
   }, 60_000);
 });
-
-

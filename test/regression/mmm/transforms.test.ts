@@ -2,16 +2,40 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { adstock, adstockWeights, delayedAdstock, geometricAdstock, type AdstockSpec } from "../../../src/regression/mmm/adstock.ts";
-import { hillSaturation, logisticSaturation, michaelisMenten, saturate, saturationDerivative, type SaturationSpec } from "../../../src/regression/mmm/saturation.ts";
+import {
+  hillSaturation,
+  logisticSaturation,
+  michaelisMenten,
+  saturate,
+  saturationDerivative,
+  type SaturationSpec,
+} from "../../../src/regression/mmm/saturation.ts";
 import { expectAllClose, expectClose } from "../../helpers/all-close.ts";
 
 const spend = fc.array(fc.double({ min: 0, max: 1e5, noNaN: true }), { minLength: 1, maxLength: 60 });
 const adstockSpec: fc.Arbitrary<AdstockSpec> = fc.oneof(
-  fc.record({ kind: fc.constant("geometric" as const), alpha: fc.double({ min: 0, max: 0.99, noNaN: true }), lMax: fc.integer({ min: 1, max: 20 }), normalize: fc.boolean() }),
+  fc.record({
+    kind: fc.constant("geometric" as const),
+    alpha: fc.double({ min: 0, max: 0.99, noNaN: true }),
+    lMax: fc.integer({ min: 1, max: 20 }),
+    normalize: fc.boolean(),
+  }),
   fc.integer({ min: 1, max: 20 }).chain((lMax) =>
-    fc.record({ kind: fc.constant("delayed" as const), alpha: fc.double({ min: 0, max: 0.99, noNaN: true }), theta: fc.integer({ min: 0, max: lMax - 1 }), lMax: fc.constant(lMax), normalize: fc.boolean() }),
+    fc.record({
+      kind: fc.constant("delayed" as const),
+      alpha: fc.double({ min: 0, max: 0.99, noNaN: true }),
+      theta: fc.integer({ min: 0, max: lMax - 1 }),
+      lMax: fc.constant(lMax),
+      normalize: fc.boolean(),
+    }),
   ),
-  fc.record({ kind: fc.constantFrom("weibull-cdf" as const, "weibull-pdf" as const), shape: fc.double({ min: 0.3, max: 5, noNaN: true }), scale: fc.double({ min: 0.5, max: 20, noNaN: true }), lMax: fc.integer({ min: 1, max: 20 }), normalize: fc.boolean() }),
+  fc.record({
+    kind: fc.constantFrom("weibull-cdf" as const, "weibull-pdf" as const),
+    shape: fc.double({ min: 0.3, max: 5, noNaN: true }),
+    scale: fc.double({ min: 0.5, max: 20, noNaN: true }),
+    lMax: fc.integer({ min: 1, max: 20 }),
+    normalize: fc.boolean(),
+  }),
 );
 
 describe("adstock: closed forms", () => {
@@ -40,7 +64,11 @@ describe("adstock: closed forms", () => {
   it("When Weibull-CDF has shape 1, then w[l] = exp(−l(l+1)/(2·scale)) (closed form)", () => {
     const scale = 3.5;
     const w = adstockWeights({ kind: "weibull-cdf", shape: 1, scale, lMax: 10, normalize: false });
-    expectAllClose(w, w.map((_, l) => Math.exp(-(l * (l + 1)) / (2 * scale))), { rtol: 1e-12 });
+    expectAllClose(
+      w,
+      w.map((_, l) => Math.exp(-(l * (l + 1)) / (2 * scale))),
+      { rtol: 1e-12 },
+    );
   });
 
   it("When Weibull-PDF has shape > 1, then its weights peak next to the Weibull mode and span [0, 1]", () => {
@@ -53,7 +81,9 @@ describe("adstock: closed forms", () => {
   });
 
   it("When Weibull-PDF weights are computed, then they equal scipy's weibull_min density at lags 1..lMax, min-max rescaled (fixture), to 1e-12, raw and normalised", () => {
-    const golden = JSON.parse(readFileSync(new URL("../../fixtures/golden/weibull_pdf.json", import.meta.url), "utf8")) as { cases: { shape: number; scale: number; lMax: number; weights: number[]; normalized: number[] }[] };
+    const golden = JSON.parse(readFileSync(new URL("../../fixtures/golden/weibull_pdf.json", import.meta.url), "utf8")) as {
+      cases: { shape: number; scale: number; lMax: number; weights: number[]; normalized: number[] }[];
+    };
     for (const c of golden.cases) {
       const spec = { kind: "weibull-pdf" as const, shape: c.shape, scale: c.scale, lMax: c.lMax };
       expectAllClose(adstockWeights({ ...spec, normalize: false }), c.weights, { rtol: 1e-12, atol: 1e-14, label: `shape ${c.shape}, scale ${c.scale}` });
@@ -74,7 +104,10 @@ describe("adstock: invariants (fast-check)", () => {
     fc.assert(
       fc.property(adstockSpec, spend, fc.double({ min: 0, max: 10, noNaN: true }), fc.double({ min: 0, max: 10, noNaN: true }), (spec, x, a, b) => {
         const z = x.map((v, i) => (v * (i + 1)) % 977);
-        const lhs = adstock(x.map((v, i) => a * v + b * z[i]!), spec);
+        const lhs = adstock(
+          x.map((v, i) => a * v + b * z[i]!),
+          spec,
+        );
         const rhs = adstock(x, spec).map((v, i) => a * v + b * adstock(z, spec)[i]!);
         expectAllClose(lhs, rhs, { rtol: 1e-9, atol: 1e-6 });
       }),
@@ -87,7 +120,12 @@ describe("adstock: invariants (fast-check)", () => {
         const y = adstock(x, spec);
         expect(y.every((v) => v >= 0)).toBe(true);
         expectClose(y[0]!, adstockWeights(spec)[0]! * x[0]!, { rtol: 1e-12, atol: 1e-12 });
-        if (spec.normalize) expectClose(adstockWeights(spec).reduce((s, v) => s + v, 0), 1, { rtol: 1e-12 });
+        if (spec.normalize)
+          expectClose(
+            adstockWeights(spec).reduce((s, v) => s + v, 0),
+            1,
+            { rtol: 1e-12 },
+          );
       }),
     );
   });
@@ -97,7 +135,11 @@ describe("saturation", () => {
   const satSpec: fc.Arbitrary<SaturationSpec> = fc.oneof(
     fc.record({ kind: fc.constant("hill" as const), slope: fc.double({ min: 0.2, max: 5, noNaN: true }), kappa: fc.double({ min: 1, max: 1e5, noNaN: true }) }),
     fc.record({ kind: fc.constant("logistic" as const), lam: fc.double({ min: 1e-5, max: 1, noNaN: true }) }),
-    fc.record({ kind: fc.constant("michaelis-menten" as const), alpha: fc.double({ min: 0, max: 1e6, noNaN: true }), lam: fc.double({ min: 1, max: 1e5, noNaN: true }) }),
+    fc.record({
+      kind: fc.constant("michaelis-menten" as const),
+      alpha: fc.double({ min: 0, max: 1e6, noNaN: true }),
+      lam: fc.double({ min: 1, max: 1e5, noNaN: true }),
+    }),
   );
 
   it("When evaluated at their defining points, then the curves give their closed forms", () => {
