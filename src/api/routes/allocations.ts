@@ -1,3 +1,4 @@
+import { AllocationResponse, jsonResponse } from "../../app/responses.ts";
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { requireRecord } from "../../app/records.ts";
 import { Router, type Request, type Response } from "express";
@@ -25,7 +26,10 @@ export function allocationRoutes(deps: AppDeps, registry: OpenAPIRegistry): Rout
         "the current plan, binding constraints with their marginal values and a summary; 422 names the constraints that cannot hold together.",
       tags,
       body: AllocationRequestSchema,
-      responses: { 201: { description: "The allocation (JSON, or CSV with Accept: text/csv)" }, 422: { description: "Infeasible or unbounded" } },
+      responses: {
+        201: jsonResponse(AllocationResponse, "The allocation (JSON, or CSV with Accept: text/csv)"),
+        422: { description: "Infeasible or unbounded" },
+      },
     },
     async (req, res, { body }) => {
       const { id, output } = await runAllocation(deps.store, body);
@@ -44,7 +48,7 @@ export function allocationRoutes(deps: AppDeps, registry: OpenAPIRegistry): Rout
       tags,
       params: IdParams,
       query: FormatQuery,
-      responses: { 200: { description: "The allocation" } },
+      responses: { 200: jsonResponse(AllocationResponse, "The allocation") },
     },
     (req, res, { params }) => {
       const m = requireRecord<unknown, AllocationOutput>(deps.store, ALLOCATION_KIND, params.id);

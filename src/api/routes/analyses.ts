@@ -1,3 +1,14 @@
+import {
+  AnovaResponse,
+  ChiSquareResponse,
+  CorrelationResponse,
+  jsonResponse,
+  KmeansResponse,
+  LogitResponse,
+  ProportionsResponse,
+  TTestResponse,
+  TukeyResponse,
+} from "../../app/responses.ts";
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { Router } from "express";
 import type { Dataset } from "../../data/types.ts";
@@ -28,7 +39,6 @@ import {
 export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
   const router = Router();
   const tags = ["analyses"];
-  const ok = { 200: { description: "The analysis" } };
   const load = (id: string): Dataset => loadDataset(deps, id);
 
   defineRoute(
@@ -40,7 +50,7 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       summary: "One-way ANOVA of a value across groups (group summaries as CSV with Accept: text/csv)",
       tags,
       body: GroupAnalysisRequest,
-      responses: ok,
+      responses: { 200: jsonResponse(AnovaResponse, "The analysis") },
     },
     (req, res, { body }) => {
       const anova = oneWayAnova(groupedValues(load(body.datasetId), body.value, body.group), body.alpha);
@@ -58,7 +68,7 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       summary: "Tukey HSD: which pairs of groups differ (pairs as CSV with Accept: text/csv)",
       tags,
       body: GroupAnalysisRequest,
-      responses: ok,
+      responses: { 200: jsonResponse(TukeyResponse, "The analysis") },
     },
     (req, res, { body }) => {
       const groups = groupedValues(load(body.datasetId), body.value, body.group);
@@ -71,7 +81,14 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
   defineRoute(
     router,
     registry,
-    { method: "post", path: "/v1/analyses/ttest", summary: "Welch (two groups) or paired t-test, with Cohen's d", tags, body: TTestRequest, responses: ok },
+    {
+      method: "post",
+      path: "/v1/analyses/ttest",
+      summary: "Welch (two groups) or paired t-test, with Cohen's d",
+      tags,
+      body: TTestRequest,
+      responses: { 200: jsonResponse(TTestResponse, "The analysis") },
+    },
     (_q, res, { body }) => {
       const ds = load(body.datasetId);
       if (body.kind === "paired") {
@@ -107,7 +124,7 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       summary: "Chi-square test of independence, with Cramér's V",
       tags,
       body: ChiSquareRequest,
-      responses: ok,
+      responses: { 200: jsonResponse(ChiSquareResponse, "The analysis") },
     },
     (_q, res, { body }) => {
       if ("table" in body) {
@@ -132,7 +149,7 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       summary: "A/B test of two conversion rates: z-test, effect size, power",
       tags,
       body: ProportionsRequest,
-      responses: ok,
+      responses: { 200: jsonResponse(ProportionsResponse, "The analysis") },
     },
     (_q, res, { body }) => {
       res.json(twoProportionTest(body.successes, body.trials, body.alpha));
@@ -148,7 +165,7 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       summary: "Pearson or Spearman correlation matrix with p-values",
       tags,
       body: CorrelationRequest,
-      responses: ok,
+      responses: { 200: jsonResponse(CorrelationResponse, "The analysis") },
     },
     (req, res, { body }) => {
       const ds = load(body.datasetId);
@@ -170,7 +187,7 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       summary: "Logistic regression: odds ratios, p-values and holdout accuracy/precision/recall/F1/AUC",
       tags,
       body: LogitRequestSchema,
-      responses: ok,
+      responses: { 200: jsonResponse(LogitResponse, "The analysis") },
     },
     (req, res, { body }) => {
       const { datasetId, ...request } = body;
@@ -188,7 +205,7 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       summary: "k-means for a range of k: elbow, silhouette, chosen k, cluster profiles",
       tags,
       body: KmeansRequestSchema,
-      responses: ok,
+      responses: { 200: jsonResponse(KmeansResponse, "The analysis") },
     },
     (_q, res, { body }) => {
       const { datasetId, ...request } = body;

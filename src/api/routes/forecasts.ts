@@ -1,3 +1,4 @@
+import { ForecastListResponse, ForecastResponse, jsonResponse } from "../../app/responses.ts";
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { Router } from "express";
 import { sendCsv } from "../../app/csv-out.ts";
@@ -42,7 +43,13 @@ export function forecastRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
   defineRoute(
     router,
     registry,
-    { method: "get", path: "/v1/forecasts", summary: "Recent forecasts", tags, responses: { 200: { description: "Forecasts, oldest first" } } },
+    {
+      method: "get",
+      path: "/v1/forecasts",
+      summary: "Recent forecasts",
+      tags,
+      responses: { 200: jsonResponse(ForecastListResponse, "Forecasts, oldest first") },
+    },
     (_req, res) => {
       res.json({
         items: deps.store.models.list(FORECAST_KIND).map((m) => ({ id: m.id, datasetId: m.datasetId, createdAt: m.createdAt, url: `/v1/forecasts/${m.id}` })),
@@ -60,7 +67,7 @@ export function forecastRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       tags,
       params: IdParams,
       query: FormatQuery,
-      responses: { 200: { description: "The forecast (JSON or CSV)" } },
+      responses: { 200: jsonResponse(ForecastResponse, "The forecast (JSON or CSV)") },
     },
     (req, res, { params }) => {
       const m = getForecast(deps.store, params.id);

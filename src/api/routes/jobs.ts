@@ -1,11 +1,14 @@
+import { JobResultResponse, jsonResponse } from "../../app/responses.ts";
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { Router, type Response } from "express";
+import { z } from "zod";
 import { ConflictError, NotFoundError } from "../../errors.ts";
 import type { JobRecord } from "../../store/jobs.ts";
 import type { AppDeps } from "../deps.ts";
 import { defineRoute } from "../route.ts";
 import { IdParams, JobAcceptedSchema, JobSchema, SleepRequest } from "../../app/schemas.ts";
 
+const JobListSchema = z.object({ items: z.array(JobSchema) }).openapi("JobList");
 const resultUrl = (id: string) => `/v1/jobs/${id}/result`;
 
 /** The public view of a job: its stored input stays private (it may hold a whole dataset's options). */
@@ -27,9 +30,20 @@ export function jobRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
   const tags = ["jobs"];
   const jobJson = { description: "The job", content: { "application/json": { schema: JobSchema } } };
 
-  defineRoute(router, registry, { method: "get", path: "/v1/jobs", summary: "Recent jobs, newest first", tags, responses: { 200: jobJson } }, (_req, res) => {
-    res.json({ items: deps.store.jobs.list(100).map(jobView) });
-  });
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "get",
+      path: "/v1/jobs",
+      summary: "Recent jobs, newest first",
+      tags,
+      responses: { 200: jsonResponse(JobListSchema, "Recent jobs, newest first") },
+    },
+    (_req, res) => {
+      res.json({ items: deps.store.jobs.list(100).map(jobView) });
+    },
+  );
 
   defineRoute(
     router,
@@ -58,7 +72,7 @@ export function jobRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
       summary: "A succeeded job's result (409 while it is not done)",
       tags,
       params: IdParams,
-      responses: { 200: { description: "The result" }, 409: { description: "Not succeeded (yet)" } },
+      responses: { 200: jsonResponse(JobResultResponse, "The result: its shape depends on the job's kind"), 409: { description: "Not succeeded (yet)" } },
     },
     (_req, res, { params }) => {
       const job = deps.store.jobs.get(params.id);

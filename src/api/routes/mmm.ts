@@ -1,3 +1,4 @@
+import { jsonResponse, MmmCurvesResponse, MmmModelResponse } from "../../app/responses.ts";
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { requireRecord } from "../../app/records.ts";
 import { Router } from "express";
@@ -48,7 +49,7 @@ export function mmmRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
       tags,
       params: IdParams,
       query: FormatQuery,
-      responses: { 200: { description: "The model" } },
+      responses: { 200: jsonResponse(MmmModelResponse, "The model") },
     },
     (req, res, { params }) => {
       const m = model(params.id);
@@ -67,7 +68,7 @@ export function mmmRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
       tags,
       params: IdParams,
       query: FormatQuery,
-      responses: { 200: { description: "Curves" } },
+      responses: { 200: jsonResponse(MmmCurvesResponse, "Curves") },
     },
     (req, res, { params }) => {
       const m = model(params.id);

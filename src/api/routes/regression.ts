@@ -1,3 +1,4 @@
+import { jsonResponse, PredictResponse, RoiResponse } from "../../app/responses.ts";
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { Router } from "express";
 import type { z } from "zod";
@@ -65,7 +66,7 @@ export function regressionRoutes(deps: AppDeps, registry: OpenAPIRegistry): Rout
       tags,
       params: IdParams,
       body: PredictRequest,
-      responses: { 200: { description: "One prediction per row" } },
+      responses: { 200: jsonResponse(PredictResponse, "One prediction per row") },
     },
     (_req, res, { params, body }) => {
       res.json(predictFromRegression(deps.store, params.id, body));
@@ -81,7 +82,7 @@ export function regressionRoutes(deps: AppDeps, registry: OpenAPIRegistry): Rout
       summary: "Return per $1 of each tactic, per segment, keeping only significant ones",
       tags,
       body: RoiRequest,
-      responses: { 200: { description: "The ROI table" } },
+      responses: { 200: jsonResponse(RoiResponse, "The ROI table") },
     },
     (req, res, { body }) => {
       const table = roi(loadDataset(deps, body.datasetId), body);

@@ -1,3 +1,4 @@
+import { jsonResponse, ScenarioResponse } from "../../app/responses.ts";
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { Router, type Request, type Response } from "express";
 import { ValidationError } from "../../errors.ts";
@@ -26,7 +27,7 @@ export function scenarioRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       summary: "Compare spend plans: predicted incremental and total sales with intervals, ROI, and the difference from the current plan",
       tags,
       body: ScenarioRequestSchema,
-      responses: { 200: { description: "One result per plan (JSON, or CSV with Accept: text/csv)" } },
+      responses: { 200: jsonResponse(ScenarioResponse, "One result per plan (JSON, or CSV with Accept: text/csv)") },
     },
     (req, res, { body }) => send(req, res, service.run(body)),
   );
@@ -41,7 +42,7 @@ export function scenarioRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       description: "Google Sheets: =IMPORTDATA(url); Excel: =WEBSERVICE(url) or Power Query From Web. Channels not named keep their current spend.",
       tags,
       query: ScenarioQuery,
-      responses: { 200: { description: "The scenario (CSV with format=csv)" } },
+      responses: { 200: jsonResponse(ScenarioResponse, "The scenario (CSV with format=csv)") },
     },
     (req, res, { query }) => {
       const spend: ScenarioSpend[] = [];
