@@ -26,7 +26,7 @@ export async function benchAllocate(): Promise<void> {
     ...quarter,
     periods: 13,
     budget: { total: quarter.budget!.total! * 13, perPeriod: new Array<number>(13).fill(quarter.budget!.total! * 1.2) },
-    lines: quarter.lines.map((l, i) => ({ ...l, adstock: { alpha: 0.2 + 0.6 * ((i % 5) / 4), normalized: true, history: [l.current!, l.current!] } })),
+    lines: quarter.lines.map((l, i) => ({ ...l, adstock: { alpha: 0.2 + 0.6 * ((i % 5) / 4), normalize: true, history: [l.currentSpend!, l.currentSpend!] } })),
   };
   timed("allocate 13 weeks x 20 ch x 5 seg, adstock, 20 pieces, refine 0", 5, () => allocate({ ...weekly, pieces: 20, refine: 0 }, highs));
   timed("allocate 13 weeks x 20 ch x 5 seg, adstock, defaults (40 pieces)", 5, () => allocate(weekly, highs));

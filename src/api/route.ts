@@ -2,6 +2,7 @@ import type { OpenAPIRegistry, RouteConfig } from "@asteasolutions/zod-to-openap
 import type { Request, RequestHandler, Response, Router } from "express";
 import { z } from "zod";
 import { parseOrThrow } from "../app/parse.ts";
+import { DEPRECATED_SINCE, renameDeprecated, type Alias } from "../app/vocabulary.ts";
 import { UnsupportedMediaTypeError } from "../errors.ts";
 import { PROBLEM_RESPONSES, ProblemSchema } from "./openapi.ts";
 
@@ -20,6 +21,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   readonly body?: B;
   /** Also accept a `text/csv` body (raw bytes reach the handler as a Buffer, the JSON schema is skipped). */
   readonly csvBody?: boolean;
+  /** Old field names still accepted (src/app/vocabulary.ts): renamed before validation, answered with Deprecation. */
+  readonly aliases?: { readonly body?: readonly Alias[]; readonly query?: readonly Alias[] };
   readonly responses: RouteConfig["responses"];
 }
 
@@ -67,7 +70,16 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
   });
   router[spec.method](spec.path, ...middleware, async (req: Request, res: Response) => {
     const params = spec.params ? parseOrThrow(spec.params, req.params, "params") : req.params;
-    const query = spec.query ? parseOrThrow(spec.query, req.query, "query") : req.query;
+    // old names still accepted for one release: renamed, and the answer says they are deprecated
+    const renamedQuery = renameDeprecated(req.query, spec.aliases?.query ?? [], "query");
+    const renamedBody = renameDeprecated(req.body, spec.aliases?.body ?? [], "body");
+    const used = [...renamedQuery.used, ...renamedBody.used];
+    if (used.length) {
+      res.setHeader("Deprecation", DEPRECATED_SINCE);
+      res.setHeader("Link", '</docs>; rel="deprecation"');
+      res.setHeader("X-Mixcast-Deprecated", used.join(", "));
+    }
+    const query = spec.query ? parseOrThrow(spec.query, renamedQuery.value, "query") : req.query;
     let body: unknown = req.body;
     if (spec.csvBody && isCsv(req)) body = req.body;
     else if (spec.body) {
@@ -77,7 +89,7 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
           [{ path: ["headers", "content-type"], message: "unsupported media type", value: req.get("content-type") }],
         );
       }
-      body = parseOrThrow(spec.body, req.body, "body");
+      body = parseOrThrow(spec.body, renamedBody.value, "body");
     }
     await handler(req, res, { params, query, body } as Parsed<z.infer<P>, z.infer<Q>, z.infer<B>>);
   });

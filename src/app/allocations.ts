@@ -13,6 +13,8 @@ export const ALLOCATION_KIND = "allocation";
 const JSLP_MAX_VARIABLES = 2000;
 
 export interface AllocationOutput extends AllocationResult {
+  readonly mmmId: string | null;
+  /** Deprecated: mmmId (kept in answers for one release). */
   readonly modelId: string | null;
   readonly warnings: readonly string[];
 }
@@ -22,14 +24,14 @@ export async function runAllocation(store: Store, req: AllocationRequest): Promi
   const warnings: string[] = [];
   if (req.lines && req.periodLength !== undefined) {
     throw new ValidationError(
-      "periodLength converts a model's curves to plan periods; explicit lines' curves are already per period. Leave periodLength out, or use modelId.",
-      [{ path: ["body", "periodLength"], message: "only with modelId", code: "needs_model", value: req.periodLength }],
+      "periodLength converts a model's curves to plan periods; explicit lines' curves are already per period. Leave periodLength out, or use mmmId.",
+      [{ path: ["body", "periodLength"], message: "only with mmmId", code: "needs_model", value: req.periodLength }],
     );
   }
   const lines = withLimits(
-    req.modelId ? mmmLines(store, req.modelId, req.periodLength ?? 1, req.periods, warnings).lines : (req.lines as AllocationLine[]),
+    req.mmmId ? mmmLines(store, req.mmmId, req.periodLength ?? 1, req.periods, warnings).lines : (req.lines as AllocationLine[]),
     req.limits,
-    req.modelId ? "the model" : "lines",
+    req.mmmId ? "the model" : "lines",
   );
   const problem: AllocationProblem = {
     lines,
@@ -43,7 +45,7 @@ export async function runAllocation(store: Store, req: AllocationRequest): Promi
   };
   const solver = await chooseSolver(req, problem);
   const { lp: _lp, ...result } = allocate(problem, solver);
-  const output: AllocationOutput = { ...result, modelId: req.modelId ?? null, warnings };
+  const output: AllocationOutput = { ...result, mmmId: req.mmmId ?? null, modelId: req.mmmId ?? null, warnings };
   const saved = store.models.save({ kind: ALLOCATION_KIND, datasetId: null, schemaVersion: 1, spec: req, result: output });
   return { id: saved.id, output };
 }

@@ -59,7 +59,7 @@ export function mmmLines(store: Store, modelId: string, k: number, periods: numb
         channel: c.channel,
         ...(s.segment !== null && { segment: String(s.segment) }),
         curve,
-        current: k * c.currentSpend,
+        currentSpend: k * c.currentSpend,
         adstock: { weights: planWeights(c.adstock, k), ...(periods > 1 && { carryIn: planCarryIn(c.adstock, hist, k, periods) }) },
       };
     });

@@ -13,7 +13,8 @@ const OLS_SCHEMA_VERSION = 1;
 
 /** The public view of a stored regression: covariance matrices stay inside (they are for prediction). */
 export function regressionView(id: string, datasetId: string, r: RegressionResult) {
-  return { id, datasetId, ...r, models: r.models.map((m) => ("error" in m ? m : (({ covParams: _c, levels: _l, ...rest }) => rest)(m))) };
+  // `by` is the old name of `segment`, kept in answers for one release
+  return { id, datasetId, ...r, by: r.segment, models: r.models.map((m) => ("error" in m ? m : (({ covParams: _c, levels: _l, ...rest }) => rest)(m))) };
 }
 
 /** Fit a formula (per segment with `by`) and store it for reading back and predicting. */
@@ -31,22 +32,23 @@ export function getRegression(store: Store, id: string) {
 /** Means with confidence and prediction intervals for new rows, from one segment's stored model. */
 export function predictFromRegression(store: Store, id: string, body: z.infer<typeof PredictRequest>) {
   const m = getRegression(store, id);
-  const group = body.group ?? null;
+  const group = body.segment ?? null;
   const model = m.result.models.find((x) => x.group === group) as GroupModel | undefined;
   if (!model) {
-    throw new ValidationError(`group: no model for ${JSON.stringify(group)}; groups are ${m.result.models.map((x) => JSON.stringify(x.group)).join(", ")}.`, [
-      { path: ["body", "group"], message: "unknown group", value: group },
+    throw new ValidationError(`segment: no model for ${JSON.stringify(group)}; groups are ${m.result.models.map((x) => JSON.stringify(x.group)).join(", ")}.`, [
+      { path: ["body", "segment"], message: "unknown segment", value: group },
     ]);
   }
   if ("error" in model)
-    throw new ValidationError(`The model for ${group} could not be fitted: ${model.error}`, [{ path: ["body", "group"], message: model.error }]);
+    throw new ValidationError(`The model for ${group} could not be fitted: ${model.error}`, [{ path: ["body", "segment"], message: model.error }]);
   return { predictions: predictRegression(model, m.result.formula, rowsToDataset(body.rows), body.alpha) };
 }
 
 /** Return per $1 of each tactic, per segment. */
 export function roi(ds: Dataset, body: z.infer<typeof RoiRequest>) {
   const { datasetId: _d, ...request } = body;
-  return roiTable(ds, request);
+  const table = roiTable(ds, request);
+  return { ...table, by: table.segment }; // `by`: the old name of segment, kept in answers for one release
 }
 
 /** JSON rows → a small Dataset, typed by the value types given (numbers numeric, strings categories). */

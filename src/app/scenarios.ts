@@ -17,7 +17,7 @@ export interface ScenarioSpend {
 }
 
 export interface ScenarioRequest {
-  readonly modelId: string;
+  readonly mmmId: string;
   readonly periods: number;
   readonly periodLength: number;
   readonly plans: readonly { readonly name: string; readonly spend: readonly ScenarioSpend[] }[];
@@ -53,6 +53,8 @@ export interface ScenarioResult {
 }
 
 export interface ScenarioAnswer {
+  readonly mmmId: string;
+  /** Deprecated: mmmId (kept in answers for one release). */
   readonly modelId: string;
   readonly periods: number;
   readonly periodLength: number;
@@ -83,9 +85,9 @@ export class ScenarioService {
   ) {}
 
   run(req: ScenarioRequest): ScenarioAnswer {
-    const m = this.load(req.modelId, req.periodLength, req.periods);
+    const m = this.load(req.mmmId, req.periodLength, req.periods);
     const T = req.periods;
-    const current = m.lines.map((l) => new Array<number>(T).fill(l.current ?? 0));
+    const current = m.lines.map((l) => new Array<number>(T).fill(l.currentSpend ?? 0));
     const currentEval = current.map((s, i) => evaluateLine(m.curves[i]!, m.carries[i]!, s));
     const plans = req.plans.map((plan, pi) => {
       const spends = current.map((s) => [...s]);
@@ -107,7 +109,8 @@ export class ScenarioService {
       return this.result(plan.name, m, spends, current, currentEval);
     });
     return {
-      modelId: req.modelId,
+      mmmId: req.mmmId,
+      modelId: req.mmmId,
       periods: T,
       periodLength: req.periodLength,
       assumptions:

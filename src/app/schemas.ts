@@ -138,7 +138,7 @@ export const DatasetRowsSchema = z
   .openapi("DatasetRows");
 
 export const ProfileRequest = z
-  .object({ by: z.string().min(1).optional().openapi({ description: "Category column to summarise by (e.g. Client_Type)" }) })
+  .object({ segment: z.string().min(1).optional().openapi({ description: "Category column to summarise by (e.g. Client_Type); old name by" }) })
   .strict()
   .openapi("ProfileRequest");
 
@@ -183,7 +183,7 @@ export const RegressionRequest = z
   .object({
     datasetId: z.string().min(1),
     formula: z.string().min(3).max(2000).openapi({ example: "Amount_Collected ~ Campaign_Email + Campaign_Flyer + C(Number_of_Competition)" }),
-    by: ColumnName.optional().openapi({ description: "Fit one model per level of this category column" }),
+    segment: ColumnName.optional().openapi({ description: "Fit one model per level of this category column (old name: by)" }),
     covType: CovTypeSchema.default("nonrobust"),
     hacLags: z.number().int().min(0).max(1000).optional().openapi({ description: "With covType HAC: the lag (default floor(4·(n/100)^(2/9)))" }),
     alpha: Alpha,
@@ -198,7 +198,7 @@ export const PredictRequest = z
       .array(z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])))
       .min(1)
       .max(10_000),
-    group: z.string().nullable().optional().openapi({ description: "Which segment's model (with `by`)" }),
+    segment: z.string().nullable().optional().openapi({ description: "Which segment's model (a level of the regression's segment column; old name group)" }),
     alpha: z.number().gt(0).lt(1).optional(),
   })
   .strict()
@@ -210,7 +210,7 @@ export const RoiRequest = z
     target: ColumnName,
     tactics: z.array(ColumnName).min(1).max(200),
     controls: z.array(ColumnName).max(200).optional(),
-    by: ColumnName.optional(),
+    segment: ColumnName.optional().openapi({ description: "One table per level of this category column (old name: by)" }),
     alpha: Alpha,
     costs: z.record(z.string(), z.number()).optional().openapi({ description: "Cost per unit of tactics whose column counts units" }),
     covType: CovTypeSchema.default("nonrobust"),
@@ -238,7 +238,8 @@ export const RegressionResultSchema = z
     datasetId: z.string(),
     formula: z.string(),
     target: z.string(),
-    by: z.string().nullable(),
+    segment: z.string().nullable(),
+    by: z.string().nullable().openapi({ description: "Deprecated: segment" }),
     models: z.array(
       z
         .object({
@@ -438,12 +439,14 @@ export const MmmRequestSchema = z
       description:
         "fast: rounds of transform search re-run on each bootstrap replicate (default 1), so intervals carry the transforms' uncertainty; 0 holds the transforms at their fitted values (faster, narrower)",
     }),
-    level: z
+    alpha: z
       .number()
       .gt(0)
       .lt(1)
-      .default(0.9)
-      .openapi({ description: "Interval level, a probability (credible intervals with bayes, bootstrap intervals with fast)" }),
+      .default(0.1)
+      .openapi({
+        description: "Intervals cover 1 − alpha (default 0.1: 90% credible intervals with bayes, bootstrap intervals with fast); old name level = 1 − alpha",
+      }),
   })
   .strict()
   .openapi("MmmRequest");
@@ -562,25 +565,25 @@ const AllocationLineSchema = z
     channel: z.string().min(1).max(200),
     segment: z.string().min(1).max(200).optional(),
     curve: CurveSchema,
-    current: Money.optional().openapi({ description: "Current spend per period" }),
+    currentSpend: Money.optional().openapi({ description: "Spend per period today (old name: current)" }),
     ...LineLimits,
     adstock: z
-      .object({ alpha: z.number().min(0).lt(1), normalized: z.boolean().optional(), history: z.array(Money).max(1000).optional() })
+      .object({ alpha: z.number().min(0).lt(1), normalize: z.boolean().optional(), history: z.array(Money).max(1000).optional() })
       .strict()
       .optional(),
   })
   .strict();
 export const AllocationRequestSchema = z
   .object({
-    modelId: z.string().min(1).max(100).optional().openapi({ description: "A fitted MMM whose curves (and spend history) become the lines" }),
+    mmmId: z.string().min(1).max(100).optional().openapi({ description: "A fitted MMM whose curves (and spend history) become the lines (old name: modelId)" }),
     periodLength: z
       .number()
       .int()
       .min(1)
       .max(366)
       .optional()
-      .openapi({ description: "With modelId: MMM periods per plan period (default 1; 7: weekly plan from a daily model)" }),
-    lines: z.array(AllocationLineSchema).max(5000).optional().openapi({ description: "Explicit lines with their curves (without modelId)" }),
+      .openapi({ description: "With mmmId: MMM periods per plan period (default 1; 7: weekly plan from a daily model)" }),
+    lines: z.array(AllocationLineSchema).max(5000).optional().openapi({ description: "Explicit lines with their curves (without mmmId)" }),
     limits: z
       .array(z.object({ channel: z.string().min(1), segment: z.string().optional(), ...LineLimits }).strict())
       .max(5000)
@@ -630,7 +633,7 @@ export const AllocationRequestSchema = z
     solver: z.enum(["auto", "highs", "javascript-lp-solver"]).default("auto"),
   })
   .strict()
-  .refine((r) => (r.modelId === undefined) !== (r.lines === undefined), { message: "give either modelId or lines", path: ["lines"] })
+  .refine((r) => (r.mmmId === undefined) !== (r.lines === undefined), { message: "give either mmmId or lines", path: ["lines"] })
   .openapi("AllocationRequest");
 
 const ScenarioSpendSchema = z
@@ -643,7 +646,7 @@ const ScenarioSpendSchema = z
   .strict();
 export const ScenarioRequestSchema = z
   .object({
-    modelId: z.string().min(1).max(100),
+    mmmId: z.string().min(1).max(100).openapi({ description: "A fitted MMM (old name: modelId)" }),
     periods: z.number().int().min(1).max(104).default(1),
     periodLength: z.number().int().min(1).max(366).default(1).openapi({ description: "MMM periods per plan period (7: weekly from a daily model)" }),
     plans: z
@@ -656,7 +659,7 @@ export const ScenarioRequestSchema = z
 export const FormatQuery = z.object({ format: z.enum(["json", "csv"]).optional() }).strict();
 export const ScenarioQuery = z
   .object({
-    modelId: z.string().min(1).max(100),
+    mmmId: z.string().min(1).max(100).openapi({ description: "A fitted MMM (old name: modelId)" }),
     periods: z.coerce.number().int().min(1).max(104).default(1),
     periodLength: z.coerce.number().int().min(1).max(366).default(1),
     name: z.string().min(1).max(200).default("plan"),

@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { loadConfig, type Config } from "../config.ts";
 import { csvToDataset } from "../data/to-dataset.ts";
-import { AppError } from "../errors.ts";
+import { AppError, ValidationError } from "../errors.ts";
 import type { JobKind } from "../jobs/handlers.ts";
 import { JobRunner } from "../jobs/runner.ts";
 import { startServer } from "../server.ts";
@@ -29,10 +29,10 @@ Usage:
   mixcast datasets list
   mixcast datasets show ID
   mixcast datasets rm ID
-  mixcast datasets profile ID [--by COLUMN]  summary statistics, per segment with --by (runs as a job)
+  mixcast datasets profile ID [--segment COLUMN]  summary statistics, per segment (runs as a job)
   mixcast jobs show ID
-  mixcast regress DATASET "y ~ x1 + C(seg)" [--by COLUMN] [--cov nonrobust|HC0|HC1|HC2|HC3|HAC]
-  mixcast roi DATASET --target COLUMN --tactics a,b,c [--by SEGMENT]
+  mixcast regress DATASET "y ~ x1 + C(seg)" [--segment COLUMN] [--cov-type nonrobust|HC0|HC1|HC2|HC3|HAC]
+  mixcast roi DATASET --target COLUMN --tactics a,b,c [--segment COLUMN]
   mixcast analyze anova|tukey DATASET --value V --group G
   mixcast analyze ttest DATASET --value V --group G --a LEVEL --b LEVEL
   mixcast analyze chisquare DATASET --rows R --cols C
@@ -41,7 +41,7 @@ Usage:
   mixcast mmm DATASET --date D --target Y --channels a,b,c [--controls c1,c2] [--segment S] [--pooled none|full|partial]
                    [--method bayes|fast] [--adstock FORM] [--saturation FORM] [--seed N]
   mixcast forecast DATASET --date D --target Y [--segment S] [--channels a,b] [--events promo,price] [--horizon 90] [--folds 3] [--seed N] [--country GB]
-                   [--mmm MODEL_ID --plan plan.json] [--csv]   90-day quantile forecast (best backtested member per series)
+                   [--mmm-id MODEL_ID --plan plan.json] [--csv]   90-day quantile forecast (best backtested member per series)
   mixcast allocate REQUEST.json [--csv]    budget allocation (the body of POST /v1/allocations, from a file)
   mixcast keys create --name NAME --scopes read[,write,admin] [--workspace W]   an API key (shown once)
   mixcast keys list | mixcast keys revoke ID
@@ -60,7 +60,7 @@ type Flags = {
   name?: string;
   types?: string;
   "date-formats"?: string;
-  by?: string;
+  segment?: string;
   "no-samples"?: boolean;
   help?: boolean;
   decimal?: string;
@@ -78,6 +78,7 @@ async function main(argv: readonly string[]): Promise<number> {
       "date-formats": { type: "string" },
       by: { type: "string" },
       cov: { type: "string" },
+      "cov-type": { type: "string" },
       target: { type: "string" },
       tactics: { type: "string" },
       value: { type: "string" },
@@ -106,6 +107,7 @@ async function main(argv: readonly string[]): Promise<number> {
       decimal: { type: "string" },
       thousands: { type: "string" },
       mmm: { type: "string" },
+      "mmm-id": { type: "string" },
       plan: { type: "string" },
       csv: { type: "boolean" },
       scopes: { type: "string" },
@@ -115,6 +117,7 @@ async function main(argv: readonly string[]): Promise<number> {
     },
   });
   const [command, sub, arg] = positionals;
+  deprecatedFlags(flags as Record<string, unknown>);
   if (flags.help || !command) {
     console.log(HELP);
     return command || flags.help ? 0 : 1;
@@ -217,10 +220,10 @@ async function datasets(store: Store, config: Config, sub: string | undefined, a
       return 0;
     }
     case "profile": {
-      if (!arg) throw usage("datasets profile ID [--by COLUMN]");
+      if (!arg) throw usage("datasets profile ID [--segment COLUMN]");
       const dataset = store.datasets.load(arg);
       if (!dataset) return show(undefined, `No dataset ${arg}.`);
-      const result = await runJob(store, "dataset-profile", { datasetId: arg, by: flags.by }, { dataset, by: flags.by }, flags);
+      const result = await runJob(store, "dataset-profile", { datasetId: arg, segment: flags.segment }, { dataset, segment: flags.segment }, flags);
       if (result === undefined) return 1;
       const profile = result as { numeric: Record<string, unknown>[]; segments: { segment: string; rows: number }[] };
       if (flags.json) console.log(JSON.stringify(profile, null, 2));
@@ -260,6 +263,19 @@ export async function runJob(
       return undefined;
     }
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The CLI's old flag names, still read for one release (src/app/vocabulary.ts), each with a line on stderr. */
+const OLD_FLAGS: Record<string, string> = { by: "segment", cov: "cov-type", mmm: "mmm-id" };
+
+function deprecatedFlags(flags: Record<string, unknown>): void {
+  for (const [old, name] of Object.entries(OLD_FLAGS)) {
+    if (flags[old] === undefined) continue;
+    if (flags[name] !== undefined) throw new ValidationError(`--${old} is the old name of --${name}; give only --${name}.`);
+    console.error(`warning: --${old} is deprecated; use --${name}.`);
+    flags[name] = flags[old];
+    delete flags[old];
   }
 }
 

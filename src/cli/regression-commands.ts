@@ -16,8 +16,8 @@ import { formatNumber, formatTable } from "./format.ts";
 
 export interface RegressionFlags {
   json?: boolean;
-  by?: string;
-  cov?: string;
+  segment?: string;
+  "cov-type"?: string;
   target?: string;
   tactics?: string;
   value?: string;
@@ -52,15 +52,19 @@ export function datasetIdByRef(store: Store, ref: string | undefined): string {
 
 const out = (flags: RegressionFlags, value: unknown, human: () => string) => console.log(flags.json ? JSON.stringify(value, null, 2) : human());
 
-/** mixcast regress DATASET "y ~ x + C(seg)" [--by COL] [--cov HC3] */
+/** mixcast regress DATASET "y ~ x + C(seg)" [--segment COL] [--cov-type HC3] */
 export function regress(store: Store, ref: string | undefined, formula: string | undefined, flags: RegressionFlags): number {
-  if (!formula) throw new ValidationError('usage: mixcast regress DATASET "y ~ x1 + x2" [--by COLUMN] [--cov nonrobust|HC0|HC1|HC2|HC3|HAC]');
-  const result = fitFormula(datasetByIdOrName(store, ref), { formula, by: flags.by, covType: (flags.cov ?? "nonrobust") as CovType });
+  if (!formula) throw new ValidationError('usage: mixcast regress DATASET "y ~ x1 + x2" [--segment COLUMN] [--cov-type nonrobust|HC0|HC1|HC2|HC3|HAC]');
+  const result = fitFormula(datasetByIdOrName(store, ref), {
+    formula,
+    ...(flags.segment && { segment: flags.segment }),
+    covType: (flags["cov-type"] ?? "nonrobust") as CovType,
+  });
   out(flags, result, () =>
     result.models
       .map((m) => {
         if ("error" in m) return `${m.group}: ${m.error}`;
-        const head = `${m.group === null ? "" : `${result.by} = ${m.group}\n`}${result.formula}   n = ${m.nobs}, R² = ${formatNumber(m.rsquared)}, adj. R² = ${formatNumber(m.rsquaredAdj)}, F = ${m.fvalue === null ? "n/a" : formatNumber(m.fvalue)} (p = ${m.fPvalue === null ? "n/a" : formatNumber(m.fPvalue)}), DW = ${formatNumber(m.durbinWatson)}, cov = ${m.covType}`;
+        const head = `${m.group === null ? "" : `${result.segment} = ${m.group}\n`}${result.formula}   n = ${m.nobs}, R² = ${formatNumber(m.rsquared)}, adj. R² = ${formatNumber(m.rsquaredAdj)}, F = ${m.fvalue === null ? "n/a" : formatNumber(m.fvalue)} (p = ${m.fPvalue === null ? "n/a" : formatNumber(m.fPvalue)}), DW = ${formatNumber(m.durbinWatson)}, cov = ${m.covType}`;
         const table = formatTable(
           m.params.map((p) => ({ ...p, dropped: p.dropped ? "dropped" : "" })),
           ["name", "coef", "stdErr", "t", "pValue", "ciLower", "ciUpper", "vif", "dropped"],
@@ -73,10 +77,14 @@ export function regress(store: Store, ref: string | undefined, formula: string |
   return 0;
 }
 
-/** mixcast roi DATASET --target COL --tactics a,b,c [--by SEGMENT] */
+/** mixcast roi DATASET --target COL --tactics a,b,c [--segment COL] */
 export function roi(store: Store, ref: string | undefined, flags: RegressionFlags): number {
   if (!flags.target) throw new ValidationError("--target is required.");
-  const table = roiTable(datasetByIdOrName(store, ref), { target: flags.target, tactics: requiredList(flags.tactics, "tactics"), by: flags.by });
+  const table = roiTable(datasetByIdOrName(store, ref), {
+    target: flags.target,
+    tactics: requiredList(flags.tactics, "tactics"),
+    ...(flags.segment && { segment: flags.segment }),
+  });
   out(flags, table, () =>
     table.segments
       .map(

@@ -32,16 +32,16 @@ export interface DatasetProfile {
   readonly rows: number;
   readonly numeric: readonly NumericSummary[];
   readonly levels: readonly LevelSummary[];
-  readonly by: string | null;
+  readonly segment: string | null;
   readonly segments: readonly SegmentSummary[];
 }
 
 /**
  * Exploratory summary of a dataset (danfo.js DataFrames): describe() per numeric column, value counts per
- * category, and with `by`, per-segment means and sums, as an analyst's first `df.describe()` / `groupby` would.
+ * category, and with `segment`, per-segment means and sums, as an analyst's first `df.describe()` / `groupby` would.
  * Missing cells are left out per column (danfo's mean/std turn NaN into NaN for the whole column otherwise).
  */
-export function profileDataset(ds: Dataset, by?: string): DatasetProfile {
+export function profileDataset(ds: Dataset, segment?: string): DatasetProfile {
   const numeric = ds.columns.filter((c): c is NumericColumn => c.type === "number" || c.type === "integer");
   const numericSummaries = numeric.map((c): NumericSummary => {
     const present = c.values.filter((v): v is number => v !== null);
@@ -77,13 +77,15 @@ export function profileDataset(ds: Dataset, by?: string): DatasetProfile {
         top: top.map(([value, count]) => ({ value, count })),
       };
     });
-  return { rows: ds.rows, numeric: numericSummaries, levels, by: by ?? null, segments: by ? segmentSummaries(ds, by, numeric) : [] };
+  return { rows: ds.rows, numeric: numericSummaries, levels, segment: segment ?? null, segments: segment ? segmentSummaries(ds, segment, numeric) : [] };
 }
 
 function segmentSummaries(ds: Dataset, by: string, numeric: readonly NumericColumn[]): SegmentSummary[] {
   const key = ds.columns.find((c) => c.name === by || c.original === by);
   if (!key || (key.type !== "category" && key.type !== "boolean")) {
-    throw new ValidationError(`by: "${by}" is not a category column of dataset ${ds.name}`, [{ path: ["by"], message: "not a category column", value: by }]);
+    throw new ValidationError(`segment: "${by}" is not a category column of dataset ${ds.name}`, [
+      { path: ["segment"], message: "not a category column", value: by },
+    ]);
   }
   const keys = key.values.map((v) => (v === null ? null : String(v)));
   const out = new Map<string, { rows: number; columns: Record<string, { mean: number; sum: number; count: number }> }>();

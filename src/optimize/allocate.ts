@@ -145,17 +145,17 @@ function report(problem: AllocationProblem, form: Formulation, sol: LpSolution, 
       mroi: evals[l]![t]!.mroi,
     })),
   );
-  const hasCurrent = problem.lines.every((l) => l.current !== undefined);
+  const hasCurrent = problem.lines.every((l) => l.currentSpend !== undefined);
   const currentEval = hasCurrent
     ? evaluate(
         form,
-        problem.lines.map((l) => new Array<number>(T).fill(l.current!)),
+        problem.lines.map((l) => new Array<number>(T).fill(l.currentSpend!)),
       )
     : null;
   const lines: LineTotal[] = problem.lines.map((line, l) => {
     const spend = spends[l]!.reduce((a, b) => a + b, 0);
     const ret = evals[l]!.reduce((a, e) => a + e.ret, 0);
-    const current = line.current === undefined ? null : line.current * T;
+    const current = line.currentSpend === undefined ? null : line.currentSpend * T;
     return {
       channel: line.channel,
       segment: line.segment ?? null,
@@ -175,7 +175,7 @@ function report(problem: AllocationProblem, form: Formulation, sol: LpSolution, 
     ? { lower: flat.reduce((a, e) => a + e.band!.lower, 0), upper: flat.reduce((a, e) => a + e.band!.upper, 0) }
     : null;
   const current = currentEval && {
-    spend: problem.lines.reduce((a, l) => a + l.current! * T, 0),
+    spend: problem.lines.reduce((a, l) => a + l.currentSpend! * T, 0),
     expectedReturn: currentEval.flat().reduce((a, e) => a + e.ret, 0),
   };
   const duals = sol.duals ?? dualsWithIntegersFixed(form.lp, sol, solver);

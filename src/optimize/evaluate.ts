@@ -19,7 +19,7 @@ export function carryOf(line: AllocationLine, periods: number): Carry {
     return { kind: "window", weights: ad.weights, carryIn: Array.from({ length: periods }, (_, t) => ad.carryIn?.[t] ?? 0) };
   }
   const alpha = periods > 1 ? (ad?.alpha ?? 0) : 0;
-  const c = alpha > 0 && ad?.normalized ? 1 - alpha : 1;
+  const c = alpha > 0 && ad?.normalize ? 1 - alpha : 1;
   let carryIn = 0;
   if (periods > 1) for (const h of ad?.history ?? []) carryIn = c * h + alpha * carryIn;
   return { kind: "geometric", c, alpha, carryIn };

@@ -80,7 +80,7 @@ export function checkProblem(p: AllocationProblem): void {
     }
     if (l.min !== undefined && l.max !== undefined && l.min > l.max)
       bad(["lines", i], `lines[${i}] (${label}): min ${money(l.min)} is above max ${money(l.max)}.`);
-    if ((l.locked || l.maxChange !== undefined) && l.current === undefined)
+    if ((l.locked || l.maxChange !== undefined) && l.currentSpend === undefined)
       bad(["lines", i, "current"], `lines[${i}] (${label}): locked and maxChange need the current spend.`);
     if (l.adstock && "history" in l.adstock && l.adstock.history && periods === 1)
       bad(["lines", i, "adstock"], `lines[${i}] (${label}): adstock history needs a multi-period plan (periods > 1).`);
@@ -123,10 +123,10 @@ export function formulate(p: AllocationProblem, extraBreaks?: ReadonlyMap<string
       l.max,
       total,
       ...(p.budget?.perPeriod ?? []).map((b) => b * periods),
-      l.locked ? (l.current ?? 0) * periods : undefined,
-      l.maxChange !== undefined ? (l.current ?? 0) * periods * (1 + l.maxChange) : undefined,
+      l.locked ? (l.currentSpend ?? 0) * periods : undefined,
+      l.maxChange !== undefined ? (l.currentSpend ?? 0) * periods * (1 + l.maxChange) : undefined,
     ].filter((v): v is number => v !== undefined);
-    const spendCap = caps.length ? Math.min(...caps) : Math.max(10 * (l.current ?? 0) * periods, 2 * curves[i]!.saturation);
+    const spendCap = caps.length ? Math.min(...caps) : Math.max(10 * (l.currentSpend ?? 0) * periods, 2 * curves[i]!.saturation);
     const cr = carry[i]!;
     if (cr.kind === "window") return Math.max(Math.max(0, ...cr.carryIn) + spendCap * cr.weights.reduce((a, b) => a + b, 0), 1e-9);
     const { c, alpha, carryIn } = cr;
@@ -267,12 +267,12 @@ export function formulate(p: AllocationProblem, extraBreaks?: ReadonlyMap<string
         { name: `maxShare[${label}]`, coefs: shareRow([l], line.maxShare), op: "<=", rhs: 0 },
         { kind: "max-share", description: `${label} at most ${pct(line.maxShare)} of spend`, line: l },
       );
-    const current = (line.current ?? 0) * periods;
+    const current = (line.currentSpend ?? 0) * periods;
     if (line.locked) {
       for (let t = 0; t < periods; t++) {
         add(
-          { name: `locked[${label}${periods > 1 ? `, period ${t + 1}` : ""}]`, coefs: { [spendVar(l, t)]: 1 }, op: "=", rhs: line.current! },
-          { kind: "locked", description: `${label} locked at ${money(line.current!)}${periods > 1 ? ` in period ${t + 1}` : ""}`, line: l },
+          { name: `locked[${label}${periods > 1 ? `, period ${t + 1}` : ""}]`, coefs: { [spendVar(l, t)]: 1 }, op: "=", rhs: line.currentSpend! },
+          { kind: "locked", description: `${label} locked at ${money(line.currentSpend!)}${periods > 1 ? ` in period ${t + 1}` : ""}`, line: l },
         );
       }
     } else if (line.maxChange !== undefined) {

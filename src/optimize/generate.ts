@@ -20,10 +20,10 @@ export function randomProblem(channels: number, segments: number, seed: number, 
         channel: `ch${c + 1}`,
         ...(segments > 1 ? { segment: `seg${s + 1}` } : {}),
         curve,
-        current: Math.round(kappa * (0.3 + 0.7 * rng.uniform())),
+        currentSpend: Math.round(kappa * (0.3 + 0.7 * rng.uniform())),
       });
     }
   }
-  const total = Math.round(lines.reduce((a, l) => a + l.current!, 0));
+  const total = Math.round(lines.reduce((a, l) => a + l.currentSpend!, 0));
   return { lines, budget: { total }, ...extra };
 }

@@ -6,7 +6,7 @@ export interface AllocationLine {
   readonly segment?: string;
   readonly curve: CurveSpec;
   /** Current spend per period: the plan the answer is compared with, and what a locked line keeps. */
-  readonly current?: number;
+  readonly currentSpend?: number;
   /** Spend over the whole plan (all periods), in money. */
   readonly min?: number;
   readonly max?: number;
@@ -19,11 +19,11 @@ export interface AllocationLine {
   readonly maxChange?: number;
   /**
    * Geometric carry-over between periods: adstocked spend a_t = c·spend_t + alpha·a_{t−1}, with c = 1 − alpha when
-   * `normalized` (the MMM's convention: a steady spend s gives a = s) and 1 otherwise. `history` is spend per period
+   * `normalize` (the MMM's convention: a steady spend s gives a = s) and 1 otherwise. `history` is spend per period
    * before the plan (oldest first): its carry-over enters the plan's first periods.
    */
   readonly adstock?:
-    | { readonly alpha: number; readonly normalized?: boolean; readonly history?: readonly number[] }
+    | { readonly alpha: number; readonly normalize?: boolean; readonly history?: readonly number[] }
     /** A fitted MMM's finite window (mmm-lines.ts): lag weights per period and the history's carry-in to each. */
     | { readonly weights: readonly number[]; readonly carryIn?: readonly number[] };
 }

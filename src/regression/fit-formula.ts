@@ -8,7 +8,8 @@ import type { FittedRegression } from "./types.ts";
 export interface RegressionRequest extends OlsOptions {
   readonly formula: string;
   /** Fit one model per level of this category column (dummies built inside each group). */
-  readonly by?: string;
+  /** One model per level of this column. */
+  readonly segment?: string;
 }
 
 export type GroupModel =
@@ -18,24 +19,24 @@ export type GroupModel =
 export interface RegressionResult {
   readonly formula: string;
   readonly target: string;
-  readonly by: string | null;
+  readonly segment: string | null;
   readonly models: readonly GroupModel[];
 }
 
 /**
- * Fit a formula on a dataset, pooled or per segment (`by`). A segment whose model cannot be fitted (too few rows,
+ * Fit a formula on a dataset, pooled or per segment (`segment`). A segment whose model cannot be fitted (too few rows,
  * constant target) reports its error instead of failing the others.
  */
 export function fitFormula(ds: Dataset, req: RegressionRequest): RegressionResult {
   const formula = parseFormula(req.formula);
   const target = findColumn(ds, formula.target.column, ["formula"]).name;
-  if (!req.by) {
-    return { formula: req.formula, target, by: null, models: [fitGroup(ds, formula, undefined, null, req)] };
+  if (!req.segment) {
+    return { formula: req.formula, target, segment: null, models: [fitGroup(ds, formula, undefined, null, req)] };
   }
-  const byCol = findColumn(ds, req.by, ["by"]);
+  const byCol = findColumn(ds, req.segment, ["segment"]);
   if (byCol.type !== "category" && byCol.type !== "boolean" && byCol.type !== "integer") {
-    throw new ValidationError(`by: ${byCol.name} is ${byCol.type}; segments need a category column.`, [
-      { path: ["by"], message: "not a category column", code: "not_categorical", value: req.by },
+    throw new ValidationError(`segment: ${byCol.name} is ${byCol.type}; segments need a category column.`, [
+      { path: ["segment"], message: "not a category column", code: "not_categorical", value: req.segment },
     ]);
   }
   const groups = new Map<string, number[]>();
@@ -50,7 +51,7 @@ export function fitFormula(ds: Dataset, req: RegressionRequest): RegressionResul
   return {
     formula: req.formula,
     target,
-    by: byCol.name,
+    segment: byCol.name,
     models: keys.map((k) => {
       try {
         return fitGroup(ds, formula, groups.get(k)!, k, req);

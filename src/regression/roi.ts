@@ -10,7 +10,7 @@ export interface RoiRequest {
   readonly tactics: readonly string[];
   /** Other regressors to hold fixed (not reported as tactics). */
   readonly controls?: readonly string[];
-  readonly by?: string;
+  readonly segment?: string;
   /** Significance level; default 0.05. */
   readonly alpha?: number;
   /** Cost per unit of a tactic whose column counts units, not money: ROI = coefficient / cost. */
@@ -46,7 +46,7 @@ export interface SegmentRoi {
 
 export interface RoiTable {
   readonly target: string;
-  readonly by: string | null;
+  readonly segment: string | null;
   readonly alpha: number;
   readonly formula: string;
   readonly segments: readonly SegmentRoi[];
@@ -79,7 +79,7 @@ export function roiTable(ds: Dataset, req: RoiRequest): RoiTable {
   }
   const target = numericColumn(ds, req.target, ["target"]);
   const formula = `${quote(target)} ~ ${[...tactics, ...controls].map(quote).join(" + ")}`;
-  const fit = fitFormula(ds, { formula, by: req.by, alpha, covType: req.covType });
+  const fit = fitFormula(ds, { formula, ...(req.segment !== undefined && { segment: req.segment }), alpha, covType: req.covType });
   const segments = fit.models.map((m): SegmentRoi => {
     if ("error" in m) {
       return {
@@ -130,7 +130,7 @@ export function roiTable(ds: Dataset, req: RoiRequest): RoiTable {
       warnings: m.warnings,
     };
   });
-  return { target, by: fit.by, alpha, formula, segments };
+  return { target, segment: fit.segment, alpha, formula, segments };
 }
 
 function numericColumn(ds: Dataset, name: string, path: (string | number)[]): string {

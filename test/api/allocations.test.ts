@@ -54,9 +54,9 @@ describe("POST /v1/allocations", () => {
   it("When explicit curves and a budget are given, then 201 gives lines, totals, uplift, the binding budget and a summary, and GET reads it back as CSV", async () => {
     const body = {
       lines: [
-        { channel: "tv", curve: hill(50_000, 20_000), current: 20_000, min: 5_000 },
-        { channel: "search", curve: hill(30_000, 8_000), current: 20_000 },
-        { channel: "flyer", curve: { form: "points", spend: [5000, 10_000, 20_000], response: [9000, 14_000, 17_000] }, current: 10_000, maxShare: 0.3 },
+        { channel: "tv", curve: hill(50_000, 20_000), currentSpend: 20_000, min: 5_000 },
+        { channel: "search", curve: hill(30_000, 8_000), currentSpend: 20_000 },
+        { channel: "flyer", curve: { form: "points", spend: [5000, 10_000, 20_000], response: [9000, 14_000, 17_000] }, currentSpend: 10_000, maxShare: 0.3 },
       ],
       budget: { total: 50_000 },
     };
@@ -78,7 +78,7 @@ describe("POST /v1/allocations", () => {
     const res = await request(t.app)
       .post("/v1/allocations")
       .send({
-        modelId: mmmId,
+        mmmId,
         periodLength: 7,
         periods: 13,
         budget: { total: 1_500_000 },
@@ -116,7 +116,7 @@ describe("POST /v1/allocations", () => {
   });
 
   it("When the request is malformed or unbounded, then the answer says which field or why", async () => {
-    const both = await request(t.app).post("/v1/allocations").send({ modelId: "x", lines: [] });
+    const both = await request(t.app).post("/v1/allocations").send({ mmmId: "x", lines: [] });
     expect(both.status).toBe(400);
     const unbounded = await request(t.app)
       .post("/v1/allocations")
@@ -125,7 +125,7 @@ describe("POST /v1/allocations", () => {
     expect(unbounded.body.detail).toContain("unbounded");
     const noModel = await request(t.app)
       .post("/v1/allocations")
-      .send({ modelId: "mdl_nope", budget: { total: 1 } });
+      .send({ mmmId: "mdl_nope", budget: { total: 1 } });
     expect(noModel.status).toBe(404);
     const badPoints = await request(t.app)
       .post("/v1/allocations")
@@ -137,8 +137,8 @@ describe("POST /v1/allocations", () => {
   it("When javascript-lp-solver is asked for, then it gives the same allocation as HiGHS on a small problem", async () => {
     const body = {
       lines: [
-        { channel: "tv", curve: hill(5000, 1500), current: 1000 },
-        { channel: "search", curve: hill(3000, 800), current: 1000 },
+        { channel: "tv", curve: hill(5000, 1500), currentSpend: 1000 },
+        { channel: "search", curve: hill(3000, 800), currentSpend: 1000 },
       ],
       budget: { total: 2000 },
       refine: 0,

@@ -72,7 +72,7 @@ describe("API keys beyond loopback", () => {
         await request(app)
           .post("/v1/scenarios")
           .set("Authorization", `Bearer ${read}`)
-          .send({ modelId: "mdl_none", plans: [{ name: "p", spend: [] }] })
+          .send({ mmmId: "mdl_none", plans: [{ name: "p", spend: [] }] })
       ).status,
     ).toBe(404);
     expect((await request(app).get("/metrics").set("Authorization", `Bearer ${read}`)).status).toBe(403);

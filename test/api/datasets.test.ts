@@ -158,7 +158,7 @@ describe("GET/DELETE /v1/datasets", () => {
 describe("POST /v1/datasets/:id/profile", () => {
   it("When profiled by segment, then a job returns per-segment means equal to a direct computation", async () => {
     const created = await request(t.app).post("/v1/datasets?name=p").type("text/csv").send("seg,x\nA,1\nA,3\nB,10\nB,\n");
-    const accepted = await request(t.app).post(`/v1/datasets/${created.body.id}/profile`).send({ by: "seg" });
+    const accepted = await request(t.app).post(`/v1/datasets/${created.body.id}/profile`).send({ segment: "seg" });
     expect(accepted.status).toBe(202);
     expect(accepted.headers.location).toBe(`/v1/jobs/${accepted.body.jobId}`);
     const job = await waitFor(async () => {

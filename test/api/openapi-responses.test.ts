@@ -34,7 +34,7 @@ beforeAll(async () => {
   await call("get", "/v1/datasets", "/v1/datasets");
   await call("get", "/v1/datasets/{id}", `/v1/datasets/${sample}`);
   await call("get", "/v1/datasets/{id}/rows", `/v1/datasets/${sample}/rows?limit=3`);
-  const profile = await call("post", "/v1/datasets/{id}/profile", `/v1/datasets/${hospital}/profile`, { by: "Client_Type" });
+  const profile = await call("post", "/v1/datasets/{id}/profile", `/v1/datasets/${hospital}/profile`, { segment: "Client_Type" });
   await finishedJob(t.app, profile.body.jobId);
   await call("get", "/v1/jobs", "/v1/jobs");
   await call("get", "/v1/jobs/{id}", `/v1/jobs/${profile.body.jobId}`);
@@ -49,7 +49,7 @@ beforeAll(async () => {
   await call("get", "/v1/regressions/{id}", `/v1/regressions/${ols.body.id}`);
   await call("post", "/v1/regressions/{id}/predict", `/v1/regressions/${ols.body.id}/predict`, {
     rows: [{ Campaign_Email: 1, Campaign_Flyer: 2 }],
-    group: "Large Facility",
+    segment: "Large Facility",
   });
   await call("post", "/v1/roi", "/v1/roi", {
     datasetId: hospital,
@@ -103,10 +103,10 @@ beforeAll(async () => {
   const fJob = await finishedJob(t.app, forecast.body.jobId);
   await call("get", "/v1/forecasts", "/v1/forecasts");
   await call("get", "/v1/forecasts/{id}", `/v1/forecasts/${fJob.result.forecastId}`);
-  const allocation = await call("post", "/v1/allocations", "/v1/allocations", { modelId: mmmId, budget: { total: 500_000 } });
+  const allocation = await call("post", "/v1/allocations", "/v1/allocations", { mmmId, budget: { total: 500_000 } });
   await call("get", "/v1/allocations/{id}", `/v1/allocations/${allocation.body.id}`);
-  await call("get", "/v1/scenarios", `/v1/scenarios?modelId=${mmmId}&spend.tv_S=1000`);
-  await call("post", "/v1/scenarios", "/v1/scenarios", { modelId: mmmId, plans: [{ name: "more tv", spend: [{ channel: "tv_S", amount: 2000 }] }] });
+  await call("get", "/v1/scenarios", `/v1/scenarios?mmmId=${mmmId}&spend.tv_S=1000`);
+  await call("post", "/v1/scenarios", "/v1/scenarios", { mmmId, plans: [{ name: "more tv", spend: [{ channel: "tv_S", amount: 2000 }] }] });
 }, 240_000);
 afterAll(() => t.close());
 

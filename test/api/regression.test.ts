@@ -23,7 +23,7 @@ const HF =
 
 describe("POST /v1/regressions", () => {
   it("When a formula is fitted by segment, then 201 gives one model per segment, stored and readable again", async () => {
-    const res = await request(t.app).post("/v1/regressions").send({ datasetId: hospitalId, formula: HF, by: "Client_Type" });
+    const res = await request(t.app).post("/v1/regressions").send({ datasetId: hospitalId, formula: HF, segment: "Client_Type" });
     expect(res.status).toBe(201);
     expect(res.body.models.map((m: { group: string }) => m.group)).toEqual(["Large Facility", "Medium Facility", "Private Facility", "Small Facility"]);
     expect(res.body.models[1].rsquared.toFixed(3)).toBe("0.437");

@@ -17,7 +17,7 @@ describe("scenarios", () => {
     const res = await request(t.app)
       .post("/v1/scenarios")
       .send({
-        modelId: mmmId,
+        mmmId,
         plans: [
           { name: "current", spend: [] },
           { name: "more tv", spend: [{ channel: "spend_tv", amount: 8000 }] },
@@ -40,7 +40,7 @@ describe("scenarios", () => {
   });
 
   it("When a spreadsheet asks by GET with format=csv, then the CSV has a header row, a row per line and a TOTAL row, the same numbers as POST", async () => {
-    const url = `/v1/scenarios?modelId=${mmmId}&spend.spend_tv=8000&spend.spend_search.SMB=1500&format=csv`;
+    const url = `/v1/scenarios?mmmId=${mmmId}&spend.spend_tv=8000&spend.spend_search.SMB=1500&format=csv`;
     const csv = await request(t.app).get(url);
     expect(csv.status).toBe(200);
     expect(csv.headers["content-type"]).toMatch(/^text\/csv/);
@@ -64,7 +64,7 @@ describe("scenarios", () => {
     const post = await request(t.app)
       .post("/v1/scenarios")
       .send({
-        modelId: mmmId,
+        mmmId,
         plans: [
           {
             name: "plan",
@@ -84,7 +84,7 @@ describe("scenarios", () => {
     const res = await request(t.app)
       .post("/v1/scenarios")
       .send({
-        modelId: mmmId,
+        mmmId,
         periods: 13,
         periodLength: 7,
         plans: [{ name: "burst", spend: [{ channel: "spend_tv", segment: "SMB", period: 1, amount: 100_000 }] }],
@@ -95,16 +95,16 @@ describe("scenarios", () => {
   });
 
   it("When the query or plan is wrong, then 400/404 name the parameter", async () => {
-    const unknown = await request(t.app).get(`/v1/scenarios?modelId=${mmmId}&tv=5`);
+    const unknown = await request(t.app).get(`/v1/scenarios?mmmId=${mmmId}&tv=5`);
     expect(unknown.status).toBe(400);
     expect(unknown.body.detail).toBe("Unknown query parameter tv: use spend.<channel>=amount or spend.<channel>.<segment>=amount.");
-    const notNumber = await request(t.app).get(`/v1/scenarios?modelId=${mmmId}&spend.spend_tv=lots`);
+    const notNumber = await request(t.app).get(`/v1/scenarios?mmmId=${mmmId}&spend.spend_tv=lots`);
     expect(notNumber.status).toBe(400);
     expect(notNumber.body.issues[0].path).toEqual(["query", "spend.spend_tv"]);
-    const noChannel = await request(t.app).get(`/v1/scenarios?modelId=${mmmId}&spend.radio=5`);
+    const noChannel = await request(t.app).get(`/v1/scenarios?mmmId=${mmmId}&spend.radio=5`);
     expect(noChannel.status).toBe(400);
     expect(noChannel.body.detail).toContain("the model has no radio");
-    expect((await request(t.app).get("/v1/scenarios?modelId=mdl_nope")).status).toBe(404);
+    expect((await request(t.app).get("/v1/scenarios?mmmId=mdl_nope")).status).toBe(404);
   });
 });
 
@@ -126,7 +126,7 @@ describe("the README's spreadsheet formulas", () => {
     const excel = /=WEBSERVICE\("([^"]+)"\)/.exec(readme)![1]!;
     expect(excel).toBe(sheets);
     const { token } = t.store.keys.create("default", "sheet", ["read"]);
-    const url = new URL(sheets.replace("<modelId>", mmmId).replace("<read key>", token));
+    const url = new URL(sheets.replace("<mmmId>", mmmId).replace("<read key>", token));
     expect(url.origin).toBe("http://127.0.0.1:8080");
     const res = await request(t.app).get(`${url.pathname}${url.search}`);
     expect(res.status).toBe(200);

@@ -45,7 +45,7 @@ describe("mixcast CLI", () => {
   it("When regress, roi and analyze run on a stored dataset, then each prints its table", async () => {
     await mixcast("datasets", "add", "data/hospital-campaign/Campaign-Data.raw.csv", "--name", "hospital");
     const tactics = "Campaign_Email,Campaign_Flyer,Campaign_Phone,Sales_Contact_1,Sales_Contact_2,Sales_Contact_3,Sales_Contact_4,Sales_Contact_5";
-    const roi = await mixcast("roi", "hospital", "--target", "Amount Collected", "--tactics", tactics, "--by", "Client_Type");
+    const roi = await mixcast("roi", "hospital", "--target", "Amount Collected", "--tactics", tactics, "--segment", "Client_Type");
     expect(roi.code).toBe(0);
     expect(roi.stdout).toContain("Large Facility: put the next dollar into Sales_Contact_1 ($11.67 back per $1");
     const reg = await mixcast("regress", "hospital", `Amount_Collected ~ ${tactics.replaceAll(",", " + ")}`, "--json");
@@ -87,7 +87,7 @@ describe("mixcast CLI", () => {
     expect(m.inSample.rsquared).toBeGreaterThan(0.8);
     // a model fitted from the CLI is stored: allocate plans on it
     const plan = join(dataDir, "plan.json");
-    writeFileSync(plan, JSON.stringify({ modelId, budget: { total: 1_000_000 } }));
+    writeFileSync(plan, JSON.stringify({ mmmId: modelId, budget: { total: 1_000_000 } }));
     const allocated = await mixcast("allocate", plan, "--json");
     expect(allocated.code).toBe(0);
     const out = JSON.parse(allocated.stdout);

@@ -43,7 +43,7 @@ describe("a real server process killed and restarted", () => {
     const roi = await json(`${a.url}/v1/roi`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ datasetId: hospitalId, target: "Amount_Collected", tactics: ["Sales_Contact_2"], by: "Client_Type" }),
+      body: JSON.stringify({ datasetId: hospitalId, target: "Amount_Collected", tactics: ["Sales_Contact_2"], segment: "Client_Type" }),
     });
     expect(roi.status).toBe(200);
 

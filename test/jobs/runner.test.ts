@@ -57,7 +57,7 @@ describe("JobRunner", () => {
   it("When a handler throws a domain error, then the job fails with that message", async () => {
     setup(1);
     const dataset = { name: "d", rows: 1, columns: [{ name: "x", original: "x", type: "integer", missing: 0, values: [1] }], warnings: [] };
-    const job = runner.submit("dataset-profile", {}, { dataset, by: "nope" });
+    const job = runner.submit("dataset-profile", {}, { dataset, segment: "nope" });
     const done = await waitFor(settled(job.jobId));
     expect(done).toMatchObject({ status: "failed", error: { code: "validation_failed" } });
     expect(done.error!.detail).toContain('"nope"');

@@ -59,9 +59,9 @@ describe("allocate: optimality", () => {
   it("When curves are S-shaped, then the integer formulation matches a brute-force search and the envelope reports how much it overstates", () => {
     const s = (coefficient: number, kappa: number) => ({ form: "hill" as const, coefficient, slope: 3, kappa });
     const lines: AllocationLine[] = [
-      { channel: "tv", curve: s(10_000, 3000), current: 2000 },
-      { channel: "radio", curve: s(4000, 1000), current: 2000 },
-      { channel: "ooh", curve: s(6000, 2000), current: 2000 },
+      { channel: "tv", curve: s(10_000, 3000), currentSpend: 2000 },
+      { channel: "radio", curve: s(4000, 1000), currentSpend: 2000 },
+      { channel: "ooh", curve: s(6000, 2000), currentSpend: 2000 },
     ];
     const budget = 6000;
     // brute force on a $25 grid over the true curves
@@ -83,12 +83,12 @@ describe("allocate: optimality", () => {
     const line: AllocationLine = {
       channel: "tv",
       curve: { form: "hill", coefficient: 8000, slope: 0.8, kappa: 2000 },
-      current: 1000,
-      adstock: { alpha: 0.6, normalized: true, history: [1000, 1000] },
+      currentSpend: 1000,
+      adstock: { alpha: 0.6, normalize: true, history: [1000, 1000] },
     };
     const r = allocate(
       {
-        lines: [line, { channel: "search", curve: { form: "hill", coefficient: 3000, slope: 0.7, kappa: 800 }, current: 1000 }],
+        lines: [line, { channel: "search", curve: { form: "hill", coefficient: 3000, slope: 0.7, kappa: 800 }, currentSpend: 1000 }],
         periods: 4,
         budget: { total: 8000 },
       },
@@ -121,7 +121,7 @@ describe("allocate: target marginal ROI", () => {
     const single = allocate({ ...p, budget: {}, objective: { kind: "targetMroi", mroi: 1.5 } }, highs);
     for (const l of single.lines.filter((x) => x.spend > 0)) expect(Math.abs(l.mroi - 1.5), l.channel).toBeLessThan(0.01);
     // four weeks, carry-over: a week's mROI counts what its spend returns in later weeks
-    const lines = p.lines.map((l) => ({ ...l, adstock: { alpha: 0.5, normalized: true } }));
+    const lines = p.lines.map((l) => ({ ...l, adstock: { alpha: 0.5, normalize: true } }));
     const weekly = allocate({ lines, periods: 4, objective: { kind: "targetMroi", mroi: 1.5 } }, highs);
     for (const row of weekly.periods.filter((x) => x.spend > 1)) expect(Math.abs(row.mroi - 1.5), `${row.channel} week ${row.period}`).toBeLessThan(0.03);
   });

@@ -29,7 +29,7 @@ describe(`OLS against ${golden.source}`, () => {
       const ds = dataset(g.file);
       const res = fitFormula(ds, {
         formula: g.formula,
-        by: g.group ? "Client_Type" : undefined,
+        segment: g.group ? "Client_Type" : undefined,
         covType: g.covType as CovType,
         hacLags: g.hacLags ?? undefined,
       });
@@ -79,7 +79,7 @@ describe(`OLS against ${golden.source}`, () => {
   });
 
   it("When a segment has an all-zero column, then the term is dropped, flagged and F keeps statsmodels' 7 degrees", () => {
-    const res = fitFormula(dataset("hospital-campaign/Campaign-Data.raw.csv"), { formula: golden.cases.hospital_pooled!.formula, by: "Client_Type" });
+    const res = fitFormula(dataset("hospital-campaign/Campaign-Data.raw.csv"), { formula: golden.cases.hospital_pooled!.formula, segment: "Client_Type" });
     const small = res.models.find((x) => x.group === "Small Facility")!;
     if ("error" in small) throw new Error(small.error);
     expect(small.params.find((p) => p.name === "Campaign_Phone")).toMatchObject({ dropped: true, coef: null });

@@ -17,7 +17,7 @@ const TACTICS = [
 ];
 
 describe("ROI table on the hospital campaign data", () => {
-  const table = roiTable(hospital, { target: "Amount Collected", tactics: TACTICS, by: "Client Type" });
+  const table = roiTable(hospital, { target: "Amount Collected", tactics: TACTICS, segment: "Client Type" });
   const seg = (s: string) => table.segments.find((x) => x.segment === s)!;
   const significant = (s: string) =>
     Object.fromEntries(

@@ -6,6 +6,7 @@ import { ALLOCATION_KIND, allocationCsvRows, runAllocation, type AllocationOutpu
 import { sendCsv } from "../../app/csv-out.ts";
 import type { AppDeps } from "../deps.ts";
 import { defineRoute } from "../route.ts";
+import { VOCABULARY } from "../../app/vocabulary.ts";
 import { AllocationRequestSchema, FormatQuery, IdParams } from "../../app/schemas.ts";
 import { wantsCsv } from "../csv-negotiation.ts";
 
@@ -26,6 +27,7 @@ export function allocationRoutes(deps: AppDeps, registry: OpenAPIRegistry): Rout
         "the current plan, binding constraints with their marginal values and a summary; 422 names the constraints that cannot hold together.",
       tags,
       body: AllocationRequestSchema,
+      aliases: { body: [...VOCABULARY.mmmId, ...VOCABULARY.allocationLine] },
       responses: {
         201: jsonResponse(AllocationResponse, "The allocation (JSON, or CSV with Accept: text/csv)"),
         422: { description: "Infeasible or unbounded" },

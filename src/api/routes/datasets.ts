@@ -1,3 +1,4 @@
+import { VOCABULARY } from "../../app/vocabulary.ts";
 import { deleteDataset } from "../../app/datasets.ts";
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import express, { Router } from "express";
@@ -144,12 +145,13 @@ export function datasetRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router 
       tags,
       params: IdParams,
       body: ProfileRequest,
+      aliases: { body: VOCABULARY.segment },
       responses: { 202: json(JobAcceptedSchema, "Job accepted; poll Location") },
     },
     (_req, res, { params, body }) => {
       const dataset = deps.store.datasets.load(params.id);
       if (!dataset) throw new NotFoundError(`No dataset ${params.id}.`);
-      const job = deps.jobs.submit("dataset-profile", { datasetId: params.id, ...body }, { dataset, by: body.by });
+      const job = deps.jobs.submit("dataset-profile", { datasetId: params.id, ...body }, { dataset, segment: body.segment });
       acceptJob(res, job);
     },
   );

@@ -7,6 +7,7 @@ import type { MmmResult } from "../../regression/mmm/fit-dataset.ts";
 import { MMM_KIND, startMmm } from "../../app/mmm.ts";
 import { loadDataset, type AppDeps } from "../deps.ts";
 import { defineRoute } from "../route.ts";
+import { VOCABULARY } from "../../app/vocabulary.ts";
 import { FormatQuery, IdParams, JobAcceptedSchema, MmmRequestSchema } from "../../app/schemas.ts";
 import { sendCsv } from "../../app/csv-out.ts";
 import { wantsCsv } from "../csv-negotiation.ts";
@@ -31,6 +32,7 @@ export function mmmRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
       description: "Answers 202 with a job; once it succeeds, its result names `modelId` for GET /v1/mmm/{id} and /v1/mmm/{id}/curves.",
       tags,
       body: MmmRequestSchema,
+      aliases: { body: VOCABULARY.alpha },
       responses: { 202: { description: "Job accepted", content: { "application/json": { schema: JobAcceptedSchema } } } },
     },
     (_req, res, { body }) => {

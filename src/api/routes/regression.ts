@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { fitRegression, getRegression, predictFromRegression, regressionView, roi } from "../../app/regressions.ts";
 import { loadDataset, type AppDeps } from "../deps.ts";
 import { defineRoute } from "../route.ts";
+import { VOCABULARY } from "../../app/vocabulary.ts";
 import { sendCsv } from "../../app/csv-out.ts";
 import { wantsCsv } from "../csv-negotiation.ts";
 import { regressionCsv, roiCsv } from "../../app/table-csv.ts";
@@ -27,6 +28,7 @@ export function regressionRoutes(deps: AppDeps, registry: OpenAPIRegistry): Rout
         'Formulas as in statsmodels: `y ~ a + b + C(seg) + a:b`, `a*b`, `- 1`, `Q("name with spaces")`. Rank-deficient terms are dropped and named in `warnings`.',
       tags,
       body: RegressionRequest,
+      aliases: { body: VOCABULARY.segment },
       responses: { 201: json(RegressionResultSchema, "The fitted models") },
     },
     (req, res, { body }) => {
@@ -66,6 +68,7 @@ export function regressionRoutes(deps: AppDeps, registry: OpenAPIRegistry): Rout
       tags,
       params: IdParams,
       body: PredictRequest,
+      aliases: { body: VOCABULARY.predictSegment },
       responses: { 200: jsonResponse(PredictResponse, "One prediction per row") },
     },
     (_req, res, { params, body }) => {
@@ -82,6 +85,7 @@ export function regressionRoutes(deps: AppDeps, registry: OpenAPIRegistry): Rout
       summary: "Return per $1 of each tactic, per segment, keeping only significant ones",
       tags,
       body: RoiRequest,
+      aliases: { body: VOCABULARY.segment },
       responses: { 200: jsonResponse(RoiResponse, "The ROI table") },
     },
     (req, res, { body }) => {

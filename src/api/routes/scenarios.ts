@@ -5,12 +5,13 @@ import { ValidationError } from "../../errors.ts";
 import { sendCsv } from "../../app/csv-out.ts";
 import type { AppDeps } from "../deps.ts";
 import { defineRoute } from "../route.ts";
+import { VOCABULARY } from "../../app/vocabulary.ts";
 import { ScenarioService, scenarioCsvRows, type ScenarioAnswer, type ScenarioSpend } from "../../app/scenarios.ts";
 import { ScenarioQuery, ScenarioRequestSchema } from "../../app/schemas.ts";
 import { wantsCsv } from "../csv-negotiation.ts";
 
 const SPEND_KEY = /^spend\.([^.]+)(?:\.(.+))?$/;
-const FIXED_KEYS = new Set(["modelId", "periods", "periodLength", "name", "format", "key"]);
+const FIXED_KEYS = new Set(["mmmId", "periods", "periodLength", "name", "format", "key"]);
 
 /** What-if scenarios on a fitted MMM: plans in, incremental and total sales out, from memory after the first call. */
 export function scenarioRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
@@ -27,6 +28,7 @@ export function scenarioRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       summary: "Compare spend plans: predicted incremental and total sales with intervals, ROI, and the difference from the current plan",
       tags,
       body: ScenarioRequestSchema,
+      aliases: { body: VOCABULARY.mmmId },
       responses: { 200: jsonResponse(ScenarioResponse, "One result per plan (JSON, or CSV with Accept: text/csv)") },
     },
     (req, res, { body }) => send(req, res, service.run(body)),
@@ -38,10 +40,11 @@ export function scenarioRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
     {
       method: "get",
       path: "/v1/scenarios",
-      summary: "One spend plan from the query string (for spreadsheets): ?modelId=…&spend.tv=5000&spend.search.SMB=800&format=csv",
+      summary: "One spend plan from the query string (for spreadsheets): ?mmmId=…&spend.tv=5000&spend.search.SMB=800&format=csv",
       description: "Google Sheets: =IMPORTDATA(url); Excel: =WEBSERVICE(url) or Power Query From Web. Channels not named keep their current spend.",
       tags,
       query: ScenarioQuery,
+      aliases: { query: VOCABULARY.mmmId },
       responses: { 200: jsonResponse(ScenarioResponse, "The scenario (CSV with format=csv)") },
     },
     (req, res, { query }) => {
@@ -59,7 +62,7 @@ export function scenarioRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
         }
         spend.push({ channel: m[1]!, ...(m[2] !== undefined && { segment: m[2] }), amount });
       }
-      send(req, res, service.run({ modelId: query.modelId, periods: query.periods, periodLength: query.periodLength, plans: [{ name: query.name, spend }] }));
+      send(req, res, service.run({ mmmId: query.mmmId, periods: query.periods, periodLength: query.periodLength, plans: [{ name: query.name, spend }] }));
     },
   );
   return router;

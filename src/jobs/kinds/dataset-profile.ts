@@ -4,11 +4,11 @@ import type { JobContext } from "../context.ts";
 
 export interface DatasetProfilePayload {
   readonly dataset: Dataset;
-  readonly by?: string;
+  readonly segment?: string;
 }
 
 export function runDatasetProfile(payload: unknown, ctx: JobContext) {
-  const { dataset, by } = payload as DatasetProfilePayload;
+  const { dataset, segment } = payload as DatasetProfilePayload;
   ctx.progress(0.1, `profiling ${dataset.rows} rows`);
-  return profileDataset(dataset, by);
+  return profileDataset(dataset, segment);
 }

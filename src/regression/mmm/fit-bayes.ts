@@ -35,8 +35,8 @@ export interface BayesOptions {
   /** "piecewise" (default): a trend whose slope may change every `trendChangeEvery` days; "linear". */
   readonly trend?: "piecewise" | "linear";
   readonly trendChangeEvery?: number;
-  /** Credible-interval level. Default 0.9. */
-  readonly level?: number;
+  /** Credible intervals cover 1 − alpha. Default 0.1: 90%. */
+  readonly alpha?: number;
   /** Adstock and saturation form per channel, each fixed or "auto" (form-selection.ts). Default auto. */
   readonly forms?: Readonly<Record<string, FormRequest>>;
   /** ROI prior per channel (median, spread of log ROI). Default: defaultRoiPrior. */
@@ -126,7 +126,7 @@ export async function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): Pro
   });
   const diagnostics = summarise(result, lay.names, opts.warmup ?? DEFAULT_WARMUP, opts.draws ?? DEFAULT_DRAWS, MAX_TREE_DEPTH);
   const kept = thin(result, opts.storedDraws ?? 1000);
-  const level = opts.level ?? 0.9;
+  const level = 1 - (opts.alpha ?? 0.1);
   const models = prepared.map((p, g) => ({
     ...report(data, lay, kept, g, p, level, frequency, pooling, diagnostics, opts.seed ?? 1),
     ...(selection && { formSelection: selection }),

@@ -82,7 +82,7 @@ function bayesOptions(req: MmmRequest, onProgress: MmmOptions["onProgress"], run
     lMax: req.lMax,
     yearlyOrder: req.yearlyOrder,
     seasonality: req.seasonality,
-    level: req.level,
+    alpha: req.alpha,
     forms: formRequests(req),
     roiPriors: req.roiPriors,
     chains: req.chains,

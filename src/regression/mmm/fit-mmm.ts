@@ -355,7 +355,7 @@ export function fitMmm(input: MmmInput, opts: MmmOptions = {}): FittedMmm {
 
   // Intervals: each bootstrap replicate refits the media coefficients and, unless `bootstrapSearch` is 0, searches
   // the transforms again from the fitted ones, so ROI, mROI and curves carry the transforms' uncertainty too.
-  const level = opts.level ?? 0.9;
+  const level = 1 - (opts.alpha ?? 0.1);
   const replicates = opts.bootstrap ?? 200;
   const bootRounds = allFixed ? 0 : (opts.bootstrapSearch ?? 1);
   const draws = names.map((_, j) => ({

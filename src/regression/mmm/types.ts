@@ -67,8 +67,8 @@ export interface MmmOptions {
    * uncertainty as well as the coefficients'; 0 holds the transforms at their fitted values. Default 1.
    */
   readonly bootstrapSearch?: number;
-  /** Interval level, a probability in (0, 1). Default 0.9. */
-  readonly level?: number;
+  /** Intervals cover 1 − alpha (statsmodels' convention). Default 0.1: 90% intervals. */
+  readonly alpha?: number;
 }
 
 /** An interval at `level`, from the block bootstrap. */

@@ -138,7 +138,7 @@ describe("bootstrap intervals", () => {
         seed,
         holdout: 0,
         bootstrap: 100,
-        level: 0.9,
+        alpha: 0.1,
         searchSize: how.searchSize,
         transforms: how.trueTransforms ? seg.channels : undefined,
       };

@@ -46,7 +46,7 @@ describe("one response engine for decomposition, forecast plans, scenarios and a
     const allocation = allocate({ lines: lines.map((l) => ({ ...l, locked: true })), periods }, highs);
     for (const line of lines) {
       const c = model.channels.find((x) => x.channel === line.channel)!;
-      const plan = new Array<number>(periods).fill(line.current!);
+      const plan = new Array<number>(periods).fill(line.currentSpend!);
       const history = model.spendHistory![c.channel]!;
       // the forecast plan's way: response with the plan minus response without it, history carried in both
       const withPlan = channelResponse(c, history, plan);
