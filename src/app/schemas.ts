@@ -439,14 +439,9 @@ export const MmmRequestSchema = z
       description:
         "fast: rounds of transform search re-run on each bootstrap replicate (default 1), so intervals carry the transforms' uncertainty; 0 holds the transforms at their fitted values (faster, narrower)",
     }),
-    alpha: z
-      .number()
-      .gt(0)
-      .lt(1)
-      .default(0.1)
-      .openapi({
-        description: "Intervals cover 1 − alpha (default 0.1: 90% credible intervals with bayes, bootstrap intervals with fast); old name level = 1 − alpha",
-      }),
+    alpha: z.number().gt(0).lt(1).default(0.1).openapi({
+      description: "Intervals cover 1 − alpha (default 0.1: 90% credible intervals with bayes, bootstrap intervals with fast); old name level = 1 − alpha",
+    }),
   })
   .strict()
   .openapi("MmmRequest");

@@ -8,10 +8,10 @@ import { welchTTest } from "../regression/classic/ttest.ts";
 import { kmeansAnalysis } from "../regression/cluster/kmeans.ts";
 import { fitLogitFormula } from "../regression/logit-formula.ts";
 import { fitFormula } from "../regression/fit-formula.ts";
-import { roiTable } from "../regression/roi.ts";
-import type { CovType } from "../regression/types.ts";
+import { roi as roiUseCase } from "../app/regressions.ts";
+import { RegressionRequest, RoiRequest } from "../app/schemas.ts";
 import type { Store } from "../store/store.ts";
-import { requiredList } from "./args.ts";
+import { parseBody, requiredList } from "./args.ts";
 import { formatNumber, formatTable } from "./format.ts";
 
 export interface RegressionFlags {
@@ -55,11 +55,10 @@ const out = (flags: RegressionFlags, value: unknown, human: () => string) => con
 /** mixcast regress DATASET "y ~ x + C(seg)" [--segment COL] [--cov-type HC3] */
 export function regress(store: Store, ref: string | undefined, formula: string | undefined, flags: RegressionFlags): number {
   if (!formula) throw new ValidationError('usage: mixcast regress DATASET "y ~ x1 + x2" [--segment COLUMN] [--cov-type nonrobust|HC0|HC1|HC2|HC3|HAC]');
-  const result = fitFormula(datasetByIdOrName(store, ref), {
-    formula,
-    ...(flags.segment && { segment: flags.segment }),
-    covType: (flags["cov-type"] ?? "nonrobust") as CovType,
-  });
+  // the request POST /v1/regressions takes, checked by its schema
+  const datasetId = datasetIdByRef(store, ref);
+  const { datasetId: _d, ...request } = parseBody(RegressionRequest, { datasetId, formula, segment: flags.segment, covType: flags["cov-type"] });
+  const result = fitFormula(store.datasets.load(datasetId)!, request);
   out(flags, result, () =>
     result.models
       .map((m) => {
@@ -80,11 +79,11 @@ export function regress(store: Store, ref: string | undefined, formula: string |
 /** mixcast roi DATASET --target COL --tactics a,b,c [--segment COL] */
 export function roi(store: Store, ref: string | undefined, flags: RegressionFlags): number {
   if (!flags.target) throw new ValidationError("--target is required.");
-  const table = roiTable(datasetByIdOrName(store, ref), {
-    target: flags.target,
-    tactics: requiredList(flags.tactics, "tactics"),
-    ...(flags.segment && { segment: flags.segment }),
-  });
+  const datasetId = datasetIdByRef(store, ref);
+  const table = roiUseCase(
+    store.datasets.load(datasetId)!,
+    parseBody(RoiRequest, { datasetId, target: flags.target, tactics: requiredList(flags.tactics, "tactics"), segment: flags.segment }),
+  );
   out(flags, table, () =>
     table.segments
       .map(
