@@ -1,3 +1,5 @@
+import type { JobKind } from "../jobs/handlers.ts";
+import type { Store } from "../store/store.ts";
 import type { z } from "zod";
 import { DateFormatPairs, TypePairs } from "../app/schemas.ts";
 import { ValidationError } from "../errors.ts";
@@ -40,3 +42,13 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.outp
   const issue = r.error.issues[0]!;
   throw new ValidationError(`--${String(issue.path[0] ?? "request")}: ${issue.message}`, [{ path: issue.path.map(String), message: issue.message }]);
 }
+
+/** How a command runs a job in this process with a progress bar (main.ts runJob), passed in to avoid an import circle. */
+export type RunJob = (
+  store: Store,
+  kind: JobKind,
+  input: unknown,
+  payload: unknown,
+  flags: { json?: boolean },
+  onSuccess?: (result: unknown) => unknown,
+) => Promise<unknown>;

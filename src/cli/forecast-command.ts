@@ -5,20 +5,10 @@ import { parseOrThrow } from "../app/parse.ts";
 import { ForecastRequestSchema } from "../app/schemas.ts";
 import { ValidationError } from "../errors.ts";
 import { selectTfBackend, type TfBackendPreference } from "../forecast/tf-backend.ts";
-import type { JobKind } from "../jobs/handlers.ts";
 import type { Store } from "../store/store.ts";
-import { commaList } from "./args.ts";
+import { commaList, type RunJob } from "./args.ts";
 import { formatNumber, formatTable } from "./format.ts";
 import { datasetIdByRef } from "./regression-commands.ts";
-
-type RunJob = (
-  store: Store,
-  kind: JobKind,
-  input: unknown,
-  payload: unknown,
-  flags: { json?: boolean },
-  onSuccess?: (result: unknown) => unknown,
-) => Promise<unknown>;
 
 export interface ForecastFlags {
   json?: boolean;

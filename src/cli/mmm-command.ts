@@ -1,21 +1,11 @@
 import { ValidationError } from "../errors.ts";
-import type { JobKind } from "../jobs/handlers.ts";
 import type { MmmResult } from "../regression/mmm/fit-dataset.ts";
 import { startMmm } from "../app/mmm.ts";
 import type { Store } from "../store/store.ts";
 import { MmmRequestSchema } from "../app/schemas.ts";
-import { commaList, parseBody } from "./args.ts";
+import { commaList, type RunJob, parseBody } from "./args.ts";
 import { formatNumber, formatTable } from "./format.ts";
 import { datasetIdByRef } from "./regression-commands.ts";
-
-type RunJob = (
-  store: Store,
-  kind: JobKind,
-  input: unknown,
-  payload: unknown,
-  flags: { json?: boolean },
-  onSuccess?: (result: unknown) => unknown,
-) => Promise<unknown>;
 
 export interface MmmFlags {
   json?: boolean;

@@ -1,22 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { csvToDataset } from "../../src/data/to-dataset.ts";
 import { parseFormatted } from "../../src/data/number-format.ts";
-import { ValidationError } from "../../src/errors.ts";
+import { refusal } from "../helpers/refusal.ts";
 
 const column = (csv: string, name: string, opts: Parameters<typeof csvToDataset>[1] = { name: "t" }) => {
   const ds = csvToDataset(csv, opts);
   return { col: ds.columns.find((c) => c.name === name)!, warnings: ds.warnings.filter((w) => w.column === name && w.code === "formatted_numbers") };
 };
-
-function refusal(f: () => unknown): ValidationError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ValidationError) return e;
-    throw e;
-  }
-  throw new Error("no ValidationError");
-}
 
 describe("numbers as spreadsheets write them", () => {
   it("When a column carries money formatting ($1,234.50, accounting negatives), then it is read as numbers and a warning says how", () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../../src/errors.ts";
+import { refusal } from "../helpers/refusal.ts";
 import { buildHierarchy, reconcile, reconciliation } from "../../src/forecast/hierarchy.ts";
 import type { SeriesInput } from "../../src/forecast/types.ts";
 
@@ -9,16 +9,6 @@ const golden = JSON.parse(readFileSync(new URL("../fixtures/golden/mint.json", i
 const series = (key: string, target: number[], start = "2025-01-01"): SeriesInput => ({ key, start, target });
 const SPEC = { total: ["north", "south"], north: ["a", "b"], south: ["c"] };
 const parts = [series("a", [1, 2, 3]), series("b", [10, 20, 30]), series("c", [100, 200, 300])];
-
-function refusal(f: () => unknown): ValidationError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ValidationError) return e;
-    throw e;
-  }
-  throw new Error("no ValidationError");
-}
 
 describe("hierarchies: building the parents and checking the given ones", () => {
   it("When parents are missing from the data, then each is the sum of its parts, and S sums the bottom series into every node", () => {
