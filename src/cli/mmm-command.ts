@@ -43,7 +43,7 @@ export async function mmm(store: Store, ref: string | undefined, flags: MmmFlags
     ...(flags.adstock && { adstock: flags.adstock }),
     ...(flags.saturation && { saturation: flags.saturation }),
   });
-  // the same use case as POST /v1/mmm: the fitted model is saved, so `mixcast allocate --model` can use it
+  // the same use case as POST /v1/mmm: the fitted model is saved, so `mixcast allocate` can plan on it
   const start = startMmm(store, ds, request);
   let modelId = "";
   const summary = await runJob(store, start.kind, request, start.payload, flags, (result) => {
@@ -82,7 +82,7 @@ export async function mmm(store: Store, ref: string | undefined, flags: MmmFlags
       console.log("");
     }
     for (const w of result.warnings) console.log(`! ${w}`);
-    console.log(`model ${modelId} saved: mixcast allocate --model ${modelId} plans a budget on it`);
+    console.log(`model ${modelId} saved: plan a budget on it with mixcast allocate REQUEST.json, {"mmmId": "${modelId}", "budget": {...}}`);
   }
   return 0;
 }
