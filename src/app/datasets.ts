@@ -1,5 +1,16 @@
+import type { IngestOptions } from "../data/types.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
+import { ingestCsv } from "../jobs/ingest-off-thread.ts";
 import type { Store } from "../store/store.ts";
+
+/**
+ * Type and check a CSV (large files in a worker thread) and store it with its source bytes: nothing is stored
+ * unless the whole file is valid (the 400 names line, row, column and value).
+ */
+export async function addDataset(store: Store, source: Uint8Array | string, options: IngestOptions) {
+  const dataset = await ingestCsv(source, options);
+  return store.datasets.add(dataset, source);
+}
 
 /**
  * Delete a dataset, unless a job is still reading it: then a 409 names the jobs, and nothing is deleted. The rule

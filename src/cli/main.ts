@@ -4,7 +4,6 @@ import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { loadConfig, type Config } from "../config.ts";
-import { csvToDataset } from "../data/to-dataset.ts";
 import { AppError, ValidationError } from "../errors.ts";
 import type { JobKind } from "../jobs/handlers.ts";
 import { JobRunner } from "../jobs/runner.ts";
@@ -15,7 +14,7 @@ import { parseOrThrow } from "../app/parse.ts";
 import { NumberFlags } from "../app/schemas.ts";
 import { formatTable, progressBar } from "./format.ts";
 import { allocateCommand } from "./allocate-command.ts";
-import { deleteDataset } from "../app/datasets.ts";
+import { addDataset, deleteDataset } from "../app/datasets.ts";
 import { forecast } from "./forecast-command.ts";
 import { keys } from "./keys-command.ts";
 import { mmm } from "./mmm-command.ts";
@@ -177,13 +176,13 @@ async function datasets(store: Store, config: Config, sub: string | undefined, a
         return 1;
       }
       const bytes = readFileSync(arg);
-      const ds = csvToDataset(bytes, {
+      // the same use case as POST /v1/datasets
+      const rec = await addDataset(store, bytes, {
         name: flags.name ?? basename(arg).replace(/\.csv$/i, ""),
         types: typePairs(flags.types),
         dateFormats: dateFormatPairs(flags["date-formats"]),
         ...parseOrThrow(NumberFlags, { decimal: flags.decimal, thousands: flags.thousands }, "body"),
       });
-      const rec = store.datasets.add(ds, bytes);
       if (flags.json) console.log(JSON.stringify(rec, null, 2));
       else {
         console.log(`Stored ${rec.name} as ${rec.id}: ${rec.rows} rows, ${rec.columns.length} columns.\n`);

@@ -1,10 +1,9 @@
 import { VOCABULARY } from "../../app/vocabulary.ts";
-import { deleteDataset } from "../../app/datasets.ts";
+import { addDataset, deleteDataset } from "../../app/datasets.ts";
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import express, { Router } from "express";
 import type { z } from "zod";
 import { NotFoundError } from "../../errors.ts";
-import { ingestCsv } from "../../jobs/ingest-off-thread.ts";
 import type { AppDeps } from "../deps.ts";
 import { CSV_TYPES, defineRoute, isCsv } from "../route.ts";
 import { sendCsv } from "../../app/csv-out.ts";
@@ -54,8 +53,7 @@ export function datasetRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router 
             const { csv, ...options } = body as z.infer<typeof DatasetJsonUpload>;
             return { source: csv, options };
           })();
-      const dataset = await ingestCsv(upload.source, upload.options);
-      const record = deps.store.datasets.add(dataset, upload.source);
+      const record = await addDataset(deps.store, upload.source, upload.options);
       deps.logger.info({ datasetId: record.id, rows: record.rows, bytes: record.sourceBytes }, "dataset stored");
       res.status(201).location(`/v1/datasets/${record.id}`).json(record);
     },
