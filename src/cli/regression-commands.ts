@@ -1,15 +1,11 @@
 import type { Dataset } from "../data/types.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
-import { oneWayAnova, tukeyHsd } from "../regression/classic/anova.ts";
-import { chiSquareIndependence } from "../regression/classic/contingency.ts";
-import { correlationMatrix } from "../regression/classic/correlation.ts";
-import { crossTab, groupedValues, numericValues } from "../regression/classic/from-dataset.ts";
-import { welchTTest } from "../regression/classic/ttest.ts";
 import { kmeansAnalysis } from "../regression/cluster/kmeans.ts";
 import { fitLogitFormula } from "../regression/logit-formula.ts";
 import { fitFormula } from "../regression/fit-formula.ts";
 import { roi as roiUseCase } from "../app/regressions.ts";
-import { RegressionRequest, RoiRequest } from "../app/schemas.ts";
+import { ChiSquareRequest, CorrelationRequest, GroupAnalysisRequest, RegressionRequest, RoiRequest, TTestRequest } from "../app/schemas.ts";
+import { anova, chiSquare, correlation, tTest, tukey } from "../app/analyses.ts";
 import type { Store } from "../store/store.ts";
 import { parseBody, requiredList } from "./args.ts";
 import { formatNumber, formatTable } from "./format.ts";
@@ -100,15 +96,18 @@ export function roi(store: Store, ref: string | undefined, flags: RegressionFlag
 
 /** mixcast analyze anova|tukey|ttest|chisquare|correlation DATASET ... */
 export function analyze(store: Store, kind: string | undefined, ref: string | undefined, flags: RegressionFlags): number {
-  const ds = datasetByIdOrName(store, ref);
+  const datasetId = datasetIdByRef(store, ref);
+  const ds = store.datasets.load(datasetId)!;
+  // the request POST /v1/analyses/<kind> takes, checked by its schema, and the same use case
+  const group = () => parseBody(GroupAnalysisRequest, { datasetId, value: need(flags.value, "value"), group: need(flags.group, "group") });
   switch (kind) {
     case "anova": {
-      const r = oneWayAnova(groupedValues(ds, need(flags.value, "value"), need(flags.group, "group")));
+      const r = anova(ds, group());
       out(flags, r, () => `${formatTable(r.groups, ["group", "n", "mean", "std"])}\n\n${r.interpretation}`);
       return 0;
     }
     case "tukey": {
-      const r = tukeyHsd(groupedValues(ds, need(flags.value, "value"), need(flags.group, "group")));
+      const r = tukey(ds, group());
       out(flags, r, () =>
         formatTable(
           r.pairs.map((p) => ({ ...p, reject: p.reject ? "yes" : "" })),
@@ -118,13 +117,17 @@ export function analyze(store: Store, kind: string | undefined, ref: string | un
       return 0;
     }
     case "ttest": {
-      const g = groupedValues(ds, need(flags.value, "value"), need(flags.group, "group"));
-      const [a, b] = [need(flags.a, "a"), need(flags.b, "b")].map((l) => {
-        const v = g.get(l);
-        if (!v) throw new ValidationError(`"${l}" is not a level of ${flags.group} (levels: ${[...g.keys()].join(", ")}).`);
-        return v;
-      });
-      const r = welchTTest(a!, b!);
+      const r = tTest(
+        ds,
+        parseBody(TTestRequest, {
+          kind: "welch",
+          datasetId,
+          value: need(flags.value, "value"),
+          group: need(flags.group, "group"),
+          a: need(flags.a, "a"),
+          b: need(flags.b, "b"),
+        }),
+      );
       out(
         flags,
         r,
@@ -133,17 +136,12 @@ export function analyze(store: Store, kind: string | undefined, ref: string | un
       return 0;
     }
     case "chisquare": {
-      const t = crossTab(ds, need(flags.rows, "rows"), need(flags.cols, "cols"));
-      const r = chiSquareIndependence(t.rows, t.cols, t.table);
+      const r = chiSquare(() => ds, parseBody(ChiSquareRequest, { datasetId, rows: need(flags.rows, "rows"), cols: need(flags.cols, "cols") }));
       out(flags, r, () => r.interpretation);
       return 0;
     }
     case "correlation": {
-      const names = requiredList(flags.columns, "columns");
-      const r = correlationMatrix(
-        names.map((n) => ({ name: n, values: numericValues(ds, n, "columns") })),
-        flags.method === "spearman" ? "spearman" : "pearson",
-      );
+      const r = correlation(ds, parseBody(CorrelationRequest, { datasetId, columns: requiredList(flags.columns, "columns"), method: flags.method }));
       out(flags, r, () =>
         formatTable(
           r.columns.map((c, i) => ({ "": c, ...Object.fromEntries(r.columns.map((d, j) => [d, r.r[i]![j]])) })),

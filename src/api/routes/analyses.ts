@@ -12,12 +12,8 @@ import {
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { Router } from "express";
 import type { Dataset } from "../../data/types.ts";
-import { ValidationError } from "../../errors.ts";
-import { oneWayAnova, tukeyHsd } from "../../regression/classic/anova.ts";
-import { chiSquareIndependence, twoProportionTest } from "../../regression/classic/contingency.ts";
-import { correlationMatrix } from "../../regression/classic/correlation.ts";
-import { crossTab, groupedValues, numericValues } from "../../regression/classic/from-dataset.ts";
-import { pairedTTest, welchTTest } from "../../regression/classic/ttest.ts";
+import { anova, chiSquare, correlation, tTest, tukey } from "../../app/analyses.ts";
+import { twoProportionTest } from "../../regression/classic/contingency.ts";
 import { kmeansAnalysis } from "../../regression/cluster/kmeans.ts";
 import { fitLogitFormula } from "../../regression/logit-formula.ts";
 import { loadDataset, type AppDeps } from "../deps.ts";
@@ -53,9 +49,9 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       responses: { 200: jsonResponse(AnovaResponse, "The analysis") },
     },
     (req, res, { body }) => {
-      const anova = oneWayAnova(groupedValues(load(body.datasetId), body.value, body.group), body.alpha);
-      if (wantsCsv(req, res)) return sendCsv(res, "anova", anovaCsv(anova));
-      res.json(anova);
+      const r = anova(load(body.datasetId), body);
+      if (wantsCsv(req, res)) return sendCsv(res, "anova", anovaCsv(r));
+      res.json(r);
     },
   );
 
@@ -71,10 +67,9 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       responses: { 200: jsonResponse(TukeyResponse, "The analysis") },
     },
     (req, res, { body }) => {
-      const groups = groupedValues(load(body.datasetId), body.value, body.group);
-      const tukey = tukeyHsd(groups, body.alpha);
-      if (wantsCsv(req, res)) return sendCsv(res, "tukey", tukeyCsv(tukey));
-      res.json({ anova: oneWayAnova(groups, body.alpha), ...tukey });
+      const r = tukey(load(body.datasetId), body);
+      if (wantsCsv(req, res)) return sendCsv(res, "tukey", tukeyCsv(r));
+      res.json(r);
     },
   );
 
@@ -90,28 +85,7 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       responses: { 200: jsonResponse(TTestResponse, "The analysis") },
     },
     (_q, res, { body }) => {
-      const ds = load(body.datasetId);
-      if (body.kind === "paired") {
-        const a = numericValues(ds, body.a, "a");
-        const b = numericValues(ds, body.b, "b");
-        const rows = a.flatMap((x, i) => (x !== null && b[i] !== null ? [i] : []));
-        return void res.json(
-          pairedTTest(
-            rows.map((i) => a[i]!),
-            rows.map((i) => b[i]!),
-            body.alpha,
-          ),
-        );
-      }
-      const groups = groupedValues(ds, body.value, body.group);
-      for (const f of ["a", "b"] as const) {
-        if (!groups.has(body[f])) {
-          throw new ValidationError(`${f}: "${body[f]}" is not a level of ${body.group} (levels: ${[...groups.keys()].join(", ")}).`, [
-            { path: ["body", f], message: "unknown level", value: body[f] },
-          ]);
-        }
-      }
-      res.json(welchTTest(groups.get(body.a)!, groups.get(body.b)!, body.alpha));
+      res.json(tTest(load(body.datasetId), body));
     },
   );
 
@@ -127,16 +101,7 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       responses: { 200: jsonResponse(ChiSquareResponse, "The analysis") },
     },
     (_q, res, { body }) => {
-      if ("table" in body) {
-        const width = body.table[0]!.length;
-        if (body.table.some((r) => r.length !== width))
-          throw new ValidationError("table: every row must have the same number of counts.", [{ path: ["body", "table"], message: "ragged table" }]);
-        const rows = body.rowLabels ?? body.table.map((_, i) => `row ${i + 1}`);
-        const cols = body.colLabels ?? body.table[0]!.map((_, j) => `col ${j + 1}`);
-        return void res.json(chiSquareIndependence(rows, cols, body.table, { correction: body.correction, alpha: body.alpha }));
-      }
-      const t = crossTab(load(body.datasetId), body.rows, body.cols);
-      res.json(chiSquareIndependence(t.rows, t.cols, t.table, { correction: body.correction, alpha: body.alpha }));
+      res.json(chiSquare(load, body));
     },
   );
 
@@ -168,12 +133,7 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       responses: { 200: jsonResponse(CorrelationResponse, "The analysis") },
     },
     (req, res, { body }) => {
-      const ds = load(body.datasetId);
-      const names = body.columns ?? ds.columns.filter((c) => c.type === "number" || c.type === "integer").map((c) => c.name);
-      const matrix = correlationMatrix(
-        names.map((n, i) => ({ name: n, values: numericValues(ds, n, `columns.${i}`) })),
-        body.method,
-      );
+      const matrix = correlation(load(body.datasetId), body);
       if (wantsCsv(req, res)) return sendCsv(res, "correlation", correlationCsv(matrix));
       res.json(matrix);
     },
