@@ -5,12 +5,10 @@ import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { loadConfig, type Config } from "../config.ts";
 import { AppError, ValidationError } from "../errors.ts";
-import type { JobKind } from "../jobs/handlers.ts";
 import { JobRunner } from "../jobs/runner.ts";
 import { startServer } from "../server.ts";
 import { openStore, type Store } from "../store/store.ts";
-import { dateFormatPairs, typePairs } from "./args.ts";
-import { parseOrThrow } from "../app/parse.ts";
+import { dateFormatPairs, parseBody, typePairs, type RunJob } from "./args.ts";
 import { NumberFlags } from "../app/schemas.ts";
 import { formatTable, progressBar } from "./format.ts";
 import { allocateCommand } from "./allocate-command.ts";
@@ -181,7 +179,7 @@ async function datasets(store: Store, config: Config, sub: string | undefined, a
         name: flags.name ?? basename(arg).replace(/\.csv$/i, ""),
         types: typePairs(flags.types),
         dateFormats: dateFormatPairs(flags["date-formats"]),
-        ...parseOrThrow(NumberFlags, { decimal: flags.decimal, thousands: flags.thousands }, "body"),
+        ...parseBody(NumberFlags, { decimal: flags.decimal, thousands: flags.thousands }),
       });
       if (flags.json) console.log(JSON.stringify(rec, null, 2));
       else {
@@ -238,14 +236,7 @@ async function datasets(store: Store, config: Config, sub: string | undefined, a
 }
 
 /** Run a job in a worker thread from the CLI, with a progress bar on stderr. Returns its result, or undefined on failure. */
-export async function runJob(
-  store: Store,
-  kind: JobKind,
-  input: unknown,
-  payload: unknown,
-  flags: { json?: boolean },
-  onSuccess?: (result: unknown) => unknown,
-): Promise<unknown> {
+export const runJob: RunJob = async (store, kind, input, payload, flags, onSuccess) => {
   const runner = new JobRunner({ jobs: store.jobs, concurrency: 1, logger: pino({ level: "silent" }), transaction: (fn) => store.db.transaction(fn)() });
   const job = runner.submit(kind, input, payload, onSuccess);
   const bar = flags.json ? undefined : progressBar(process.stderr);
@@ -263,7 +254,7 @@ export async function runJob(
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-}
+};
 
 /** The CLI's old flag names, still read for one release (src/app/vocabulary.ts), each with a line on stderr. */
 const OLD_FLAGS: Record<string, string> = { by: "segment", cov: "cov-type", mmm: "mmm-id" };

@@ -1,3 +1,4 @@
+import { jsonResponse } from "../../app/responses.ts";
 import { VOCABULARY } from "../../app/vocabulary.ts";
 import { addDataset, deleteDataset } from "../../app/datasets.ts";
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
@@ -22,8 +23,6 @@ import {
 } from "../../app/schemas.ts";
 import { acceptJob } from "./jobs.ts";
 
-const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
-
 export function datasetRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
   const router = Router();
   const csvBody = express.raw({ type: CSV_TYPES, limit: deps.config.MIXCAST_MAX_UPLOAD_MB * 1024 * 1024 });
@@ -44,7 +43,7 @@ export function datasetRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router 
       query: DatasetCsvQuery,
       body: DatasetJsonUpload,
       csvBody: true,
-      responses: { 201: json(DatasetSchema, "The stored dataset") },
+      responses: { 201: jsonResponse(DatasetSchema, "The stored dataset") },
     },
     async (req, res, { body, query }) => {
       const upload = isCsv(req)
@@ -69,7 +68,7 @@ export function datasetRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router 
       summary: "List datasets (CSV with Accept: text/csv or ?format=csv)",
       tags,
       query: PageQuery,
-      responses: { 200: json(DatasetListSchema, "A page of datasets") },
+      responses: { 200: jsonResponse(DatasetListSchema, "A page of datasets") },
     },
     (req, res, { query }) => {
       const { items, total } = deps.store.datasets.list(query.limit, query.offset);
@@ -87,7 +86,7 @@ export function datasetRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router 
       summary: "A dataset's columns and data-quality report",
       tags,
       params: IdParams,
-      responses: { 200: json(DatasetSchema, "The dataset") },
+      responses: { 200: jsonResponse(DatasetSchema, "The dataset") },
     },
     (_req, res, { params }) => {
       res.json(findDataset(deps, params.id));
@@ -104,7 +103,7 @@ export function datasetRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router 
       tags,
       params: IdParams,
       query: PageQuery,
-      responses: { 200: json(DatasetRowsSchema, "Rows, in file order") },
+      responses: { 200: jsonResponse(DatasetRowsSchema, "Rows, in file order") },
     },
     (_req, res, { params, query }) => {
       const ds = deps.store.datasets.load(params.id);
@@ -144,7 +143,7 @@ export function datasetRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router 
       params: IdParams,
       body: ProfileRequest,
       aliases: { body: VOCABULARY.segment },
-      responses: { 202: json(JobAcceptedSchema, "Job accepted; poll Location") },
+      responses: { 202: jsonResponse(JobAcceptedSchema, "Job accepted; poll Location") },
     },
     (_req, res, { params, body }) => {
       const dataset = deps.store.datasets.load(params.id);

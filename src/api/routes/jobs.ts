@@ -28,7 +28,7 @@ export function acceptJob(res: Response, job: JobRecord): void {
 export function jobRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
   const router = Router();
   const tags = ["jobs"];
-  const jobJson = { description: "The job", content: { "application/json": { schema: JobSchema } } };
+  const jobJson = jsonResponse(JobSchema, "The job");
 
   defineRoute(
     router,

@@ -1,7 +1,6 @@
 import { jsonResponse, PredictResponse, RoiResponse } from "../../app/responses.ts";
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { Router } from "express";
-import type { z } from "zod";
 import { fitRegression, getRegression, predictFromRegression, regressionView, roi } from "../../app/regressions.ts";
 import { loadDataset, type AppDeps } from "../deps.ts";
 import { defineRoute } from "../route.ts";
@@ -10,8 +9,6 @@ import { sendCsv } from "../../app/csv-out.ts";
 import { wantsCsv } from "../csv-negotiation.ts";
 import { regressionCsv, roiCsv } from "../../app/table-csv.ts";
 import { FormatQuery, IdParams, PredictRequest, RegressionRequest, RegressionResultSchema, RoiRequest } from "../../app/schemas.ts";
-
-const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
 
 export function regressionRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
   const router = Router();
@@ -29,7 +26,7 @@ export function regressionRoutes(deps: AppDeps, registry: OpenAPIRegistry): Rout
       tags,
       body: RegressionRequest,
       aliases: { body: VOCABULARY.segment },
-      responses: { 201: json(RegressionResultSchema, "The fitted models") },
+      responses: { 201: jsonResponse(RegressionResultSchema, "The fitted models") },
     },
     (req, res, { body }) => {
       const { id, result } = fitRegression(deps.store, loadDataset(deps, body.datasetId), body);
@@ -49,7 +46,7 @@ export function regressionRoutes(deps: AppDeps, registry: OpenAPIRegistry): Rout
       tags,
       params: IdParams,
       query: FormatQuery,
-      responses: { 200: json(RegressionResultSchema, "The fitted models") },
+      responses: { 200: jsonResponse(RegressionResultSchema, "The fitted models") },
     },
     (req, res, { params }) => {
       const m = getRegression(deps.store, params.id);
