@@ -45,10 +45,31 @@ for (const family of FAMILIES.filter((f) => !filter || f.name.includes(filter)))
         seconds: tb,
         maxRhat: bayes.diagnostics.maxRhat,
         divergences: bayes.diagnostics.divergences,
+        candidates: m.formSelection?.candidates.map((c) => ({
+          forms: `${c.adstock}+${c.saturation}`,
+          weight: c.weight,
+          elpdDiff: c.elpdDiff,
+          seDiff: c.seDiff,
+          ...c.roi?.find((r) => r.channel === t.channel),
+        })),
       });
+      // the chosen forms' own interval, before averaging over forms (form-averaging.ts), side by side
+      const own = m.formSelection?.candidates
+        .find((c) => c.adstock === b.form.adstock && c.saturation === b.form.saturation)
+        ?.roi?.find((r) => r.channel === t.channel);
+      if (own)
+        rows.push({
+          ...common,
+          method: "bayes-chosen-form",
+          roi: own.roi,
+          lower: own.lower,
+          upper: own.upper,
+          forms: `${b.form.adstock}+${b.form.saturation}`,
+          seconds: tb,
+        });
       rows.push({ ...common, method: "fast", roi: f.roi, lower: f.roiInterval!.lower, upper: f.roiInterval!.upper, forms: "geometric+hill", seconds: tf });
     }
-    const last = rows.slice(-2 * sim.truth.length);
+    const last = rows.filter((r) => r.family === family.name && r.seed === seed);
     if (out) for (const r of last) appendFileSync(out, `${JSON.stringify(r)}\n`);
     console.log(
       `${family.name} seed ${seed}: bayes ${tb.toFixed(1)} s (R-hat ${bayes.diagnostics.maxRhat.toFixed(3)}, ${bayes.diagnostics.divergences} div, ${m.channels[0]!.form.adstock}+${m.channels[0]!.form.saturation}), fast ${tf.toFixed(1)} s | ` +

@@ -373,6 +373,10 @@ export const MmmRequestSchema = z
       }),
     adstock: formChoice(AdstockForm, "Carry-over form"),
     saturation: formChoice(SaturationForm, "Saturation form"),
+    formAveraging: z.enum(["stacking", "pseudo-bma+", "none"]).optional().openapi({
+      description:
+        'bayes with "auto" forms: how ROI and mROI combine the candidate forms; "stacking" (the default: weights maximising the mixture\'s leave-one-out score), "pseudo-bma+" (elpd weights over a Bayesian bootstrap) or "none" (the chosen forms alone)',
+    }),
     roiPriors: z
       .record(ColumnName, z.object({ median: z.number(), spread: z.number() }).strict())
       .optional()

@@ -124,6 +124,9 @@ describe("POST /v1/mmm with method bayes", () => {
         /method "fast" fits hill only/,
       ],
       [{ pooled: "partial" }, ["pooled"], /name the segment column/],
+      // BAYES fixes every channel's forms: nothing to average
+      [{ formAveraging: "stacking" }, ["formAveraging"], /no candidate forms to average/],
+      [{ formAveraging: "bma" }, ["body", "formAveraging"], /./],
       [
         { lifts: [{ channel: "tv_S", start: "2030-01-01", end: "2030-02-01", liftAbs: 100, liftSe: 10 }] },
         ["lifts", 0, "start"],

@@ -8,7 +8,8 @@ import { rowLayout } from "./row-layout.ts";
 import type { FittedMmm, MmmInput, SamplerDiagnostics } from "./types.ts";
 import { baselinePrior } from "./baseline-prior.ts";
 import { toUnconstrained } from "./forms.ts";
-import { selectForms, type FormRequest } from "./form-selection.ts";
+import { selectForms, type FormAveraging, type FormRequest } from "./form-selection.ts";
+import { averageOverForms } from "./form-averaging.ts";
 import {
   channelState,
   coefficientOf,
@@ -39,6 +40,8 @@ export interface BayesOptions {
   readonly alpha?: number;
   /** Adstock and saturation form per channel, each fixed or "auto" (form-selection.ts). Default auto. */
   readonly forms?: Readonly<Record<string, FormRequest>>;
+  /** How ROI and mROI combine the candidate forms "auto" screened (form-selection.ts). Default DEFAULT_FORM_AVERAGING. */
+  readonly formAveraging?: FormAveraging;
   /** ROI prior per channel (median, spread of log ROI). Default: defaultRoiPrior. */
   readonly roiPriors?: Readonly<Record<string, RoiPrior>>;
   /** With groups: "full" shares each channel's ROI across segments, "partial" draws them from a shared distribution. */
@@ -62,6 +65,7 @@ export interface BayesFit {
 }
 
 export const MAX_TREE_DEPTH = 10;
+export const DEFAULT_FORM_AVERAGING: FormAveraging = "stacking";
 /** Warm-up and kept draws per chain by default: 4 chains give 2,000 draws, bulk ESS typically 1,000+ here. */
 export const DEFAULT_WARMUP = 500;
 export const DEFAULT_DRAWS = 500;
@@ -102,9 +106,10 @@ export async function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): Pro
   opts.onProgress?.(0.03, "fast fit done: the sampler starts there");
   const requested = names.map((c) => opts.forms?.[c] ?? { adstock: "auto" as const, saturation: "auto" as const });
   const runChains = opts.runChains ?? runChainsHere;
-  const { forms, selection } = await selectForms(names, requested, dataFor, (d) => startingPoint(fast, d), {
+  const { forms, selection, screens, chosen } = await selectForms(names, requested, dataFor, (d) => startingPoint(fast, d), {
     seed: opts.seed ?? 1,
     runChains,
+    averaging: opts.formAveraging ?? DEFAULT_FORM_AVERAGING,
     onProgress: (f, m) => opts.onProgress?.(0.03 + 0.3 * f, m),
   });
   const data = dataFor(forms);
@@ -127,10 +132,10 @@ export async function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): Pro
   const diagnostics = summarise(result, lay.names, opts.warmup ?? DEFAULT_WARMUP, opts.draws ?? DEFAULT_DRAWS, MAX_TREE_DEPTH);
   const kept = thin(result, opts.storedDraws ?? 1000);
   const level = 1 - (opts.alpha ?? 0.1);
-  const models = prepared.map((p, g) => ({
-    ...report(data, lay, kept, g, p, level, frequency, pooling, diagnostics, opts.seed ?? 1),
-    ...(selection && { formSelection: selection }),
-  }));
+  const models = prepared.map((p, g) => {
+    const m = { ...report(data, lay, kept, g, p, level, frequency, pooling, diagnostics, opts.seed ?? 1), ...(selection && { formSelection: selection }) };
+    return selection ? averageOverForms(m, g, screens, { ...chosen, data, draws: kept, weight: 0 }, level) : m;
+  });
   opts.onProgress?.(1, "posterior summarised");
   return { segments: models.map((model, g) => ({ name: layout.segments[g]!.name, model })), diagnostics };
 }

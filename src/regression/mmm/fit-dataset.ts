@@ -7,7 +7,7 @@ import type { ChainRunner } from "../../mcmc/nuts.ts";
 import { fitBayesMmm, type BayesOptions } from "./fit-bayes.ts";
 import { fitMmm } from "./fit-mmm.ts";
 import type { FittedMmm, LiftTest, MmmInput, MmmOptions } from "./types.ts";
-import type { FormRequest } from "./form-selection.ts";
+import type { FormAveraging, FormRequest } from "./form-selection.ts";
 import type { AdstockForm, SaturationForm } from "./forms.ts";
 import type { RoiPrior } from "./posterior-model.ts";
 
@@ -19,6 +19,8 @@ export interface MmmRequest extends MmmOptions {
   readonly adstock?: FormChoice<AdstockForm>;
   readonly saturation?: FormChoice<SaturationForm>;
   readonly roiPriors?: Readonly<Record<string, RoiPrior>>;
+  /** bayes with "auto" forms: how ROI and mROI combine the candidate forms. */
+  readonly formAveraging?: FormAveraging;
   readonly chains?: number;
   readonly warmup?: number;
   readonly draws?: number;
@@ -85,6 +87,7 @@ function bayesOptions(req: MmmRequest, onProgress: MmmOptions["onProgress"], run
     alpha: req.alpha,
     forms: formRequests(req),
     roiPriors: req.roiPriors,
+    formAveraging: req.formAveraging,
     chains: req.chains,
     warmup: req.warmup,
     draws: req.draws,
@@ -281,7 +284,7 @@ function methodIssues(req: MmmRequest): Issue[] {
         });
   };
   if (method === "fast") {
-    only(["roiPriors", "chains", "warmup", "draws", "targetAccept", "trend"], "bayes");
+    only(["roiPriors", "formAveraging", "chains", "warmup", "draws", "targetAccept", "trend"], "bayes");
     if (req.pooled === "partial")
       issues.push({
         path: ["pooled"],
@@ -299,6 +302,14 @@ function methodIssues(req: MmmRequest): Issue[] {
         issues.push({ path: [field], message: `${field}: method "fast" fits ${allowed} only; use method "bayes" for ${b}`, code: "not_applicable", value: b });
     }
   } else only(["searchSize", "refineRounds", "validation", "bootstrap", "bootstrapSearch"], "fast");
+  const forms = Object.values(formRequests(req));
+  if (method === "bayes" && req.formAveraging !== undefined && !forms.some((f) => f.adstock === "auto" || f.saturation === "auto"))
+    issues.push({
+      path: ["formAveraging"],
+      message: "formAveraging: every channel's adstock and saturation are fixed, so there are no candidate forms to average",
+      code: "not_applicable",
+      value: req.formAveraging,
+    });
   for (const field of ["adstock", "saturation"] as const) {
     const choice = req[field];
     if (choice && typeof choice === "object")

@@ -4,7 +4,7 @@ import type { NutsResult } from "../../mcmc/nuts.ts";
 import { adstock } from "./adstock.ts";
 import { baselineLogLik, baselineMean } from "./baseline-prior.ts";
 import { intervalOfSorted } from "./bootstrap.ts";
-import type { PreparedSegment } from "./posterior-model.ts";
+import type { PreparedSegment, SegmentData } from "./posterior-model.ts";
 import type { CurveDraws, ParameterSummary, SamplerDiagnostics } from "./types.ts";
 import { adstockSpec, saturationSpec, saturationWithGradient, toNatural } from "./forms.ts";
 import { channelState, coefficientOf, logRoi, type ParamLayout, type PosteriorData } from "./posterior-model.ts";
@@ -73,6 +73,24 @@ export function thin(r: NutsResult, cap: number): Float64Array[] {
 
 const sortedOf = (a: ArrayLike<number>) => Float64Array.from(a).sort();
 
+/** "Current" spend per channel of a segment: the last 28 days' (response.ts), where mROI is the curve's slope. */
+export function currentSpends(seg: SegmentData, frequency: "D" | "W"): number[] {
+  return seg.spend.map((s) => currentSpend(Array.from(s), frequency));
+}
+
+/** At one draw q, channel j in segment g: its ROI, mROI at `current` spend, coefficient, media s(t), natural transform parameters. */
+export function channelReturn(d: PosteriorData, lay: ParamLayout, q: ArrayLike<number>, j: number, g: number, current: number) {
+  const seg = d.segments[g]!;
+  const st = channelState(d, lay, q, j, g, false);
+  const r = Math.exp(logRoi(d, lay, q, j, g));
+  const coefficient = coefficientOf(seg, j, r, st.sumFit);
+  const specs = [...lay.adstock[j]!, ...lay.saturation[j]!];
+  const natural = specs.map((sp, i) => toNatural(sp, q[lay.transformOffset[j]! + i]!));
+  const sc = seg.scale[j]!;
+  const mroi = (coefficient * saturationWithGradient(d.forms[j]!.saturation, natural.slice(lay.adstock[j]!.length), current / sc).dz) / sc;
+  return { roi: seg.total[j]! > 0 ? r : 0, mroi, coefficient, s: st.s, natural };
+}
+
 /** One segment's model from the posterior draws. */
 export function report(
   d: PosteriorData,
@@ -94,27 +112,22 @@ export function report(
   const roi = d.channels.map(() => new Float64Array(D));
   const mroi = d.channels.map(() => new Float64Array(D));
   const coefficient = d.channels.map(() => new Float64Array(D));
-  // "current" spend is the last 28 days' (response.ts), where mROI is the curve's slope
   const meanSpend = d.channels.map((_, j) => seg.total[j]! / seg.fit);
-  const current = d.channels.map((_, j) => currentSpend(Array.from(seg.spend[j]!), frequency));
+  const current = currentSpends(seg, frequency);
   const grids = d.channels.map((_, j) => curveGrid(seg.scale[j]!, Math.max(meanSpend[j]!, current[j]!), seg.spend[j]!));
   const curves = d.channels.map((_, j) => grids[j]!.map(() => new Float64Array(D)));
   const naturalDraws = d.channels.map((_, j) => [...lay.adstock[j]!, ...lay.saturation[j]!].map(() => new Float64Array(D)));
   kept.forEach((q, k) => {
     for (let j = 0; j < C; j++) {
-      const st = channelState(d, lay, q, j, g, false);
-      const r = Math.exp(logRoi(d, lay, q, j, g));
-      const b = coefficientOf(seg, j, r, st.sumFit);
-      roi[j]![k] = seg.total[j]! > 0 ? r : 0;
-      coefficient[j]![k] = b;
-      for (let t = 0; t < n; t++) meanMedia[j]![t]! += (b * st.s[t]!) / D;
-      const specs = [...lay.adstock[j]!, ...lay.saturation[j]!];
-      const v = specs.map((sp, i) => toNatural(sp, q[lay.transformOffset[j]! + i]!));
-      v.forEach((x, i) => (naturalDraws[j]![i]![k] = x));
-      const vS = v.slice(lay.adstock[j]!.length);
+      const r = channelReturn(d, lay, q, j, g, current[j]!);
+      roi[j]![k] = r.roi;
+      mroi[j]![k] = r.mroi;
+      coefficient[j]![k] = r.coefficient;
+      for (let t = 0; t < n; t++) meanMedia[j]![t]! += (r.coefficient * r.s[t]!) / D;
+      r.natural.forEach((x, i) => (naturalDraws[j]![i]![k] = x));
+      const vS = r.natural.slice(lay.adstock[j]!.length);
       const sc = seg.scale[j]!;
-      mroi[j]![k] = (b * saturationWithGradient(d.forms[j]!.saturation, vS, current[j]! / sc).dz) / sc;
-      grids[j]!.forEach((s, i) => (curves[j]![i]![k] = b * saturationWithGradient(d.forms[j]!.saturation, vS, s / sc).s));
+      grids[j]!.forEach((s, i) => (curves[j]![i]![k] = r.coefficient * saturationWithGradient(d.forms[j]!.saturation, vS, s / sc).s));
     }
   });
   // the baseline: the posterior mean of γ, averaging its conditional mean given each draw

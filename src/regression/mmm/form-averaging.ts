@@ -1,0 +1,62 @@
+import { quantileSorted, weightedQuantile } from "../../data/quantile.ts";
+import { intervalOfSorted } from "./bootstrap.ts";
+import type { CandidateScore, Screen } from "./form-selection.ts";
+import { paramLayout } from "./posterior-model.ts";
+import { channelReturn, currentSpends } from "./posterior-report.ts";
+import type { ChannelResult, FittedMmm } from "./types.ts";
+
+/** Below this stacking weight a candidate's draws are left out of the average (they would move no quantile). */
+const MIN_WEIGHT = 0.01;
+
+/**
+ * ROI and mROI of segment g averaged over the screened forms by their stacking weights: a weighted mixture of each
+ * candidate's draws (each draw weighs its candidate's weight over its number of draws), with the chosen forms'
+ * full run (`chosen`) in place of its short one. The model's other numbers stay the chosen forms'. Each
+ * candidate's own ROI median and interval go into the form selection, so the answer shows what the choice moves.
+ */
+export function averageOverForms(model: FittedMmm, g: number, screens: readonly Screen[], chosen: Screen, level: number): FittedMmm {
+  const sel = model.formSelection;
+  if (!sel) return model;
+  const runs = screens.map((s) => (s.adstock === chosen.adstock && s.saturation === chosen.saturation ? { ...chosen, weight: s.weight } : s));
+  const perRun = runs.map((run) => {
+    const lay = paramLayout(run.data);
+    const current = currentSpends(run.data.segments[g]!, model.frequency);
+    return run.data.channels.map((_, j) => {
+      const roi = new Float64Array(run.draws.length);
+      const mroi = new Float64Array(run.draws.length);
+      run.draws.forEach((q, k) => {
+        const r = channelReturn(run.data, lay, q, j, g, current[j]!);
+        roi[k] = r.roi;
+        mroi[k] = r.mroi;
+      });
+      return { roi, mroi };
+    });
+  });
+  const lo = (1 - level) / 2;
+  const hi = (1 + level) / 2;
+  const candidates = sel.candidates.map((c): CandidateScore => {
+    const i = runs.findIndex((r) => r.adstock === c.adstock && r.saturation === c.saturation);
+    const roi = model.channels.map((ch, j) => {
+      // as the report summarises its own draws
+      const sorted = Float64Array.from(perRun[i]![j]!.roi).sort();
+      return { channel: ch.channel, roi: quantileSorted(sorted, 0.5), ...intervalOfSorted(sorted, level) };
+    });
+    return { ...c, roi };
+  });
+  const used = runs.map((r, i) => ({ r, i })).filter(({ r }) => r.weight >= MIN_WEIGHT);
+  // nothing to average: one candidate carries (almost) all the weight, or none converged
+  if (used.length < 2) return { ...model, formSelection: { ...sel, candidates } };
+  const total = used.reduce((a, { r }) => a + r.weight, 0);
+  const mix = (j: number, what: "roi" | "mroi") => {
+    const values = used.flatMap(({ i }) => Array.from(perRun[i]![j]![what]));
+    const weights = used.flatMap(({ r }) => r.draws.map(() => r.weight / total / r.draws.length));
+    const q = (p: number) => weightedQuantile(values, weights, p);
+    return { median: q(0.5), interval: { lower: q(lo), upper: q(hi) } };
+  };
+  const channels = model.channels.map((c, j): ChannelResult => {
+    const roi = mix(j, "roi");
+    const mroi = mix(j, "mroi");
+    return { ...c, roi: roi.median, roiInterval: roi.interval, mroi: mroi.median, mroiInterval: mroi.interval };
+  });
+  return { ...model, channels, formSelection: { ...sel, candidates } };
+}
