@@ -371,6 +371,10 @@ export const MmmRequestSchema = z
         description:
           'With segment: "none" (one model per segment), "full" (true: shared media effects; baseline per segment), or "partial" (bayes: each segment\'s ROI drawn from a shared distribution)',
       }),
+    geoEffects: z.enum(["normal", "log-normal"]).optional().openapi({
+      description:
+        'With pooled "partial": each segment\'s ROI drawn from a normal around the channel\'s mean, integrated out while sampling ("normal", the default: Meridian\'s media_effects_dist="normal"; fast on large panels), or its log ROI from a normal, sampled ("log-normal": every segment ROI positive)',
+    }),
     adstock: formChoice(AdstockForm, "Carry-over form"),
     saturation: formChoice(SaturationForm, "Saturation form"),
     formAveraging: z.enum(["stacking", "pseudo-bma+", "none"]).optional().openapi({

@@ -127,6 +127,7 @@ describe("POST /v1/mmm with method bayes", () => {
       // BAYES fixes every channel's forms: nothing to average
       [{ formAveraging: "stacking" }, ["formAveraging"], /no candidate forms to average/],
       [{ formAveraging: "bma" }, ["body", "formAveraging"], /./],
+      [{ geoEffects: "normal" }, ["geoEffects"], /applies to pooled "partial" only/],
       [
         { lifts: [{ channel: "tv_S", start: "2030-01-01", end: "2030-02-01", liftAbs: 100, liftSe: 10 }] },
         ["lifts", 0, "start"],

@@ -1,4 +1,5 @@
 import { ModelFitError } from "../../errors.ts";
+import { seededRng } from "../../data/random.ts";
 import { runChainsHere, type ChainRunner } from "../../mcmc/nuts.ts";
 import { baselineFeatures, trendChangepoints, type SeasonalityMode } from "./features.ts";
 import { fitMmm } from "./fit-mmm.ts";
@@ -8,7 +9,8 @@ import { rowLayout } from "./row-layout.ts";
 import type { FittedMmm, MmmInput, SamplerDiagnostics } from "./types.ts";
 import { baselinePrior } from "./baseline-prior.ts";
 import { toUnconstrained } from "./forms.ts";
-import { selectForms, type FormAveraging, type FormRequest } from "./form-selection.ts";
+import { selectForms, type FormAveraging, type FormRequest, type Sampler } from "./form-selection.ts";
+import { expandGeoDraws, geoLayout, geoSpec } from "./posterior-geo.ts";
 import { averageOverForms } from "./form-averaging.ts";
 import {
   channelState,
@@ -17,7 +19,6 @@ import {
   logRoi,
   paramLayout,
   POOLING_TAU_SCALE,
-  posteriorDensity,
   posteriorSpec,
   type ChannelForm,
   type LiftData,
@@ -46,6 +47,11 @@ export interface BayesOptions {
   readonly roiPriors?: Readonly<Record<string, RoiPrior>>;
   /** With groups: "full" shares each channel's ROI across segments, "partial" draws them from a shared distribution. */
   readonly pooling?: "full" | "partial";
+  /**
+   * Partial pooling: segment ROIs ~ N(μ, (μρ)²), integrated out ("normal", Meridian's media_effects_dist="normal";
+   * posterior-geo.ts), or log ROIs ~ N(μ, τ²), sampled ("log-normal", Meridian's default). Default DEFAULT_GEO_EFFECTS.
+   */
+  readonly geoEffects?: "normal" | "log-normal";
   /** Partial pooling: sample every channel's segment ROIs centred (true) or non-centred; default chosen per channel (centring). */
   readonly centred?: boolean;
   readonly chains?: number;
@@ -66,6 +72,8 @@ export interface BayesFit {
 
 export const MAX_TREE_DEPTH = 10;
 export const DEFAULT_FORM_AVERAGING: FormAveraging = "stacking";
+/** Partial pooling's distribution of segment effects (see BayesOptions.geoEffects). */
+export const DEFAULT_GEO_EFFECTS: "normal" | "log-normal" = "normal";
 /** Warm-up and kept draws per chain by default: 4 chains give 2,000 draws, bulk ESS typically 1,000+ here. */
 export const DEFAULT_WARMUP = 500;
 export const DEFAULT_DRAWS = 500;
@@ -101,24 +109,37 @@ export async function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): Pro
   const fast = fastFit(input, lMax, opts);
   const dataFor = (forms: readonly ChannelForm[]): PosteriorData => {
     const d: PosteriorData = { lMax, channels: names, forms, roiPriors, pooling, segments, lifts };
-    return pooling === "partial" ? { ...d, centred: opts.centred !== undefined ? names.map(() => opts.centred!) : centring(d, startingPoint(fast, d)) } : d;
+    if (pooling !== "partial") return d;
+    if ((opts.geoEffects ?? DEFAULT_GEO_EFFECTS) === "normal") return { ...d, geoEffects: "normal" };
+    return { ...d, centred: opts.centred !== undefined ? names.map(() => opts.centred!) : centring(d, startingPoint(fast, d)) };
+  };
+  const runChains = opts.runChains ?? runChainsHere;
+  // normal geo effects are sampled with the segment ROIs integrated out, then drawn back per draw (posterior-geo.ts)
+  const sample: Sampler = async (d, o) => {
+    const raw = await runChains(d.geoEffects === "normal" ? geoSpec(d) : posteriorSpec(d), o);
+    const draws = o.keep !== undefined ? thin(raw, o.keep) : raw.chains.flatMap((c) => c.draws);
+    if (d.geoEffects !== "normal") return { raw, draws, data: d, clamped: 0 };
+    return { raw, ...expandGeoDraws(d, draws, seededRng((o.seed ?? 1) * 31 + 7)) };
   };
   opts.onProgress?.(0.03, "fast fit done: the sampler starts there");
   const requested = names.map((c) => opts.forms?.[c] ?? { adstock: "auto" as const, saturation: "auto" as const });
-  const runChains = opts.runChains ?? runChainsHere;
   const { forms, selection, screens, chosen } = await selectForms(names, requested, dataFor, (d) => startingPoint(fast, d), {
     seed: opts.seed ?? 1,
-    runChains,
+    sample,
     averaging: opts.formAveraging ?? DEFAULT_FORM_AVERAGING,
     onProgress: (f, m) => opts.onProgress?.(0.03 + 0.3 * f, m),
   });
-  const data = dataFor(forms);
-  const target = posteriorDensity(data);
-  const lay = target.layout;
-  const start = startingPoint(fast, data);
+  const sampled = dataFor(forms);
+  const start = startingPoint(fast, sampled);
   const from = selection ? 0.33 : 0.05;
   const chains = opts.chains ?? 4;
-  const result = await runChains(posteriorSpec(data), {
+  const {
+    raw,
+    draws: kept,
+    data,
+    clamped,
+  } = await sample(sampled, {
+    keep: opts.storedDraws ?? 1000,
     chains,
     warmup: opts.warmup ?? DEFAULT_WARMUP,
     draws: opts.draws ?? DEFAULT_DRAWS,
@@ -129,15 +150,35 @@ export async function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): Pro
     jitter: 0.3,
     onProgress: (f, m) => opts.onProgress?.(from + (0.9 - from) * f, m),
   });
-  const diagnostics = summarise(result, lay.names, opts.warmup ?? DEFAULT_WARMUP, opts.draws ?? DEFAULT_DRAWS, MAX_TREE_DEPTH);
-  const kept = thin(result, opts.storedDraws ?? 1000);
+  const lay = paramLayout(data);
+  const sampledNames = sampled.geoEffects === "normal" ? geoLayout(sampled).names : lay.names;
+  const diagnostics = withClamped(
+    summarise(raw, sampledNames, opts.warmup ?? DEFAULT_WARMUP, opts.draws ?? DEFAULT_DRAWS, MAX_TREE_DEPTH),
+    clamped,
+    kept.length,
+  );
   const level = 1 - (opts.alpha ?? 0.1);
   const models = prepared.map((p, g) => {
-    const m = { ...report(data, lay, kept, g, p, level, frequency, pooling, diagnostics, opts.seed ?? 1), ...(selection && { formSelection: selection }) };
+    const m = {
+      ...report(data, lay, kept, g, p, level, frequency, sampled.geoEffects === "normal" ? "partial-normal" : pooling, diagnostics, opts.seed ?? 1),
+      ...(selection && { formSelection: selection }),
+    };
     return selection ? averageOverForms(m, g, screens, { ...chosen, data, draws: kept, weight: 0 }, level) : m;
   });
   opts.onProgress?.(1, "posterior summarised");
   return { segments: models.map((model, g) => ({ name: layout.segments[g]!.name, model })), diagnostics };
+}
+
+/** Says in words how many geo ROI draws a normal geo distribution put at or below zero (kept just above it). */
+function withClamped(d: SamplerDiagnostics, clamped: number, draws: number): SamplerDiagnostics {
+  if (clamped === 0) return d;
+  return {
+    ...d,
+    warnings: [
+      ...d.warnings,
+      `${clamped} segment-ROI draw(s) over ${draws} posterior draws fell at or below zero under the normal geo distribution and are reported as just above zero; with many, fit geoEffects "log-normal", which keeps every segment's ROI positive.`,
+    ],
+  };
 }
 
 /** One segment's rows, baseline design (columns constant over its fitting rows dropped) and spend scales. */
@@ -293,7 +334,8 @@ function totalOverSegments(input: MmmInput): MmmInput {
  * the same half-point, ln 3 / kappa), ROI as found.
  */
 function startingPoint(fast: FittedMmm | null, d: PosteriorData): Float64Array {
-  const lay = paramLayout(d);
+  const geo = d.geoEffects === "normal";
+  const lay = geo ? geoLayout(d) : paramLayout(d);
   const q = new Float64Array(lay.dim);
   d.channels.forEach((c, j) => {
     const ch = fast?.channels.find((x) => x.channel === c);
@@ -307,7 +349,10 @@ function startingPoint(fast: FittedMmm | null, d: PosteriorData): Float64Array {
     specs.forEach((p, i) => (q[lay.transformOffset[j]! + i] = toUnconstrained(p, natural[p.name]!)));
     const prior = d.roiPriors[j]!;
     const roi = ch && ch.roi > 0 ? Math.max(ch.roi, prior.median * 0.05) : prior.median;
-    if (d.pooling !== "partial") q[lay.roiOffset + j] = Math.log(roi);
+    if (geo) {
+      q[lay.roiOffset + 2 * j] = Math.log(roi);
+      q[lay.roiOffset + 2 * j + 1] = Math.log(0.2);
+    } else if (d.pooling !== "partial") q[lay.roiOffset + j] = Math.log(roi);
     else {
       const base = lay.roiOffset + j * (2 + d.segments.length);
       q[base] = Math.log(roi);

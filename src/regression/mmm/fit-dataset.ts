@@ -40,6 +40,8 @@ export interface MmmRequest extends MmmOptions {
    * effects, baseline per segment), "partial" (bayes: each segment's ROI drawn from a shared distribution).
    */
   readonly pooled?: boolean | "none" | "full" | "partial";
+  /** With pooled "partial": "normal" (default; segment ROIs integrated out) or "log-normal" segment effects. */
+  readonly geoEffects?: "normal" | "log-normal";
   /** Lift-test results to calibrate against; with `segment`, each names its segment. */
   readonly lifts?: readonly (LiftTest & { readonly segment?: string })[];
 }
@@ -88,6 +90,7 @@ function bayesOptions(req: MmmRequest, onProgress: MmmOptions["onProgress"], run
     forms: formRequests(req),
     roiPriors: req.roiPriors,
     formAveraging: req.formAveraging,
+    geoEffects: req.geoEffects,
     chains: req.chains,
     warmup: req.warmup,
     draws: req.draws,
@@ -302,6 +305,13 @@ function methodIssues(req: MmmRequest): Issue[] {
         issues.push({ path: [field], message: `${field}: method "fast" fits ${allowed} only; use method "bayes" for ${b}`, code: "not_applicable", value: b });
     }
   } else only(["searchSize", "refineRounds", "validation", "bootstrap", "bootstrapSearch"], "fast");
+  if (req.geoEffects !== undefined && req.pooled !== "partial")
+    issues.push({
+      path: ["geoEffects"],
+      message: `geoEffects applies to pooled "partial" only; this request's pooled is ${JSON.stringify(req.pooled ?? "none")}`,
+      code: "not_applicable",
+      value: req.geoEffects,
+    });
   const forms = Object.values(formRequests(req));
   if (method === "bayes" && req.formAveraging !== undefined && !forms.some((f) => f.adstock === "auto" || f.saturation === "auto"))
     issues.push({

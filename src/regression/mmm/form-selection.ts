@@ -1,10 +1,20 @@
 import { convergence } from "../../mcmc/diagnostics.ts";
-import type { ChainRunner } from "../../mcmc/nuts.ts";
+import type { NutsOptions, NutsResult } from "../../mcmc/nuts.ts";
 import { psisLoo } from "../../mcmc/psis.ts";
 import { seededRng } from "../../data/random.ts";
 import { pseudoBmaPlusWeights, stackingWeights } from "../../mcmc/stacking.ts";
 import { SATURATION_FORMS, type AdstockForm, type SaturationForm } from "./forms.ts";
-import { paramLayout, pointwiseLogLik, posteriorSpec, type ChannelForm, type PosteriorData } from "./posterior-model.ts";
+import { paramLayout, pointwiseLogLik, type ChannelForm, type PosteriorData } from "./posterior-model.ts";
+
+/**
+ * Draws a model's posterior: `raw` as sampled (all chains), and `draws` (all chains' draws, or `keep` of them
+ * thinned evenly) in the layout paramLayout(data) describes: the same unless the segment ROIs were integrated out
+ * and are drawn back (posterior-geo.ts).
+ */
+export type Sampler = (
+  d: PosteriorData,
+  opts: NutsOptions & { readonly keep?: number },
+) => Promise<{ raw: NutsResult; draws: Float64Array[]; data: PosteriorData; clamped: number }>;
 
 /** A channel's requested forms: each fixed, or "auto" to be chosen by the data. */
 export interface FormRequest {
@@ -99,7 +109,7 @@ export async function selectForms(
   start: (d: PosteriorData) => Float64Array,
   run: {
     readonly seed: number;
-    readonly runChains: ChainRunner;
+    readonly sample: Sampler;
     readonly averaging: FormAveraging;
     readonly onProgress?: (fraction: number, message: string) => void;
   },
@@ -124,12 +134,11 @@ export async function selectForms(
     const key = `${ad}|${sat}`;
     if (cache.has(key)) return;
     run.onProgress?.(done / total, `comparing forms: ${sat} saturation, ${ad} adstock (${done + 1} of ${total})`);
-    const d = data(build(ad, sat));
+    const sampled = data(build(ad, sat));
+    const { raw, draws, data: d } = await run.sample(sampled, { ...SCREEN, seed: run.seed, start: start(sampled), jitter: 0.3 });
     const lay = paramLayout(d);
-    const r = await run.runChains(posteriorSpec(d), { ...SCREEN, seed: run.seed, start: start(d), jitter: 0.3 });
-    const draws = r.chains.flatMap((c) => c.draws);
     const ll = draws.map((q) => pointwiseLogLik(d, lay, q));
-    const rhats = lay.names.map((_, i) => convergence(r.chains.map((c) => Float64Array.from(c.draws, (x) => x[i]!))).rhat);
+    const rhats = Array.from({ length: raw.dim }, (_, i) => convergence(raw.chains.map((c) => Float64Array.from(c.draws, (x) => x[i]!))).rhat);
     cache.set(key, { loo: psisLoo(ll), data: d, draws, maxRhat: Math.max(1, ...rhats.filter(Number.isFinite)) });
     plan.push([ad, sat]);
     done++;

@@ -62,6 +62,11 @@ export interface PosteriorData {
    * (non-centred). Centred suits segments whose own data pin their ROI down; non-centred, weak data (funnels).
    */
   readonly centred?: readonly boolean[];
+  /**
+   * Partial pooling: "normal" draws each segment's ROI (not log ROI) from N(μ_c, (μ_c·ρ_c)²) and integrates the
+   * segment ROIs out (posterior-geo.ts); absent, log ROI per segment ~ N(μ_c, τ_c²), sampled.
+   */
+  readonly geoEffects?: "normal";
 }
 
 export interface ParamLayout {
@@ -333,30 +338,9 @@ export function posteriorDensity(d: PosteriorData): LogDensity & { layout: Param
     layout: lay,
     logDensityGrad(q, grad) {
       grad.fill(0);
-      let lp = 0;
-      // priors on the transforms
-      for (let j = 0; j < C; j++) {
-        const na = lay.adstock[j]!.length;
-        const nt = na + lay.saturation[j]!.length;
-        for (let i = 0; i < nt; i++) {
-          const k = lay.transformOffset[j]! + i;
-          const r = logPrior(i < na ? lay.adstock[j]![i]! : lay.saturation[j]![i - na]!, q[k]!);
-          lp += r.lp;
-          grad[k]! += r.grad;
-        }
-      }
+      let lp = transformPriors(lay, q, grad);
       dLogRoi.fill(0);
-      // lag weights once per evaluation (every segment shares them); geometric takes its own recursion instead
-      const weights = d.forms.map((f, j) =>
-        f.adstock === "geometric"
-          ? undefined
-          : weightsWithGradient(
-              f.adstock,
-              lay.adstock[j]!,
-              Array.from({ length: lay.adstock[j]!.length }, (_, i) => q[lay.transformOffset[j]! + i]!),
-              d.lMax,
-            ),
-      );
+      const weights = lagWeightsOf(d, lay, q);
       for (let g = 0; g < G; g++) {
         const seg = d.segments[g]!;
         for (let j = 0; j < C; j++) {
@@ -452,6 +436,34 @@ export function posteriorDensity(d: PosteriorData): LogDensity & { layout: Param
       return lp;
     },
   };
+}
+
+/** Σ of the transforms' log priors at q, their gradient added into `grad`. */
+export function transformPriors(lay: ParamLayout, q: ArrayLike<number>, grad: Float64Array): number {
+  let lp = 0;
+  lay.transformOffset.forEach((off, j) => {
+    const specs = [...lay.adstock[j]!, ...lay.saturation[j]!];
+    specs.forEach((p, i) => {
+      const r = logPrior(p, q[off + i]!);
+      lp += r.lp;
+      grad[off + i]! += r.grad;
+    });
+  });
+  return lp;
+}
+
+/** Lag weights per channel at q, once per evaluation (every segment shares them); geometric takes its own recursion instead. */
+export function lagWeightsOf(d: PosteriorData, lay: ParamLayout, q: ArrayLike<number>): ({ w: number[]; dw: number[][] } | undefined)[] {
+  return d.forms.map((f, j) =>
+    f.adstock === "geometric"
+      ? undefined
+      : weightsWithGradient(
+          f.adstock,
+          lay.adstock[j]!,
+          Array.from({ length: lay.adstock[j]!.length }, (_, i) => q[lay.transformOffset[j]! + i]!),
+          d.lMax,
+        ),
+  );
 }
 
 /** The density as a runner builds it, in this thread or another (PosteriorData is structured-cloneable). */

@@ -207,6 +207,10 @@ export function report(
     actual: p.target,
   };
   const warnings = [...diagnostics.warnings];
+  if (pooling === "partial-normal")
+    warnings.push(
+      `Partially pooled over ${d.segments.length} segments: each channel's ROI per segment is drawn from a shared normal whose mean and spread the data set, integrated out while sampling and drawn back exactly.`,
+    );
   if (pooling === "partial")
     warnings.push(
       `Partially pooled over ${d.segments.length} segments: each channel's log ROI per segment is drawn from a shared normal whose spread the data set.`,

@@ -51,33 +51,37 @@ describe("the Bayesian marketing-mix model", () => {
 });
 
 describe("partial pooling across geos", () => {
-  it("When 8 geos' ROIs differ around a shared centre, then partial pooling recovers them better than separate fits, and its 90% intervals cover at least 12 of 16", async () => {
-    const panel = simulatePanel(family("hill-geometric-mixed-W104"), 8, 2, 0.25);
-    const forms = { ch1: { adstock: "geometric", saturation: "logistic" }, ch2: { adstock: "geometric", saturation: "logistic" } } as const;
-    const pooled = await fitBayesMmm(panel.input, { ...quick, forms, pooling: "partial" });
-    const rms = (est: (geo: string, ch: string) => number) =>
-      Math.sqrt(panel.truth.reduce((a, t) => a + Math.log(est(t.geo, t.channel) / t.roi) ** 2, 0) / panel.truth.length);
-    const pooledRms = rms((geo, ch) => pooled.segments.find((s) => s.name === geo)!.model.channels.find((c) => c.channel === ch)!.roi);
-    const separate = new Map<string, number>();
-    for (const geo of [...new Set(panel.truth.map((t) => t.geo))]) {
-      const rows = panel.input.groups!.flatMap((g, i) => (g === geo ? [i] : []));
-      const input = {
-        dates: rows.map((i) => panel.input.dates[i]!),
-        target: rows.map((i) => panel.input.target[i]!),
-        channels: Object.fromEntries(Object.entries(panel.input.channels).map(([k, v]) => [k, rows.map((i) => v[i]!)])),
-        controls: Object.fromEntries(Object.entries(panel.input.controls ?? {}).map(([k, v]) => [k, rows.map((i) => v[i]!)])),
-      };
-      const m = (await fitBayesMmm(input, { ...quick, forms })).segments[0]!.model;
-      for (const c of m.channels) separate.set(`${geo}|${c.channel}`, c.roi);
-    }
-    const separateRms = rms((geo, ch) => separate.get(`${geo}|${ch}`)!);
-    expect(pooled.segments).toHaveLength(8);
-    const covered = panel.truth.filter((t) => {
-      const c = pooled.segments.find((s) => s.name === t.geo)!.model.channels.find((x) => x.channel === t.channel)!;
-      return c.roiInterval!.lower <= t.roi && t.roi <= c.roiInterval!.upper;
-    }).length;
-    expect(covered).toBeGreaterThanOrEqual(12);
-    expect(pooledRms).toBeLessThan(separateRms);
-    expect(pooled.diagnostics.parameters.some((p) => p.name === "ch1.log_roi_sd")).toBe(true);
-  }, 300_000);
+  for (const [geoEffects, spreadName] of [
+    ["normal", "log_roi_cv"],
+    ["log-normal", "log_roi_sd"],
+  ] as const)
+    it(`When 8 geos' ROIs differ around a shared centre, then partial pooling (${geoEffects} geo effects) recovers them better than separate fits, and its 90% intervals cover at least 12 of 16`, async () => {
+      const panel = simulatePanel(family("hill-geometric-mixed-W104"), 8, 2, 0.25);
+      const forms = { ch1: { adstock: "geometric", saturation: "logistic" }, ch2: { adstock: "geometric", saturation: "logistic" } } as const;
+      const pooled = await fitBayesMmm(panel.input, { ...quick, forms, pooling: "partial", geoEffects });
+      const rms = (est: (geo: string, ch: string) => number) =>
+        Math.sqrt(panel.truth.reduce((a, t) => a + Math.log(est(t.geo, t.channel) / t.roi) ** 2, 0) / panel.truth.length);
+      const pooledRms = rms((geo, ch) => pooled.segments.find((s) => s.name === geo)!.model.channels.find((c) => c.channel === ch)!.roi);
+      const separate = new Map<string, number>();
+      for (const geo of [...new Set(panel.truth.map((t) => t.geo))]) {
+        const rows = panel.input.groups!.flatMap((g, i) => (g === geo ? [i] : []));
+        const input = {
+          dates: rows.map((i) => panel.input.dates[i]!),
+          target: rows.map((i) => panel.input.target[i]!),
+          channels: Object.fromEntries(Object.entries(panel.input.channels).map(([k, v]) => [k, rows.map((i) => v[i]!)])),
+          controls: Object.fromEntries(Object.entries(panel.input.controls ?? {}).map(([k, v]) => [k, rows.map((i) => v[i]!)])),
+        };
+        const m = (await fitBayesMmm(input, { ...quick, forms })).segments[0]!.model;
+        for (const c of m.channels) separate.set(`${geo}|${c.channel}`, c.roi);
+      }
+      const separateRms = rms((geo, ch) => separate.get(`${geo}|${ch}`)!);
+      expect(pooled.segments).toHaveLength(8);
+      const covered = panel.truth.filter((t) => {
+        const c = pooled.segments.find((s) => s.name === t.geo)!.model.channels.find((x) => x.channel === t.channel)!;
+        return c.roiInterval!.lower <= t.roi && t.roi <= c.roiInterval!.upper;
+      }).length;
+      expect(covered).toBeGreaterThanOrEqual(12);
+      expect(pooledRms).toBeLessThan(separateRms);
+      expect(pooled.diagnostics.parameters.some((p) => p.name === `ch1.${spreadName}`)).toBe(true);
+    }, 300_000);
 });
