@@ -379,7 +379,7 @@ export const MmmRequestSchema = z
     saturation: formChoice(SaturationForm, "Saturation form"),
     formAveraging: z.enum(["stacking", "pseudo-bma+", "none"]).optional().openapi({
       description:
-        'bayes with "auto" forms: how ROI and mROI combine the candidate forms; "stacking" (the default: weights maximising the mixture\'s leave-one-out score), "pseudo-bma+" (elpd weights over a Bayesian bootstrap) or "none" (the chosen forms alone)',
+        'bayes with "auto" forms: how ROI and mROI combine the candidate forms; "none" (the default: the chosen forms\' own), "stacking" (a mixture weighted to maximise its leave-one-out score) or "pseudo-bma+" (elpd weights over a Bayesian bootstrap)',
     }),
     roiPriors: z
       .record(ColumnName, z.object({ median: z.number(), spread: z.number() }).strict())

@@ -24,7 +24,9 @@ describe("simulation-based calibration of NUTS on partial pooling with the geo R
     const r = seededRng(77);
     const trend = Float64Array.from({ length: n }, (_, t) => t / 52);
     const baseline = baselinePrior([new Float64Array(n).fill(1), trend], n, [100, 0], [20, 10]);
-    const spends = Array.from({ length: G }, (_, g) => Float64Array.from({ length: n }, (_, t) => ((t + g) % 5 < 2 ? 0 : (50 + 50 * r.uniform()) * (1 + 0.3 * g))));
+    const spends = Array.from({ length: G }, (_, g) =>
+      Float64Array.from({ length: n }, (_, t) => ((t + g) % 5 < 2 ? 0 : (50 + 50 * r.uniform()) * (1 + 0.3 * g))),
+    );
     const template = (ys: Float64Array[]): PosteriorData => ({
       lMax,
       channels: ["tv"],

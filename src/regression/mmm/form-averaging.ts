@@ -11,10 +11,11 @@ const MIN_WEIGHT = 0.01;
 /**
  * ROI and mROI of segment g averaged over the screened forms by their stacking weights: a weighted mixture of each
  * candidate's draws (each draw weighs its candidate's weight over its number of draws), with the chosen forms'
- * full run (`chosen`) in place of its short one. The model's other numbers stay the chosen forms'. Each
- * candidate's own ROI median and interval go into the form selection, so the answer shows what the choice moves.
+ * full run (`chosen`) in place of its short one, when `mix`. The model's other numbers stay the chosen forms'. Each
+ * candidate's own ROI median and interval go into the form selection either way, so the answer shows what the
+ * choice moves.
  */
-export function averageOverForms(model: FittedMmm, g: number, screens: readonly Screen[], chosen: Screen, level: number): FittedMmm {
+export function averageOverForms(model: FittedMmm, g: number, screens: readonly Screen[], chosen: Screen, level: number, mix: boolean): FittedMmm {
   const sel = model.formSelection;
   if (!sel) return model;
   const runs = screens.map((s) => (s.adstock === chosen.adstock && s.saturation === chosen.saturation ? { ...chosen, weight: s.weight } : s));
@@ -44,18 +45,18 @@ export function averageOverForms(model: FittedMmm, g: number, screens: readonly 
     return { ...c, roi };
   });
   const used = runs.map((r, i) => ({ r, i })).filter(({ r }) => r.weight >= MIN_WEIGHT);
-  // nothing to average: one candidate carries (almost) all the weight, or none converged
-  if (used.length < 2) return { ...model, formSelection: { ...sel, candidates } };
+  // not asked to, or nothing to average: one candidate carries (almost) all the weight, or none converged
+  if (!mix || used.length < 2) return { ...model, formSelection: { ...sel, candidates } };
   const total = used.reduce((a, { r }) => a + r.weight, 0);
-  const mix = (j: number, what: "roi" | "mroi") => {
+  const mixture = (j: number, what: "roi" | "mroi") => {
     const values = used.flatMap(({ i }) => Array.from(perRun[i]![j]![what]));
     const weights = used.flatMap(({ r }) => r.draws.map(() => r.weight / total / r.draws.length));
     const q = (p: number) => weightedQuantile(values, weights, p);
     return { median: q(0.5), interval: { lower: q(lo), upper: q(hi) } };
   };
   const channels = model.channels.map((c, j): ChannelResult => {
-    const roi = mix(j, "roi");
-    const mroi = mix(j, "mroi");
+    const roi = mixture(j, "roi");
+    const mroi = mixture(j, "mroi");
     return { ...c, roi: roi.median, roiInterval: roi.interval, mroi: mroi.median, mroiInterval: mroi.interval };
   });
   return { ...model, channels, formSelection: { ...sel, candidates } };

@@ -29,7 +29,7 @@ describe("recovery of true ROIs (a subset of the matrix)", () => {
 
   it("When the forms are left to auto, then a one-parameter saturation and geometric carry-over are chosen on that data, with the evidence, and ROIs land within 15%", async () => {
     const sim = simulateFamily(pymcLike, 3);
-    const m = (await fitBayesMmm(sim.input, { runChains })).segments[0]!.model;
+    const m = (await fitBayesMmm(sim.input, { runChains, formAveraging: "stacking" })).segments[0]!.model;
     const sel = m.formSelection!;
     expect(sel.candidates.length).toBe(4); // three saturations with geometric, then Weibull PDF
     expect(sel.candidates.find((c) => c.adstock === "geometric" && c.saturation === "hill")!.elpdDiff).toBe(0);
@@ -47,24 +47,31 @@ describe("recovery of true ROIs (a subset of the matrix)", () => {
     for (const c of m.channels) {
       const own = sel.candidates.filter((k) => k.weight >= 0.01).map((k) => k.roi!.find((r) => r.channel === c.channel)!);
       expect(own.length).toBeGreaterThan(0);
-      const within = (v: number, xs: number[]) => v >= Math.min(...xs) - 1e-9 && v <= Math.max(...xs) + 1e-9;
+      // Hazen (mixture) and linear (each candidate's own) quantiles of a few hundred draws differ by a draw's gap
+      const within = (v: number, xs: number[]) => {
+        const slack = 0.01 * Math.max(...own.map((r) => r.upper - r.lower));
+        return v >= Math.min(...xs) - slack && v <= Math.max(...xs) + slack;
+      };
       expect(
         within(
           c.roi,
           own.map((r) => r.roi),
         ),
+        `${c.channel} median ${c.roi} vs ${own.map((r) => r.roi)}`,
       ).toBe(true);
       expect(
         within(
           c.roiInterval!.lower,
           own.map((r) => r.lower),
         ),
+        `${c.channel} lower ${c.roiInterval!.lower} vs ${own.map((r) => r.lower)}`,
       ).toBe(true);
       expect(
         within(
           c.roiInterval!.upper,
           own.map((r) => r.upper),
         ),
+        `${c.channel} upper ${c.roiInterval!.upper} vs ${own.map((r) => r.upper)}`,
       ).toBe(true);
     }
   }, 240_000);
@@ -90,15 +97,18 @@ describe("recovery of true ROIs (a subset of the matrix)", () => {
     }
   }, 240_000);
 
-  it('When formAveraging is "none", then each ROI is the chosen forms\' own, as the candidate list shows it', async () => {
+  it("When formAveraging is left at its default (none), then each ROI is the chosen forms' own, as the candidate list shows it, beside the stacking weights", async () => {
     const sim = simulateFamily(pymcLike, 3);
-    const m = (await fitBayesMmm(sim.input, { runChains, formAveraging: "none" })).segments[0]!.model;
-    const chosen = m.formSelection!.candidates.find((k) => k.adstock === m.channels[0]!.form.adstock && k.saturation === m.channels[0]!.form.saturation)!;
-    expect(chosen.weight).toBe(1);
+    const m = (await fitBayesMmm(sim.input, { runChains })).segments[0]!.model;
+    const sel = m.formSelection!;
+    expect(sel.averaging).toMatch(/chosen forms' own/);
+    expect(sel.candidates.reduce((a, c) => a + c.weight, 0)).toBeCloseTo(1, 9);
+    const chosen = sel.candidates.find((k) => k.adstock === m.channels[0]!.form.adstock && k.saturation === m.channels[0]!.form.saturation)!;
     for (const c of m.channels) {
       const own = chosen.roi!.find((r) => r.channel === c.channel)!;
-      expect(c.roi).toBeCloseTo(own.roi, 6);
-      expect(c.roiInterval!.lower).toBeCloseTo(own.lower, 6);
+      expect(c.roi).toBeCloseTo(own.roi, 9);
+      expect(c.roiInterval!.lower).toBeCloseTo(own.lower, 9);
+      expect(c.roiInterval!.upper).toBeCloseTo(own.upper, 9);
     }
   }, 240_000);
 });
