@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 export interface Row {
   family: string;
   seed: number;
-  method: "bayes" | "bayes-chosen-form" | "fast";
+  method: "bayes" | "bayes-stacking" | "fast";
   channel: string;
   share: number;
   truth: number;
@@ -37,7 +37,7 @@ export function summarise(all: readonly Row[]): string {
     return { n: rs.length, med: q(err, 0.5), p90: q(err, 0.9), cov: rs.length ? cov / rs.length : NaN, covN: cov };
   };
   for (const scope of [...fams, "all families"]) {
-    for (const method of ["bayes", "bayes-chosen-form", "fast"] as const) {
+    for (const method of ["bayes", "bayes-stacking", "fast"] as const) {
       const rs = all.filter((r) => (scope === "all families" || r.family === scope) && r.method === method);
       const big = stat(rs.filter((r) => r.share >= 0.1));
       const small = stat(rs.filter((r) => r.share < 0.1));

@@ -1,6 +1,6 @@
-import gammainc from "@stdlib/math-base-special-gammainc";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { seededRng } from "../../src/data/random.ts";
+import { expectUniformRanks } from "./sbc-ranks.ts";
 import { nuts } from "../../src/mcmc/nuts.ts";
 import { adstockWeights } from "../../src/regression/mmm/adstock.ts";
 import { baselinePrior } from "../../src/regression/mmm/baseline-prior.ts";
@@ -60,13 +60,6 @@ describe("simulation-based calibration of NUTS on a small MMM", () => {
       for (let k = 0; k < dim; k++) ranks[k]![thinned.reduce((a, d) => a + (d[k]! < truth[k]! ? 1 : 0), 0)]!++;
     }
     const names = posteriorDensity(template(new Float64Array(n))).layout.names;
-    for (let k = 0; k < dim; k++) {
-      const bins = new Array<number>(10).fill(0);
-      ranks[k]!.forEach((c, rank) => (bins[Math.floor((rank * 10) / (L + 1))]! += c));
-      const expected = N / 10;
-      const chi2 = bins.reduce((a, b) => a + (b - expected) ** 2 / expected, 0);
-      const p = gammainc(chi2 / 2, 9 / 2, true, true);
-      expect(p, `${names[k]}: rank histogram ${bins.join(" ")} (χ² ${chi2.toFixed(1)})`).toBeGreaterThan(0.01);
-    }
+    expectUniformRanks(ranks, N, L, names);
   }, 300_000);
 });

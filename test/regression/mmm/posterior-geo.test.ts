@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { seededRng } from "../../../src/data/random.ts";
 import { expandGeoDraws, geoDensity } from "../../../src/regression/mmm/posterior-geo.ts";
 import { channelState, POOLING_TAU_SCALE, transformPriors, type PosteriorData } from "../../../src/regression/mmm/posterior-model.ts";
-import { smallData } from "./small-data.ts";
+import { expectGradientMatches, pointNear, smallData } from "./small-data.ts";
 
 const FORMS: PosteriorData["forms"] = [
   { adstock: "geometric", saturation: "hill" },
@@ -13,10 +13,7 @@ const FORMS: PosteriorData["forms"] = [
 
 function pointIn(d: PosteriorData, seed: number): Float64Array {
   const target = geoDensity(d);
-  const r = seededRng(seed);
-  const q = Float64Array.from({ length: target.dim }, () => 0.6 * (2 * r.uniform() - 1));
-  for (let g = 0; g < d.segments.length; g++) q[target.layout.sigmaOffset + g] = Math.log(20) + 0.3 * r.uniform();
-  return q;
+  return pointNear(target.dim, target.layout.sigmaOffset, d.segments.length, seed);
 }
 
 /** One geo's explicit pieces: y − Xμ0 − Mμ, the full covariance σ²I + XΣXᵀ + MTMᵀ, M, A = σ²I + XΣXᵀ. */
@@ -69,20 +66,7 @@ describe("partial pooling with normal geo effects, integrated out", () => {
   for (const seed of [1, 2]) {
     it(`When the forms mix geometric, delayed and Weibull carry-overs (point ${seed}), then the gradient matches central differences`, () => {
       const d = { ...smallData("partial", FORMS, false, 4), geoEffects: "normal" as const };
-      const target = geoDensity(d);
-      const q = pointIn(d, seed);
-      const grad = new Float64Array(target.dim);
-      expect(Number.isFinite(target.logDensityGrad(q, grad))).toBe(true);
-      const scratch = new Float64Array(target.dim);
-      for (let i = 0; i < target.dim; i++) {
-        const h = 1e-5;
-        const up = Float64Array.from(q);
-        const dn = Float64Array.from(q);
-        up[i]! += h;
-        dn[i]! -= h;
-        const fd = (target.logDensityGrad(up, scratch) - target.logDensityGrad(dn, scratch)) / (2 * h);
-        expect(Math.abs(grad[i]! - fd), `${target.layout.names[i]}: analytic ${grad[i]} vs ${fd}`).toBeLessThan(1e-4 * Math.max(1, Math.abs(fd)));
-      }
+      expectGradientMatches(geoDensity(d), pointIn(d, seed));
     });
   }
 

@@ -3,26 +3,11 @@ import { seededRng } from "../../../src/data/random.ts";
 import { ADSTOCK_FORMS, SATURATION_FORMS } from "../../../src/regression/mmm/forms.ts";
 import { posteriorDensity, type PosteriorData } from "../../../src/regression/mmm/posterior-model.ts";
 import { baselinePrior } from "../../../src/regression/mmm/baseline-prior.ts";
-import { smallData } from "./small-data.ts";
+import { expectGradientMatches, pointNear, smallData } from "./small-data.ts";
 
 function checkGradient(d: PosteriorData, seed: number) {
   const target = posteriorDensity(d);
-  const r = seededRng(seed);
-  const q = Float64Array.from({ length: target.dim }, () => 0.6 * (2 * r.uniform() - 1));
-  for (let g = 0; g < d.segments.length; g++) q[target.layout.sigmaOffset + g] = Math.log(20) + 0.3 * r.uniform();
-  const g = new Float64Array(target.dim);
-  const lp = target.logDensityGrad(q, g);
-  expect(Number.isFinite(lp)).toBe(true);
-  const scratch = new Float64Array(target.dim);
-  for (let i = 0; i < target.dim; i++) {
-    const h = 1e-5;
-    const up = Float64Array.from(q);
-    const dn = Float64Array.from(q);
-    up[i]! += h;
-    dn[i]! -= h;
-    const fd = (target.logDensityGrad(up, scratch) - target.logDensityGrad(dn, scratch)) / (2 * h);
-    expect(Math.abs(g[i]! - fd), `${target.layout.names[i]}: analytic ${g[i]} vs ${fd}`).toBeLessThan(1e-4 * Math.max(1, Math.abs(fd)));
-  }
+  expectGradientMatches(target, pointNear(target.dim, target.layout.sigmaOffset, d.segments.length, seed));
 }
 
 describe("the Bayesian MMM's log posterior", () => {

@@ -1,4 +1,6 @@
+import { expect } from "vitest";
 import { seededRng } from "../../../src/data/random.ts";
+import type { LogDensity } from "../../../src/mcmc/nuts.ts";
 import { baselinePrior } from "../../../src/regression/mmm/baseline-prior.ts";
 import type { PosteriorData, Pooling, SegmentData } from "../../../src/regression/mmm/posterior-model.ts";
 
@@ -33,4 +35,28 @@ export function smallData(pooling: Pooling, forms: PosteriorData["forms"], lifts
     segments,
     lifts: lifts ? [{ segment: 0, channel: 1, rows: [10, 11, 12, 55], liftAbs: 300, liftSe: 40 }] : [],
   };
+}
+
+/** A point near the origin with σ about 20 per segment: where the small data's gradients are checked. */
+export function pointNear(dim: number, sigmaOffset: number, segments: number, seed: number): Float64Array {
+  const r = seededRng(seed);
+  const q = Float64Array.from({ length: dim }, () => 0.6 * (2 * r.uniform() - 1));
+  for (let g = 0; g < segments; g++) q[sigmaOffset + g] = Math.log(20) + 0.3 * r.uniform();
+  return q;
+}
+
+/** The analytic gradient at q agrees with central differences (step 1e-5) to 1e-4 relative, coordinate by coordinate. */
+export function expectGradientMatches(target: LogDensity & { layout: { names: readonly string[] } }, q: Float64Array): void {
+  const g = new Float64Array(target.dim);
+  expect(Number.isFinite(target.logDensityGrad(q, g))).toBe(true);
+  const scratch = new Float64Array(target.dim);
+  for (let i = 0; i < target.dim; i++) {
+    const h = 1e-5;
+    const up = Float64Array.from(q);
+    const dn = Float64Array.from(q);
+    up[i]! += h;
+    dn[i]! -= h;
+    const fd = (target.logDensityGrad(up, scratch) - target.logDensityGrad(dn, scratch)) / (2 * h);
+    expect(Math.abs(g[i]! - fd), `${target.layout.names[i]}: analytic ${g[i]} vs ${fd}`).toBeLessThan(1e-4 * Math.max(1, Math.abs(fd)));
+  }
 }
