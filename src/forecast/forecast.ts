@@ -98,13 +98,116 @@ const METHODS: readonly MethodName[] = ["lstm", ...STATISTICAL_MEMBERS];
  * caller disposes it).
  */
 export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOptions = {}): { result: ForecastResult; model: TrainedLstm } {
-  const { horizon = 90, levels: requested = [0.1, 0.5, 0.9], seed = 1, folds = 3, onProgress: _onProgress, hierarchy, ...network } = opts;
+  const plan = planForecast(series, opts);
+  const lstm = lstmRuns(series, plan, opts);
+  return assemble(series, plan, opts, lstm, memberRuns(series, plan.folds, plan.horizon));
+}
+
+/**
+ * forecastSeries with the statistical members' work handed to `members` (the edge runs it on other threads), which
+ * starts before the LSTM trains here and is awaited after: on two cores the members cost no time of their own.
+ * Same answer as forecastSeries.
+ */
+export async function forecastSeriesWith(
+  series: readonly SeriesInput[],
+  opts: ForecastOptions,
+  members: (series: readonly SeriesInput[], folds: number, horizon: number) => Promise<MemberRuns>,
+): Promise<{ result: ForecastResult; model: TrainedLstm }> {
+  const plan = planForecast(series, opts);
+  const pending = members(series, plan.folds, plan.horizon);
+  pending.catch(() => undefined); // handled below, after the LSTM (which blocks this thread) is done
+  const lstm = lstmRuns(series, plan, opts);
+  let runs: MemberRuns;
+  try {
+    runs = await pending;
+  } catch (e) {
+    disposeLstm(lstm.model);
+    throw e;
+  }
+  return assemble(series, plan, opts, lstm, runs);
+}
+
+/** Every statistical member's point forecast per series: null where a member cannot forecast it. */
+export type MemberPoints = Record<StatisticalMember, number[] | null>;
+
+/** The statistical members' work of a forecast: per backtest run (earliest origin first) and series, and optionally on the full histories. */
+export interface MemberRuns {
+  readonly folds: readonly (readonly MemberPoints[])[];
+  /** Per series on its full history (absent: the chosen member alone is fitted after the choice). */
+  readonly final?: readonly MemberPoints[];
+}
+
+/** The members' backtest forecasts (and, with `final`, their forecasts from the full histories): pure, for any thread. */
+export function memberRuns(series: readonly SeriesInput[], folds: number, horizon: number, final = false): MemberRuns {
+  const runs: MemberPoints[][] = [];
+  for (let k = folds; k >= 1; k--)
+    runs.push(
+      series.map((s) => {
+        const t = foldTrain(s, k, horizon);
+        return memberForecasts(t.target, horizon, knownInputs(t, horizon));
+      }),
+    );
+  return { folds: runs, ...(final && { final: series.map((s) => memberForecasts(s.target, horizon, knownInputs(s, horizon))) }) };
+}
+
+/** Series s as fold k of the backtest sees it: history up to k horizons before its end; known inputs through the fold's horizon. */
+function foldTrain(s: SeriesInput, k: number, horizon: number): SeriesInput {
+  const cut = s.target.length - k * horizon;
+  // known future inputs run on through the fold's horizon: they are known ahead by definition
+  return { ...s, target: s.target.slice(0, cut), spend: sliceSpend(s.spend, cut), events: sliceSpend(s.events, cut + horizon) };
+}
+
+interface ForecastPlan {
+  readonly horizon: number;
+  readonly levels: readonly number[];
+  readonly folds: number;
+  readonly lstmOptions: Omit<LstmOptions, "onEpoch">;
+}
+
+function planForecast(series: readonly SeriesInput[], opts: ForecastOptions): ForecastPlan {
+  const { horizon = 90, levels: requested = [0.1, 0.5, 0.9], seed = 1, folds = 3, onProgress: _onProgress, hierarchy: _h, ...network } = opts;
   const levels = [...requested].sort((a, b) => a - b);
   // an option given as undefined keeps its default
   const networkOptions = Object.fromEntries(Object.entries(network).filter(([, v]) => v !== undefined));
   const lstmOptions: Omit<LstmOptions, "onEpoch"> = { ...LSTM_DEFAULTS, ...networkOptions, horizon, levels, seed };
   checkHistory(series, lstmOptions, folds);
+  return { horizon, levels, folds, lstmOptions };
+}
+
+/** The LSTM's backtest forecasts per run and series, and the network trained on all the data. */
+interface LstmRuns {
+  readonly folds: readonly (readonly SeriesForecast[])[];
+  readonly model: TrainedLstm;
+}
+
+/** Progress of the LSTM's trainings runs to LSTM_SHARE; scoring the backtest and the forecasts take the rest. */
+const LSTM_SHARE = 0.97;
+
+function lstmRuns(series: readonly SeriesInput[], plan: ForecastPlan, opts: ForecastOptions): LstmRuns {
+  const { folds, horizon, lstmOptions } = plan;
   const totalRuns = folds + 1;
+  const runs: SeriesForecast[][] = [];
+  for (let k = folds; k >= 1; k--) {
+    const run = folds - k;
+    const train = series.map((s) => foldTrain(s, k, horizon));
+    const model = trainLstm(train, { ...lstmOptions, onEpoch: progress(opts, run, totalRuns, `backtest fold ${run + 1} of ${folds}`) });
+    runs.push(predictLstm(model, train));
+    disposeLstm(model);
+  }
+  const model = trainLstm(series, { ...lstmOptions, onEpoch: progress(opts, folds, totalRuns, "final model") });
+  return { folds: runs, model };
+}
+
+/** Score every member on the backtest, choose per series, calibrate the bands, and forecast. */
+function assemble(
+  series: readonly SeriesInput[],
+  plan: ForecastPlan,
+  opts: ForecastOptions,
+  lstmRuns: LstmRuns,
+  members: MemberRuns,
+): { result: ForecastResult; model: TrainedLstm } {
+  const { horizon, levels, folds } = plan;
+  const hierarchy = opts.hierarchy;
   // conformity scores of each series' interval pairs' lower and upper ends, in units of its MASE scale (CQR)
   const pairs = Math.floor(levels.length / 2);
   const conformity = series.map(() => Array.from({ length: pairs }, () => ({ lower: [] as number[], upper: [] as number[] })));
@@ -118,15 +221,9 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
   const rawErrors = series.map(() => new Map<MethodName, number[][]>());
   for (let k = folds; k >= 1; k--) {
     const run = folds - k;
-    const train = series.map((s) => {
-      const cut = s.target.length - k * horizon;
-      // known future inputs run on through the fold's horizon: they are known ahead by definition
-      return { ...s, target: s.target.slice(0, cut), spend: sliceSpend(s.spend, cut), events: sliceSpend(s.events, cut + horizon) };
-    });
+    const train = series.map((s) => foldTrain(s, k, horizon));
     const actual = series.map((s) => s.target.slice(s.target.length - k * horizon, s.target.length - (k - 1) * horizon));
-    const model = trainLstm(train, { ...lstmOptions, onEpoch: progress(opts, run, totalRuns, `backtest fold ${run + 1} of ${folds}`) });
-    const lstm = predictLstm(model, train);
-    disposeLstm(model);
+    const lstm = lstmRuns.folds[run]!;
     lstm.forEach((f, i) => {
       const scale = maseScale(train[i]!.target) || 1;
       for (let k = 0; k < pairs; k++) {
@@ -156,16 +253,15 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
         if (hierarchy) rawErrors[i]!.set(m, [...(rawErrors[i]!.get(m) ?? []), a.map((v, h) => v - point[h]!)]);
       };
       score("lstm", lstm[i]!.mean, lstm[i]!.quantiles);
-      const members = memberForecasts(s.target, horizon, knownInputs(s, horizon));
+      const points = members.folds[run]![i]!;
       for (const m of STATISTICAL_MEMBERS) {
-        const point = members[m];
+        const point = points[m];
         if (!point) continue;
         // pinball and coverage need the band, which comes from the other folds' errors: scored below
         score(m, point, null);
         errors[i]!.get(m)!.push(a.map((v, h) => (v - point[h]!) / scale));
       }
     });
-    opts.onProgress?.((run + 1) / totalRuns, `backtest fold ${run + 1} of ${folds}: statistical members scored`);
   }
   const byLead = (folds: readonly number[][]) => Array.from({ length: horizon }, (_, h) => folds.map((f) => f[h]!));
   const memberQuantiles = errors.map((byMember) => new Map([...byMember].map(([m, e]) => [m, errorQuantiles(byLead(e), levels)])));
@@ -255,7 +351,8 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
         ? choices[0]!.reason
         : `${method} had the lowest mean MASE on every series over ${folds} rolling-origin folds of ${horizon} days.`
       : `Each series uses the member with its lowest backtest MASE (${used.map((m) => `${m}: ${choices.filter((c) => c.method === m).length}`).join(", ")}); see choices.`;
-  const model = trainLstm(series, { ...lstmOptions, onEpoch: progress(opts, folds, totalRuns, "final model") });
+  opts.onProgress?.(LSTM_SHARE + (1 - LSTM_SHARE) / 2, "backtest scored, members chosen");
+  const model = lstmRuns.model;
   const tail = (e: number[], p: number) =>
     e.length
       ? quantileSorted(
@@ -273,7 +370,10 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
   const margins = conformity.map((c) => ((c[0]?.lower.length ?? 0) >= 100 ? marginsOf(c) : pooled));
   const memberBands = choices.map((c, i) => (c.method === "lstm" ? null : memberQuantiles[i]!.get(c.method as StatisticalMember)!));
   const memberPoints = choices.map((c, i) =>
-    c.method === "lstm" ? null : memberForecast(series[i]!.target, horizon, c.method as StatisticalMember, knownInputs(series[i]!, horizon)),
+    c.method === "lstm"
+      ? null
+      : (members.final?.[i]?.[c.method as StatisticalMember] ??
+        memberForecast(series[i]!.target, horizon, c.method as StatisticalMember, knownInputs(series[i]!, horizon))),
   );
   const fit = { method, horizon, levels, conformalMargins: margins, choices, memberBands, memberPoints, ...(rec && { reconciliation: rec }) };
   const forecasts = forecastWith(model, series, fit);
@@ -423,7 +523,7 @@ function progress(opts: ForecastOptions, run: number, runs: number, label: strin
   // each ensemble member gets its share of the run, so the fraction never goes back when the next one starts
   return (e: { epoch: number; loss: number; valLoss: number; member: number; members: number }) =>
     opts.onProgress?.(
-      (run + (e.member + Math.min(1, e.epoch / maxEpochs)) / e.members) / runs,
+      (LSTM_SHARE * (run + (e.member + Math.min(1, e.epoch / maxEpochs)) / e.members)) / runs,
       `${label}${e.members > 1 ? `, network ${e.member + 1} of ${e.members}` : ""}: epoch ${e.epoch}, loss ${e.loss.toFixed(4)}, validation loss ${e.valLoss.toFixed(4)}`,
     );
 }

@@ -1,9 +1,10 @@
 import { disposeLstm } from "../../forecast/lstm-model.ts";
-import { forecastSeries, type ForecastOptions, type ForecastResult } from "../../forecast/forecast.ts";
+import { forecastSeriesWith, type ForecastOptions, type ForecastResult } from "../../forecast/forecast.ts";
 import { saveLstm, type SavedLstm } from "../../forecast/persist.ts";
 import { selectTfBackend, type TfBackendPreference } from "../../forecast/tf-backend.ts";
 import type { SeriesInput } from "../../forecast/types.ts";
 import type { JobContext } from "../context.ts";
+import { parallelMembers } from "../parallel-members.ts";
 
 export interface ForecastTrainPayload {
   readonly series: readonly SeriesInput[];
@@ -22,7 +23,8 @@ export async function runForecastTrain(payload: unknown, ctx: JobContext): Promi
   const { series, options, backend } = payload as ForecastTrainPayload;
   const tf = await selectTfBackend(backend);
   ctx.progress(0.01, `training on the ${tf.backend} backend`);
-  const { result, model } = forecastSeries(series, { ...options, onProgress: (f, m) => ctx.progress(0.01 + 0.98 * f, m) });
+  // the statistical members run on other threads while this one trains the LSTM
+  const { result, model } = await forecastSeriesWith(series, { ...options, onProgress: (f, m) => ctx.progress(0.01 + 0.98 * f, m) }, parallelMembers());
   try {
     return { result, saved: await saveLstm(model), backend: tf.backend };
   } finally {

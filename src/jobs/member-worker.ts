@@ -1,0 +1,7 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { memberRuns } from "../forecast/forecast.ts";
+import type { SeriesInput } from "../forecast/types.ts";
+
+// One statistical-members thread of parallel-members.ts: its share of the series, every fold and the full histories.
+const { series, folds, horizon } = workerData as { series: SeriesInput[]; folds: number; horizon: number };
+parentPort!.postMessage({ done: memberRuns(series, folds, horizon, true) });
