@@ -1,6 +1,6 @@
 import { ModelFitError } from "../errors.ts";
 import { quantileSorted } from "../data/quantile.ts";
-import { bandAround, errorQuantiles } from "./bands.ts";
+import { bandAround, errorQuantiles, zeroRows } from "./bands.ts";
 import { addDays } from "./calendar.ts";
 import { memberForecast, memberForecasts, STATISTICAL_MEMBERS, type StatisticalMember } from "./members/index.ts";
 import { disposeLstm, LSTM_DEFAULTS, predictLstm, trainLstm, type LstmOptions, type TrainedLstm, type TrainedVariant } from "./lstm-model.ts";
@@ -265,17 +265,23 @@ function assemble(
   }
   const byLead = (folds: readonly number[][]) => Array.from({ length: horizon }, (_, h) => folds.map((f) => f[h]!));
   const memberQuantiles = errors.map((byMember) => new Map([...byMember].map(([m, e]) => [m, errorQuantiles(byLead(e), levels)])));
-  // pinball and coverage of a statistical member's band, cross-validated: each fold's errors against the band the
-  // other folds' errors give (with one fold there is nothing to check against: reported as null below)
+  // pinball and coverage of a statistical member's band, cross-validated: each fold's actuals against the band the
+  // other folds' errors give around that fold's point forecast, built as the forecast's band is (bandAround). With
+  // one fold there is nothing to check against (reported as null below); a member missing from a fold is not
+  // reported either.
   errors.forEach((byMember, i) =>
     byMember.forEach((e, m) => {
       const acc = sums[i]!.get(m)!;
-      if (e.length < 2) return;
-      const scale = maseScale(series[i]!.target) || 1;
-      e.forEach((fold, f) => {
+      if (e.length < 2 || e.length !== folds) return;
+      e.forEach((_, f) => {
+        const k = folds - f;
+        const train = foldTrain(series[i]!, k, horizon);
+        const actual = series[i]!.target.slice(series[i]!.target.length - k * horizon, series[i]!.target.length - (k - 1) * horizon);
         const q = errorQuantiles(byLead(e.filter((_, g) => g !== f)), levels);
-        acc.pinball += pinball(fold, levels, q) * scale;
-        acc.coverage += coverage(fold, q[0]!, q[levels.length - 1]!);
+        const nonNegative = train.target.every((v) => v >= 0);
+        const band = bandAround(members.folds[f]![i]![m]!, q, maseScale(train.target) || 1, nonNegative, zeroRows(levels, train.target));
+        acc.pinball += pinball(actual, levels, band);
+        acc.coverage += coverage(actual, band[0]!, band[levels.length - 1]!);
       });
     }),
   );
@@ -429,7 +435,7 @@ export function forecastWith(
     }
     const point = fit.memberPoints?.[i] ?? memberForecast(s.target, fit.horizon, m as StatisticalMember, knownInputs(s, fit.horizon));
     if (!point) throw new Error(`${s.key}: ${m} cannot forecast this series.`);
-    const quantiles = bandAround(point, fit.memberBands[i]!, maseScale(s.target) || 1, nonNegative);
+    const quantiles = bandAround(point, fit.memberBands[i]!, maseScale(s.target) || 1, nonNegative, zeroRows(fit.levels, s.target));
     const lastDate = addDays(s.start, s.target.length - 1);
     return { key: s.key, dates: Array.from({ length: fit.horizon }, (_, h) => addDays(lastDate, h + 1)), mean: point, quantiles };
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bandAround, errorQuantiles } from "../../../src/forecast/bands.ts";
+import { bandAround, errorQuantiles, zeroRows } from "../../../src/forecast/bands.ts";
 import { memberForecasts } from "../../../src/forecast/members/index.ts";
 import { lastYearForecast } from "../../../src/forecast/members/last-year.ts";
 import { mstlEtsForecast } from "../../../src/forecast/members/mstl-ets.ts";
@@ -55,6 +55,28 @@ describe("bands from backtest errors", () => {
     const band = bandAround(new Array(15).fill(1), q, 1, true);
     band[0]!.forEach((v) => expect(v).toBe(0));
     expect(band[2]![0]).toBeCloseTo(1 + 18 / 15, 12);
+  });
+});
+
+describe("bands of count series with many zero days", () => {
+  it("When 78% of last year's days were zero, then the 10% and 50% quantiles are 0 (P(y = 0) ≥ τ) while the 90% one is the point plus its error; 5% zeros or a negative day change nothing", () => {
+    const history = Array.from({ length: 400 }, (_, t) => (t % 50 < 39 ? 0 : 3));
+    const levels = [0.1, 0.5, 0.9];
+    expect(zeroRows(levels, history)).toBe(2);
+    const q = levels.map((_, k) => new Array(5).fill([-0.5, -0.1, 1][k]));
+    const band = bandAround(new Array(5).fill(0.6), q, 2, true, zeroRows(levels, history));
+    expect(band[0]).toEqual([0, 0, 0, 0, 0]);
+    expect(band[1]).toEqual([0, 0, 0, 0, 0]);
+    band[2]!.forEach((v) => expect(v).toBeCloseTo(2.6, 12));
+    // without the rule the lower end sat above zero (0.6 − 0.5·2 → 0 only by the floor; 0.6 − 0.1·2 = 0.4 for p50)
+    expect(bandAround(new Array(5).fill(0.6), q, 2, true)[1]![0]).toBeCloseTo(0.4, 12);
+    expect(
+      zeroRows(
+        levels,
+        Array.from({ length: 400 }, (_, t) => (t % 20 === 0 ? 0 : 5)),
+      ),
+    ).toBe(0);
+    expect(zeroRows(levels, [...history.slice(1), -1])).toBe(0);
   });
 });
 
