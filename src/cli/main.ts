@@ -36,7 +36,8 @@ Usage:
   mixcast analyze correlation DATASET --columns a,b,c [--method spearman]
   mixcast analyze kmeans DATASET --columns a,b,c [--profile sales]
   mixcast mmm DATASET --date D --target Y --channels a,b,c [--controls c1,c2] [--segment S] [--pooled none|full|partial]
-                   [--method bayes|fast] [--adstock FORM] [--saturation FORM] [--seed N]
+                   [--geo-effects normal|log-normal] [--method bayes|fast] [--adstock FORM] [--saturation FORM]
+                   [--form-averaging none|stacking|pseudo-bma+] [--seed N]
   mixcast forecast DATASET --date D --target Y [--segment S] [--channels a,b] [--events promo,price] [--horizon 90] [--folds 3] [--seed N] [--country GB]
                    [--mmm-id MODEL_ID --plan plan.json] [--csv]   90-day quantile forecast (best backtested member per series)
   mixcast allocate REQUEST.json [--csv]    budget allocation (the body of POST /v1/allocations, from a file)
@@ -92,6 +93,8 @@ async function main(argv: readonly string[]): Promise<number> {
       segment: { type: "string" },
       seed: { type: "string" },
       pooled: { type: "string" },
+      "geo-effects": { type: "string" },
+      "form-averaging": { type: "string" },
       adstock: { type: "string" },
       saturation: { type: "string" },
       profile: { type: "string" },

@@ -17,6 +17,8 @@ export interface MmmFlags {
   seed?: string;
   method?: string;
   pooled?: string;
+  "geo-effects"?: string;
+  "form-averaging"?: string;
   adstock?: string;
   saturation?: string;
 }
@@ -25,7 +27,7 @@ export interface MmmFlags {
 export async function mmm(store: Store, ref: string | undefined, flags: MmmFlags, runJob: RunJob): Promise<number> {
   if (!flags.date || !flags.target || !flags.channels)
     throw new ValidationError(
-      "usage: mixcast mmm DATASET --date D --target Y --channels a,b,c [--controls c1,c2] [--segment S] [--pooled none|full|partial] [--method bayes|fast] [--adstock FORM] [--saturation FORM] [--seed N]",
+      "usage: mixcast mmm DATASET --date D --target Y --channels a,b,c [--controls c1,c2] [--segment S] [--pooled none|full|partial] [--geo-effects normal|log-normal] [--method bayes|fast] [--adstock FORM] [--saturation FORM] [--form-averaging none|stacking|pseudo-bma+] [--seed N]",
     );
   const datasetId = datasetIdByRef(store, ref);
   const ds = store.datasets.load(datasetId)!;
@@ -40,6 +42,8 @@ export async function mmm(store: Store, ref: string | undefined, flags: MmmFlags
     seed: flags.seed ? Number(flags.seed) : 1,
     ...(flags.method && { method: flags.method }),
     ...(flags.pooled && { pooled: flags.pooled }),
+    ...(flags["geo-effects"] && { geoEffects: flags["geo-effects"] }),
+    ...(flags["form-averaging"] && { formAveraging: flags["form-averaging"] }),
     ...(flags.adstock && { adstock: flags.adstock }),
     ...(flags.saturation && { saturation: flags.saturation }),
   });

@@ -96,6 +96,12 @@ describe("mixcast CLI", () => {
     expect(out.lines.map((l: { channel: string }) => l.channel).sort()).toEqual(["facebook_S", "ooh_S", "print_S", "search_S", "tv_S"]);
   }, 120_000);
 
+  it("When --geo-effects is given without partial pooling, then the CLI refuses it as the API does, naming the field", async () => {
+    const r = await mixcast("mmm", "robyn", "--date", "DATE", "--target", "revenue", "--channels", "tv_S,search_S", "--geo-effects", "normal");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('geoEffects applies to pooled "partial" only');
+  });
+
   it("When the file is malformed, then the CLI exits 1 naming the problem", async () => {
     const bad = join(dataDir, "bad.csv");
     writeFileSync(bad, "a,b\n1,2\n3\n");
