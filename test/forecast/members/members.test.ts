@@ -81,6 +81,14 @@ describe("bands of count series with many zero days", () => {
 });
 
 describe("intermittent demand", () => {
+  it("When TSB smooths the days 0, 3, 0, 0, 5, 0, 2, 0 (worked by hand as statsforecast's TSB computes it: two simple exponential smoothings, each started at its first value), then it forecasts 0.2160441 × 3.08 every day", async () => {
+    const { tsbForecast } = await import("../../../src/forecast/members/tsb.ts");
+    // p over the indicators 0,1,0,0,1,0,1,0 from 0: 0, .1, .09, .081, .1729, .15561, .240049, .2160441
+    // z over the sizes 3, 5, 2 from 3: 3, 3.2, 3.08
+    const f = tsbForecast([0, 3, 0, 0, 5, 0, 2, 0], 3)!;
+    f.forEach((v) => expect(v).toBeCloseTo(0.2160441 * 3.08, 12));
+  });
+
   it("When a product sells on 1 day in 5, 4 units at a time, then it is intermittent and TSB forecasts about 0.8 a day; a daily seller is not intermittent", async () => {
     const { isIntermittent, tsbForecast } = await import("../../../src/forecast/members/tsb.ts");
     const r = seededRng(6);
