@@ -219,10 +219,16 @@ function assemble(
   const seenBy = series.map(() => new Map<MethodName, number>());
   // rawErrors[i][member][fold][lead]: actual − point in the series' units (the hierarchy's error covariance)
   const rawErrors = series.map(() => new Map<MethodName, number[][]>());
-  for (let k = folds; k >= 1; k--) {
-    const run = folds - k;
-    const train = series.map((s) => foldTrain(s, k, horizon));
-    const actual = series.map((s) => s.target.slice(s.target.length - k * horizon, s.target.length - (k - 1) * horizon));
+  // per run (earliest origin first): each series' history as the fold sees it, and the days it is scored on
+  const runs = Array.from({ length: folds }, (_, run) => {
+    const k = folds - run;
+    return {
+      train: series.map((s) => foldTrain(s, k, horizon)),
+      actual: series.map((s) => s.target.slice(s.target.length - k * horizon, s.target.length - (k - 1) * horizon)),
+    };
+  });
+  for (let run = 0; run < folds; run++) {
+    const { train, actual } = runs[run]!;
     const lstm = lstmRuns.folds[run]!;
     lstm.forEach((f, i) => {
       const scale = maseScale(train[i]!.target) || 1;
@@ -274,9 +280,8 @@ function assemble(
       const acc = sums[i]!.get(m)!;
       if (e.length < 2 || e.length !== folds) return;
       e.forEach((_, f) => {
-        const k = folds - f;
-        const train = foldTrain(series[i]!, k, horizon);
-        const actual = series[i]!.target.slice(series[i]!.target.length - k * horizon, series[i]!.target.length - (k - 1) * horizon);
+        const train = runs[f]!.train[i]!;
+        const actual = runs[f]!.actual[i]!;
         const q = errorQuantiles(byLead(e.filter((_, g) => g !== f)), levels);
         const nonNegative = train.target.every((v) => v >= 0);
         const band = bandAround(members.folds[f]![i]![m]!, q, maseScale(train.target) || 1, nonNegative, zeroRows(levels, train.target));

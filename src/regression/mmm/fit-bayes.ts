@@ -164,12 +164,12 @@ export async function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): Pro
     kept.length,
   );
   const level = 1 - (opts.alpha ?? 0.1);
+  const mix = (opts.formAveraging ?? DEFAULT_FORM_AVERAGING) !== "none";
   const models = prepared.map((p, g) => {
     const m = {
       ...report(data, lay, kept, g, p, level, frequency, sampled.geoEffects === "normal" ? "partial-normal" : pooling, diagnostics, opts.seed ?? 1),
       ...(selection && { formSelection: selection }),
     };
-    const mix = (opts.formAveraging ?? DEFAULT_FORM_AVERAGING) !== "none";
     return selection ? averageOverForms(m, g, screens, { ...chosen, data, draws: kept, weight: 0 }, level, mix) : m;
   });
   opts.onProgress?.(1, "posterior summarised");

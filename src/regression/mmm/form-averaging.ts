@@ -19,17 +19,22 @@ export function averageOverForms(model: FittedMmm, g: number, screens: readonly 
   const sel = model.formSelection;
   if (!sel) return model;
   const runs = screens.map((s) => (s.adstock === chosen.adstock && s.saturation === chosen.saturation ? { ...chosen, weight: s.weight } : s));
+  // ROI and mROI per draw of each run; the chosen run's ROI draws are the report's own (its stored posterior), and
+  // mROI is needed only for the mixture
   const perRun = runs.map((run) => {
     const lay = paramLayout(run.data);
     const current = currentSpends(run.data.segments[g]!, model.frequency);
+    const own = run.draws === chosen.draws ? model.posterior : undefined;
     return run.data.channels.map((_, j) => {
-      const roi = new Float64Array(run.draws.length);
-      const mroi = new Float64Array(run.draws.length);
-      run.draws.forEach((q, k) => {
-        const r = channelReturn(run.data, lay, q, j, g, current[j]!);
-        roi[k] = r.roi;
-        mroi[k] = r.mroi;
-      });
+      const stored = own?.[j]?.roi;
+      const roi = stored ? Float64Array.from(stored) : new Float64Array(run.draws.length);
+      const mroi = new Float64Array(mix ? run.draws.length : 0);
+      if (!stored || mix)
+        run.draws.forEach((q, k) => {
+          const r = channelReturn(run.data, lay, q, j, g, current[j]!);
+          if (!stored) roi[k] = r.roi;
+          if (mix) mroi[k] = r.mroi;
+        });
       return { roi, mroi };
     });
   });
