@@ -17,6 +17,7 @@ import { jobRoutes } from "./routes/jobs.ts";
 import { metaRoutes } from "./routes/meta.ts";
 import { mmmRoutes } from "./routes/mmm.ts";
 import { regressionRoutes } from "./routes/regression.ts";
+import { webRoutes } from "./routes/web.ts";
 
 /** Build the HTTP application. It does not listen: server.ts does, and tests call it in-process. */
 export function createApp(deps: AppDeps): Express {
@@ -30,6 +31,8 @@ export function createApp(deps: AppDeps): Express {
   // (http://mixcast.internal:8080/docs) they send the browser to https for every script, and the page stays blank
   const https = deps.config.MIXCAST_HTTPS ?? false;
   app.use(helmet({ strictTransportSecurity: https, contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } } }));
+  // the dashboard's static files hold no data: open, so the page can load and then ask for a key
+  app.use(webRoutes());
   app.use(authenticate(deps));
   app.use(
     rateLimit({

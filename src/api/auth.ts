@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from "express";
 import { ForbiddenError, UnauthorizedError } from "../errors.ts";
 import { createHash } from "node:crypto";
-import type { ApiKey, Scope } from "../store/keys.ts";
+import { SCOPES, type ApiKey, type Scope } from "../store/keys.ts";
 import { DEFAULT_WORKSPACE, inWorkspace } from "../store/workspace.ts";
 import type { AppDeps } from "./deps.ts";
 
@@ -71,6 +71,7 @@ export function authenticate(deps: AppDeps): RequestHandler {
     }
     if (OPEN_PATHS.has(req.path) || !cache.required()) {
       res.locals.clientId = req.ip;
+      res.locals.scopes = SCOPES;
       return inWorkspace(DEFAULT_WORKSPACE, next);
     }
     const header = req.get("authorization");
@@ -102,6 +103,7 @@ export function authenticate(deps: AppDeps): RequestHandler {
         { path: ["headers", "authorization"], message: `needs ${need}` },
       ]);
     res.locals.clientId = `key:${key.id}`;
+    res.locals.scopes = key.scopes;
     inWorkspace(key.workspace, next);
   };
 }

@@ -77,7 +77,18 @@ export const ForecastResponse = open({
   segmentColumn: z.string().nullable(),
   backtest: open({ folds: num, scores: z.array(Score) }),
   choices: z.array(
-    open({ key: z.string(), method: z.string(), reason: z.string(), intermittent: z.boolean(), scores: z.array(Score), bandWarning: z.string().optional() }),
+    open({
+      key: z.string(),
+      method: z.string(),
+      reason: z.string(),
+      intermittent: z.boolean(),
+      scores: z.array(Score),
+      bandWarning: z.string().optional(),
+      heldOut: z
+        .array(open({ start: z.string(), actual: z.array(num), point: z.array(num) }))
+        .optional()
+        .openapi({ description: "Per backtest fold (earliest first): its held-out days' first date, actuals, and the chosen member's forecast of them" }),
+    }),
   ),
   forecasts: z.array(open({ key: z.string(), dates: strings, mean: z.array(num), quantiles: z.array(z.array(num)) })),
   plan: open({ mmmId: z.string(), spread: z.string(), effects: z.array(open({ key: z.string(), incremental: num })) }).nullable(),

@@ -175,6 +175,13 @@ export const HealthSchema = z
   })
   .openapi("Health");
 
+export const SessionSchema = z
+  .object({
+    authRequired: z.boolean().openapi({ description: "Whether requests need an API key" }),
+    scopes: z.array(z.enum(["read", "write", "admin"])).openapi({ description: "What this request's key may do (every scope when no key is needed)" }),
+  })
+  .openapi("Session");
+
 export const CovTypeSchema = z.enum(["nonrobust", "HC0", "HC1", "HC2", "HC3", "HAC"]);
 const Alpha = z.number().gt(0).lt(1).default(0.05);
 const ColumnName = z.string().min(1).max(200);

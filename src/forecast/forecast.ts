@@ -47,6 +47,11 @@ export interface SeriesChoice {
   /** Fewer than about three days in four with any demand (Syntetos–Boylan): TSB joins, and RMSSE decides. */
   readonly intermittent: boolean;
   readonly scores: readonly MethodScore[];
+  /**
+   * The backtest as the chosen member saw it, fold by fold (earliest first): the held-out days' first date, their
+   * actuals and the member's point forecast of them (what the dashboard's fan chart draws beside the forecast).
+   */
+  readonly heldOut?: readonly { readonly start: string; readonly actual: readonly number[]; readonly point: readonly number[] }[];
   /** Set when the chosen member's band held far fewer backtest days than nominal (15 points or more short). */
   readonly bandWarning?: string;
   /**
@@ -336,7 +341,18 @@ function assemble(
       ...(bandWarning && { bandWarning }),
     };
   });
-  const { choices, reconciliation: rec } = reconcileChoices(series, choicesBase, rawErrors, hierarchy);
+  const reconciledChoices = reconcileChoices(series, choicesBase, rawErrors, hierarchy);
+  const rec = reconciledChoices.reconciliation;
+  // each fold's held-out days with the chosen member's forecast of them
+  const choices = reconciledChoices.choices.map((c, i): SeriesChoice => {
+    if (folds === 0) return c;
+    const heldOut = runs.map((r, run) => ({
+      start: addDays(series[i]!.start, r.train[i]!.target.length),
+      actual: r.actual[i]!,
+      point: c.method === "lstm" ? lstmRuns.folds[run]![i]!.mean : (members.folds[run]![i]![c.method as StatisticalMember] ?? []),
+    }));
+    return { ...c, heldOut };
+  });
   const scores: MethodScore[] = METHODS.flatMap((method) => {
     const rows = perSeries.flatMap((p) => p.filter((x) => x.method === method));
     if (rows.length !== series.length) return [];

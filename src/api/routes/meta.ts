@@ -5,7 +5,8 @@ import { VERSION } from "../../version.ts";
 import type { AppDeps } from "../deps.ts";
 import { openApiDocument } from "../openapi.ts";
 import { defineRoute } from "../route.ts";
-import { HealthSchema } from "../../app/schemas.ts";
+import { HealthSchema, SessionSchema } from "../../app/schemas.ts";
+import { authRequired } from "../auth.ts";
 
 const swaggerUiDir = (createRequire(import.meta.url)("swagger-ui-dist") as { getAbsoluteFSPath(): string }).getAbsoluteFSPath();
 
@@ -43,6 +44,18 @@ export function metaRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
         uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
       });
     },
+  );
+  defineRoute(
+    router,
+    registry,
+    {
+      method: "get",
+      path: "/v1/session",
+      summary: "Whether a key is needed and what this request's key may do (the dashboard shows read-only pages for a read key)",
+      tags: ["meta"],
+      responses: { 200: { description: "This request's access", content: { "application/json": { schema: SessionSchema } } } },
+    },
+    (_req, res) => void res.json({ authRequired: authRequired(deps), scopes: res.locals.scopes ?? [] }),
   );
   let doc: unknown;
   router.get("/openapi.json", (_req, res) => {
