@@ -30,7 +30,14 @@ export function createApp(deps: AppDeps): Express {
   // HSTS and upgrade-insecure-requests only when users come over https: on a plain-http team server
   // (http://mixcast.internal:8080/docs) they send the browser to https for every script, and the page stays blank
   const https = deps.config.MIXCAST_HTTPS ?? false;
-  app.use(helmet({ strictTransportSecurity: https, contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } } }));
+  // Cross-Origin-Opener-Policy likewise: browsers ignore it on plain http and log an error in the console for every page
+  app.use(
+    helmet({
+      strictTransportSecurity: https,
+      crossOriginOpenerPolicy: https,
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } },
+    }),
+  );
   // the dashboard's static files hold no data: open, so the page can load and then ask for a key
   app.use(webRoutes());
   app.use(authenticate(deps));

@@ -51,13 +51,15 @@ describe("/docs in a real browser", () => {
     await page.close();
   }, 60_000);
 
-  it("When the service says users come over https, then HSTS and upgrade-insecure-requests are sent; over plain http neither is", async () => {
+  it("When the service says users come over https, then HSTS, upgrade-insecure-requests and Cross-Origin-Opener-Policy are sent; over plain http none is", async () => {
     const plain = await request(t.app).get("/docs/");
     expect(plain.headers["strict-transport-security"]).toBeUndefined();
+    expect(plain.headers["cross-origin-opener-policy"]).toBeUndefined(); // ignored on http, with a console error
     expect(plain.headers["content-security-policy"]).not.toContain("upgrade-insecure-requests");
     const tls = testApp({ MIXCAST_HTTPS: true });
     const secure = await request(tls.app).get("/docs/");
     expect(secure.headers["strict-transport-security"]).toMatch(/max-age=\d+/);
+    expect(secure.headers["cross-origin-opener-policy"]).toBe("same-origin");
     expect(secure.headers["content-security-policy"]).toContain("upgrade-insecure-requests");
     await tls.close();
   });

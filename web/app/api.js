@@ -11,8 +11,8 @@ export function setKey(key) {
   sessionStorage.setItem(KEY, key);
 }
 
-/** Called on a 401 so the page can ask for a key once; set by main.js. */
-let onUnauthorized = async () => {};
+/** Called on a 401 so the page can ask for a key; resolves true when one was entered. Set by main.js. */
+let onUnauthorized = async () => false;
 export const whenUnauthorized = (fn) => {
   onUnauthorized = fn;
 };
@@ -49,10 +49,8 @@ export async function api(path, { method = "GET", body = undefined, csv = false,
   if (session.key) headers.Authorization = `Bearer ${session.key}`;
   if (body !== undefined) headers["Content-Type"] = csv ? "text/csv" : "application/json";
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : csv ? body : JSON.stringify(body), signal });
-  if (res.status === 401 && retry) {
-    await onUnauthorized();
-    return api(path, { method, body, csv, accept, signal, retry: false });
-  }
+  // ask for a key and try again, for as long as the user enters one (closing the dialog gives up)
+  if (res.status === 401 && retry && (await onUnauthorized())) return api(path, { method, body, csv, accept, signal, retry });
   if (!res.ok) {
     const problem = await res.json().catch(() => ({}));
     throw new ApiError(res.status, problem);

@@ -11,7 +11,7 @@ import { whatIfPage } from "./pages/whatif.js";
 const PAGES = { data: dataPage, stats: statsPage, mmm: mmmPage, forecast: forecastPage, plan: planPage, whatif: whatIfPage, jobs: jobsPage };
 const view = document.getElementById("view");
 
-/** Ask for a key once (a modal form); resolves when one is entered. */
+/** Ask for a key (a modal form); resolves true when one is entered, false when the dialog is closed without. */
 function askKey(why) {
   const dialog = document.getElementById("key-dialog");
   const input = document.getElementById("key-input");
@@ -21,8 +21,9 @@ function askKey(why) {
     dialog.addEventListener(
       "close",
       () => {
-        if (input.value.trim()) setKey(input.value.trim());
-        resolve();
+        const key = input.value.trim();
+        if (key) setKey(key);
+        resolve(Boolean(key));
       },
       { once: true },
     );
@@ -30,17 +31,22 @@ function askKey(why) {
   });
 }
 
-whenUnauthorized(() =>
-  askKey(
+/** Set when a key was entered: the next page asks what it may do before drawing (read-only or not). */
+let sessionStale = false;
+whenUnauthorized(async () => {
+  const entered = await askKey(
     session.key
       ? "That key was not accepted (unknown, revoked or mistyped). Enter another; it is kept for this tab only."
       : "This service asks for an API key. It is kept for this tab only (never in the address bar).",
-  ),
-);
+  );
+  if (entered) sessionStale = true; // what the new key may do is asked again before the next page
+  return entered;
+});
 
 async function loadSession() {
   try {
     const s = await api("/v1/session");
+    sessionStale = false;
     session.scopes = s.scopes;
     session.authRequired = s.authRequired;
   } catch (e) {
@@ -61,6 +67,7 @@ async function route() {
     if (a.getAttribute("href") === `#/${name}`) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }
+  if (sessionStale) await loadSession();
   notify("");
   fill(view, h("p", {}, "Loading…"));
   try {

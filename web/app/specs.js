@@ -103,14 +103,14 @@ export function shareSpec(rows, { segment = "" } = {}) {
  * Response curves per channel with their band, current spend marked.
  * rows: {channel, spend, response, lower, upper, current: boolean}
  */
-export function curvesSpec(rows, { target = "sales", period = "period", segment = "" } = {}) {
+export function curvesSpec(rows, { target = "sales", period = "period", segment = "", columns = 3 } = {}) {
   return {
     $schema: SCHEMA,
     title: `Response curves${segment ? ` (${segment})` : ""}: ${target} per ${period} against spend per ${period}`,
     description: "One panel per channel: incremental sales by spend, the credible band shaded, the current spend marked",
     data: { values: rows },
     facet: { field: "channel", type: "nominal", title: "Channel" },
-    columns: 3,
+    columns,
     resolve: { scale: { x: "independent", y: "independent" } },
     spec: {
       width: 220,

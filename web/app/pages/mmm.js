@@ -215,7 +215,11 @@ function segmentView(m, s) {
       rows: contribution,
     }),
     chart(shareSpec(shares, { segment: seg }), { name: `mmm-share-${seg || "all"}`, rows: shares }),
-    chart(curvesSpec(curves, { target, period, segment: seg }), { name: `mmm-curves-${seg || "all"}`, rows: curves, csv: { path: `/v1/mmm/${m.id}/curves` } }),
+    chart(curvesSpec(curves, { target, period, segment: seg, columns: Math.max(1, Math.min(3, Math.floor((innerWidth - 40) / 300))) }), {
+      name: `mmm-curves-${seg || "all"}`,
+      rows: curves,
+      csv: { path: `/v1/mmm/${m.id}/curves` },
+    }),
     table(
       [
         { label: "Channel", value: (c) => c.channel },
