@@ -61,7 +61,7 @@ async function enterKey(page: Page, key: string) {
 /** Press Tab until the focused element matches `selector` (keyboard only). */
 async function tabTo(page: Page, selector: string, limit = 120) {
   for (let i = 0; i < limit; i++) {
-    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    if (await page.evaluate(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`)) return;
     await page.keyboard.press("Tab");
   }
   throw new Error(`Tab never reached ${selector}`);
@@ -86,7 +86,7 @@ describe("the dashboard's keys and keyboard", () => {
     await page.goto(`${origin}/#/mmm?model=${modelId}`);
     await page.waitForSelector('figure[data-chart="mmm-roi"][data-rendered]');
     expect(await page.locator('form[aria-label="Fit a marketing-mix model"]').count()).toBe(0);
-    expect(await page.evaluate(() => sessionStorage.getItem("mixcast.key"))).toBe(read);
+    expect(await page.evaluate('sessionStorage.getItem("mixcast.key")')).toBe(read);
     // the key went in headers only
     expect(urls.filter((u) => u.includes(read) || u.includes("key="))).toEqual([]);
     await page.goto(`${origin}/#/mmm?model=mdl_0000000000000000`);

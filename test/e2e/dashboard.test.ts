@@ -54,8 +54,9 @@ async function open(width = 1280, height = 800) {
 
 /** Serious and critical axe-core violations on the page as it is now. */
 async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE);
-  const result = await page.evaluate(() => (window as any).axe.run(document, { resultTypes: ["violations"] }));
+  // expressions as strings: they run in the page, whose globals (window, document) this file's types do not know
+  if (!(await page.evaluate('"axe" in window'))) await page.evaluate(AXE);
+  const result: any = await page.evaluate('axe.run(document, { resultTypes: ["violations"] })');
   return (result.violations as any[])
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n: any) => n.target.join(" ")).join("; ")})`);
@@ -100,7 +101,7 @@ describe("the dashboard in a real browser", () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await phone.goto(page.url());
     await phone.waitForSelector('figure[data-chart="mmm-curves-Consumer"][data-rendered] svg', { timeout: 30_000 });
-    expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+    expect(await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")).toBe(true);
     await phone.screenshot({ path: `${SHOTS}/mmm-phone.png`, fullPage: true });
     await phone.close();
 
