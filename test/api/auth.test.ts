@@ -30,6 +30,18 @@ describe("API keys beyond loopback", () => {
     store.close();
   });
 
+  it("When the dashboard asks GET /v1/session, then it learns that a key is needed and what each key may do; its static files need no key", async () => {
+    expect((await request(app).get("/v1/session")).status).toBe(401);
+    const viewer = store.keys.create("default", "viewer", ["read"]).token;
+    const planner = store.keys.create("default", "planner", ["write"]).token;
+    expect((await request(app).get("/v1/session").set("Authorization", `Bearer ${viewer}`)).body).toEqual({ authRequired: true, scopes: ["read"] });
+    expect((await request(app).get("/v1/session").set("Authorization", `Bearer ${planner}`)).body).toEqual({ authRequired: true, scopes: ["write"] });
+    for (const path of ["/", "/app/main.js", "/style.css", "/vendor/vega.min.js"]) expect((await request(app).get(path)).status, path).toBe(200);
+    expect((await request(app).get("/vendor/anything.js")).status).toBe(401); // only the three chart builds are served there
+    store.keys.revoke(store.keys.list().find((k) => k.name === "viewer")!.id);
+    store.keys.revoke(store.keys.list().find((k) => k.name === "planner")!.id);
+  });
+
   it("When no key is sent, then every route but /healthz answers 401 problem+json, even before any key exists", async () => {
     expect(store.keys.activeCount()).toBe(0);
     const res = await request(app).get("/v1/datasets");

@@ -1,6 +1,8 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Papa from "papaparse";
+import { readFileSync } from "node:fs";
+import { mae, maseScale } from "../../src/forecast/metrics.ts";
 import { selectTfBackend } from "../../src/forecast/tf-backend.ts";
 import { finishedJob, sampleWithMmm, testApp, waitFor } from "../helpers/app.ts";
 
@@ -74,6 +76,21 @@ describe("POST /v1/forecasts", () => {
       for (const s of c.scores) expect(s.coverage === null).toBe(s.method !== "lstm");
     }
   }, 180_000);
+
+  it("When a forecast's choices are read, then each carries its backtest fold's held-out days and the chosen member's forecast of them, which score as the choice says", async () => {
+    const f = (await request(t.app).get(`/v1/forecasts/${first.forecastId}`)).body;
+    const rows = Papa.parse<Record<string, string>>(readFileSync("data/sample-daily-sales.csv", "utf8"), { header: true, skipEmptyLines: true }).data;
+    for (const c of f.choices) {
+      const sales = rows.filter((r) => r.segment === c.key).map((r) => Number(r.sales));
+      expect(c.heldOut).toHaveLength(1);
+      const [fold] = c.heldOut;
+      expect(fold.start).toBe("2025-12-11"); // 21 days before the sample's end
+      expect(fold.actual).toEqual(sales.slice(-21));
+      expect(fold.point).toHaveLength(21);
+      const chosen = c.scores.find((s: { method: string }) => s.method === c.method);
+      expect(mae(fold.actual, fold.point) / maseScale(sales.slice(0, -21))).toBeCloseTo(chosen.mase, 9);
+    }
+  });
 
   it("When the job ran, then its progress showed epochs with training and validation loss", () => {
     // polled every 5 ms; a 2-epoch run on 3 series reports several epochs, so one is seen unless the poller starved

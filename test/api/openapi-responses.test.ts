@@ -31,6 +31,7 @@ beforeAll(async () => {
   const hospital = await upload("hospital-campaign/Campaign-Data.raw.csv", "hospital");
   const tv = await upload("marketing-promotion-tv-radio/marketing_sales_data.csv", "tv");
   await call("get", "/healthz", "/healthz");
+  await call("get", "/v1/session", "/v1/session");
   await call("get", "/v1/datasets", "/v1/datasets");
   await call("get", "/v1/datasets/{id}", `/v1/datasets/${sample}`);
   await call("get", "/v1/datasets/{id}/rows", `/v1/datasets/${sample}/rows?limit=3`);
