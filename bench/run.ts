@@ -134,3 +134,7 @@ fresh("./allocate.ts");
 // HTTP load on a real server process (issue 7)
 console.log("");
 fresh("./load.ts");
+
+// The dashboard's what-if page in chromium (issue 16: a slider move answered within 100 ms on the sample)
+console.log("");
+fresh("./whatif-browser.ts");

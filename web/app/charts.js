@@ -54,10 +54,10 @@ export function chart(spec, { name, rows: given, csv } = {}) {
   const el = h("figure", { class: "chart", "data-chart": name }, target, tools);
   let latest = null;
   /** Replace the chart's rows in place (the what-if page moves them on every slider step; re-embedding costs more). */
-  el.update = (next) => {
+  el.update = async (next) => {
     latest = next;
     rows = next;
-    if (view) view.data(DATA, next).runAsync();
+    if (view) await view.data(DATA, next).runAsync();
   };
   // embed once the figure is in the page, so "width: container" has a width to fill
   requestAnimationFrame(async () => {
