@@ -137,6 +137,8 @@ function modelView(m) {
       ],
       segs,
     ),
+    samplerTable(segs, name),
+    ...segs.filter((s) => s.model.formSelection).map((s) => h("p", { class: "summary" }, `${name(s)}, forms: ${s.model.formSelection.decision}`)),
     chart(intervalBarsSpec(roiRows, { title: `ROI per channel with ${level}% intervals`, axis: `${target} per $1 (ROI)` }), {
       name: "mmm-roi",
       rows: roiRows,
@@ -178,6 +180,32 @@ export function weekly(dates, parts, frequency) {
     weeks.set(monday, sums);
   });
   return [...weeks].flatMap(([date, sums]) => parts.map(([component], order) => ({ date, component, order, value: sums[order] })));
+}
+
+/** The sampler's diagnostics per segment (bayes): what PyMC and Meridian users check before reading a number. */
+function samplerTable(segs, name) {
+  const withDiag = segs.filter((s) => s.model.diagnostics);
+  if (!withDiag.length) return null;
+  return h(
+    "div",
+    {},
+    table(
+      [
+        { label: "Segment", value: (s) => name(s) },
+        { label: "Chains × draws", value: (s) => `${s.model.diagnostics.chains} × ${s.model.diagnostics.draws}`, num: true },
+        { label: "Max R-hat", value: (s) => num(s.model.diagnostics.maxRhat, 4), num: true },
+        { label: "Min bulk ESS", value: (s) => Math.round(s.model.diagnostics.minEssBulk).toLocaleString("en-US"), num: true },
+        { label: "Divergences", value: (s) => s.model.diagnostics.divergences, num: true },
+        {
+          label: "Reading",
+          value: (s) =>
+            s.model.diagnostics.warnings.length ? s.model.diagnostics.warnings.join(" ") : "converged: R-hat ≤ 1.01, ESS ≥ 100 per chain, no divergence",
+        },
+      ],
+      withDiag,
+      { caption: "The posterior sampler (NUTS)" },
+    ),
+  );
 }
 
 function segmentView(m, s) {

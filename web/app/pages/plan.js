@@ -15,7 +15,7 @@ export async function planPage(view, params) {
   fill(
     view,
     h("h1", {}, "Plan a budget"),
-    models.length ? null : h("p", {}, "No fitted marketing-mix model yet: fit one on the Marketing mix page first."),
+    models.length ? null : h("p", {}, "No fitted marketing-mix model yet: ", h("a", { href: "#/mmm" }, "fit one on the Marketing mix page"), " first."),
     h("div", { class: "grid" }, field("Marketing-mix model", model)),
     canWrite() ? form : h("p", { class: "readonly-note" }, "Read-only key: allocating needs a write key."),
     out,
@@ -38,9 +38,20 @@ export async function planPage(view, params) {
       max: h("input", { type: "number", min: 0, step: "any", "aria-label": `${c}: at most ($ per line)` }),
       locked: h("input", { type: "checkbox", "aria-label": `${c}: keep the current spend` }),
     }));
-    const groupName = h("input", { type: "text", name: "groupName", value: "digital" });
-    const groupChannels = checks("Channels in the group", channels, (c) => /search|social|email|digital|online/i.test(c));
-    const groupMin = h("input", { type: "number", name: "groupMinShare", min: 0, max: 100, step: "any", placeholder: "e.g. 30" });
+    // groups of channels, each with a minimum share of the budget; "Add a group" adds another
+    const groups = [];
+    const groupBox = h("div");
+    const addGroup = (name, pick) => {
+      const k = groups.length + 1;
+      const g = {
+        name: h("input", { type: "text", name: k === 1 ? "groupName" : `groupName${k}`, value: name }),
+        channels: checks(`Channels in group ${k}`, channels, pick),
+        minShare: h("input", { type: "number", name: k === 1 ? "groupMinShare" : `groupMinShare${k}`, min: 0, max: 100, step: "any", placeholder: "e.g. 30" }),
+      };
+      groups.push(g);
+      groupBox.append(h("div", { class: "grid" }, field(`Group ${k} name`, g.name), field("At least this share of the budget (%)", g.minShare)), g.channels.el);
+    };
+    addGroup("digital", (c) => /search|social|email|digital|online/i.test(c));
     fill(
       form,
       h("h2", {}, "Budget"),
@@ -61,10 +72,14 @@ export async function planPage(view, params) {
         ],
         rows,
       ),
-      h("h2", {}, "A group of channels"),
-      h("div", { class: "grid" }, field("Group name", groupName), field("At least this share of the budget (%)", groupMin)),
-      groupChannels.el,
-      h("div", { class: "row" }, h("button", { type: "submit" }, "Allocate")),
+      h("h2", {}, "Groups of channels"),
+      groupBox,
+      h(
+        "div",
+        { class: "row" },
+        h("button", { type: "button", class: "secondary", onclick: () => addGroup(`group ${groups.length + 1}`, () => false) }, "Add a group"),
+        h("button", { type: "submit" }, "Allocate"),
+      ),
     );
     form.onsubmit = async (e) => {
       e.preventDefault();
@@ -76,17 +91,16 @@ export async function planPage(view, params) {
           ...(r.locked.checked && { locked: true }),
         }))
         .filter((l) => Object.keys(l).length > 1);
-      const groups =
-        groupMin.value !== "" && groupChannels.values().length
-          ? [{ name: groupName.value || "group", channels: groupChannels.values(), minShare: Number(groupMin.value) / 100 }]
-          : [];
+      const chosenGroups = groups
+        .filter((g) => g.minShare.value !== "" && g.channels.values().length)
+        .map((g, k) => ({ name: g.name.value || `group ${k + 1}`, channels: g.channels.values(), minShare: Number(g.minShare.value) / 100 }));
       const body = {
         mmmId: model.value,
         periods: Number(periods.value),
         periodLength: Number(periodLength.value),
         budget: { total: Number(total.value) },
         ...(limits.length && { limits }),
-        ...(groups.length && { groups }),
+        ...(chosenGroups.length && { groups: chosenGroups }),
       };
       try {
         fill(out, ...allocationView(await api("/v1/allocations", { method: "POST", body }), body));
