@@ -129,12 +129,27 @@ export async function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): Pro
   };
   opts.onProgress?.(0.03, "fast fit done: the sampler starts there");
   const requested = names.map((c) => opts.forms?.[c] ?? { adstock: "auto" as const, saturation: "auto" as const });
-  const { forms, selection, screens, chosen } = await selectForms(names, requested, dataFor, (d) => startingPoint(fast, d), {
+  const averaging = opts.formAveraging ?? DEFAULT_FORM_AVERAGING;
+  // a large pooled panel screens its forms on the segments with the most media spend (averaging needs them all)
+  const screened = pooling !== "single" && averaging === "none" ? screenSegments(segments) : null;
+  const screenData = (f: readonly ChannelForm[]): PosteriorData => {
+    const d = dataFor(f);
+    return screened ? { ...d, segments: screened.map((g) => d.segments[g]!) } : d;
+  };
+  const picked = await selectForms(names, requested, screenData, (d) => startingPoint(fast, d), {
     seed: opts.seed ?? 1,
     sample,
-    averaging: opts.formAveraging ?? DEFAULT_FORM_AVERAGING,
+    averaging,
     onProgress: (f, m) => opts.onProgress?.(0.03 + 0.3 * f, m),
   });
+  const { forms, screens, chosen } = picked;
+  const selection =
+    picked.selection && screened
+      ? {
+          ...picked.selection,
+          criterion: `${picked.selection.criterion}; the short runs used the ${screened.length} of ${G} segments with the most media spend (${screened.map((g) => layout.segments[g]!.name).join(", ")}), as the forms are shared by all`,
+        }
+      : picked.selection;
   const sampled = dataFor(forms);
   const start = startingPoint(fast, sampled);
   const from = selection ? 0.33 : 0.05;
@@ -164,17 +179,36 @@ export async function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): Pro
     kept.length,
   );
   const level = 1 - (opts.alpha ?? 0.1);
-  const mix = (opts.formAveraging ?? DEFAULT_FORM_AVERAGING) !== "none";
+  const mix = averaging !== "none";
   const models = prepared.map((p, g) => {
     const m = {
       ...report(data, lay, kept, g, p, level, frequency, sampled.geoEffects === "normal" ? "partial-normal" : pooling, diagnostics, opts.seed ?? 1),
       ...(selection && { formSelection: selection }),
     };
-    return selection ? averageOverForms(m, g, screens, { ...chosen, data, draws: kept, weight: 0 }, level, mix) : m;
+    const inScreens = screened ? screened.indexOf(g) : g;
+    return selection ? averageOverForms(m, g, inScreens < 0 ? null : inScreens, screens, { ...chosen, data, draws: kept, weight: 0 }, level, mix) : m;
   });
   opts.onProgress?.(1, "posterior summarised");
   return { segments: models.map((model, g) => ({ name: layout.segments[g]!.name, model })), diagnostics };
 }
+
+/**
+ * Segments the form screens run on, for a pooled panel of more than SCREEN_SEGMENTS: those with the largest total
+ * media spend over the fitting rows (where the data say most about the curves), in their order; null for a smaller
+ * panel. Each screen is a short NUTS run whose cost grows with the segments; on the 40-geo panel, screening every
+ * geo had not finished after 21 minutes.
+ */
+export function screenSegments(segments: readonly SegmentData[]): number[] | null {
+  if (segments.length <= SCREEN_SEGMENTS) return null;
+  const spend = segments.map((g, i) => ({ i, total: g.total.reduce((a, v) => a + v, 0) }));
+  return spend
+    .sort((a, b) => b.total - a.total || a.i - b.i)
+    .slice(0, SCREEN_SEGMENTS)
+    .map((x) => x.i)
+    .sort((a, b) => a - b);
+}
+/** At most this many segments in the form screens of a pooled panel (screenSegments). */
+export const SCREEN_SEGMENTS = 4;
 
 /** Says in words how many geo ROI draws a normal geo distribution put at or below zero (kept just above it). */
 function withClamped(d: SamplerDiagnostics, clamped: number, draws: number): SamplerDiagnostics {

@@ -15,23 +15,36 @@ const MIN_WEIGHT = 0.01;
  * candidate's own ROI median and interval go into the form selection either way, so the answer shows what the
  * choice moves.
  */
-export function averageOverForms(model: FittedMmm, g: number, screens: readonly Screen[], chosen: Screen, level: number, mix: boolean): FittedMmm {
+export function averageOverForms(
+  model: FittedMmm,
+  g: number,
+  screenG: number | null,
+  screens: readonly Screen[],
+  chosen: Screen,
+  level: number,
+  mix: boolean,
+): FittedMmm {
   const sel = model.formSelection;
   if (!sel) return model;
+  // the screens ran on some of the segments (a large panel) and not on this one: no candidate ROIs to show
+  if (screenG === null) return model;
   const runs = screens.map((s) => (s.adstock === chosen.adstock && s.saturation === chosen.saturation ? { ...chosen, weight: s.weight } : s));
   // ROI and mROI per draw of each run; the chosen run's ROI draws are the report's own (its stored posterior), and
   // mROI is needed only for the mixture
   const perRun = runs.map((run) => {
     const lay = paramLayout(run.data);
-    const current = currentSpends(run.data.segments[g]!, model.frequency);
-    const own = run.draws === chosen.draws ? model.posterior : undefined;
+    const full = run.draws === chosen.draws;
+    const own = full ? model.posterior : undefined;
+    // segment g of the full model is segment screenG of a screen (the same unless the screens ran on a subset)
+    const at = full ? g : screenG;
+    const current = currentSpends(run.data.segments[at]!, model.frequency);
     return run.data.channels.map((_, j) => {
       const stored = own?.[j]?.roi;
       const roi = stored ? Float64Array.from(stored) : new Float64Array(run.draws.length);
       const mroi = new Float64Array(mix ? run.draws.length : 0);
       if (!stored || mix)
         run.draws.forEach((q, k) => {
-          const r = channelReturn(run.data, lay, q, j, g, current[j]!);
+          const r = channelReturn(run.data, lay, q, j, at, current[j]!);
           if (!stored) roi[k] = r.roi;
           if (mix) mroi[k] = r.mroi;
         });
