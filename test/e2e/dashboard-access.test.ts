@@ -95,6 +95,23 @@ describe("the dashboard's keys and keyboard", () => {
     await page.close();
   }, 60_000);
 
+  it("When a CSV is dropped on the data page, then it is uploaded and its columns and warnings are shown", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${origin}/`);
+    await enterKey(page, write);
+    await page.waitForSelector(".drop");
+    // a file dropped as a browser drops one: a DataTransfer holding a File, on a drop event
+    const transfer = await page.evaluateHandle(() => {
+      const dt = new (globalThis as any).DataTransfer();
+      dt.items.add(new (globalThis as any).File(["week,tv,sales\n2024-01-01,10,100\n2024-01-08,12,104\n2024-01-15, 9 ,99\n"], "dropped.csv", { type: "text/csv" }));
+      return dt;
+    });
+    await page.dispatchEvent(".drop", "drop", { dataTransfer: transfer });
+    await page.waitForSelector("text=Uploaded dropped: 3 rows.");
+    expect(await page.locator("#dataset-detail tbody tr").count()).toBe(3);
+    await page.close();
+  }, 60_000);
+
   it("When a planner uses only the keyboard, then they reach the what-if page, move a slider and get an allocation", async () => {
     const page = await browser.newPage();
     await page.goto(`${origin}/`);
