@@ -103,12 +103,15 @@ describe("the dashboard's keys and keyboard", () => {
     // a file dropped as a browser drops one: a DataTransfer holding a File, on a drop event
     const transfer = await page.evaluateHandle(() => {
       const dt = new (globalThis as any).DataTransfer();
-      dt.items.add(new (globalThis as any).File(["week,tv,sales\n2024-01-01,10,100\n2024-01-08,12,104\n2024-01-15, 9 ,99\n"], "dropped.csv", { type: "text/csv" }));
+      dt.items.add(
+        new (globalThis as any).File(["week,tv,sales\n2024-01-01,10,100\n2024-01-08,12,104\n2024-01-15, 9 ,99\n"], "dropped.csv", { type: "text/csv" }),
+      );
       return dt;
     });
     await page.dispatchEvent(".drop", "drop", { dataTransfer: transfer });
     await page.waitForSelector("text=Uploaded dropped: 3 rows.");
     expect(await page.locator("#dataset-detail tbody tr").count()).toBe(3);
+    expect(await page.textContent("#dataset-detail .warn")).toContain("Only 3 data rows; models need at least 30 for stable estimates.");
     await page.close();
   }, 60_000);
 
