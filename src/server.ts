@@ -4,7 +4,7 @@ import { createApp } from "./api/app.ts";
 import { authRequired, isLoopback } from "./api/auth.ts";
 import type { Config } from "./config.ts";
 import { selectTfBackend } from "./forecast/tf-backend.ts";
-import { JobRunner } from "./jobs/runner.ts";
+import { ThreadJobRunner } from "./jobs/runner.ts";
 import { loadSamplesOnce } from "./store/samples.ts";
 import { openStore } from "./store/store.ts";
 import { VERSION } from "./version.ts";
@@ -34,7 +34,7 @@ export async function startServer(config: Config, opts: { loadSamples?: boolean 
       `MIXCAST_AUTH=off with HOST=${config.HOST} would serve every workspace to the network without keys; set MIXCAST_ALLOW_OPEN=true if that is really meant.`,
     );
   }
-  const jobs = new JobRunner({ jobs: store.jobs, concurrency: config.MIXCAST_JOB_CONCURRENCY, logger, transaction: (fn) => store.db.transaction(fn)() });
+  const jobs = new ThreadJobRunner({ jobs: store.jobs, concurrency: config.MIXCAST_JOB_CONCURRENCY, logger, transaction: (fn) => store.db.transaction(fn)() });
   const deps = { config, store, jobs, logger, tf, startedAt: new Date() };
   const app = createApp(deps);
   if (authRequired(deps))

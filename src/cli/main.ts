@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { loadConfig, type Config } from "../config.ts";
 import { AppError, ValidationError } from "../errors.ts";
-import { JobRunner } from "../jobs/runner.ts";
+import { ThreadJobRunner } from "../jobs/runner.ts";
 import { startServer } from "../server.ts";
 import { openStore, type Store } from "../store/store.ts";
 import { dateFormatPairs, parseBody, typePairs, type RunJob } from "./args.ts";
@@ -240,7 +240,7 @@ async function datasets(store: Store, config: Config, sub: string | undefined, a
 
 /** Run a job in a worker thread from the CLI, with a progress bar on stderr. Returns its result, or undefined on failure. */
 export const runJob: RunJob = async (store, kind, input, payload, flags, onSuccess) => {
-  const runner = new JobRunner({ jobs: store.jobs, concurrency: 1, logger: pino({ level: "silent" }), transaction: (fn) => store.db.transaction(fn)() });
+  const runner = new ThreadJobRunner({ jobs: store.jobs, concurrency: 1, logger: pino({ level: "silent" }), transaction: (fn) => store.db.transaction(fn)() });
   const job = runner.submit(kind, input, payload, onSuccess);
   const bar = flags.json ? undefined : progressBar(process.stderr);
   for (;;) {

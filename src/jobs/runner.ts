@@ -1,15 +1,39 @@
-import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import type { JobRecord, JobRepo } from "../store/jobs.ts";
 import { currentWorkspace, inWorkspace } from "../store/workspace.ts";
 import type { JobKind } from "./handlers.ts";
-import type { WorkerMessage } from "./worker.ts";
+import { runInThread, type ThreadRun } from "./thread.ts";
 
-const BOOTSTRAP = new URL("./worker-bootstrap.mjs", import.meta.url);
-const ENTRY = new URL("./worker.ts", import.meta.url).href;
+/** A job's end, for metrics: its kind, outcome and seconds it ran. */
+export type FinishedListener = (e: { kind: JobKind; status: "succeeded" | "failed"; seconds: number }) => void;
 
-export interface JobRunnerOptions {
+/**
+ * Where long work runs. Two implementations: ThreadJobRunner (worker threads of this process, the default) and
+ * QueueJobRunner (BullMQ over Redis, run by `mixcast worker` processes anywhere). Both keep every job's state in
+ * the store, so GET/DELETE /v1/jobs/:id answer the same either way.
+ */
+export interface JobRunner {
+  /** Called when a job ends in this process (the queue's jobs end in workers and are not seen here). */
+  readonly finishedListeners: FinishedListener[];
+  /** Jobs waiting to start, and running. */
+  readonly queueDepth: number;
+  readonly runningCount: number;
+  /**
+   * Queue a job. `input` is what the client asked for and is stored with the job; `payload` is what the handler
+   * gets (e.g. the loaded dataset) and `onSuccess` saves its result (e.g. a fitted model), its return value the
+   * job's stored result. A runner whose workers are other processes rebuilds both from `input` (app/job-starts.ts).
+   */
+  submit(kind: JobKind, input: unknown, payload?: unknown, onSuccess?: (result: unknown, jobId: string) => unknown): JobRecord;
+  /** Record work that needed no worker (e.g. a forecast from a stored model) as a job already succeeded. */
+  completed(kind: JobKind, input: unknown, result: unknown): JobRecord;
+  /** Cancel a queued or running job. */
+  cancel(id: string): JobRecord;
+  /** Stop accepting work (and, in process, stop running jobs). */
+  close(reason?: string): Promise<void>;
+}
+
+export interface ThreadJobRunnerOptions {
   readonly jobs: JobRepo;
   /** Jobs running at once, each in its own worker thread. */
   readonly concurrency: number;
@@ -27,19 +51,33 @@ interface Queued {
   readonly onSuccess?: (result: unknown, jobId: string) => unknown;
 }
 
+/** Record a job's result: `onSuccess` and the success in one transaction, unless it was cancelled meanwhile. */
+export function saveResult(
+  jobs: JobRepo,
+  id: string,
+  result: unknown,
+  onSuccess: ((result: unknown, jobId: string) => unknown) | undefined,
+  transaction: <T>(fn: () => T) => T = (fn) => fn(),
+): "saved" | "cancelled" {
+  return transaction(() => {
+    if (jobs.get(id)?.status !== "running") return "cancelled"; // cancelled meanwhile: keep nothing
+    jobs.succeed(id, onSuccess ? onSuccess(result, id) : result);
+    return "saved";
+  });
+}
+
 /**
  * Runs long work in worker threads so the HTTP event loop never blocks on it. A FIFO queue feeds at most
  * `concurrency` workers; every state change is written to the store first, so a restart finds each job's last
  * known state (and the store marks any job left running as failed).
  */
-export class JobRunner {
-  /** Called when a job ends (for metrics): its kind, outcome and seconds in its worker. */
-  readonly finishedListeners: ((e: { kind: JobKind; status: "succeeded" | "failed"; seconds: number }) => void)[] = [];
+export class ThreadJobRunner implements JobRunner {
+  readonly finishedListeners: FinishedListener[] = [];
   private readonly queue: Queued[] = [];
-  private readonly running = new Map<string, Worker>();
+  private readonly running = new Map<string, ThreadRun>();
   private closed = false;
 
-  constructor(private readonly opts: JobRunnerOptions) {}
+  constructor(private readonly opts: ThreadJobRunnerOptions) {}
 
   get queueDepth(): number {
     return this.queue.length;
@@ -48,11 +86,6 @@ export class JobRunner {
     return this.running.size;
   }
 
-  /**
-   * Queue a job. `input` is what the client asked for and is stored with the job; `payload` is what the worker
-   * gets (e.g. the loaded dataset), passed by structured clone and not stored. `onSuccess` runs on this thread with
-   * the worker's result (e.g. to save a fitted model) and its return value becomes the job's stored result.
-   */
   submit(kind: JobKind, input: unknown, payload: unknown = input, onSuccess?: (result: unknown, jobId: string) => unknown): JobRecord {
     if (this.closed) throw new ConflictError("The service is shutting down; no new jobs are accepted.");
     const job = this.opts.jobs.create(kind, input);
@@ -61,45 +94,34 @@ export class JobRunner {
     return job;
   }
 
-  /**
-   * Record work that needed no worker (e.g. a forecast from a stored model) as a job already succeeded, so the
-   * client follows the same job URL either way.
-   */
   completed(kind: JobKind, input: unknown, result: unknown): JobRecord {
-    const job = this.opts.jobs.create(kind, input);
-    this.opts.jobs.markRunning(job.jobId);
-    this.opts.jobs.succeed(job.jobId, result);
-    return this.opts.jobs.get(job.jobId)!;
+    return completedJob(this.opts.jobs, kind, input, result);
   }
 
   /** Cancel a queued or running job (its worker is terminated). */
   cancel(id: string): JobRecord {
-    const job = this.opts.jobs.get(id);
-    if (!job) throw new NotFoundError(`No job ${id}.`);
-    if (job.status !== "queued" && job.status !== "running") {
-      throw new ConflictError(`Job ${id} is already ${job.status}; only queued or running jobs can be cancelled.`);
-    }
+    const job = cancellable(this.opts.jobs, id);
     const i = this.queue.findIndex((q) => q.id === id);
     if (i >= 0) this.queue.splice(i, 1);
     this.opts.jobs.cancel(id);
-    const worker = this.running.get(id);
-    if (worker) {
+    const run = this.running.get(id);
+    if (run) {
       this.running.delete(id);
-      void worker.terminate();
+      void run.terminate();
       this.pump();
     }
     this.opts.logger.info({ jobId: id }, "job cancelled");
-    return this.opts.jobs.get(id)!;
+    return this.opts.jobs.get(job.jobId)!;
   }
 
   /** Stop accepting work, terminate running workers and mark their jobs failed with the reason. */
   async close(reason = "The service shut down before this job finished. Submit it again."): Promise<void> {
     this.closed = true;
     for (const q of this.queue.splice(0)) this.opts.jobs.fail(q.id, { title: "Interrupted", detail: reason, code: "interrupted" });
-    const workers = [...this.running];
+    const runs = [...this.running];
     this.running.clear();
-    for (const [id] of workers) this.opts.jobs.fail(id, { title: "Interrupted", detail: reason, code: "interrupted" });
-    await Promise.all(workers.map(([, w]) => w.terminate()));
+    for (const [id] of runs) this.opts.jobs.fail(id, { title: "Interrupted", detail: reason, code: "interrupted" });
+    await Promise.all(runs.map(([, r]) => r.terminate()));
   }
 
   private pump(): void {
@@ -112,52 +134,49 @@ export class JobRunner {
     const { jobs, logger } = this.opts;
     if (!jobs.markRunning(q.id)) return; // cancelled between queueing and starting
     const t0 = performance.now();
-    const worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY, kind: q.kind, payload: q.payload } });
-    this.running.set(q.id, worker);
+    const run = runInThread(q.kind, q.payload, (fraction, message) => inWorkspace(q.workspace, () => jobs.setProgress(q.id, fraction, message)));
+    this.running.set(q.id, run);
     logger.info({ jobId: q.id, kind: q.kind }, "job started");
-    let settled = false;
-    const finish = () => {
-      settled = true;
-      if (this.running.get(q.id) === worker) this.running.delete(q.id);
-      void worker.terminate();
-      this.pump();
-    };
-    worker.on("message", (m: WorkerMessage) =>
+    void run.done.then((outcome) =>
       inWorkspace(q.workspace, () => {
-        if (m.type === "progress") jobs.setProgress(q.id, m.fraction, m.message);
-        else if (m.type === "result") {
-          const transaction = this.opts.transaction ?? (<T>(fn: () => T) => fn());
+        if (this.running.get(q.id) !== run) return; // cancelled or closed: the store already says so
+        this.running.delete(q.id);
+        void run.terminate();
+        const seconds = (performance.now() - t0) / 1000;
+        if (outcome.type === "result") {
           try {
-            transaction(() => {
-              if (jobs.get(q.id)?.status !== "running") return; // cancelled meanwhile: keep nothing
-              jobs.succeed(q.id, q.onSuccess ? q.onSuccess(m.result, q.id) : m.result);
-            });
+            saveResult(jobs, q.id, outcome.result, q.onSuccess, this.opts.transaction);
+            logger.info({ jobId: q.id, kind: q.kind, ms: Math.round(seconds * 1000) }, "job succeeded");
+            for (const l of this.finishedListeners) l({ kind: q.kind, status: "succeeded", seconds });
           } catch (err) {
             jobs.fail(q.id, { title: "Saving the result failed", detail: err instanceof Error ? err.message : String(err), code: "internal" });
             logger.error({ jobId: q.id, err }, "job result could not be saved");
-            return finish();
           }
-          logger.info({ jobId: q.id, kind: q.kind, ms: Math.round(performance.now() - t0) }, "job succeeded");
-          for (const l of this.finishedListeners) l({ kind: q.kind, status: "succeeded", seconds: (performance.now() - t0) / 1000 });
-          finish();
         } else {
-          jobs.fail(q.id, m.error);
-          logger.warn({ jobId: q.id, kind: q.kind, error: m.error }, "job failed");
-          for (const l of this.finishedListeners) l({ kind: q.kind, status: "failed", seconds: (performance.now() - t0) / 1000 });
-          finish();
+          jobs.fail(q.id, outcome.error);
+          logger.warn({ jobId: q.id, kind: q.kind, error: outcome.error }, "job failed");
+          for (const l of this.finishedListeners) l({ kind: q.kind, status: "failed", seconds });
         }
+        this.pump();
       }),
     );
-    worker.on("error", (err) => {
-      if (settled) return;
-      jobs.fail(q.id, { title: "Job crashed", detail: err.message, code: "internal" });
-      logger.error({ jobId: q.id, err }, "job worker crashed");
-      finish();
-    });
-    worker.on("exit", (code) => {
-      if (settled || this.running.get(q.id) !== worker) return;
-      jobs.fail(q.id, { title: "Job crashed", detail: `The worker stopped (exit code ${code}) without a result.`, code: "internal" });
-      finish();
-    });
   }
+}
+
+/** A job recorded as already succeeded (work done without a worker). */
+export function completedJob(jobs: JobRepo, kind: JobKind, input: unknown, result: unknown): JobRecord {
+  const job = jobs.create(kind, input);
+  jobs.markRunning(job.jobId);
+  jobs.succeed(job.jobId, result);
+  return jobs.get(job.jobId)!;
+}
+
+/** The job, if it can still be cancelled; 404 or 409 otherwise. */
+export function cancellable(jobs: JobRepo, id: string): JobRecord {
+  const job = jobs.get(id);
+  if (!job) throw new NotFoundError(`No job ${id}.`);
+  if (job.status !== "queued" && job.status !== "running") {
+    throw new ConflictError(`Job ${id} is already ${job.status}; only queued or running jobs can be cancelled.`);
+  }
+  return job;
 }

@@ -4,7 +4,7 @@ import { pino } from "pino";
 import request from "supertest";
 import { afterAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/api/app.ts";
-import { JobRunner } from "../../src/jobs/runner.ts";
+import { ThreadJobRunner } from "../../src/jobs/runner.ts";
 import { openStore } from "../../src/store/store.ts";
 import { testApp, waitFor } from "../helpers/app.ts";
 
@@ -14,7 +14,7 @@ describe("API keys beyond loopback", () => {
   const lines: string[] = [];
   const { store } = openStore(":memory:");
   const logger = pino({ level: "info" }, new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) }));
-  const jobs = new JobRunner({ jobs: store.jobs, concurrency: 1, logger, transaction: (fn) => store.db.transaction(fn)() });
+  const jobs = new ThreadJobRunner({ jobs: store.jobs, concurrency: 1, logger, transaction: (fn) => store.db.transaction(fn)() });
   const config = {
     MIXCAST_MAX_UPLOAD_MB: 50,
     MIXCAST_MAX_JSON_MB: 50,
@@ -143,7 +143,7 @@ describe("scenarios across workspaces", () => {
   it("When one workspace has loaded a model into memory, then another workspace's key still gets 404 for it", async () => {
     const { store } = openStore(":memory:");
     const logger = pino({ level: "silent" });
-    const jobs = new JobRunner({ jobs: store.jobs, concurrency: 1, logger, transaction: (fn) => store.db.transaction(fn)() });
+    const jobs = new ThreadJobRunner({ jobs: store.jobs, concurrency: 1, logger, transaction: (fn) => store.db.transaction(fn)() });
     const app = createApp({
       config: {
         MIXCAST_MAX_UPLOAD_MB: 50,

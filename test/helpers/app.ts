@@ -3,7 +3,7 @@ import request from "supertest";
 import { pino } from "pino";
 import { createApp } from "../../src/api/app.ts";
 import type { AppDeps } from "../../src/api/deps.ts";
-import { JobRunner } from "../../src/jobs/runner.ts";
+import { ThreadJobRunner } from "../../src/jobs/runner.ts";
 import { openStore } from "../../src/store/store.ts";
 
 export const silentLogger = pino({ level: "silent" });
@@ -11,7 +11,7 @@ export const silentLogger = pino({ level: "silent" });
 /** An in-process app over an in-memory store: no network, no disk. */
 export function testApp(overrides: Partial<AppDeps["config"]> = {}, tf: AppDeps["tf"] = { backend: "cpu", notes: [] }) {
   const { store } = openStore(":memory:");
-  const jobs = new JobRunner({ jobs: store.jobs, concurrency: 1, logger: silentLogger, transaction: (fn) => store.db.transaction(fn)() });
+  const jobs = new ThreadJobRunner({ jobs: store.jobs, concurrency: 1, logger: silentLogger, transaction: (fn) => store.db.transaction(fn)() });
   const config = {
     MIXCAST_MAX_UPLOAD_MB: 50,
     MIXCAST_MAX_JSON_MB: 50,

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { JobRunner } from "../../src/jobs/runner.ts";
+import { ThreadJobRunner } from "../../src/jobs/runner.ts";
 import { openStore, type Store } from "../../src/store/store.ts";
 import { silentLogger, waitFor } from "../helpers/app.ts";
 
 let store: Store;
-let runner: JobRunner;
+let runner: ThreadJobRunner;
 function setup(concurrency: number) {
   store = openStore(":memory:").store;
-  runner = new JobRunner({ jobs: store.jobs, concurrency, logger: silentLogger });
+  runner = new ThreadJobRunner({ jobs: store.jobs, concurrency, logger: silentLogger });
 }
 afterEach(async () => {
   await runner.close();
