@@ -241,7 +241,7 @@ async function datasets(store: Store, config: Config, sub: string | undefined, a
 /** Run a job in a worker thread from the CLI, with a progress bar on stderr. Returns its result, or undefined on failure. */
 export const runJob: RunJob = async (store, kind, input, payload, flags, onSuccess) => {
   const runner = new ThreadJobRunner({ jobs: store.jobs, concurrency: 1, logger: pino({ level: "silent" }), transaction: (fn) => store.db.transaction(fn)() });
-  const job = runner.submit(kind, input, payload, onSuccess);
+  const job = await runner.submit(kind, input, payload, onSuccess);
   const bar = flags.json ? undefined : progressBar(process.stderr);
   for (;;) {
     const j = store.jobs.get(job.jobId)!;

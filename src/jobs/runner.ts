@@ -24,11 +24,11 @@ export interface JobRunner {
    * gets (e.g. the loaded dataset) and `onSuccess` saves its result (e.g. a fitted model), its return value the
    * job's stored result. A runner whose workers are other processes rebuilds both from `input` (app/job-starts.ts).
    */
-  submit(kind: JobKind, input: unknown, payload?: unknown, onSuccess?: (result: unknown, jobId: string) => unknown): JobRecord;
+  submit(kind: JobKind, input: unknown, payload?: unknown, onSuccess?: (result: unknown, jobId: string) => unknown): Promise<JobRecord>;
   /** Record work that needed no worker (e.g. a forecast from a stored model) as a job already succeeded. */
   completed(kind: JobKind, input: unknown, result: unknown): JobRecord;
   /** Cancel a queued or running job. */
-  cancel(id: string): JobRecord;
+  cancel(id: string): Promise<JobRecord>;
   /** Stop accepting work (and, in process, stop running jobs). */
   close(reason?: string): Promise<void>;
 }
@@ -86,7 +86,7 @@ export class ThreadJobRunner implements JobRunner {
     return this.running.size;
   }
 
-  submit(kind: JobKind, input: unknown, payload: unknown = input, onSuccess?: (result: unknown, jobId: string) => unknown): JobRecord {
+  async submit(kind: JobKind, input: unknown, payload: unknown = input, onSuccess?: (result: unknown, jobId: string) => unknown): Promise<JobRecord> {
     if (this.closed) throw new ConflictError("The service is shutting down; no new jobs are accepted.");
     const job = this.opts.jobs.create(kind, input);
     this.queue.push({ id: job.jobId, workspace: currentWorkspace(), kind, payload, ...(onSuccess && { onSuccess }) });
@@ -99,7 +99,7 @@ export class ThreadJobRunner implements JobRunner {
   }
 
   /** Cancel a queued or running job (its worker is terminated). */
-  cancel(id: string): JobRecord {
+  async cancel(id: string): Promise<JobRecord> {
     const job = cancellable(this.opts.jobs, id);
     const i = this.queue.findIndex((q) => q.id === id);
     if (i >= 0) this.queue.splice(i, 1);

@@ -23,7 +23,7 @@ describe("JobRunner", () => {
   it("When a job runs, then it runs in a worker thread, reports progress and stores its result", async () => {
     setup(1);
     // 2 s in 20 steps: progress stays between 0 and 1 long enough to be seen even on a loaded machine
-    const job = runner.submit("diagnostic-sleep", { seconds: 2 });
+    const job = await runner.submit("diagnostic-sleep", { seconds: 2 });
     expect(job.status).toBe("queued");
     const progressSeen = await waitFor(() => {
       const j = store.jobs.get(job.jobId)!;
@@ -36,8 +36,8 @@ describe("JobRunner", () => {
 
   it("When concurrency is 1, then a second job waits in the queue", async () => {
     setup(1);
-    const a = runner.submit("diagnostic-sleep", { seconds: 0.5 });
-    const b = runner.submit("diagnostic-sleep", { seconds: 0 });
+    const a = await runner.submit("diagnostic-sleep", { seconds: 0.5 });
+    const b = await runner.submit("diagnostic-sleep", { seconds: 0 });
     await waitFor(() => store.jobs.get(a.jobId)!.status === "running" || undefined);
     expect(store.jobs.get(b.jobId)!.status).toBe("queued");
     expect(runner.queueDepth).toBe(1);
@@ -47,17 +47,17 @@ describe("JobRunner", () => {
 
   it("When a running job is cancelled, then its worker stops and it stays cancelled", async () => {
     setup(1);
-    const job = runner.submit("diagnostic-sleep", { seconds: 30 });
+    const job = await runner.submit("diagnostic-sleep", { seconds: 30 });
     await waitFor(() => store.jobs.get(job.jobId)!.status === "running" || undefined);
-    expect(runner.cancel(job.jobId).status).toBe("cancelled");
+    expect((await runner.cancel(job.jobId)).status).toBe("cancelled");
     expect(runner.runningCount).toBe(0);
-    expect(() => runner.cancel(job.jobId)).toThrow(/already cancelled/);
+    await expect(runner.cancel(job.jobId)).rejects.toThrow(/already cancelled/);
   });
 
   it("When a handler throws a domain error, then the job fails with that message", async () => {
     setup(1);
     const dataset = { name: "d", rows: 1, columns: [{ name: "x", original: "x", type: "integer", missing: 0, values: [1] }], warnings: [] };
-    const job = runner.submit("dataset-profile", {}, { dataset, segment: "nope" });
+    const job = await runner.submit("dataset-profile", {}, { dataset, segment: "nope" });
     const done = await waitFor(settled(job.jobId));
     expect(done).toMatchObject({ status: "failed", error: { code: "validation_failed" } });
     expect(done.error!.detail).toContain('"nope"');
@@ -65,8 +65,8 @@ describe("JobRunner", () => {
 
   it("When the runner closes, then running and queued jobs are failed as interrupted", async () => {
     setup(1);
-    const a = runner.submit("diagnostic-sleep", { seconds: 30 });
-    const b = runner.submit("diagnostic-sleep", { seconds: 30 });
+    const a = await runner.submit("diagnostic-sleep", { seconds: 30 });
+    const b = await runner.submit("diagnostic-sleep", { seconds: 30 });
     await waitFor(() => store.jobs.get(a.jobId)!.status === "running" || undefined);
     await runner.close();
     for (const id of [a.jobId, b.jobId]) expect(store.jobs.get(id)).toMatchObject({ status: "failed", error: { code: "interrupted" } });

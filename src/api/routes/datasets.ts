@@ -145,10 +145,10 @@ export function datasetRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router 
       aliases: { body: VOCABULARY.segment },
       responses: { 202: jsonResponse(JobAcceptedSchema, "Job accepted; poll Location") },
     },
-    (_req, res, { params, body }) => {
+    async (_req, res, { params, body }) => {
       const dataset = deps.store.datasets.load(params.id);
       if (!dataset) throw new NotFoundError(`No dataset ${params.id}.`);
-      const job = deps.jobs.submit("dataset-profile", { datasetId: params.id, ...body }, { dataset, segment: body.segment });
+      const job = await deps.jobs.submit("dataset-profile", { datasetId: params.id, ...body }, { dataset, segment: body.segment });
       acceptJob(res, job);
     },
   );

@@ -29,12 +29,12 @@ export function forecastRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       body: ForecastRequestSchema,
       responses: { 202: { description: "Job accepted", content: { "application/json": { schema: JobAcceptedSchema } } } },
     },
-    (_req, res, { body }) => {
+    async (_req, res, { body }) => {
       const start = startForecast(deps.store, loadDataset(deps, body.datasetId), body, deps.tf.backend);
       acceptJob(
         res,
         start.kind === "train"
-          ? deps.jobs.submit("forecast-train", body, start.payload, start.onSuccess)
+          ? await deps.jobs.submit("forecast-train", body, start.payload, start.onSuccess)
           : deps.jobs.completed("forecast-train", body, start.summary),
       );
     },

@@ -95,8 +95,8 @@ export function jobRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
       params: IdParams,
       responses: { 200: jobJson, 409: { description: "Already finished" } },
     },
-    (_req, res, { params }) => {
-      res.json(jobView(deps.jobs.cancel(params.id)));
+    async (_req, res, { params }) => {
+      res.json(jobView(await deps.jobs.cancel(params.id)));
     },
   );
 
@@ -112,7 +112,7 @@ export function jobRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
         body: SleepRequest,
         responses: { 202: { description: "Job accepted", content: { "application/json": { schema: JobAcceptedSchema } } } },
       },
-      (_req, res, { body }) => acceptJob(res, deps.jobs.submit("diagnostic-sleep", body)),
+      async (_req, res, { body }) => acceptJob(res, await deps.jobs.submit("diagnostic-sleep", body)),
     );
   }
   return router;

@@ -35,9 +35,9 @@ export function mmmRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
       aliases: { body: VOCABULARY.alpha },
       responses: { 202: { description: "Job accepted", content: { "application/json": { schema: JobAcceptedSchema } } } },
     },
-    (_req, res, { body }) => {
+    async (_req, res, { body }) => {
       const start = startMmm(deps.store, loadDataset(deps, body.datasetId), body);
-      acceptJob(res, deps.jobs.submit(start.kind, body, start.payload, start.onSuccess));
+      acceptJob(res, await deps.jobs.submit(start.kind, body, start.payload, start.onSuccess));
     },
   );
 
