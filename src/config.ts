@@ -13,13 +13,25 @@ export const ConfigSchema = z.object({
   MIXCAST_MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(50),
   /** Largest JSON body accepted, in MB (a JSON upload carries the CSV as a string). */
   MIXCAST_MAX_JSON_MB: z.coerce.number().positive().max(1024).default(50),
-  /** Worker threads for long jobs; default cores − 1, at least 1. */
+  /**
+   * Jobs this process runs at once; default cores − 1, at least 1. With MIXCAST_QUEUE_URL, 0 makes `serve` only
+   * enqueue (workers elsewhere run the jobs).
+   */
   MIXCAST_JOB_CONCURRENCY: z.coerce
     .number()
     .int()
-    .min(1)
+    .min(0)
     .max(64)
     .default(Math.max(1, availableParallelism() - 1)),
+  /** redis://… : jobs go to a BullMQ queue that `mixcast worker` processes run (default: worker threads of this process). */
+  MIXCAST_QUEUE_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "a redis:// or rediss:// URL")
+    .optional(),
+  /** A queued job's lock, in ms: a worker that died is noticed, and its job run again elsewhere, after about this long. */
+  MIXCAST_JOB_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /** A queued job running longer than this many seconds is stopped and failed (0: no limit). */
+  MIXCAST_JOB_TIMEOUT_S: z.coerce.number().int().min(0).default(0),
   MIXCAST_TF_BACKEND: z.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),
   /** Load the bundled sample datasets into an empty store on first start. */
   MIXCAST_LOAD_SAMPLES: bool.default(true),

@@ -4,7 +4,9 @@ import { createApp } from "./api/app.ts";
 import { authRequired, isLoopback } from "./api/auth.ts";
 import type { Config } from "./config.ts";
 import { selectTfBackend } from "./forecast/tf-backend.ts";
-import { ThreadJobRunner } from "./jobs/runner.ts";
+import { ThreadJobRunner, type JobRunner } from "./jobs/runner.ts";
+import { QueueJobRunner } from "./queue/runner.ts";
+import { startQueueWorker } from "./queue/worker.ts";
 import { loadSamplesOnce } from "./store/samples.ts";
 import { openStore } from "./store/store.ts";
 import { VERSION } from "./version.ts";
@@ -22,7 +24,11 @@ export async function startServer(config: Config, opts: { loadSamples?: boolean 
   const logger = pino({ level: config.LOG_LEVEL, base: { service: "mixcast" } });
   const tf = await selectTfBackend(config.MIXCAST_TF_BACKEND);
   logger.info({ backend: tf.backend, notes: tf.notes }, `TensorFlow.js backend: ${tf.backend}`);
-  const { store, interruptedJobs } = openStore(config.MIXCAST_DATA_DIR, { recoverJobs: true });
+  const queueUrl = config.MIXCAST_QUEUE_URL;
+  if (!queueUrl && config.MIXCAST_JOB_CONCURRENCY === 0)
+    throw new Error("MIXCAST_JOB_CONCURRENCY=0 leaves no one to run jobs: set MIXCAST_QUEUE_URL and run `mixcast worker` processes, or leave it unset.");
+  // with a queue, jobs outlive this process (workers run them): only the in-process runner fails what it left running
+  const { store, interruptedJobs } = openStore(config.MIXCAST_DATA_DIR, { recoverJobs: !queueUrl });
   if (interruptedJobs > 0) logger.warn({ interruptedJobs }, "jobs left running by the previous process were marked failed");
   if (opts.loadSamples ?? config.MIXCAST_LOAD_SAMPLES) {
     const loaded = loadSamplesOnce(store);
@@ -34,7 +40,22 @@ export async function startServer(config: Config, opts: { loadSamples?: boolean 
       `MIXCAST_AUTH=off with HOST=${config.HOST} would serve every workspace to the network without keys; set MIXCAST_ALLOW_OPEN=true if that is really meant.`,
     );
   }
-  const jobs = new ThreadJobRunner({ jobs: store.jobs, concurrency: config.MIXCAST_JOB_CONCURRENCY, logger, transaction: (fn) => store.db.transaction(fn)() });
+  const jobs: JobRunner = queueUrl
+    ? new QueueJobRunner({ jobs: store.jobs, url: queueUrl, logger })
+    : new ThreadJobRunner({ jobs: store.jobs, concurrency: config.MIXCAST_JOB_CONCURRENCY, logger, transaction: (fn) => store.db.transaction(fn)() });
+  // serve can run a queue worker beside the API (MIXCAST_JOB_CONCURRENCY=0: only enqueue)
+  const embedded =
+    queueUrl && config.MIXCAST_JOB_CONCURRENCY > 0
+      ? startQueueWorker({
+          url: queueUrl,
+          concurrency: config.MIXCAST_JOB_CONCURRENCY,
+          dataDir: config.MIXCAST_DATA_DIR,
+          logger,
+          timeoutS: config.MIXCAST_JOB_TIMEOUT_S,
+          lockMs: config.MIXCAST_JOB_LOCK_MS,
+        })
+      : undefined;
+  if (queueUrl) logger.info({ queue: queueUrl.replace(/\/\/[^@]*@/, "//***@"), embeddedWorker: Boolean(embedded) }, "jobs go to the BullMQ queue");
   const deps = { config, store, jobs, logger, tf, startedAt: new Date() };
   const app = createApp(deps);
   if (authRequired(deps))
@@ -63,6 +84,7 @@ export async function startServer(config: Config, opts: { loadSamples?: boolean 
       await Promise.race([drained, grace]);
       server.closeAllConnections();
       await jobs.close();
+      await embedded?.close();
       store.close();
       logger.info("stopped");
     })());

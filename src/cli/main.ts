@@ -6,6 +6,7 @@ import { pino } from "pino";
 import { loadConfig, type Config } from "../config.ts";
 import { AppError, ValidationError } from "../errors.ts";
 import { ThreadJobRunner } from "../jobs/runner.ts";
+import { startQueueWorker } from "../queue/worker.ts";
 import { startServer } from "../server.ts";
 import { openStore, type Store } from "../store/store.ts";
 import { dateFormatPairs, parseBody, typePairs, type RunJob } from "./args.ts";
@@ -22,6 +23,7 @@ const HELP = `mixcast: sales forecasts, marketing-mix statistics and budget allo
 
 Usage:
   mixcast serve [--no-samples]             start the HTTP service (PORT, HOST, MIXCAST_DATA_DIR, ... from the environment)
+  mixcast worker [--concurrency N]         run queued jobs (MIXCAST_QUEUE_URL, MIXCAST_DATA_DIR; N defaults to MIXCAST_JOB_CONCURRENCY)
   mixcast datasets add FILE [--name NAME] [--types col:type,...] [--date-formats col:fmt,...] [--decimal ,] [--thousands .]
   mixcast datasets list
   mixcast datasets show ID
@@ -63,6 +65,7 @@ type Flags = {
   help?: boolean;
   decimal?: string;
   thousands?: string;
+  concurrency?: string;
 };
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -113,6 +116,7 @@ async function main(argv: readonly string[]): Promise<number> {
       scopes: { type: "string" },
       workspace: { type: "string" },
       "no-samples": { type: "boolean" },
+      concurrency: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -124,6 +128,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const config = loadConfig();
   if (command === "serve") return serve(config, flags as Flags);
+  if (command === "worker") return worker(config, flags as Flags);
   if (command === "datasets") return withStore(config, (store) => datasets(store, config, sub, arg, flags as Flags));
   if (command === "regress") return withStore(config, (store) => regress(store, sub, arg, flags));
   if (command === "roi") return withStore(config, (store) => roi(store, sub, flags));
@@ -147,6 +152,31 @@ async function serve(config: Config, flags: Flags): Promise<number> {
   process.once("SIGTERM", () => void stop("SIGTERM"));
   process.once("SIGINT", () => void stop("SIGINT"));
   return new Promise<number>(() => {}); // runs until a signal
+}
+
+/** A queue worker: runs jobs from MIXCAST_QUEUE_URL until SIGTERM/SIGINT, then finishes its running jobs' lock handover. */
+async function worker(config: Config, flags: Flags): Promise<number> {
+  if (!config.MIXCAST_QUEUE_URL) throw usage("worker needs MIXCAST_QUEUE_URL=redis://…, the queue the API enqueues to");
+  const concurrency = flags.concurrency !== undefined ? Number(flags.concurrency) : Math.max(1, config.MIXCAST_JOB_CONCURRENCY);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw usage("--concurrency takes a whole number of at least 1");
+  const logger = pino({ level: config.LOG_LEVEL, base: { service: "mixcast-worker" } });
+  const running = startQueueWorker({
+    url: config.MIXCAST_QUEUE_URL,
+    concurrency,
+    dataDir: config.MIXCAST_DATA_DIR,
+    logger,
+    timeoutS: config.MIXCAST_JOB_TIMEOUT_S,
+    lockMs: config.MIXCAST_JOB_LOCK_MS,
+  });
+  logger.info({ concurrency, dataDir: config.MIXCAST_DATA_DIR }, "mixcast worker running queued jobs");
+  const stop = async (signal: string) => {
+    logger.info({ signal }, "signal received: finishing");
+    await running.close();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
+  return new Promise<number>(() => {});
 }
 
 async function withStore(config: Config, fn: (store: Store) => Promise<number> | number): Promise<number> {

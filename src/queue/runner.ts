@@ -1,0 +1,91 @@
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import type { JobKind } from "../jobs/handlers.ts";
+import { cancellable, completedJob, type FinishedListener, type JobRunner } from "../jobs/runner.ts";
+import type { JobRecord, JobRepo } from "../store/jobs.ts";
+import { currentWorkspace } from "../store/workspace.ts";
+import { JOB_OPTIONS, QUEUE_NAME, redis, type QueuedJobData } from "./connection.ts";
+
+export interface QueueJobRunnerOptions {
+  readonly jobs: JobRepo;
+  readonly url: string;
+  readonly logger: Logger;
+}
+
+/**
+ * Jobs on BullMQ over Redis (MIXCAST_QUEUE_URL): the API records the job in the store and enqueues it; `mixcast
+ * worker` processes, here or on other machines, run it and write its progress and result to the store, so GET
+ * /v1/jobs/:id answers as with the in-process runner. The payload and result saver are not sent: a worker rebuilds
+ * them from the job's input (app/job-starts.ts).
+ */
+export class QueueJobRunner implements JobRunner {
+  readonly finishedListeners: FinishedListener[] = [];
+  private readonly connection: Redis;
+  private readonly queue: Queue;
+  private counts = { waiting: 0, active: 0 };
+  private readonly timer: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(private readonly opts: QueueJobRunnerOptions) {
+    this.connection = redis(opts.url);
+    this.queue = new Queue(QUEUE_NAME, { connection: this.connection });
+    // the queue's depth for /healthz and /metrics, refreshed in the background (the getters stay synchronous)
+    const refresh = () =>
+      this.queue
+        .getJobCounts("waiting", "delayed", "prioritized", "active")
+        .then((c) => (this.counts = { waiting: (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0 }))
+        .catch(() => {});
+    void refresh();
+    this.timer = setInterval(refresh, 1_000);
+    this.timer.unref();
+  }
+
+  get queueDepth(): number {
+    return this.counts.waiting;
+  }
+  get runningCount(): number {
+    return this.counts.active;
+  }
+
+  /** Record the job, then enqueue it; answered only once Redis has it (else the job is failed and the error thrown). */
+  async submit(kind: JobKind, input: unknown): Promise<JobRecord> {
+    if (this.closed) throw new Error("The job queue is closed.");
+    const job = this.opts.jobs.create(kind, input);
+    const data: QueuedJobData = { jobId: job.jobId, kind, input, workspace: currentWorkspace() };
+    try {
+      await this.queue.add(kind, data, { ...JOB_OPTIONS, jobId: job.jobId });
+    } catch (err) {
+      this.opts.jobs.fail(job.jobId, {
+        title: "Not queued",
+        detail: `The job queue did not take the job: ${err instanceof Error ? err.message : err}`,
+        code: "internal",
+      });
+      throw err;
+    }
+    this.opts.logger.info({ jobId: job.jobId, kind }, "job queued");
+    return job;
+  }
+
+  completed(kind: JobKind, input: unknown, result: unknown): JobRecord {
+    return completedJob(this.opts.jobs, kind, input, result);
+  }
+
+  /** Cancel: the store says so at once; a waiting job leaves the queue, a running one is stopped by its worker. */
+  async cancel(id: string): Promise<JobRecord> {
+    cancellable(this.opts.jobs, id);
+    this.opts.jobs.cancel(id);
+    // a waiting job is removed; an active one is locked by its worker, which sees the cancellation and stops
+    await this.queue.remove(id).catch(() => 0);
+    this.opts.logger.info({ jobId: id }, "job cancelled");
+    return this.opts.jobs.get(id)!;
+  }
+
+  /** Stop enqueueing; queued and running jobs carry on in the workers. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.queue.close();
+    this.connection.disconnect();
+  }
+}
