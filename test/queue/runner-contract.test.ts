@@ -1,0 +1,125 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { csvToDataset } from "../../src/data/to-dataset.ts";
+import { ThreadJobRunner, type JobRunner } from "../../src/jobs/runner.ts";
+import { QueueJobRunner } from "../../src/queue/runner.ts";
+import { startQueueWorker } from "../../src/queue/worker.ts";
+import { openStore, type Store } from "../../src/store/store.ts";
+import { silentLogger, waitFor } from "../helpers/app.ts";
+import { redisAvailable, startRedis } from "../helpers/redis.ts";
+
+// One job test-suite, run against both runners: worker threads of this process, and BullMQ over Redis with a
+// queue worker (its jobs in sandbox processes) sharing the store file. The answers must not differ.
+interface Harness {
+  store: Store;
+  runner: JobRunner;
+  datasetId: string;
+  close(): Promise<void>;
+}
+
+function newStore() {
+  const dir = mkdtempSync(join(tmpdir(), "mixcast-jobs-"));
+  const { store } = openStore(dir);
+  const ds = csvToDataset(readFileSync("data/islr-advertising/Advertising.csv"), { name: "ads" });
+  const datasetId = store.datasets.add(ds, readFileSync("data/islr-advertising/Advertising.csv")).id;
+  return { dir, store, datasetId };
+}
+
+const harnesses: [string, () => Promise<Harness>][] = [
+  [
+    "threads",
+    async () => {
+      const { dir, store, datasetId } = newStore();
+      const runner = new ThreadJobRunner({ jobs: store.jobs, concurrency: 1, logger: silentLogger, transaction: (fn) => store.db.transaction(fn)() });
+      return {
+        store,
+        runner,
+        datasetId,
+        close: async () => {
+          await runner.close();
+          store.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  ],
+  [
+    "BullMQ queue",
+    async () => {
+      const { dir, store, datasetId } = newStore();
+      const redis = await startRedis();
+      const runner = new QueueJobRunner({ jobs: store.jobs, url: redis.url, logger: silentLogger });
+      const worker = startQueueWorker({ url: redis.url, concurrency: 1, dataDir: dir, logger: silentLogger, lockMs: 5_000 });
+      return {
+        store,
+        runner,
+        datasetId,
+        close: async () => {
+          await runner.close();
+          await worker.close();
+          await redis.close();
+          store.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  ],
+];
+
+for (const [name, make] of harnesses) {
+  describe.skipIf(name !== "threads" && !redisAvailable())(`the job runner contract: ${name}`, () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await make();
+    }, 30_000);
+    afterAll(() => h?.close(), 30_000);
+    const settled = (id: string) => () => {
+      const j = h.store.jobs.get(id)!;
+      return ["succeeded", "failed", "cancelled"].includes(j.status) ? j : undefined;
+    };
+
+    it("When a job runs, then it reports progress and its result is stored", async () => {
+      const job = await h.runner.submit("diagnostic-sleep", { seconds: 2 });
+      expect(job.status).toBe("queued");
+      const seen = await waitFor(() => {
+        const j = h.store.jobs.get(job.jobId)!;
+        return j.status === "running" && j.progress.fraction > 0 && j.progress.fraction < 1 ? j.progress : undefined;
+      });
+      expect(seen.message).toMatch(/slept/);
+      expect(await waitFor(settled(job.jobId), 30_000)).toMatchObject({ status: "succeeded", result: { slept: 2 }, progress: { fraction: 1 } });
+    }, 40_000);
+
+    it("When a job fails on its input, then it is failed with the domain error's words, once", async () => {
+      const input = { datasetId: h.datasetId, segment: "nope" };
+      const job = await h.runner.submit("dataset-profile", input, { dataset: h.store.datasets.load(h.datasetId), segment: "nope" });
+      const done = await waitFor(settled(job.jobId), 30_000);
+      expect(done).toMatchObject({ status: "failed", error: { code: "validation_failed" } });
+      expect(done.error!.detail).toContain('"nope"');
+      expect(done.progress.message).not.toMatch(/attempt 2/);
+    }, 40_000);
+
+    it("When a running job is cancelled, then it stops and stays cancelled; a second cancel is a conflict", async () => {
+      const job = await h.runner.submit("diagnostic-sleep", { seconds: 30 });
+      await waitFor(() => h.store.jobs.get(job.jobId)!.status === "running" || undefined, 30_000);
+      expect((await h.runner.cancel(job.jobId)).status).toBe("cancelled");
+      await expect(h.runner.cancel(job.jobId)).rejects.toThrow(/already cancelled/);
+      // the next job runs: the cancelled one no longer holds the only slot
+      const next = await h.runner.submit("diagnostic-sleep", { seconds: 0 });
+      expect(await waitFor(settled(next.jobId), 30_000)).toMatchObject({ status: "succeeded" });
+      expect(h.store.jobs.get(job.jobId)!.status).toBe("cancelled");
+    }, 60_000);
+
+    it("When a queued job is cancelled before it starts, then it never runs", async () => {
+      const first = await h.runner.submit("diagnostic-sleep", { seconds: 2 });
+      const second = await h.runner.submit("diagnostic-sleep", { seconds: 0 });
+      await h.runner.cancel(second.jobId);
+      await waitFor(settled(first.jobId), 30_000);
+      await new Promise((r) => setTimeout(r, 500));
+      const never = h.store.jobs.get(second.jobId)!;
+      expect(never.status).toBe("cancelled");
+      expect(never.startedAt ?? null).toBeNull();
+    }, 40_000);
+  });
+}
