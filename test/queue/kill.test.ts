@@ -1,0 +1,137 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ForecastRequestSchema } from "../../src/app/schemas.ts";
+import { csvToDataset } from "../../src/data/to-dataset.ts";
+import { QueueJobRunner } from "../../src/queue/runner.ts";
+import { openStore, type Store } from "../../src/store/store.ts";
+import { silentLogger, waitFor } from "../helpers/app.ts";
+import { freePort, redisAvailable, startRedis } from "../helpers/redis.ts";
+
+// Processes killed while they work: `mixcast worker` processes and `mixcast serve`, each a real process on a
+// shared store file and a test-owned redis-server, killed with SIGKILL (no chance to clean up).
+const MAIN = new URL("../../src/cli/main.ts", import.meta.url).pathname;
+const SAMPLE = readFileSync("data/sample-daily-sales.csv");
+
+interface Proc {
+  readonly child: ChildProcess;
+  /** Everything it logged so far. */
+  log(): string;
+}
+
+function mixcast(args: string[], env: Record<string, string>): Proc {
+  let out = "";
+  const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
+    env: { ...process.env, LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  return { child, log: () => out };
+}
+
+const kill = (p: Proc) =>
+  new Promise<void>((resolve) => {
+    if (p.child.exitCode !== null || p.child.signalCode !== null) return resolve();
+    p.child.once("exit", () => resolve());
+    p.child.kill("SIGKILL");
+  });
+
+describe.skipIf(!redisAvailable())("queue workers and the API killed mid-job", () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let dir: string;
+  let store: Store;
+  let datasetId: string;
+  const procs: Proc[] = [];
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    dir = mkdtempSync(join(tmpdir(), "mixcast-kill-"));
+    store = openStore(dir).store;
+    datasetId = store.datasets.add(csvToDataset(SAMPLE, { name: "sample", dateColumn: "date", seriesColumns: ["segment"] }), SAMPLE).id;
+    // a dead worker's job is noticed within about 2 s of its lock lapsing
+    env = { MIXCAST_QUEUE_URL: redis.url, MIXCAST_DATA_DIR: dir, MIXCAST_JOB_LOCK_MS: "2000", MIXCAST_LOAD_SAMPLES: "false", MIXCAST_DIAGNOSTIC_JOBS: "true" };
+  }, 30_000);
+  afterAll(async () => {
+    await Promise.all(procs.map(kill));
+    store?.close();
+    await redis?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("When one of three workers is SIGKILLed in the middle of a training job, then the job runs again on another worker and succeeds, its forecast stored once", async () => {
+    const workers = [0, 1, 2].map(() => mixcast(["worker", "--concurrency", "1"], env));
+    procs.push(...workers);
+    await waitFor(() => workers.every((w) => w.log().includes("mixcast worker running queued jobs")) || undefined, 30_000);
+    const runner = new QueueJobRunner({ jobs: store.jobs, url: redis.url, logger: silentLogger });
+    const input = ForecastRequestSchema.parse({
+      datasetId,
+      date: "date",
+      target: "sales",
+      segment: "segment",
+      horizon: 21,
+      folds: 1,
+      network: { maxEpochs: 6, units: 4 },
+    });
+    const job = await runner.submit("forecast-train", input);
+    await runner.close();
+    // in the middle: the network is training
+    await waitFor(() => /epoch/.test(store.jobs.get(job.jobId)!.progress.message) || undefined, 90_000, 20);
+    const first = workers.find((w) => w.log().includes(job.jobId))!;
+    await kill(first);
+    const done = await waitFor(() => {
+      const j = store.jobs.get(job.jobId)!;
+      return j.status === "succeeded" || j.status === "failed" ? j : undefined;
+    }, 120_000);
+    expect(done.status).toBe("succeeded");
+    const second = workers.filter((w) => w !== first && w.log().includes(job.jobId));
+    expect(second).toHaveLength(1);
+    expect(second[0]!.log()).toMatch(new RegExp(`"jobId":"${job.jobId}".*"msg":"job finished"`));
+    // nothing stored twice: one forecast, the one the job's result names
+    const forecasts = store.models.list("forecast");
+    expect(forecasts.map((f) => f.id)).toEqual([(done.result as { forecastId: string }).forecastId]);
+  }, 240_000);
+
+  it("When the API process is SIGKILLed and started again while a job runs on a worker, then the job keeps running and its result arrives", async () => {
+    const port = await freePort();
+    const api = { ...env, PORT: String(port), MIXCAST_JOB_CONCURRENCY: "0" };
+    let serve = mixcast(["serve"], api);
+    procs.push(serve);
+    const url = `http://127.0.0.1:${port}`;
+    await waitFor(async () => ((await fetch(`${url}/healthz`).catch(() => null))?.ok ? true : undefined), 30_000);
+    const accepted = (await (
+      await fetch(`${url}/v1/diagnostics/sleep`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ seconds: 5 }) })
+    ).json()) as {
+      jobId: string;
+    };
+    await waitFor(() => store.jobs.get(accepted.jobId)?.status === "running" || undefined, 30_000);
+    await kill(serve);
+    serve = mixcast(["serve"], api);
+    procs.push(serve);
+    await waitFor(async () => ((await fetch(`${url}/healthz`).catch(() => null))?.ok ? true : undefined), 30_000);
+    const job = await waitFor(async () => {
+      const j = (await (await fetch(`${url}/v1/jobs/${accepted.jobId}`)).json()) as { status: string; result?: unknown };
+      return j.status === "running" || j.status === "queued" ? undefined : j;
+    }, 30_000);
+    expect(job).toMatchObject({ status: "succeeded", result: { slept: 5 } });
+  }, 90_000);
+
+  it("When Redis is restarted while a job runs and another waits, then the workers reconnect and both acknowledged jobs finish", async () => {
+    const runner = new QueueJobRunner({ jobs: store.jobs, url: redis.url, logger: silentLogger });
+    const running = await runner.submit("diagnostic-sleep", { seconds: 4 });
+    await waitFor(() => store.jobs.get(running.jobId)?.status === "running" || undefined, 30_000);
+    const waiting = await runner.submit("diagnostic-sleep", { seconds: 1 });
+    await runner.close();
+    await redis.restart();
+    for (const id of [running.jobId, waiting.jobId])
+      expect(
+        await waitFor(() => {
+          const j = store.jobs.get(id)!;
+          return j.status === "succeeded" || j.status === "failed" ? j : undefined;
+        }, 60_000),
+      ).toMatchObject({ status: "succeeded" });
+  }, 90_000);
+});
