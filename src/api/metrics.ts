@@ -28,10 +28,18 @@ export function metrics(deps: AppDeps): { middleware: RequestHandler; handler: R
   });
   new Gauge({
     name: "mixcast_jobs_running",
-    help: "Jobs running in worker threads",
+    help: "Jobs running (in this process's worker threads, or on every queue worker)",
     registers: [registry],
     collect() {
       this.set(deps.jobs.runningCount);
+    },
+  });
+  new Gauge({
+    name: "mixcast_queue_workers",
+    help: "Queue workers connected to the job queue (0 without MIXCAST_QUEUE_URL)",
+    registers: [registry],
+    collect() {
+      this.set(deps.jobs.workers ?? 0);
     },
   });
   const jobSeconds = new Histogram({

@@ -170,7 +170,13 @@ export const HealthSchema = z
     tfBackend: z.string(),
     tfBackendNotes: z.array(z.string()),
     store: z.string(),
-    jobs: z.object({ running: z.number().int(), queued: z.number().int(), concurrency: z.number().int() }),
+    jobs: z.object({
+      runner: z.enum(["threads", "bullmq"]).openapi({ description: "Where jobs run: worker threads of this process, or the BullMQ queue (MIXCAST_QUEUE_URL)" }),
+      running: z.number().int(),
+      queued: z.number().int(),
+      concurrency: z.number().int().openapi({ description: "Jobs this process runs at once (0: it only enqueues)" }),
+      workers: z.number().int().optional().openapi({ description: "With a queue: the workers connected to it" }),
+    }),
     uptimeSeconds: z.number(),
   })
   .openapi("Health");

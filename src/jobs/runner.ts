@@ -16,9 +16,12 @@ export type FinishedListener = (e: { kind: JobKind; status: "succeeded" | "faile
 export interface JobRunner {
   /** Called when a job ends in this process (the queue's jobs end in workers and are not seen here). */
   readonly finishedListeners: FinishedListener[];
-  /** Jobs waiting to start, and running. */
+  /** Jobs waiting to start, and running (across every worker, for a queue). */
   readonly queueDepth: number;
   readonly runningCount: number;
+  /** Where jobs run: "threads" of this process, or the "bullmq" queue; for a queue, the workers connected to it. */
+  readonly runner: "threads" | "bullmq";
+  readonly workers?: number;
   /**
    * Queue a job. `input` is what the client asked for and is stored with the job; `payload` is what the handler
    * gets (e.g. the loaded dataset) and `onSuccess` saves its result (e.g. a fitted model), its return value the
@@ -73,6 +76,7 @@ export function saveResult(
  */
 export class ThreadJobRunner implements JobRunner {
   readonly finishedListeners: FinishedListener[] = [];
+  readonly runner = "threads" as const;
   private readonly queue: Queued[] = [];
   private readonly running = new Map<string, ThreadRun>();
   private closed = false;

@@ -21,6 +21,9 @@ export interface QueueJobRunnerOptions {
  */
 export class QueueJobRunner implements JobRunner {
   readonly finishedListeners: FinishedListener[] = [];
+  readonly runner = "bullmq" as const;
+  /** Queue workers connected to Redis (refreshed every second). */
+  workers = 0;
   private readonly connection: Redis;
   private readonly queue: Queue;
   private counts = { waiting: 0, active: 0 };
@@ -32,9 +35,11 @@ export class QueueJobRunner implements JobRunner {
     this.queue = new Queue(QUEUE_NAME, { connection: this.connection });
     // the queue's depth for /healthz and /metrics, refreshed in the background (the getters stay synchronous)
     const refresh = () =>
-      this.queue
-        .getJobCounts("waiting", "delayed", "prioritized", "active")
-        .then((c) => (this.counts = { waiting: (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0 }))
+      Promise.all([this.queue.getJobCounts("waiting", "delayed", "prioritized", "active"), this.queue.getWorkersCount()])
+        .then(([c, workers]) => {
+          this.counts = { waiting: (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0 };
+          this.workers = workers;
+        })
         .catch(() => {});
     void refresh();
     this.timer = setInterval(refresh, 1_000);

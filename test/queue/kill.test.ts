@@ -117,6 +117,11 @@ describe.skipIf(!redisAvailable())("queue workers and the API killed mid-job", (
       return j.status === "running" || j.status === "queued" ? undefined : j;
     }, 30_000);
     expect(job).toMatchObject({ status: "succeeded", result: { slept: 5 } });
+    // the restarted API says where jobs run and sees the two workers still alive
+    await waitFor(async () => {
+      const h = (await (await fetch(`${url}/healthz`)).json()) as { jobs: { runner: string; workers?: number; concurrency: number } };
+      return h.jobs.runner === "bullmq" && h.jobs.workers === 2 && h.jobs.concurrency === 0 ? true : undefined;
+    }, 10_000);
   }, 90_000);
 
   it("When Redis is restarted while a job runs and another waits, then the workers reconnect and both acknowledged jobs finish", async () => {

@@ -123,3 +123,27 @@ for (const [name, make] of harnesses) {
     }, 40_000);
   });
 }
+
+describe.skipIf(!redisAvailable())("a queued job's time limit", () => {
+  it("When a job runs past MIXCAST_JOB_TIMEOUT_S, then it is stopped and failed as timed out, not retried", async () => {
+    const { dir, store } = newStore();
+    const redis = await startRedis();
+    const runner = new QueueJobRunner({ jobs: store.jobs, url: redis.url, logger: silentLogger });
+    const worker = startQueueWorker({ url: redis.url, concurrency: 1, dataDir: dir, logger: silentLogger, timeoutS: 1 });
+    try {
+      const job = await runner.submit("diagnostic-sleep", { seconds: 20 });
+      const done = await waitFor(() => {
+        const j = store.jobs.get(job.jobId)!;
+        return j.status === "failed" || j.status === "succeeded" ? j : undefined;
+      }, 30_000);
+      expect(done).toMatchObject({ status: "failed", error: { code: "timeout" } });
+      expect(done.error!.detail).toContain("MIXCAST_JOB_TIMEOUT_S (1 s)");
+    } finally {
+      await runner.close();
+      await worker.close();
+      await redis.close();
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 40_000);
+});

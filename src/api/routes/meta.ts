@@ -40,7 +40,13 @@ export function metaRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
         tfBackend: deps.tf.backend,
         tfBackendNotes: deps.tf.notes,
         store: deps.store.path,
-        jobs: { running: deps.jobs.runningCount, queued: deps.jobs.queueDepth, concurrency: deps.config.MIXCAST_JOB_CONCURRENCY },
+        jobs: {
+          runner: deps.jobs.runner,
+          running: deps.jobs.runningCount,
+          queued: deps.jobs.queueDepth,
+          concurrency: deps.config.MIXCAST_JOB_CONCURRENCY,
+          ...(deps.jobs.workers !== undefined && { workers: deps.jobs.workers }),
+        },
         uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
       });
     },
