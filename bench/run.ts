@@ -138,3 +138,7 @@ fresh("./load.ts");
 // The dashboard's what-if page in chromium (issue 16: a slider move answered within 100 ms on the sample)
 console.log("");
 fresh("./whatif-browser.ts");
+
+// The job queue alone, and mixcast's jobs through it (issue 17)
+console.log("");
+fresh("./queue.ts");
