@@ -1,38 +1,24 @@
 import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testApp, waitFor } from "../helpers/app.ts";
+import { launchChromium, serve } from "../helpers/browser.ts";
 
 // Keys and the keyboard: a service with auth on asks for a key once and keeps it for the tab, a read key shows the
 // pages read-only, errors are shown in words; the main flow works without a mouse.
-const HOST = "mixcast.test";
 const t = testApp({ MIXCAST_AUTH: "on" });
 const read = t.store.keys.create("default", "viewer", ["read"]).token;
 const write = t.store.keys.create("default", "planner", ["write"]).token;
-let server: Server;
+let server: Awaited<ReturnType<typeof serve>>;
 let browser: Browser;
 let origin = "";
 let modelId = "";
 
 beforeAll(async () => {
-  server = createServer(t.app);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://${HOST}:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      `--host-resolver-rules=MAP ${HOST} 127.0.0.1`,
-    ],
-  });
+  server = await serve(t.app);
+  origin = server.origin;
+  browser = await launchChromium();
   // a fitted model to look at, made through the API
   const auth = { Authorization: `Bearer ${write}` };
   const ds = await request(t.app).post("/v1/datasets?name=sample").set(auth).set("content-type", "text/csv").send(readFileSync("data/sample-daily-sales.csv"));
@@ -48,7 +34,7 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
   await t.close();
 });
 

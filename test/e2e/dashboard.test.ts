@@ -1,43 +1,29 @@
 import { mkdirSync, readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testApp } from "../helpers/app.ts";
+import { launchChromium, serve } from "../helpers/browser.ts";
 
 // The dashboard in a real browser (Debian's chromium), against the service on loopback under a host name, the way
 // a planner would use it: upload the sample, fit an MMM, allocate, move a what-if slider, forecast. Asserts on what
 // the page shows (chart marks, numbers equal to the API's), no console errors, no request off the machine, axe-core.
-const HOST = "mixcast.test";
 const SHOTS = "test-results/screenshots";
 const AXE = readFileSync("node_modules/axe-core/axe.min.js", "utf8");
 const t = testApp();
-let server: Server;
+let server: Awaited<ReturnType<typeof serve>>;
 let browser: Browser;
 let origin = "";
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  server = createServer(t.app);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://${HOST}:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      `--host-resolver-rules=MAP ${HOST} 127.0.0.1`,
-    ],
-  });
+  server = await serve(t.app);
+  origin = server.origin;
+  browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
   await t.close();
 });
 

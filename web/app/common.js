@@ -1,5 +1,5 @@
 import { api, followJob } from "./api.js";
-import { field, fill, h, progress, select } from "./dom.js";
+import { field, fill, h, notify, progress, select } from "./dom.js";
 
 export async function datasets() {
   return (await api("/v1/datasets?limit=1000")).items;
@@ -37,14 +37,20 @@ export async function fittedModels(kind, resultKey) {
 }
 
 /**
- * Start a job and follow it with a progress bar placed in `slot`; resolves with the finished job.
- * The bar never goes back (progress() keeps the largest fraction seen).
+ * Start a job and follow it with a progress bar placed in `slot`; resolves with the finished job, or null when it
+ * was refused or failed (said above the page). The bar never goes back (progress() keeps the largest fraction seen).
  */
 export async function runJob(slot, path, body, label) {
   const bar = progress(label);
   fill(slot, bar.el);
-  const started = await api(path, { method: "POST", body });
-  return followJob(started.jobId, (f, m) => bar.set(f, m));
+  try {
+    const started = await api(path, { method: "POST", body });
+    return await followJob(started.jobId, (f, m) => bar.set(f, m));
+  } catch (err) {
+    fill(slot);
+    notify(err.message);
+    return null;
+  }
 }
 
 /** The warnings of an answer, as a list in words. */

@@ -1,6 +1,6 @@
 import { api, canWrite } from "../api.js";
 import { chart } from "../charts.js";
-import { field, fill, h, notify, num, pct, select, table } from "../dom.js";
+import { field, fill, h, num, pct, select, table } from "../dom.js";
 import { columnsByType, datasetSelect, datasets, fittedModels, runJob, warningList } from "../common.js";
 import { fanSpec } from "../specs.js";
 
@@ -94,13 +94,8 @@ function startForm(items, mmms, status) {
         ...(segment.value && { segment: segment.value }),
         ...(mmm.value && { mmmId: mmm.value, plan: { lines } }),
       };
-      try {
-        const job = await runJob(status, "/v1/forecasts", body, "Training and backtesting the forecast");
-        location.hash = `#/forecast?forecast=${job.result.forecastId}`;
-      } catch (err) {
-        fill(status);
-        notify(err.message);
-      }
+      const job = await runJob(status, "/v1/forecasts", body, "Training and backtesting the forecast");
+      if (job) location.hash = `#/forecast?forecast=${job.result.forecastId}`;
     };
   };
   dsSelect.addEventListener("change", build);

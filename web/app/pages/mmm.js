@@ -1,6 +1,6 @@
 import { api, canWrite } from "../api.js";
 import { chart } from "../charts.js";
-import { checks, field, fill, h, money, notify, num, pct, select, table } from "../dom.js";
+import { checks, field, fill, h, money, num, pct, select, table } from "../dom.js";
 import { columnsByType, datasetSelect, datasets, fittedModels, runJob, warningList } from "../common.js";
 import { contributionSpec, curvesSpec, intervalBarsSpec, shareSpec } from "../specs.js";
 
@@ -63,13 +63,8 @@ function fitForm(items, status) {
         ...(segment.value && { segment: segment.value }),
         ...(controls.values().length && { controls: controls.values().filter((c) => !channels.values().includes(c)) }),
       };
-      try {
-        const job = await runJob(status, "/v1/mmm", body, "Fitting the marketing-mix model");
-        location.hash = `#/mmm?model=${job.result.modelId}`;
-      } catch (err) {
-        fill(status);
-        notify(err.message);
-      }
+      const job = await runJob(status, "/v1/mmm", body, "Fitting the marketing-mix model");
+      if (job) location.hash = `#/mmm?model=${job.result.modelId}`;
     };
   };
   dsSelect.addEventListener("change", build);
