@@ -124,6 +124,41 @@ describe.skipIf(!redisAvailable())("queue workers and the API killed mid-job", (
     }, 10_000);
   }, 90_000);
 
+  it("When two API processes share the store and queue, then a model fitted through one is answered by the other, the same scenario to the byte", async () => {
+    procs.push(mixcast(["worker"], env)); // its own worker: the test does not lean on the others'
+    const urls: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const port = await freePort();
+      procs.push(mixcast(["serve"], { ...env, PORT: String(port), MIXCAST_JOB_CONCURRENCY: "0" }));
+      urls.push(`http://127.0.0.1:${port}`);
+    }
+    for (const url of urls) await waitFor(async () => ((await fetch(`${url}/healthz`).catch(() => null))?.ok ? true : undefined), 30_000);
+    const post = (url: string, path: string, body: unknown) =>
+      fetch(`${url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).then(
+        (r) => r.json() as Promise<any>,
+      );
+    const fit = await post(urls[0]!, "/v1/mmm", {
+      datasetId,
+      date: "date",
+      target: "sales",
+      segment: "segment",
+      channels: ["spend_tv", "spend_search"],
+      method: "fast",
+    });
+    const job = await waitFor(async () => {
+      const j = (await (await fetch(`${urls[1]}/v1/jobs/${fit.jobId}`)).json()) as any;
+      return j.status === "succeeded" || j.status === "failed" ? j : undefined;
+    }, 60_000);
+    expect(job.status).toBe("succeeded");
+    const path = `/v1/scenarios?mmmId=${job.result.modelId}&spend.spend_tv=9000&format=csv`;
+    const first = await (await fetch(`${urls[0]}${path}`)).text(); // cached in the first process from here on
+    const again = await (await fetch(`${urls[0]}${path}`)).text();
+    const other = await (await fetch(`${urls[1]}${path}`)).text();
+    expect(first).toMatch(/^plan,channel,segment,spend,incremental/);
+    expect(again).toBe(first);
+    expect(other).toBe(first);
+  }, 120_000);
+
   it("When Redis is restarted while a job runs and another waits, then the workers reconnect and both acknowledged jobs finish", async () => {
     const runner = new QueueJobRunner({ jobs: store.jobs, url: redis.url, logger: silentLogger });
     const running = await runner.submit("diagnostic-sleep", { seconds: 4 });
