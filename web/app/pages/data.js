@@ -106,6 +106,19 @@ export async function dataPage(view) {
   fill(
     view,
     h("h1", {}, "Data"),
+    h(
+      "p",
+      { class: "summary" },
+      "Start here: the bundled sample-daily-sales is loaded. ",
+      h("a", { href: "#/mmm" }, "Fit a marketing-mix model"),
+      " on it (the fast method takes seconds), then ",
+      h("a", { href: "#/plan" }, "plan a budget"),
+      " or ",
+      h("a", { href: "#/whatif" }, "try a what-if"),
+      " with it; or ",
+      h("a", { href: "#/forecast" }, "forecast its next 90 days"),
+      ". Your own CSV goes in below.",
+    ),
     canWrite()
       ? h("section", { class: "panel", "aria-label": "Upload" }, drop)
       : h("p", { class: "readonly-note" }, "Read-only key: uploads and deletes are off."),

@@ -17,7 +17,8 @@ export async function planPage(view, params) {
     h("h1", {}, "Plan a budget"),
     models.length ? null : h("p", {}, "No fitted marketing-mix model yet: ", h("a", { href: "#/mmm" }, "fit one on the Marketing mix page"), " first."),
     h("div", { class: "grid" }, field("Marketing-mix model", model)),
-    canWrite() ? form : h("p", { class: "readonly-note" }, "Read-only key: allocating needs a write key."),
+    // the form appears once there is a model to allocate with
+    !models.length ? null : canWrite() ? form : h("p", { class: "readonly-note" }, "Read-only key: allocating needs a write key."),
     out,
   );
   const build = async () => {
