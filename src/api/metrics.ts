@@ -42,6 +42,36 @@ export function metrics(deps: AppDeps): { middleware: RequestHandler; handler: R
       this.set(deps.jobs.workers ?? 0);
     },
   });
+  // counters kept by the runner from the queue's events, read at each scrape
+  const queue = (label: string, help: string, read: (s: NonNullable<AppDeps["jobs"]["queueStats"]>) => number) =>
+    new Counter({
+      name: label,
+      help,
+      registers: [registry],
+      collect() {
+        const s = deps.jobs.queueStats;
+        this.reset();
+        if (s) this.inc(read(s));
+      },
+    });
+  queue("mixcast_queue_jobs_completed_total", "Queued jobs completed since this process started (from the queue's events)", (s) => s.completed);
+  queue(
+    "mixcast_queue_attempts_failed_total",
+    "Failed attempts of queued jobs since this process started (each retry's failure counts)",
+    (s) => s.failedAttempts,
+  );
+  queue("mixcast_queue_jobs_stalled_total", "Queued jobs whose worker stopped renewing their lock (died or hung) since this process started", (s) => s.stalled);
+  queue("mixcast_queue_jobs_exhausted_total", "Queued jobs failed for good after their last attempt since this process started", (s) => s.exhausted);
+  new Gauge({
+    name: "mixcast_queue_jobs_active",
+    help: "Queued jobs running now, per worker (host:pid)",
+    labelNames: ["worker"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [worker, n] of Object.entries(deps.jobs.queueStats?.activeByWorker ?? {})) this.set({ worker }, n);
+    },
+  });
   const jobSeconds = new Histogram({
     name: "mixcast_job_duration_seconds",
     help: "Job run time by kind and outcome",

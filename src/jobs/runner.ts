@@ -5,6 +5,18 @@ import { currentWorkspace, inWorkspace } from "../store/workspace.ts";
 import type { JobKind } from "./handlers.ts";
 import { runInThread, type ThreadRun } from "./thread.ts";
 
+export interface QueueStats {
+  readonly completed: number;
+  /** Attempts that failed (a job retried twice and then failed counts 3). */
+  readonly failedAttempts: number;
+  /** Jobs whose worker stopped renewing their lock (died or hung): they run again elsewhere. */
+  readonly stalled: number;
+  /** Jobs failed for good after their last attempt. */
+  readonly exhausted: number;
+  /** Running jobs per worker name (host:pid). */
+  readonly activeByWorker: Readonly<Record<string, number>>;
+}
+
 /** A job's end, for metrics: its kind, outcome and seconds it ran. */
 export type FinishedListener = (e: { kind: JobKind; status: "succeeded" | "failed"; seconds: number }) => void;
 
@@ -22,6 +34,8 @@ export interface JobRunner {
   /** Where jobs run: "threads" of this process, or the "bullmq" queue; for a queue, the workers connected to it. */
   readonly runner: "threads" | "bullmq";
   readonly workers?: number;
+  /** For a queue: what its events said since this process started, and the jobs running per worker now. */
+  readonly queueStats?: QueueStats;
   /**
    * Queue a job. `input` is what the client asked for and is stored with the job; `payload` is what the handler
    * gets (e.g. the loaded dataset) and `onSuccess` saves its result (e.g. a fitted model), its return value the

@@ -1,8 +1,8 @@
-import { Queue } from "bullmq";
+import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { JobKind } from "../jobs/handlers.ts";
-import { cancellable, completedJob, type FinishedListener, type JobRunner } from "../jobs/runner.ts";
+import { cancellable, completedJob, type FinishedListener, type JobRunner, type QueueStats } from "../jobs/runner.ts";
 import type { JobRecord, JobRepo } from "../store/jobs.ts";
 import { currentWorkspace } from "../store/workspace.ts";
 import { JOB_OPTIONS, QUEUE_NAME, redis, type QueuedJobData } from "./connection.ts";
@@ -25,7 +25,10 @@ export class QueueJobRunner implements JobRunner {
   /** Queue workers connected to Redis (refreshed every second). */
   workers = 0;
   private readonly connection: Redis;
+  private readonly eventsConnection: Redis;
   private readonly queue: Queue;
+  private readonly events: QueueEvents;
+  private stats = { completed: 0, failedAttempts: 0, stalled: 0, exhausted: 0, activeByWorker: {} as Record<string, number> };
   private counts = { waiting: 0, active: 0 };
   private readonly timer: NodeJS.Timeout;
   private closed = false;
@@ -33,12 +36,22 @@ export class QueueJobRunner implements JobRunner {
   constructor(private readonly opts: QueueJobRunnerOptions) {
     this.connection = redis(opts.url);
     this.queue = new Queue(QUEUE_NAME, { connection: this.connection });
+    // the queue's events reach every API process, for /metrics
+    this.eventsConnection = redis(opts.url);
+    this.events = new QueueEvents(QUEUE_NAME, { connection: this.eventsConnection });
+    this.events.on("completed", () => this.stats.completed++);
+    this.events.on("failed", () => this.stats.failedAttempts++);
+    this.events.on("stalled", () => this.stats.stalled++);
+    this.events.on("retries-exhausted", () => this.stats.exhausted++);
     // the queue's depth for /healthz and /metrics, refreshed in the background (the getters stay synchronous)
     const refresh = () =>
-      Promise.all([this.queue.getJobCounts("waiting", "delayed", "prioritized", "active"), this.queue.getWorkersCount()])
-        .then(([c, workers]) => {
+      Promise.all([this.queue.getJobCounts("waiting", "delayed", "prioritized", "active"), this.queue.getWorkersCount(), this.queue.getActive(0, 999)])
+        .then(([c, workers, active]) => {
           this.counts = { waiting: (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0 };
           this.workers = workers;
+          const byWorker: Record<string, number> = {};
+          for (const j of active) if (j) byWorker[j.processedBy ?? "unknown"] = (byWorker[j.processedBy ?? "unknown"] ?? 0) + 1;
+          this.stats.activeByWorker = byWorker;
         })
         .catch(() => {});
     void refresh();
@@ -51,6 +64,9 @@ export class QueueJobRunner implements JobRunner {
   }
   get runningCount(): number {
     return this.counts.active;
+  }
+  get queueStats(): QueueStats {
+    return this.stats;
   }
 
   /** Record the job, then enqueue it; answered only once Redis has it (else the job is failed and the error thrown). */
@@ -90,7 +106,9 @@ export class QueueJobRunner implements JobRunner {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
+    await this.events.close();
     await this.queue.close();
+    this.eventsConnection.disconnect();
     this.connection.disconnect();
   }
 }

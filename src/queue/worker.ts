@@ -1,4 +1,5 @@
 import { Worker } from "bullmq";
+import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
 import { openStore } from "../store/store.ts";
@@ -31,6 +32,8 @@ export function startQueueWorker(opts: QueueWorkerOptions): { worker: Worker; cl
   const lockDuration = opts.lockMs ?? 30_000;
   const worker = new Worker<QueuedJobData>(QUEUE_NAME, PROCESSOR, {
     connection,
+    // shown per running job (/metrics: active jobs per worker)
+    name: `${hostname()}:${process.pid}`,
     concurrency: opts.concurrency,
     useWorkerThreads: false,
     lockDuration,

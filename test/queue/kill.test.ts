@@ -77,9 +77,11 @@ describe.skipIf(!redisAvailable())("queue workers and the API killed mid-job", (
       network: { maxEpochs: 6, units: 4 },
     });
     const job = await runner.submit("forecast-train", input);
-    await runner.close();
     // in the middle: the network is training
     await waitFor(() => /epoch/.test(store.jobs.get(job.jobId)!.progress.message) || undefined, 90_000, 20);
+    // the queue says which worker runs it (host:pid), as /metrics shows per worker
+    const running = await waitFor(() => Object.keys(runner.queueStats.activeByWorker)[0], 10_000);
+    expect(running).toMatch(/:\d+$/);
     const first = workers.find((w) => w.log().includes(job.jobId))!;
     await kill(first);
     const done = await waitFor(() => {
@@ -93,6 +95,10 @@ describe.skipIf(!redisAvailable())("queue workers and the API killed mid-job", (
     // nothing stored twice: one forecast, the one the job's result names
     const forecasts = store.models.list("forecast");
     expect(forecasts.map((f) => f.id)).toEqual([(done.result as { forecastId: string }).forecastId]);
+    // the queue's events told of the stall, and of no failed attempt
+    expect(runner.queueStats.stalled).toBeGreaterThanOrEqual(1);
+    expect(runner.queueStats.failedAttempts).toBe(0);
+    await runner.close();
   }, 240_000);
 
   it("When the API process is SIGKILLed and started again while a job runs on a worker, then the job keeps running and its result arrives", async () => {
@@ -157,6 +163,12 @@ describe.skipIf(!redisAvailable())("queue workers and the API killed mid-job", (
     expect(first).toMatch(/^plan,channel,segment,spend,incremental/);
     expect(again).toBe(first);
     expect(other).toBe(first);
+    // both API processes heard the queue's events and see its workers
+    for (const url of urls) {
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      expect(Number(metrics.match(/^mixcast_queue_jobs_completed_total (\d+)/m)?.[1])).toBeGreaterThanOrEqual(1);
+      expect(Number(metrics.match(/^mixcast_queue_workers (\d+)/m)?.[1])).toBeGreaterThanOrEqual(1);
+    }
   }, 120_000);
 
   it("When Redis is restarted while a job runs and another waits, then the workers reconnect and both acknowledged jobs finish", async () => {
