@@ -28,6 +28,31 @@ export function datasetSelect(items, chosen, prefer) {
   );
 }
 
+/**
+ * A dataset chooser that rebuilds the rest of its form when another dataset is chosen: `build(ds, pick)` gets the
+ * chosen dataset and the chooser's field (to place in the form), now and on every change.
+ */
+export function onDataset(items, prefer, build) {
+  const pick = datasetSelect(items, undefined, prefer);
+  const chooser = pick.querySelector("select");
+  const rebuild = () =>
+    build(
+      items.find((d) => d.id === chooser.value),
+      pick,
+    );
+  chooser.addEventListener("change", rebuild);
+  rebuild();
+}
+
+/** A time-series form's date and target choosers: the first date column, the likeliest target (`targetRe`). */
+export function dateAndTarget(ds, targetRe) {
+  const { dates, numbers } = columnsByType(ds);
+  return {
+    date: select(dates, dates[0], { name: "date" }),
+    target: select(numbers, numbers.find((c) => targetRe.test(c)) ?? numbers[numbers.length - 1], { name: "target" }),
+  };
+}
+
 /** Fitted models of a kind, newest first, from the jobs list: [{id, label}]. */
 export async function fittedModels(kind, resultKey) {
   const jobs = (await api("/v1/jobs")).items;

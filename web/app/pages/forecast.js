@@ -1,7 +1,7 @@
 import { api, canWrite } from "../api.js";
 import { chart } from "../charts.js";
 import { field, fill, h, num, pct, select, table } from "../dom.js";
-import { columnsByType, datasetSelect, datasets, fittedModels, runJob, warningList } from "../common.js";
+import { columnsByType, datasets, dateAndTarget, fittedModels, onDataset, runJob, warningList } from "../common.js";
 import { fanSpec } from "../specs.js";
 
 /** Forecast: start one (series, horizon, levels, plan) and follow it; a fan per series and the backtest table. */
@@ -31,13 +31,9 @@ export async function forecastPage(view, params) {
 
 function startForm(items, mmms, status) {
   const form = h("form", { class: "panel", "aria-label": "Start a forecast" });
-  const pick = datasetSelect(items, undefined, /sample|sales/i);
-  const dsSelect = pick.querySelector("select");
-  const build = () => {
-    const ds = items.find((d) => d.id === dsSelect.value);
-    const { dates, numbers, categories } = columnsByType(ds);
-    const date = select(dates, dates[0], { name: "date" });
-    const target = select(numbers, numbers.find((c) => /sales|revenue|amount|^y$/i.test(c)) ?? numbers[numbers.length - 1], { name: "target" });
+  onDataset(items, /sample|sales/i, (ds, pick) => {
+    const { categories } = columnsByType(ds);
+    const { date, target } = dateAndTarget(ds, /sales|revenue|amount|^y$/i);
     const segment = select([["", "(one series)"], ...categories], categories.find((c) => /segment|store|sku|region/i.test(c)) ?? "", { name: "segment" });
     const horizon = h("input", { type: "number", name: "horizon", min: 1, max: 366, value: 90 });
     const folds = h("input", { type: "number", name: "folds", min: 0, max: 10, value: 3 });
@@ -82,7 +78,7 @@ function startForm(items, mmms, status) {
         .filter((i) => i.value !== "")
         .map((i) => ({ channel: i.dataset.channel, total: Number(i.value) }));
       const body = {
-        datasetId: dsSelect.value,
+        datasetId: ds.id,
         date: date.value,
         target: target.value,
         horizon: Number(horizon.value),
@@ -97,9 +93,7 @@ function startForm(items, mmms, status) {
       const job = await runJob(status, "/v1/forecasts", body, "Training and backtesting the forecast");
       if (job) location.hash = `#/forecast?forecast=${job.result.forecastId}`;
     };
-  };
-  dsSelect.addEventListener("change", build);
-  build();
+  });
   return form;
 }
 

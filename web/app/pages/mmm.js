@@ -1,7 +1,7 @@
 import { api, canWrite } from "../api.js";
 import { chart } from "../charts.js";
 import { checks, field, fill, h, money, num, pct, select, table } from "../dom.js";
-import { columnsByType, datasetSelect, datasets, fittedModels, runJob, warningList } from "../common.js";
+import { columnsByType, datasets, dateAndTarget, fittedModels, onDataset, runJob, warningList } from "../common.js";
 import { contributionSpec, curvesSpec, intervalBarsSpec, shareSpec } from "../specs.js";
 
 /** Marketing mix: start a fit and follow it, or open a fitted model; its fit, contributions, curves and ROI. */
@@ -26,13 +26,9 @@ export async function mmmPage(view, params) {
 
 function fitForm(items, status) {
   const form = h("form", { class: "panel", "aria-label": "Fit a marketing-mix model" });
-  const pick = datasetSelect(items, undefined, /sample|sales/i);
-  const dsSelect = pick.querySelector("select");
-  const build = () => {
-    const ds = items.find((d) => d.id === dsSelect.value);
-    const { dates, numbers, categories } = columnsByType(ds);
-    const date = select(dates, dates[0], { name: "date" });
-    const target = select(numbers, numbers.find((c) => /sales|revenue|amount/i.test(c)) ?? numbers[numbers.length - 1], { name: "target" });
+  onDataset(items, /sample|sales/i, (ds, pick) => {
+    const { numbers, categories } = columnsByType(ds);
+    const { date, target } = dateAndTarget(ds, /sales|revenue|amount/i);
     const segment = select([["", "(one series)"], ...categories], categories.find((c) => /segment|geo|region/i.test(c)) ?? "", { name: "segment" });
     const channels = checks("Channels (spend per period)", numbers, (c) => /spend/i.test(c));
     const controls = checks("Controls (known influences that are not media)", numbers, (c) => /holiday|event|promo|price/i.test(c));
@@ -55,7 +51,7 @@ function fitForm(items, status) {
     form.onsubmit = async (e) => {
       e.preventDefault();
       const body = {
-        datasetId: dsSelect.value,
+        datasetId: ds.id,
         date: date.value,
         target: target.value,
         channels: channels.values(),
@@ -66,9 +62,7 @@ function fitForm(items, status) {
       const job = await runJob(status, "/v1/mmm", body, "Fitting the marketing-mix model");
       if (job) location.hash = `#/mmm?model=${job.result.modelId}`;
     };
-  };
-  dsSelect.addEventListener("change", build);
-  build();
+  });
   return form;
 }
 

@@ -1,7 +1,7 @@
 import { api, canWrite, saveText } from "../api.js";
 import { chart } from "../charts.js";
 import { checks, field, fill, h, notify, num, pval, select, table } from "../dom.js";
-import { columnsByType, datasetSelect, datasets } from "../common.js";
+import { columnsByType, datasets, onDataset } from "../common.js";
 import { roiTableSpec } from "../specs.js";
 
 const COV = ["nonrobust", "HC3", "HAC"];
@@ -12,10 +12,7 @@ export async function statsPage(view) {
   const out = h("div", { id: "stats-result" });
   const form = h("form", { class: "panel", "aria-label": "Fit a formula" });
   const roiForm = h("form", { class: "panel", "aria-label": "Return per dollar" });
-  const pick = datasetSelect(items, undefined, /hospital|campaign/i);
-  const dsSelect = pick.querySelector("select");
-  const build = () => {
-    const ds = items.find((d) => d.id === dsSelect.value);
+  const build = (ds, pick) => {
     const { numbers, categories } = columnsByType(ds);
     const target = numbers.find((c) => /amount|sales|revenue/i.test(c)) ?? numbers[numbers.length - 1];
     const tacticsGuess = numbers.filter((c) => c !== target && /campaign|contact|spend|tv|radio|social|email|flyer|search/i.test(c));
@@ -39,7 +36,7 @@ export async function statsPage(view) {
       try {
         const fit = await api("/v1/regressions", {
           method: "POST",
-          body: { datasetId: dsSelect.value, formula: formula.value, covType: cov.value, ...(segment.value && { segment: segment.value }) },
+          body: { datasetId: ds.id, formula: formula.value, covType: cov.value, ...(segment.value && { segment: segment.value }) },
         });
         fill(out, ...regression(fit));
       } catch (err) {
@@ -65,7 +62,7 @@ export async function statsPage(view) {
     roiForm.onsubmit = async (e) => {
       e.preventDefault();
       const body = {
-        datasetId: dsSelect.value,
+        datasetId: ds.id,
         target: target2.value,
         tactics: tactics.values().filter((t) => t !== target2.value),
         ...(segment2.value && { segment: segment2.value }),
@@ -77,8 +74,7 @@ export async function statsPage(view) {
       }
     };
   };
-  dsSelect.addEventListener("change", build);
-  build();
+  onDataset(items, /hospital|campaign/i, build);
   fill(
     view,
     h("h1", {}, "Statistics"),
