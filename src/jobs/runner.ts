@@ -68,16 +68,22 @@ interface Queued {
   readonly onSuccess?: (result: unknown, jobId: string) => unknown;
 }
 
-/** Record a job's result: `onSuccess` and the success in one transaction, unless it was cancelled meanwhile. */
+/**
+ * Record a job's result: `onSuccess` and the success in one transaction, unless it was cancelled meanwhile or, for
+ * a queue run (`attempt`), a later run has taken the job over (a worker thought dead that finished after all):
+ * nothing is stored twice.
+ */
 export function saveResult(
   jobs: JobRepo,
   id: string,
   result: unknown,
   onSuccess: ((result: unknown, jobId: string) => unknown) | undefined,
   transaction: <T>(fn: () => T) => T = (fn) => fn(),
-): "saved" | "cancelled" {
+  attempt?: number,
+): "saved" | "ended" | "superseded" {
   return transaction(() => {
-    if (jobs.get(id)?.status !== "running") return "cancelled"; // cancelled meanwhile: keep nothing
+    if (jobs.get(id)?.status !== "running") return "ended"; // cancelled (or failed) meanwhile: keep nothing
+    if (attempt !== undefined && jobs.attempt(id) !== attempt) return "superseded";
     jobs.succeed(id, onSuccess ? onSuccess(result, id) : result);
     return "saved";
   });

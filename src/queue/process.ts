@@ -35,7 +35,8 @@ export async function processJob(job: SandboxedJob<QueuedJobData>): Promise<unkn
     // cancelled (or ended) while it waited: nothing to do
     if (!now || (now.status !== "queued" && now.status !== "running")) return { skipped: now?.status ?? "missing" };
     if (!isJobKind(kind)) throw new UnrecoverableError(`unknown job kind ${kind}`);
-    jobs.claim(jobId, job.attemptsMade + 1);
+    const attempt = jobs.claim(jobId);
+    if (attempt === null) return { skipped: "ended" };
     const refuse = (error: JobError) => {
       jobs.fail(jobId, error);
       return new UnrecoverableError(error.detail);
@@ -48,7 +49,7 @@ export async function processJob(job: SandboxedJob<QueuedJobData>): Promise<unkn
       throw e;
     }
     const transaction = <T>(fn: () => T) => s.db.transaction(fn)();
-    if ("ready" in start) return { [saveResult(jobs, jobId, start.ready, undefined, transaction)]: true };
+    if ("ready" in start) return { [saveResult(jobs, jobId, start.ready, undefined, transaction, attempt)]: true };
     const run = runInThread(kind, start.payload, (fraction, message) => {
       jobs.setProgress(jobId, fraction, message);
       void job.updateProgress(Math.round(fraction * 100));
@@ -71,10 +72,10 @@ export async function processJob(job: SandboxedJob<QueuedJobData>): Promise<unkn
       if (outcome.type === "error") {
         // the user's to fix: not retried; a crash: thrown, so BullMQ retries it
         if (outcome.error.code !== "internal") throw refuse(outcome.error);
-        jobs.setProgress(jobId, 0, `attempt ${job.attemptsMade + 1} failed: ${outcome.error.detail}`);
+        jobs.setProgress(jobId, 0, `attempt ${attempt} failed: ${outcome.error.detail}`);
         throw new Error(outcome.error.detail);
       }
-      return { [saveResult(jobs, jobId, outcome.result, start.onSuccess, transaction)]: true };
+      return { [saveResult(jobs, jobId, outcome.result, start.onSuccess, transaction, attempt)]: true };
     } finally {
       clearInterval(poll);
       if (timer) clearTimeout(timer);

@@ -64,10 +64,13 @@ export function jobRepo(db: Db, fixedWorkspace?: string) {
     `SELECT * FROM jobs WHERE workspace = ? AND status IN ('queued', 'running') AND json_extract(input_json, '$.datasetId') = ? ORDER BY created_at, id`,
   );
   const start = db.prepare(`UPDATE jobs SET status = 'running', started_at = ?, message = 'started' WHERE id = ? AND status = 'queued'`);
-  // a queue worker starts a job, or starts it again after its previous worker died
+  // a queue worker starts a job, or starts it again after its previous worker died or stalled: each run gets the next
+  // attempt number, and only the latest run may save a result
   const claim = db.prepare(
-    `UPDATE jobs SET status = 'running', started_at = COALESCE(started_at, ?), progress = 0, message = ? WHERE id = ? AND status IN ('queued', 'running')`,
+    `UPDATE jobs SET status = 'running', started_at = COALESCE(started_at, ?), progress = 0, message = 'started', attempt = attempt + 1
+     WHERE id = ? AND status IN ('queued', 'running') RETURNING attempt`,
   );
+  const attempt = db.prepare(`SELECT attempt FROM jobs WHERE workspace = ? AND id = ?`);
   const progress = db.prepare(`UPDATE jobs SET progress = ?, message = ? WHERE id = ? AND status = 'running'`);
   const succeed = db.prepare(
     `UPDATE jobs SET status = 'succeeded', progress = 1, message = 'done', result_json = ?, finished_at = ? WHERE id = ? AND status = 'running'`,
@@ -94,8 +97,18 @@ export function jobRepo(db: Db, fixedWorkspace?: string) {
     },
     /** Each transition applies only from the states it may come from; returns whether it applied. */
     markRunning: (id: string) => start.run(now(), id).changes > 0,
-    /** A queue worker takes the job (attempt 2 and later: its previous worker died or crashed). */
-    claim: (id: string, attempt: number) => claim.run(now(), attempt > 1 ? `started again (attempt ${attempt})` : "started", id).changes > 0,
+    /**
+     * A queue worker takes the job; returns this run's attempt number (2 and later: an earlier run died, crashed or
+     * stalled), or null when the job is no longer queued or running.
+     */
+    claim(id: string): number | null {
+      const row = claim.get(now(), id) as { attempt: number } | undefined;
+      if (!row) return null;
+      if (row.attempt > 1) progress.run(0, `started again (attempt ${row.attempt})`, id);
+      return row.attempt;
+    },
+    /** The latest run's attempt number (0 before any queue worker took it). */
+    attempt: (id: string) => (attempt.get(workspace(), id) as { attempt: number } | undefined)?.attempt ?? 0,
     setProgress: (id: string, fraction: number, message: string) => progress.run(fraction, message, id).changes > 0,
     succeed: (id: string, result: unknown) => succeed.run(JSON.stringify(result), now(), id).changes > 0,
     fail: (id: string, error: JobError) => fail.run(JSON.stringify(error), now(), id).changes > 0,

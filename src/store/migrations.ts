@@ -72,4 +72,8 @@ export const MIGRATIONS: readonly string[] = [
     revoked_at  TEXT
   );
   `,
+  // 3: which run of a job may save its result (a queue job can be taken over by another worker)
+  `
+  ALTER TABLE jobs ADD COLUMN attempt INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { csvToDataset } from "../../src/data/to-dataset.ts";
-import { ThreadJobRunner, type JobRunner } from "../../src/jobs/runner.ts";
+import { saveResult, ThreadJobRunner, type JobRunner } from "../../src/jobs/runner.ts";
 import { QueueJobRunner } from "../../src/queue/runner.ts";
 import { startQueueWorker } from "../../src/queue/worker.ts";
 import { openStore, type Store } from "../../src/store/store.ts";
@@ -146,4 +146,28 @@ describe.skipIf(!redisAvailable())("a queued job's time limit", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 40_000);
+});
+
+describe("which run of a queued job may save its result", () => {
+  it("When a second run takes a job over (its worker was thought dead), then the first run's late result is not saved and the second's is, once", () => {
+    const { dir, store } = newStore();
+    try {
+      const job = store.jobs.create("diagnostic-sleep", { seconds: 0 });
+      const first = store.jobs.claim(job.jobId);
+      const second = store.jobs.claim(job.jobId);
+      expect([first, second]).toEqual([1, 2]);
+      expect(store.jobs.get(job.jobId)!.progress.message).toBe("started again (attempt 2)");
+      const saves: string[] = [];
+      const onSuccess = (r: unknown) => (saves.push(JSON.stringify(r)), r);
+      expect(saveResult(store.jobs, job.jobId, { run: 1 }, onSuccess, undefined, first!)).toBe("superseded");
+      expect(saveResult(store.jobs, job.jobId, { run: 2 }, onSuccess, undefined, second!)).toBe("saved");
+      expect(saveResult(store.jobs, job.jobId, { run: 2 }, onSuccess, undefined, second!)).toBe("ended"); // no longer running
+      expect(saves).toEqual(['{"run":2}']);
+      expect(store.jobs.get(job.jobId)).toMatchObject({ status: "succeeded", result: { run: 2 } });
+      expect(store.jobs.claim(job.jobId)).toBeNull();
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
