@@ -2,6 +2,7 @@ import { NotFoundError } from "../errors.ts";
 import type { TfBackendPreference } from "../forecast/tf-backend.ts";
 import type { JobKind } from "../jobs/handlers.ts";
 import type { Store } from "../store/store.ts";
+import { poolingOf, type MmmResult, type PreparedMmm } from "../regression/mmm/fit-dataset.ts";
 import { startForecast, type ForecastRequest } from "./forecasts.ts";
 import { startMmm, type MmmRequest } from "./mmm.ts";
 
@@ -38,4 +39,29 @@ export function startJob(store: Store, kind: JobKind, input: unknown, backend: T
     case "diagnostic-sleep":
       return { payload: input };
   }
+}
+
+/**
+ * How many shards a job splits into on a queue: an MMM fitted one model per segment ("pooled": "none", the
+ * default) is one shard per segment, each fitted on its own worker; its segments share nothing, so the merged
+ * answer is the one a single worker gives (tested byte for byte). Pooled fits and everything else: 1.
+ */
+export function shardsOf(kind: JobKind, payload: unknown): number {
+  if (kind !== "mmm-fit") return 1;
+  const p = payload as PreparedMmm;
+  return poolingOf(p.request) === "none" && p.inputs.length > 1 ? p.inputs.length : 1;
+}
+
+/** Shard `shard` of a job's payload: an MMM's one segment. */
+export function shardPayload(kind: JobKind, payload: unknown, shard: number): unknown {
+  if (kind !== "mmm-fit") throw new Error(`${kind} jobs are not split into shards`);
+  const p = payload as PreparedMmm;
+  return { ...p, inputs: [p.inputs[shard]!] } satisfies PreparedMmm;
+}
+
+/** The shards' results, in shard order, as one job's result: an MMM's segments one after another. */
+export function mergeShards(kind: JobKind, results: readonly unknown[]): unknown {
+  if (kind !== "mmm-fit") throw new Error(`${kind} jobs are not split into shards`);
+  const parts = results as readonly MmmResult[];
+  return { request: parts[0]!.request, segments: parts.flatMap((r) => r.segments), warnings: parts[0]!.warnings } satisfies MmmResult;
 }

@@ -23,6 +23,9 @@ export interface QueuedJobData {
   readonly kind: string;
   readonly input: unknown;
   readonly workspace: string;
+  /** A job split into shards (app/job-starts.ts shardsOf): how many, and, on a child, which one it is. */
+  readonly shards?: number;
+  readonly shard?: number;
 }
 
 /** A Redis connection as BullMQ wants it (no per-command retry limit: blocking commands wait for Redis to return). */

@@ -1,5 +1,5 @@
 import { UnrecoverableError, type SandboxedJob } from "bullmq";
-import { startJob } from "../app/job-starts.ts";
+import { mergeShards, shardPayload, startJob } from "../app/job-starts.ts";
 import { AppError } from "../errors.ts";
 import type { TfBackendPreference } from "../forecast/tf-backend.ts";
 import { isJobKind } from "../jobs/handlers.ts";
@@ -27,7 +27,7 @@ function store(): Store {
  * store keeps the job running meanwhile, and fails it after the last attempt: queue/worker.ts).
  */
 export async function processJob(job: SandboxedJob<QueuedJobData>): Promise<unknown> {
-  const { jobId, kind, input, workspace } = job.data;
+  const { jobId, kind, input, workspace, shard, shards } = job.data;
   const s = store();
   return inWorkspace(workspace, async () => {
     const jobs = s.jobs;
@@ -35,7 +35,8 @@ export async function processJob(job: SandboxedJob<QueuedJobData>): Promise<unkn
     // cancelled (or ended) while it waited: nothing to do
     if (!now || (now.status !== "queued" && now.status !== "running")) return { skipped: now?.status ?? "missing" };
     if (!isJobKind(kind)) throw new UnrecoverableError(`unknown job kind ${kind}`);
-    const attempt = jobs.claim(jobId);
+    // a shard runs its part and hands the result to the parent (through the queue, not the store)
+    const attempt = shard === undefined ? jobs.claim(jobId) : (jobs.markRunning(jobId), 0);
     if (attempt === null) return { skipped: "ended" };
     const refuse = (error: JobError) => {
       jobs.fail(jobId, error);
@@ -50,8 +51,19 @@ export async function processJob(job: SandboxedJob<QueuedJobData>): Promise<unkn
     }
     const transaction = <T>(fn: () => T) => s.db.transaction(fn)();
     if ("ready" in start) return { [saveResult(jobs, jobId, start.ready, undefined, transaction, attempt)]: true };
-    const run = runInThread(kind, start.payload, (fraction, message) => {
-      jobs.setProgress(jobId, fraction, message);
+    if (shards !== undefined && shard === undefined) {
+      // the parent of a split job: its shards are done; merge their results, in shard order, and save once
+      const values = Object.values(await job.getChildrenValues()) as { shard: number; result: unknown }[];
+      const merged = mergeShards(
+        kind,
+        values.sort((a, b) => a.shard - b.shard).map((v) => v.result),
+      );
+      return { [saveResult(jobs, jobId, merged, start.onSuccess, transaction, attempt)]: true };
+    }
+    // a shard's progress is its share of the whole; the store keeps the largest, so progress never goes back
+    const share = (f: number) => (shard === undefined ? f : f / (shards ?? 1));
+    const run = runInThread(kind, shard === undefined ? start.payload : shardPayload(kind, start.payload, shard), (fraction, message) => {
+      jobs.setProgress(jobId, share(fraction), shard === undefined ? message : `shard ${shard + 1}: ${message}`);
       void job.updateProgress(Math.round(fraction * 100));
     });
     let cancelled = false;
@@ -75,6 +87,7 @@ export async function processJob(job: SandboxedJob<QueuedJobData>): Promise<unkn
         jobs.setProgress(jobId, 0, `attempt ${attempt} failed: ${outcome.error.detail}`);
         throw new Error(outcome.error.detail);
       }
+      if (shard !== undefined) return { shard, result: outcome.result };
       return { [saveResult(jobs, jobId, outcome.result, start.onSuccess, transaction, attempt)]: true };
     } finally {
       clearInterval(poll);

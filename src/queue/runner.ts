@@ -1,4 +1,5 @@
-import { Queue, QueueEvents } from "bullmq";
+import { FlowProducer, Queue, QueueEvents } from "bullmq";
+import { shardsOf } from "../app/job-starts.ts";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { JobKind } from "../jobs/handlers.ts";
@@ -27,6 +28,7 @@ export class QueueJobRunner implements JobRunner {
   private readonly connection: Redis;
   private readonly eventsConnection: Redis;
   private readonly queue: Queue;
+  private readonly flows: FlowProducer;
   private readonly events: QueueEvents;
   private stats = { completed: 0, failedAttempts: 0, stalled: 0, exhausted: 0, activeByWorker: {} as Record<string, number> };
   private counts = { waiting: 0, active: 0 };
@@ -36,6 +38,7 @@ export class QueueJobRunner implements JobRunner {
   constructor(private readonly opts: QueueJobRunnerOptions) {
     this.connection = redis(opts.url);
     this.queue = new Queue(QUEUE_NAME, { connection: this.connection });
+    this.flows = new FlowProducer({ connection: this.connection });
     // the queue's events reach every API process, for /metrics
     this.eventsConnection = redis(opts.url);
     this.events = new QueueEvents(QUEUE_NAME, { connection: this.eventsConnection });
@@ -69,13 +72,32 @@ export class QueueJobRunner implements JobRunner {
     return this.stats;
   }
 
-  /** Record the job, then enqueue it; answered only once Redis has it (else the job is failed and the error thrown). */
-  async submit(kind: JobKind, input: unknown): Promise<JobRecord> {
+  /**
+   * Record the job, then enqueue it; answered only once Redis has it (else the job is failed and the error thrown).
+   * A job that splits (an MMM per segment) goes as a BullMQ flow: a child per shard, which any workers run at once,
+   * and the parent, which runs after them and merges their results.
+   */
+  async submit(kind: JobKind, input: unknown, payload?: unknown): Promise<JobRecord> {
     if (this.closed) throw new Error("The job queue is closed.");
     const job = this.opts.jobs.create(kind, input);
     const data: QueuedJobData = { jobId: job.jobId, kind, input, workspace: currentWorkspace() };
+    const shards = payload === undefined ? 1 : shardsOf(kind, payload);
     try {
-      await this.queue.add(kind, data, { ...JOB_OPTIONS, jobId: job.jobId });
+      if (shards > 1)
+        await this.flows.add({
+          name: kind,
+          queueName: QUEUE_NAME,
+          data: { ...data, shards },
+          opts: { ...JOB_OPTIONS, jobId: job.jobId },
+          children: Array.from({ length: shards }, (_, shard) => ({
+            name: `${kind}-shard`,
+            queueName: QUEUE_NAME,
+            data: { ...data, shards, shard },
+            // a shard that fails for good fails the job
+            opts: { ...JOB_OPTIONS, jobId: `${job.jobId}-shard-${shard}`, failParentOnFailure: true },
+          })),
+        });
+      else await this.queue.add(kind, data, { ...JOB_OPTIONS, jobId: job.jobId });
     } catch (err) {
       this.opts.jobs.fail(job.jobId, {
         title: "Not queued",
@@ -107,6 +129,7 @@ export class QueueJobRunner implements JobRunner {
     this.closed = true;
     clearInterval(this.timer);
     await this.events.close();
+    await this.flows.close();
     await this.queue.close();
     this.eventsConnection.disconnect();
     this.connection.disconnect();

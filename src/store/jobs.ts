@@ -71,7 +71,8 @@ export function jobRepo(db: Db, fixedWorkspace?: string) {
      WHERE id = ? AND status IN ('queued', 'running') RETURNING attempt`,
   );
   const attempt = db.prepare(`SELECT attempt FROM jobs WHERE workspace = ? AND id = ?`);
-  const progress = db.prepare(`UPDATE jobs SET progress = ?, message = ? WHERE id = ? AND status = 'running'`);
+  // progress never goes back (a job's shards report at once, each its share); a new run starts from 0 (claim)
+  const progress = db.prepare(`UPDATE jobs SET progress = MAX(progress, ?), message = ? WHERE id = ? AND status = 'running'`);
   const succeed = db.prepare(
     `UPDATE jobs SET status = 'succeeded', progress = 1, message = 'done', result_json = ?, finished_at = ? WHERE id = ? AND status = 'running'`,
   );

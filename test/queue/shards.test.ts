@@ -1,0 +1,77 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Queue } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMmm } from "../../src/app/mmm.ts";
+import { MmmRequestSchema } from "../../src/app/schemas.ts";
+import { csvToDataset } from "../../src/data/to-dataset.ts";
+import { redis, QUEUE_NAME } from "../../src/queue/connection.ts";
+import { QueueJobRunner } from "../../src/queue/runner.ts";
+import { startQueueWorker } from "../../src/queue/worker.ts";
+import { runInThread } from "../../src/jobs/thread.ts";
+import { openStore, type Store } from "../../src/store/store.ts";
+import { silentLogger, waitFor } from "../helpers/app.ts";
+import { redisAvailable, startRedis } from "../helpers/redis.ts";
+
+// Work that splits: an MMM fitted one model per segment is cut into a shard per segment, run by whichever
+// workers are free, and merged into one answer; segments share nothing, so the answer is the one a single fit gives.
+const SAMPLE = readFileSync("data/sample-daily-sales.csv");
+
+describe.skipIf(!redisAvailable())("an MMM split into a shard per segment", () => {
+  let r: Awaited<ReturnType<typeof startRedis>>;
+  let dir: string;
+  let store: Store;
+  let workers: ReturnType<typeof startQueueWorker>[];
+  beforeAll(async () => {
+    r = await startRedis();
+    dir = mkdtempSync(join(tmpdir(), "mixcast-shards-"));
+    store = openStore(dir).store;
+    // two workers, one job each at a time: the three segments go to whichever is free
+    workers = [0, 1].map(() => startQueueWorker({ url: r.url, concurrency: 1, dataDir: dir, logger: silentLogger }));
+  }, 30_000);
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.close()));
+    store.close();
+    await r.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("When a per-segment MMM is queued, then each segment runs as its own shard, and the merged model is byte for byte the single fit's", async () => {
+    const ds = csvToDataset(SAMPLE, { name: "sample", dateColumn: "date", seriesColumns: ["segment"] });
+    const datasetId = store.datasets.add(ds, SAMPLE).id;
+    const req = MmmRequestSchema.parse({
+      datasetId,
+      date: "date",
+      target: "sales",
+      segment: "segment",
+      channels: ["spend_tv", "spend_search", "spend_social"],
+      method: "fast",
+    });
+    const start = startMmm(store, ds, req);
+    const runner = new QueueJobRunner({ jobs: store.jobs, url: r.url, logger: silentLogger });
+    const job = await runner.submit("mmm-fit", req, start.payload);
+    const done = await waitFor(() => {
+      const j = store.jobs.get(job.jobId)!;
+      return j.status === "succeeded" || j.status === "failed" ? j : undefined;
+    }, 120_000);
+    await runner.close();
+    expect(done.status).toBe("succeeded");
+    // three shards ran, one per segment, each handing back its segment
+    const conn = redis(r.url);
+    const queue = new Queue(QUEUE_NAME, { connection: conn });
+    const shards = await Promise.all([0, 1, 2].map((i) => queue.getJob(`${job.jobId}-shard-${i}`)));
+    expect(shards.map((s) => (s?.returnvalue as { result: { segments: { segment: string }[] } }).result.segments.map((g) => g.segment))).toEqual([
+      ["Consumer"],
+      ["Enterprise"],
+      ["SMB"],
+    ]);
+    await queue.close();
+    conn.disconnect();
+    const saved = store.models.get((done.result as { modelId: string }).modelId)!;
+    // the whole fit in one worker thread, as the in-process runner runs it
+    const outcome = await runInThread("mmm-fit", start.payload, () => {}).done;
+    const single = outcome.type === "result" ? outcome.result : outcome.error;
+    expect(JSON.stringify(saved.result)).toBe(JSON.stringify(single));
+  }, 180_000);
+});
