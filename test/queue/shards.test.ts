@@ -61,7 +61,7 @@ describe.skipIf(!redisAvailable())("an MMM split into a shard per segment", () =
     const conn = redis(r.url);
     const queue = new Queue(QUEUE_NAME, { connection: conn });
     const shards = await Promise.all([0, 1, 2].map((i) => queue.getJob(`${job.jobId}-shard-${i}`)));
-    expect(shards.map((s) => (s?.returnvalue as { result: { segments: { segment: string }[] } }).result.segments.map((g) => g.segment))).toEqual([
+    expect(shards.map((s) => (s!.returnvalue as { result: { segments: { segment: string }[] } }).result.segments.map((g) => g.segment))).toEqual([
       ["Consumer"],
       ["Enterprise"],
       ["SMB"],
