@@ -154,6 +154,7 @@ describe("the dashboard in a real browser", () => {
     a11y.stats = await axeViolations(page);
     await page.click('nav a[href="#/jobs"]');
     await page.waitForSelector("#jobs-list td", { hasText: "mmm-fit" } as never);
+    expect(await page.textContent("#jobs-runner")).toMatch(/^Jobs run in worker threads of the service: \d+ running, \d+ waiting, up to 1 at once\.$/);
     a11y.jobs = await axeViolations(page);
 
     expect(errors).toEqual([]);

@@ -6,9 +6,15 @@ const LINKS = { "mmm-fit": ["modelId", "mmm?model="], "forecast-train": ["foreca
 /** Jobs: running and recent jobs with their progress; cancel one that has not ended. Refreshes while shown. */
 export async function jobsPage(view) {
   const list = h("div", { id: "jobs-list" });
-  fill(view, h("h1", {}, "Jobs"), list);
+  const where = h("p", { id: "jobs-runner", class: "readonly-note" });
+  fill(view, h("h1", {}, "Jobs"), where, list);
   const draw = async () => {
-    const jobs = (await api("/v1/jobs")).items;
+    const [jobs, health] = await Promise.all([api("/v1/jobs").then((r) => r.items), api("/healthz")]);
+    const j = health.jobs;
+    where.textContent =
+      j.runner === "bullmq"
+        ? `Jobs run on the queue: ${j.workers ?? 0} worker(s) connected, ${j.running} running, ${j.queued} waiting.`
+        : `Jobs run in worker threads of the service: ${j.running} running, ${j.queued} waiting, up to ${j.concurrency} at once.`;
     fill(
       list,
       table(
