@@ -154,7 +154,7 @@ async function serve(config: Config, flags: Flags): Promise<number> {
   return new Promise<number>(() => {}); // runs until a signal
 }
 
-/** A queue worker: runs jobs from MIXCAST_QUEUE_URL until SIGTERM/SIGINT, then finishes its running jobs' lock handover. */
+/** A queue worker: runs jobs from MIXCAST_QUEUE_URL until SIGTERM/SIGINT, then lets its running jobs finish and stops. */
 async function worker(config: Config, flags: Flags): Promise<number> {
   if (!config.MIXCAST_QUEUE_URL) throw usage("worker needs MIXCAST_QUEUE_URL=redis://…, the queue the API enqueues to");
   const concurrency = flags.concurrency !== undefined ? Number(flags.concurrency) : Math.max(1, config.MIXCAST_JOB_CONCURRENCY);

@@ -16,7 +16,8 @@ export interface QueueJobRunnerOptions {
 
 /**
  * Jobs on BullMQ over Redis (MIXCAST_QUEUE_URL): the API records the job in the store and enqueues it; `mixcast
- * worker` processes, here or on other machines, run it and write its progress and result to the store, so GET
+ * worker` processes (on the store's machine while the store is a SQLite file) run it and write its progress and
+ * result to the store, so GET
  * /v1/jobs/:id answers as with the in-process runner. The payload and result saver are not sent: a worker rebuilds
  * them from the job's input (app/job-starts.ts).
  */
