@@ -151,6 +151,19 @@ describe("the dashboard in a real browser", () => {
     await page.click('nav a[href="#/stats"]');
     await page.click('form[aria-label="Fit a formula"] button[type="submit"]');
     await page.waitForSelector("#stats-result table");
+    // ROI per $1 per segment: the chart drawn, the table's numbers the API's
+    const roiAnswer = page.waitForResponse((r) => r.url().endsWith("/v1/roi") && r.request().method() === "POST");
+    await page.click('form[aria-label="Return per dollar"] button[type="submit"]');
+    const roi = await (await roiAnswer).json();
+    await rendered(page, "roi-per-dollar");
+    expect(await page.locator('figure[data-chart="roi-per-dollar"] svg .mark-rect path').count()).toBeGreaterThanOrEqual(3);
+    const first = roi.segments[0].tactics[0];
+    const cells = page
+      .locator("#stats-result tr", { hasText: `${roi.segments[0].segment}` })
+      .filter({ hasText: first.tactic })
+      .first()
+      .locator("td");
+    expect(await cells.nth(2).textContent()).toBe(num(first.roi));
     a11y.stats = await axeViolations(page);
     await page.click('nav a[href="#/jobs"]');
     await page.waitForSelector("#jobs-list td", { hasText: "mmm-fit" } as never);
