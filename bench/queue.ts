@@ -14,6 +14,7 @@ import { QueueJobRunner } from "../src/queue/runner.ts";
 import { redis } from "../src/queue/connection.ts";
 import { startQueueWorker } from "../src/queue/worker.ts";
 import { openStore } from "../src/store/store.ts";
+import { SAMPLE_FAST_MMM } from "./server.ts";
 
 const REDIS = "/usr/bin/redis-server";
 const logger = pino({ level: "silent" });
@@ -88,15 +89,7 @@ export async function benchQueue(): Promise<void> {
     const sample = readFileSync(new URL("../data/sample-daily-sales.csv", import.meta.url));
     const ds = csvToDataset(sample, { name: "sample", dateColumn: "date", seriesColumns: ["segment"] });
     const datasetId = store.datasets.add(ds, sample).id;
-    const req = MmmRequestSchema.parse({
-      datasetId,
-      date: "date",
-      target: "sales",
-      segment: "segment",
-      channels: ["spend_tv", "spend_search", "spend_social", "spend_email", "spend_flyer"],
-      controls: ["holiday"],
-      method: "fast",
-    });
+    const req = MmmRequestSchema.parse({ datasetId, ...SAMPLE_FAST_MMM });
     const payload = startMmm(store, ds, req).payload;
     for (const workers of [1, 2]) {
       const runner = new QueueJobRunner({ jobs: store.jobs, url, logger });

@@ -50,22 +50,25 @@ export async function until<T>(fn: () => Promise<T | undefined>, ms: number): Pr
   }
 }
 
+/**
+ * The benchmarks' MMM on the bundled sample (add its datasetId): the fast method, as what they measure is the
+ * scenario endpoint or the queue, not the fit (the Bayesian default on three daily segments takes minutes).
+ */
+export const SAMPLE_FAST_MMM = {
+  date: "date",
+  target: "sales",
+  segment: "segment",
+  channels: ["spend_tv", "spend_search", "spend_social", "spend_email", "spend_flyer"],
+  controls: ["holiday"],
+  method: "fast",
+} as const;
+
 /** The bundled sample's dataset and a fast MMM fitted on it (what the scenario benchmarks query). */
 export async function sampleWithFastMmm(url: string): Promise<{ sample: { id: string; name: string }; modelId: string }> {
   const sample = ((await (await fetch(`${url}/v1/datasets`)).json()) as { items: { id: string; name: string }[] }).items.find(
     (d) => d.name === "sample-daily-sales",
   )!;
-  const fit = await post(`${url}/v1/mmm`, {
-    datasetId: sample.id,
-    date: "date",
-    target: "sales",
-    segment: "segment",
-    channels: ["spend_tv", "spend_search", "spend_social", "spend_email", "spend_flyer"],
-    controls: ["holiday"],
-    // what is measured is the scenario endpoint, not the fit: the fast fit is enough and takes seconds
-    // (the Bayesian default on three daily segments takes minutes)
-    method: "fast",
-  });
+  const fit = await post(`${url}/v1/mmm`, { datasetId: sample.id, ...SAMPLE_FAST_MMM });
   const job = await until(async () => {
     const j = (await (await fetch(`${url}/v1/jobs/${fit.jobId}`)).json()) as Record<string, any>;
     return j.status === "succeeded" ? j : j.status === "failed" ? Promise.reject(new Error(JSON.stringify(j.error))) : undefined;

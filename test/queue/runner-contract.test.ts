@@ -19,19 +19,24 @@ interface Harness {
   close(): Promise<void>;
 }
 
+/** A store file of the test's own holding one dataset; `dispose` closes it and deletes its folder. */
 function newStore() {
   const dir = mkdtempSync(join(tmpdir(), "mixcast-jobs-"));
   const { store } = openStore(dir);
-  const ds = csvToDataset(readFileSync("data/islr-advertising/Advertising.csv"), { name: "ads" });
-  const datasetId = store.datasets.add(ds, readFileSync("data/islr-advertising/Advertising.csv")).id;
-  return { dir, store, datasetId };
+  const csv = readFileSync("data/islr-advertising/Advertising.csv");
+  const datasetId = store.datasets.add(csvToDataset(csv, { name: "ads" }), csv).id;
+  const dispose = () => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { dir, store, datasetId, dispose };
 }
 
 const harnesses: [string, () => Promise<Harness>][] = [
   [
     "threads",
     async () => {
-      const { dir, store, datasetId } = newStore();
+      const { store, datasetId, dispose } = newStore();
       const runner = new ThreadJobRunner({ jobs: store.jobs, concurrency: 1, logger: silentLogger, transaction: (fn) => store.db.transaction(fn)() });
       return {
         store,
@@ -39,8 +44,7 @@ const harnesses: [string, () => Promise<Harness>][] = [
         datasetId,
         close: async () => {
           await runner.close();
-          store.close();
-          rmSync(dir, { recursive: true, force: true });
+          dispose();
         },
       };
     },
@@ -48,7 +52,7 @@ const harnesses: [string, () => Promise<Harness>][] = [
   [
     "BullMQ queue",
     async () => {
-      const { dir, store, datasetId } = newStore();
+      const { dir, store, datasetId, dispose } = newStore();
       const redis = await startRedis();
       const runner = new QueueJobRunner({ jobs: store.jobs, url: redis.url, logger: silentLogger });
       const worker = startQueueWorker({ url: redis.url, concurrency: 1, dataDir: dir, logger: silentLogger, lockMs: 5_000 });
@@ -60,8 +64,7 @@ const harnesses: [string, () => Promise<Harness>][] = [
           await runner.close();
           await worker.close();
           await redis.close();
-          store.close();
-          rmSync(dir, { recursive: true, force: true });
+          dispose();
         },
       };
     },
@@ -126,7 +129,7 @@ for (const [name, make] of harnesses) {
 
 describe.skipIf(!redisAvailable())("a queued job's time limit", () => {
   it("When a job runs past MIXCAST_JOB_TIMEOUT_S, then it is stopped and failed as timed out, not retried", async () => {
-    const { dir, store } = newStore();
+    const { dir, store, dispose } = newStore();
     const redis = await startRedis();
     const runner = new QueueJobRunner({ jobs: store.jobs, url: redis.url, logger: silentLogger });
     const worker = startQueueWorker({ url: redis.url, concurrency: 1, dataDir: dir, logger: silentLogger, timeoutS: 1 });
@@ -142,15 +145,14 @@ describe.skipIf(!redisAvailable())("a queued job's time limit", () => {
       await runner.close();
       await worker.close();
       await redis.close();
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
+      dispose();
     }
   }, 40_000);
 });
 
 describe("which run of a queued job may save its result", () => {
   it("When a second run takes a job over (its worker was thought dead), then the first run's late result is not saved and the second's is, once", () => {
-    const { dir, store } = newStore();
+    const { store, dispose } = newStore();
     try {
       const job = store.jobs.create("diagnostic-sleep", { seconds: 0 });
       const first = store.jobs.claim(job.jobId);
@@ -166,8 +168,7 @@ describe("which run of a queued job may save its result", () => {
       expect(store.jobs.get(job.jobId)).toMatchObject({ status: "succeeded", result: { run: 2 } });
       expect(store.jobs.claim(job.jobId)).toBeNull();
     } finally {
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
+      dispose();
     }
   });
 });

@@ -78,6 +78,9 @@ export async function runJob(slot, path, body, label) {
   }
 }
 
+/** A plan line's label: its channel, and its segment when it has one. */
+export const lineName = (l) => (l.segment ? `${l.channel} / ${l.segment}` : l.channel);
+
 /** The warnings of an answer, as a list in words. */
 export function warningList(warnings) {
   if (!warnings?.length) return null;

@@ -1,10 +1,8 @@
 import { api, canWrite } from "../api.js";
 import { chart } from "../charts.js";
 import { checks, field, fill, h, money, notify, num, pct, select, table } from "../dom.js";
-import { fittedModels, warningList } from "../common.js";
+import { fittedModels, lineName, warningList } from "../common.js";
 import { allocationSpec, periodsSpec } from "../specs.js";
-
-const lineName = (l) => (l.segment ? `${l.channel} / ${l.segment}` : l.channel);
 
 /** Plan: budget and constraints as a form; the allocation against the current plan, its return and what binds. */
 export async function planPage(view, params) {

@@ -1,10 +1,8 @@
 import { api, session } from "../api.js";
 import { chart } from "../charts.js";
 import { field, fill, h, money, notify, num, select, table } from "../dom.js";
-import { fittedModels } from "../common.js";
+import { fittedModels, lineName } from "../common.js";
 import { whatIfSpec } from "../specs.js";
-
-const lineName = (l) => (l.segment ? `${l.channel} / ${l.segment}` : l.channel);
 
 /** The query string of a plan: spend.<channel>.<segment>=amount per period (what GET /v1/scenarios takes). */
 export function scenarioQuery(mmmId, lines) {
