@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["test/setup.ts"],
+    globalSetup: ["test/global-store.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Two cores on CI: two test files at a time keeps worker-thread and subprocess tests from starving.

@@ -66,18 +66,18 @@ export async function benchQueue(): Promise<void> {
     }
 
     // mixcast's job path: record, enqueue, sandbox process, thread, result saved in the store
-    const { store } = openStore(dir);
+    const { store } = await openStore(dir);
     const M = 200;
     for (const concurrency of [1, 2]) {
       const runner = new QueueJobRunner({ jobs: store.jobs, url, logger });
-      const w = startQueueWorker({ url, concurrency, dataDir: dir, logger });
+      const w = await startQueueWorker({ url, concurrency, storeLocation: dir, store, logger });
       // warm the sandbox processes (their first job loads the TypeScript loader and the store)
       const warm = await Promise.all(Array.from({ length: concurrency }, () => runner.submit("diagnostic-sleep", { seconds: 0 })));
-      await until(() => warm.every((j) => store.jobs.get(j.jobId)?.status === "succeeded"), 60_000);
+      await until(async () => (await Promise.all(warm.map((j) => store.jobs.get(j.jobId)))).every((j) => j?.status === "succeeded"), 60_000);
       const t0 = performance.now();
       const jobs: { jobId: string }[] = [];
       for (let i = 0; i < M; i++) jobs.push(await runner.submit("diagnostic-sleep", { seconds: 0 }));
-      await until(() => jobs.every((j) => store.jobs.get(j.jobId)?.status === "succeeded"));
+      await until(async () => (await store.jobs.list(M)).filter((j) => jobs.some((x) => x.jobId === j.jobId)).every((j) => j.status === "succeeded"));
       const s = (performance.now() - t0) / 1000;
       console.log(
         `${`mixcast jobs (no-op diagnostic-sleep 0 s), one worker, concurrency ${concurrency}`.padEnd(64)} ${(M / s).toFixed(1).padStart(6)} jobs/s (${((1000 * s) / M).toFixed(0)} ms a job)`,
@@ -88,19 +88,19 @@ export async function benchQueue(): Promise<void> {
     // work that splits: the sample's MMM per segment (3 segments, fast method), one worker against two
     const sample = readFileSync(new URL("../data/sample-daily-sales.csv", import.meta.url));
     const ds = csvToDataset(sample, { name: "sample", dateColumn: "date", seriesColumns: ["segment"] });
-    const datasetId = store.datasets.add(ds, sample).id;
+    const datasetId = (await store.datasets.add(ds, sample)).id;
     const req = MmmRequestSchema.parse({ datasetId, ...SAMPLE_FAST_MMM });
-    const payload = startMmm(store, ds, req).payload;
+    const payload = startMmm(ds, req).payload;
     for (const workers of [1, 2]) {
       const runner = new QueueJobRunner({ jobs: store.jobs, url, logger });
-      const ws = Array.from({ length: workers }, () => startQueueWorker({ url, concurrency: 1, dataDir: dir, logger }));
+      const ws = await Promise.all(Array.from({ length: workers }, () => startQueueWorker({ url, concurrency: 1, storeLocation: dir, store, logger })));
       const warm = await runner.submit("diagnostic-sleep", { seconds: 0 });
-      await until(() => store.jobs.get(warm.jobId)?.status === "succeeded", 60_000);
+      await until(async () => (await store.jobs.get(warm.jobId))?.status === "succeeded", 60_000);
       const times: number[] = [];
       for (let k = 0; k < 3; k++) {
         const t0 = performance.now();
         const job = await runner.submit("mmm-fit", req, payload);
-        await until(() => store.jobs.get(job.jobId)?.status === "succeeded");
+        await until(async () => (await store.jobs.get(job.jobId))?.status === "succeeded");
         times.push((performance.now() - t0) / 1000);
       }
       times.sort((a, b) => a - b);
@@ -110,7 +110,7 @@ export async function benchQueue(): Promise<void> {
       await runner.close();
       await Promise.all(ws.map((w) => w.close()));
     }
-    store.close();
+    await store.close();
   } finally {
     server.kill("SIGTERM");
     await new Promise((r) => server.once("exit", r));

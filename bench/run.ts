@@ -11,13 +11,14 @@ import { fitMmmDataset } from "../src/regression/mmm/fit-dataset.ts";
 import { fitOls } from "../src/regression/ols.ts";
 import { panelBench } from "./mmm-panel.ts";
 import { openStore } from "../src/store/store.ts";
+import { startPostgres } from "../test/helpers/postgres.ts";
 
-function time<T>(label: string, runs: number, fn: () => T): T {
+async function time<T>(label: string, runs: number, fn: () => T | Promise<T>): Promise<T> {
   let out: T | undefined;
   const ms: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    out = fn();
+    out = await fn();
     ms.push(performance.now() - t0);
   }
   ms.sort((a, b) => a - b);
@@ -31,15 +32,24 @@ console.log(
 );
 const hospital = readFileSync(new URL("../data/hospital-campaign/Campaign-Data.raw.csv", import.meta.url));
 const sample = readFileSync(new URL("../data/sample-daily-sales.csv", import.meta.url));
-time("ingest hospital CSV (2,976 x 17)", 10, () => csvToDataset(hospital, { name: "h" }));
-const ds = time("ingest sample daily sales (3,288 x 9)", 10, () => csvToDataset(sample, { name: "s", dateColumn: "date", seriesColumns: ["segment"] }));
+await time("ingest hospital CSV (2,976 x 17)", 10, () => csvToDataset(hospital, { name: "h" }));
+const ds = await time("ingest sample daily sales (3,288 x 9)", 10, () => csvToDataset(sample, { name: "s", dateColumn: "date", seriesColumns: ["segment"] }));
 const big = Buffer.concat(Array.from({ length: 100 }, (_, i) => (i === 0 ? sample : sample.subarray(sample.indexOf(10) + 1))));
-time(`ingest 100x sample (${(big.length / 2 ** 20).toFixed(1)} MB, 328,800 rows)`, 3, () => csvToDataset(big, { name: "big" }));
-const { store } = openStore(":memory:");
-time("store a 3,288-row dataset (SQLite, one statement)", 20, () => store.datasets.add(ds, sample));
-const id = store.datasets.list().items[0]!.id;
-time("load a 3,288-row dataset", 20, () => store.datasets.load(id));
-store.close();
+await time(`ingest 100x sample (${(big.length / 2 ** 20).toFixed(1)} MB, 328,800 rows)`, 3, () => csvToDataset(big, { name: "big" }));
+// the store on both databases, side by side: SQLite in this process, and PostgreSQL on loopback when installed
+const pg = existsSync("/usr/lib/postgresql") ? await startPostgres() : undefined;
+for (const where of [":memory:", ...(pg ? [await pg.freshDatabase()] : [])]) {
+  const { store } = await openStore(where);
+  const name = store.kind === "sqlite" ? "SQLite" : "PostgreSQL";
+  await time(`store a 3,288-row dataset (${name}, one statement)`, 20, () => store.datasets.add(ds, sample));
+  const id = (await store.datasets.list()).items[0]!.id;
+  await time(`load a 3,288-row dataset (${name})`, 20, () => store.datasets.load(id));
+  const job = await store.jobs.create("diagnostic-sleep", {});
+  await store.jobs.markRunning(job.jobId);
+  await time(`a job's progress update (${name})`, 200, () => store.jobs.setProgress(job.jobId, Math.random(), "step"));
+  await store.close();
+}
+await pg?.close();
 
 // Marketing-mix model on Robyn's demo data: the fast method (issue 13: under 5 s) and the Bayesian default with
 // its form comparison, posterior and diagnostics (under 60 s on 2 cores), side by side.
@@ -91,7 +101,7 @@ for (const cov of ["nonrobust", "HC3"] as const) {
   // warm-up until V8 has optimised the loops (15-20 runs measured), as the statsmodels timing is of warm runs
   for (let i = 0; i < 25; i++) fitOls({ names, columns, y }, { covType: cov });
   const ms: number[] = [];
-  time(`OLS ${n.toLocaleString("en")} x ${k} + intercept, ${cov}, all statistics`, 9, () => {
+  await time(`OLS ${n.toLocaleString("en")} x ${k} + intercept, ${cov}, all statistics`, 9, () => {
     const t0 = performance.now();
     const r = fitOls({ names, columns, y }, { covType: cov });
     ms.push(performance.now() - t0);

@@ -8,6 +8,14 @@ export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default("127.0.0.1"),
   MIXCAST_DATA_DIR: z.string().min(1).default("./var"),
+  /**
+   * postgres://… : the store is this PostgreSQL database, shared by every API process and queue worker (default:
+   * a SQLite file in MIXCAST_DATA_DIR).
+   */
+  MIXCAST_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "a postgres:// or postgresql:// URL")
+    .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Largest CSV upload accepted, in MB. */
   MIXCAST_MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(50),

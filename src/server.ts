@@ -8,6 +8,7 @@ import { ThreadJobRunner, type JobRunner } from "./jobs/runner.ts";
 import { QueueJobRunner } from "./queue/runner.ts";
 import { startQueueWorker } from "./queue/worker.ts";
 import { loadSamplesOnce } from "./store/samples.ts";
+import { storeLocation } from "./store/db.ts";
 import { openStore } from "./store/store.ts";
 import { VERSION } from "./version.ts";
 
@@ -27,29 +28,35 @@ export async function startServer(config: Config, opts: { loadSamples?: boolean 
   const queueUrl = config.MIXCAST_QUEUE_URL;
   if (!queueUrl && config.MIXCAST_JOB_CONCURRENCY === 0)
     throw new Error("MIXCAST_JOB_CONCURRENCY=0 leaves no one to run jobs: set MIXCAST_QUEUE_URL and run `mixcast worker` processes, or leave it unset.");
+  const location = storeLocation(config);
   // with a queue, jobs outlive this process (workers run them): only the in-process runner fails what it left running
-  const { store, interruptedJobs } = openStore(config.MIXCAST_DATA_DIR, { recoverJobs: !queueUrl });
+  const { store, interruptedJobs } = await openStore(location, { recoverJobs: !queueUrl });
   if (interruptedJobs > 0) logger.warn({ interruptedJobs }, "jobs left running by the previous process were marked failed");
+  if (store.kind === "postgres" && !queueUrl)
+    logger.warn(
+      "PostgreSQL store with in-process jobs: run one API process, or set MIXCAST_QUEUE_URL (a restarted process fails the jobs any process left running)",
+    );
   if (opts.loadSamples ?? config.MIXCAST_LOAD_SAMPLES) {
-    const loaded = loadSamplesOnce(store);
+    const loaded = await loadSamplesOnce(store);
     if (loaded.length > 0) logger.info({ datasets: loaded }, "loaded the bundled sample datasets");
   }
   if (config.MIXCAST_AUTH === "off" && !isLoopback(config.HOST) && !config.MIXCAST_ALLOW_OPEN) {
-    store.close();
+    await store.close();
     throw new Error(
       `MIXCAST_AUTH=off with HOST=${config.HOST} would serve every workspace to the network without keys; set MIXCAST_ALLOW_OPEN=true if that is really meant.`,
     );
   }
   const jobs: JobRunner = queueUrl
     ? new QueueJobRunner({ jobs: store.jobs, url: queueUrl, logger })
-    : new ThreadJobRunner({ jobs: store.jobs, concurrency: config.MIXCAST_JOB_CONCURRENCY, logger, transaction: (fn) => store.db.transaction(fn)() });
+    : new ThreadJobRunner({ store, concurrency: config.MIXCAST_JOB_CONCURRENCY, logger });
   // serve can run a queue worker beside the API (MIXCAST_JOB_CONCURRENCY=0: only enqueue)
   const embedded =
     queueUrl && config.MIXCAST_JOB_CONCURRENCY > 0
-      ? startQueueWorker({
+      ? await startQueueWorker({
           url: queueUrl,
           concurrency: config.MIXCAST_JOB_CONCURRENCY,
-          dataDir: config.MIXCAST_DATA_DIR,
+          storeLocation: location,
+          store,
           logger,
           timeoutS: config.MIXCAST_JOB_TIMEOUT_S,
           lockMs: config.MIXCAST_JOB_LOCK_MS,
@@ -58,8 +65,8 @@ export async function startServer(config: Config, opts: { loadSamples?: boolean 
   if (queueUrl) logger.info({ queue: queueUrl.replace(/\/\/[^@]*@/, "//***@"), embeddedWorker: Boolean(embedded) }, "jobs go to the BullMQ queue");
   const deps = { config, store, jobs, logger, tf, startedAt: new Date() };
   const app = createApp(deps);
-  if (authRequired(deps))
-    logger.info({ keys: store.keys.activeCount() }, "API keys required (Authorization: Bearer <key>); create one with `mixcast keys create`");
+  if (await authRequired(deps))
+    logger.info({ keys: await store.keys.activeCount() }, "API keys required (Authorization: Bearer <key>); create one with `mixcast keys create`");
   else logger.warn(`no API keys: the service runs open on ${config.HOST} (loopback only); creating a key with \`mixcast keys create\` turns auth on`);
 
   const server = await new Promise<Server>((resolve, reject) => {
@@ -72,7 +79,7 @@ export async function startServer(config: Config, opts: { loadSamples?: boolean 
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
   const url = `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${port}`;
-  logger.info({ url, version: VERSION, dataDir: config.MIXCAST_DATA_DIR }, `mixcast ${VERSION} listening on ${url}`);
+  logger.info({ url, version: VERSION, store: store.location }, `mixcast ${VERSION} listening on ${url}`);
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -85,7 +92,7 @@ export async function startServer(config: Config, opts: { loadSamples?: boolean 
       server.closeAllConnections();
       await jobs.close();
       await embedded?.close();
-      store.close();
+      await store.close();
       logger.info("stopped");
     })());
   return { server, url, logger, close };

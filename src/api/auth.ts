@@ -15,10 +15,10 @@ export function isLoopback(host: string): boolean {
 }
 
 /** Whether requests need a key: beyond loopback always (with "auto"), on loopback once any key exists. */
-export function authRequired(deps: AppDeps): boolean {
+export async function authRequired(deps: AppDeps): Promise<boolean> {
   const mode = deps.config.MIXCAST_AUTH ?? "auto";
   if (mode !== "auto") return mode === "on";
-  return !isLoopback(deps.config.HOST ?? "127.0.0.1") || deps.store.keys.activeCount() > 0;
+  return !isLoopback(deps.config.HOST ?? "127.0.0.1") || (await deps.store.keys.activeCount()) > 0;
 }
 
 /**
@@ -31,17 +31,17 @@ function keyCache(deps: AppDeps) {
   const verified = new Map<string, { key: ApiKey | null; until: number }>();
   let required = { value: false, until: 0 };
   return {
-    required(): boolean {
+    async required(): Promise<boolean> {
       const now = Date.now();
-      if (now >= required.until) required = { value: authRequired(deps), until: now + ttl };
+      if (now >= required.until) required = { value: await authRequired(deps), until: now + ttl };
       return required.value;
     },
-    verify(token: string): ApiKey | null {
+    async verify(token: string): Promise<ApiKey | null> {
       const now = Date.now();
       const id = createHash("sha256").update(token).digest("base64url");
       const hit = verified.get(id);
       if (hit && now < hit.until) return hit.key;
-      const key = deps.store.keys.verify(token);
+      const key = await deps.store.keys.verify(token);
       if (verified.size >= 10_000) verified.clear(); // bounded: a flood of random tokens cannot grow it
       verified.set(id, { key, until: now + ttl });
       return key;
@@ -63,13 +63,13 @@ export function requiredScope(req: Request): Scope {
  */
 export function authenticate(deps: AppDeps): RequestHandler {
   const cache = keyCache(deps);
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const fromQuery = typeof req.query.key === "string" ? req.query.key : undefined;
     if (fromQuery !== undefined) {
       const { key: _key, ...rest } = req.query;
       Object.defineProperty(req, "query", { value: rest, writable: true, configurable: true });
     }
-    if (OPEN_PATHS.has(req.path) || !cache.required()) {
+    if (OPEN_PATHS.has(req.path) || !(await cache.required())) {
       res.locals.clientId = req.ip;
       res.locals.scopes = SCOPES;
       return inWorkspace(DEFAULT_WORKSPACE, next);
@@ -83,7 +83,7 @@ export function authenticate(deps: AppDeps): RequestHandler {
         { path: ["headers", "authorization"], message: "missing" },
       ]);
     }
-    const key = cache.verify(token);
+    const key = await cache.verify(token);
     if (!key) {
       res.setHeader("WWW-Authenticate", 'Bearer realm="mixcast", error="invalid_token"');
       throw new UnauthorizedError("The API key is not valid (unknown, revoked or mistyped).", [

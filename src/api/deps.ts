@@ -17,8 +17,8 @@ export interface AppDeps {
 }
 
 /** The dataset a request body names by `datasetId`, or a 404 that points at that field. */
-export function loadDataset(deps: AppDeps, id: string) {
-  const ds = deps.store.datasets.load(id);
+export async function loadDataset(deps: AppDeps, id: string) {
+  const ds = await deps.store.datasets.load(id);
   if (!ds) throw new NotFoundError(`No dataset ${id}.`, [{ path: ["body", "datasetId"], message: "no such dataset", value: id }]);
   return ds;
 }

@@ -29,7 +29,7 @@ export async function runAllocation(store: Store, req: AllocationRequest): Promi
     );
   }
   const lines = withLimits(
-    req.mmmId ? mmmLines(store, req.mmmId, req.periodLength ?? 1, req.periods, warnings).lines : (req.lines as AllocationLine[]),
+    req.mmmId ? (await mmmLines(store, req.mmmId, req.periodLength ?? 1, req.periods, warnings)).lines : (req.lines as AllocationLine[]),
     req.limits,
     req.mmmId ? "the model" : "lines",
   );
@@ -46,7 +46,7 @@ export async function runAllocation(store: Store, req: AllocationRequest): Promi
   const solver = await chooseSolver(req, problem);
   const { lp: _lp, ...result } = allocate(problem, solver);
   const output: AllocationOutput = { ...result, mmmId: req.mmmId ?? null, modelId: req.mmmId ?? null, warnings };
-  const saved = store.models.save({ kind: ALLOCATION_KIND, datasetId: null, schemaVersion: 1, spec: req, result: output });
+  const saved = await store.models.save({ kind: ALLOCATION_KIND, datasetId: null, schemaVersion: 1, spec: req, result: output });
   return { id: saved.id, output };
 }
 

@@ -44,7 +44,8 @@ export function tTest(ds: Dataset, body: z.infer<typeof TTestRequest>) {
 }
 
 /** From two category columns of a dataset, or from a table of counts (no dataset). */
-export function chiSquare(load: (id: string) => Dataset, body: z.infer<typeof ChiSquareRequest>) {
+/** `ds` is the dataset `body.datasetId` names (undefined when the body gives a table of counts). */
+export function chiSquare(ds: Dataset | undefined, body: z.infer<typeof ChiSquareRequest>) {
   if ("table" in body) {
     const width = body.table[0]!.length;
     if (body.table.some((r) => r.length !== width))
@@ -53,7 +54,7 @@ export function chiSquare(load: (id: string) => Dataset, body: z.infer<typeof Ch
     const cols = body.colLabels ?? body.table[0]!.map((_, j) => `col ${j + 1}`);
     return chiSquareIndependence(rows, cols, body.table, { correction: body.correction, alpha: body.alpha });
   }
-  const t = crossTab(load(body.datasetId), body.rows, body.cols);
+  const t = crossTab(ds!, body.rows, body.cols);
   return chiSquareIndependence(t.rows, t.cols, t.table, { correction: body.correction, alpha: body.alpha });
 }
 

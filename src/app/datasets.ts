@@ -17,9 +17,9 @@ export async function addDataset(store: Store, source: Uint8Array | string, opti
  * chosen over cancelling those jobs: a delete should not silently throw away someone's running fit; the caller
  * cancels them (DELETE /v1/jobs/{id}) and deletes again. Check and delete run in one transaction.
  */
-export function deleteDataset(store: Store, id: string): void {
-  store.db.transaction(() => {
-    const active = store.jobs.activeOn(id);
+export async function deleteDataset(store: Store, id: string): Promise<void> {
+  await store.transaction(async (tx) => {
+    const active = await tx.jobs.activeOn(id);
     if (active.length) {
       const list = active.map((j) => `${j.jobId} (${j.kind}, ${j.status})`).join(", ");
       throw new ConflictError(
@@ -27,6 +27,6 @@ export function deleteDataset(store: Store, id: string): void {
         [{ path: ["params", "id"], message: "in use by running jobs", code: "dataset_in_use", value: active.map((j) => j.jobId) }],
       );
     }
-    if (!store.datasets.delete(id)) throw new NotFoundError(`No dataset ${id}.`);
-  })();
+    if (!(await tx.datasets.delete(id))) throw new NotFoundError(`No dataset ${id}.`);
+  });
 }

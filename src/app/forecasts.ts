@@ -13,6 +13,7 @@ import type { SeriesForecast, SeriesInput } from "../forecast/types.ts";
 import { addDays } from "../forecast/calendar.ts";
 import { buildHierarchy } from "../forecast/hierarchy.ts";
 import type { ForecastTrainOutput, ForecastTrainPayload } from "../jobs/kinds/forecast-train.ts";
+import type { OnSuccess } from "../jobs/runner.ts";
 import type { MmmResult } from "../regression/mmm/fit-dataset.ts";
 import type { Store } from "../store/store.ts";
 import type { ForecastRequestSchema } from "./schemas.ts";
@@ -61,7 +62,7 @@ export interface ForecastSummary {
 
 export type ForecastStart =
   | { readonly kind: "ready"; readonly summary: ForecastSummary }
-  | { readonly kind: "train"; readonly payload: ForecastTrainPayload; readonly onSuccess: (out: unknown) => ForecastSummary };
+  | { readonly kind: "train"; readonly payload: ForecastTrainPayload; readonly onSuccess: OnSuccess };
 
 interface PlanContext {
   readonly mmmId: string;
@@ -73,7 +74,7 @@ interface PlanContext {
  * Check a forecast request against the data (400/404/422 now, not a failed job later) and either forecast at once
  * from a stored model trained on the same data with the same options, or say what to train and how to save it.
  */
-export function startForecast(store: Store, ds: Dataset, req: ForecastRequest, backend: TfBackendPreference): ForecastStart {
+export async function startForecast(store: Store, ds: Dataset, req: ForecastRequest, backend: TfBackendPreference): Promise<ForecastStart> {
   refuseInapplicable(req);
   const { series: parts, warnings } = prepareForecastSeries(ds, req);
   const tree = req.hierarchy ? buildHierarchy(parts, req.hierarchy) : null;
@@ -91,8 +92,15 @@ export function startForecast(store: Store, ds: Dataset, req: ForecastRequest, b
   const trainingKey = createHash("sha256")
     .update(JSON.stringify({ v: SCHEMA_VERSION, series, options }))
     .digest("hex");
-  const planCtx = planContext(store, ds, req, series);
-  const finish = (modelId: string, reusedModel: boolean, fit: Omit<ForecastResult, "forecasts">, bau: readonly SeriesForecast[]): ForecastSummary => {
+  const planCtx = await planContext(store, ds, req, series);
+  // saves the forecast with `into` (the job's transaction when it follows a training)
+  const finish = async (
+    into: Store,
+    modelId: string,
+    reusedModel: boolean,
+    fit: Omit<ForecastResult, "forecasts">,
+    bau: readonly SeriesForecast[],
+  ): Promise<ForecastSummary> => {
     const bandWarnings = (fit.choices ?? []).flatMap((c) => (c.bandWarning ? [`${c.key ? `${c.key}: ` : ""}${c.method}'s ${c.bandWarning}`] : []));
     const planned = planCtx ? bau.map((f) => applyPlan(f, planCtx.bySeries.get(f.key)!.channels, planCtx.bySeries.get(f.key)!.history, planCtx.plan)) : null;
     const { training: _t, ...rest } = fit;
@@ -113,7 +121,7 @@ export function startForecast(store: Store, ds: Dataset, req: ForecastRequest, b
           : null,
       warnings: [...warnings, ...bandWarnings],
     };
-    const saved = store.models.save({ kind: FORECAST_KIND, datasetId: req.datasetId, schemaVersion: SCHEMA_VERSION, spec: req, result: output });
+    const saved = await into.models.save({ kind: FORECAST_KIND, datasetId: req.datasetId, schemaVersion: SCHEMA_VERSION, spec: req, result: output });
     return {
       forecastId: saved.id,
       forecastUrl: `/v1/forecasts/${saved.id}`,
@@ -126,13 +134,13 @@ export function startForecast(store: Store, ds: Dataset, req: ForecastRequest, b
     };
   };
 
-  const stored = store.models.findByTrainingKey<unknown, ModelResult>(MODEL_KIND, trainingKey);
+  const stored = await store.models.findByTrainingKey<unknown, ModelResult>(MODEL_KIND, trainingKey);
   if (stored) {
-    const [weights] = store.models.artifacts(stored.id).filter((a) => a.name === WEIGHTS);
+    const [weights] = (await store.models.artifacts(stored.id)).filter((a) => a.name === WEIGHTS);
     if (weights) {
       const model = restoreLstm({ ...stored.result.saved, weightData: weights.bytes });
       try {
-        return { kind: "ready", summary: finish(stored.id, true, stored.result.fit, forecastWith(model, series, stored.result.fit)) };
+        return { kind: "ready", summary: await finish(store, stored.id, true, stored.result.fit, forecastWith(model, series, stored.result.fit)) };
       } finally {
         disposeLstm(model);
       }
@@ -141,11 +149,11 @@ export function startForecast(store: Store, ds: Dataset, req: ForecastRequest, b
   return {
     kind: "train",
     payload: { series, options, backend },
-    onSuccess: (out) => {
+    onSuccess: async (out, _jobId, into) => {
       const { result, saved, backend: used } = out as ForecastTrainOutput;
       const { forecasts, ...fit } = result;
       const { weightData, ...savedMeta } = saved;
-      const model = store.models.save<unknown, ModelResult>({
+      const model = await into.models.save<unknown, ModelResult>({
         kind: MODEL_KIND,
         datasetId: req.datasetId,
         schemaVersion: SCHEMA_VERSION,
@@ -162,7 +170,7 @@ export function startForecast(store: Store, ds: Dataset, req: ForecastRequest, b
         result: { fit, saved: savedMeta, backend: used },
         artifacts: [{ name: WEIGHTS, contentType: "application/octet-stream", bytes: weightData }],
       });
-      return finish(model.id, false, fit, forecasts);
+      return finish(into, model.id, false, fit, forecasts);
     },
   };
 }
@@ -188,11 +196,11 @@ function refuseInapplicable(req: ForecastRequest): void {
 }
 
 /** The MMM's channels and each series' spend history for a plan, checked up front; null without an MMM. */
-function planContext(store: Store, ds: Dataset, req: ForecastRequest, series: readonly SeriesInput[]): PlanContext | null {
+async function planContext(store: Store, ds: Dataset, req: ForecastRequest, series: readonly SeriesInput[]): Promise<PlanContext | null> {
   if (!req.mmmId) {
     return null;
   }
-  const record = requireRecord<unknown, MmmResult>(store, "mmm", req.mmmId, ["body", "mmmId"]);
+  const record = await requireRecord<unknown, MmmResult>(store, "mmm", req.mmmId, ["body", "mmmId"]);
   const mmmSegment = record.result.request.segment ?? null;
   if (mmmSegment !== (req.segment ?? null)) {
     throw new ValidationError(

@@ -1,16 +1,17 @@
 import { NotFoundError } from "../errors.ts";
 import type { TfBackendPreference } from "../forecast/tf-backend.ts";
 import type { JobKind } from "../jobs/handlers.ts";
+import type { OnSuccess } from "../jobs/runner.ts";
 import type { Store } from "../store/store.ts";
 import { poolingOf, type MmmResult, type PreparedMmm } from "../regression/mmm/fit-dataset.ts";
 import { startForecast, type ForecastRequest } from "./forecasts.ts";
 import { startMmm, type MmmRequest } from "./mmm.ts";
 
 /** What a worker needs to run a job: the handler's payload and how to save its result; or the result already. */
-export type JobStart = { readonly payload: unknown; readonly onSuccess?: (result: unknown, jobId: string) => unknown } | { readonly ready: unknown };
+export type JobStart = { readonly payload: unknown; readonly onSuccess?: OnSuccess } | { readonly ready: unknown };
 
-function dataset(store: Store, id: string) {
-  const ds = store.datasets.load(id);
+async function dataset(store: Store, id: string) {
+  const ds = await store.datasets.load(id);
   if (!ds) throw new NotFoundError(`No dataset ${id}: it was deleted after the job was queued.`);
   return ds;
 }
@@ -20,21 +21,21 @@ function dataset(store: Store, id: string) {
  * worker in another process runs (jobs/queue-processor.ts). Same functions as the routes call, so a job runs the
  * same in a thread of the API or on a queue worker.
  */
-export function startJob(store: Store, kind: JobKind, input: unknown, backend: TfBackendPreference): JobStart {
+export async function startJob(store: Store, kind: JobKind, input: unknown, backend: TfBackendPreference): Promise<JobStart> {
   switch (kind) {
     case "mmm-fit": {
       const req = input as MmmRequest;
-      return startMmm(store, dataset(store, req.datasetId), req);
+      return startMmm(await dataset(store, req.datasetId), req);
     }
     case "forecast-train": {
       const req = input as ForecastRequest;
-      const start = startForecast(store, dataset(store, req.datasetId), req, backend);
+      const start = await startForecast(store, await dataset(store, req.datasetId), req, backend);
       // the same model was trained and stored while this job waited: its forecast is the result
       return start.kind === "train" ? { payload: start.payload, onSuccess: start.onSuccess } : { ready: start.summary };
     }
     case "dataset-profile": {
       const { datasetId, segment } = input as { datasetId: string; segment?: string };
-      return { payload: { dataset: dataset(store, datasetId), segment } };
+      return { payload: { dataset: await dataset(store, datasetId), segment } };
     }
     case "diagnostic-sleep":
       return { payload: input };

@@ -23,10 +23,10 @@ export interface MmmLines {
  *
  * @throws NotFoundError when the model does not exist (or is not an MMM)
  */
-export function mmmLines(store: Store, modelId: string, k: number, periods: number, warnings: string[]): MmmLines {
-  const record = requireRecord<unknown, MmmResult>(store, "mmm", modelId, ["body", "modelId"]);
+export async function mmmLines(store: Store, modelId: string, k: number, periods: number, warnings: string[]): Promise<MmmLines> {
+  const record = await requireRecord<unknown, MmmResult>(store, "mmm", modelId, ["body", "modelId"]);
   const stored = record.result.segments.every((s) => "error" in s || s.model.spendHistory);
-  const history = periods > 1 && !stored ? historyOf(store, record.datasetId, record.result, warnings) : new Map<string, number[]>();
+  const history = periods > 1 && !stored ? await historyOf(store, record.datasetId, record.result, warnings) : new Map<string, number[]>();
   const baseline = new Map<string, number>();
   const lines = record.result.segments.flatMap((s) => {
     if ("error" in s) {
@@ -68,9 +68,9 @@ export function mmmLines(store: Store, modelId: string, k: number, periods: numb
 }
 
 /** Spend per model period at the end of the model's dataset, per segment and channel (models stored before spendHistory). */
-function historyOf(store: Store, datasetId: string | null, mmm: MmmResult, warnings: string[]): Map<string, number[]> {
+async function historyOf(store: Store, datasetId: string | null, mmm: MmmResult, warnings: string[]): Promise<Map<string, number[]>> {
   const out = new Map<string, number[]>();
-  const ds = datasetId ? store.datasets.load(datasetId) : undefined;
+  const ds = datasetId ? await store.datasets.load(datasetId) : undefined;
   if (!ds) {
     warnings.push("The model's dataset is gone: the plan starts without carry-over from past spend.");
     return out;

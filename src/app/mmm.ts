@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { MmmRequestSchema } from "./schemas.ts";
 import type { Dataset } from "../data/types.ts";
 import { prepareMmm, type MmmResult } from "../regression/mmm/fit-dataset.ts";
-import type { Store } from "../store/store.ts";
+import type { OnSuccess } from "../jobs/runner.ts";
 
 export type MmmRequest = z.infer<typeof MmmRequestSchema>;
 export const MMM_KIND = "mmm";
@@ -20,17 +20,13 @@ export interface MmmSummary {
  * Fitting a marketing-mix model, as HTTP and the CLI both start it: the request checked against the data now (a
  * 400 rather than a failed job later), the job's payload, and what saves the fitted model when the job succeeds.
  */
-export function startMmm(
-  store: Store,
-  ds: Dataset,
-  req: MmmRequest,
-): { kind: "mmm-fit"; payload: ReturnType<typeof prepareMmm>; onSuccess: (result: unknown) => MmmSummary } {
+export function startMmm(ds: Dataset, req: MmmRequest): { kind: "mmm-fit"; payload: ReturnType<typeof prepareMmm>; onSuccess: OnSuccess } {
   const { datasetId, ...request } = req;
   return {
     kind: "mmm-fit",
     payload: prepareMmm(ds, request),
-    onSuccess: (result) => {
-      const saved = store.models.save({ kind: MMM_KIND, datasetId, schemaVersion: MMM_SCHEMA_VERSION, spec: req, result });
+    onSuccess: async (result, _jobId, store): Promise<MmmSummary> => {
+      const saved = await store.models.save({ kind: MMM_KIND, datasetId, schemaVersion: MMM_SCHEMA_VERSION, spec: req, result });
       return { modelId: saved.id, modelUrl: `/v1/mmm/${saved.id}`, ...summary(result as MmmResult) };
     },
   };

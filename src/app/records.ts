@@ -16,9 +16,14 @@ export type RecordKind = keyof typeof RECORD_KINDS;
  * A stored record of one kind, or a 404 that says what was looked for (and names the request field when given);
  * a record written by a newer mixcast than this one is a 409 rather than a misread.
  */
-export function requireRecord<S = unknown, R = unknown>(store: Store, kind: RecordKind, id: string, field?: readonly (string | number)[]): ModelRecord<S, R> {
+export async function requireRecord<S = unknown, R = unknown>(
+  store: Store,
+  kind: RecordKind,
+  id: string,
+  field?: readonly (string | number)[],
+): Promise<ModelRecord<S, R>> {
   const { what, version } = RECORD_KINDS[kind];
-  const m = store.models.get<S, R>(id);
+  const m = await store.models.get<S, R>(id);
   const issues: Issue[] = field ? [{ path: [...field], message: `no such ${what}`, value: id }] : [];
   if (!m || m.kind !== kind) throw new NotFoundError(`No ${what} ${id}.`, issues);
   if (m.schemaVersion > version)

@@ -18,10 +18,10 @@ export function regressionView(id: string, datasetId: string, r: RegressionResul
 }
 
 /** Fit a formula (per segment with `by`) and store it for reading back and predicting. */
-export function fitRegression(store: Store, ds: Dataset, body: z.infer<typeof RegressionRequest>): { id: string; result: RegressionResult } {
+export async function fitRegression(store: Store, ds: Dataset, body: z.infer<typeof RegressionRequest>): Promise<{ id: string; result: RegressionResult }> {
   const { datasetId, ...request } = body;
   const result = fitFormula(ds, request);
-  const saved = store.models.save({ kind: OLS_KIND, datasetId, schemaVersion: OLS_SCHEMA_VERSION, spec: body, result });
+  const saved = await store.models.save({ kind: OLS_KIND, datasetId, schemaVersion: OLS_SCHEMA_VERSION, spec: body, result });
   return { id: saved.id, result };
 }
 
@@ -30,8 +30,8 @@ export function getRegression(store: Store, id: string) {
 }
 
 /** Means with confidence and prediction intervals for new rows, from one segment's stored model. */
-export function predictFromRegression(store: Store, id: string, body: z.infer<typeof PredictRequest>) {
-  const m = getRegression(store, id);
+export async function predictFromRegression(store: Store, id: string, body: z.infer<typeof PredictRequest>) {
+  const m = await getRegression(store, id);
   const group = body.segment ?? null;
   const model = m.result.models.find((x) => x.group === group) as GroupModel | undefined;
   if (!model) {

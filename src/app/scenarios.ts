@@ -77,15 +77,15 @@ interface Loaded {
  * later ones are answered from memory (a small LRU), so a spreadsheet recalculating its cells never waits on disk.
  */
 export class ScenarioService {
-  private readonly cache = new Map<string, Loaded>();
+  private readonly cache = new Map<string, Promise<Loaded>>();
 
   constructor(
     private readonly store: Store,
     private readonly capacity = 32,
   ) {}
 
-  run(req: ScenarioRequest): ScenarioAnswer {
-    const m = this.load(req.mmmId, req.periodLength, req.periods);
+  async run(req: ScenarioRequest): Promise<ScenarioAnswer> {
+    const m = await this.load(req.mmmId, req.periodLength, req.periods);
     const T = req.periods;
     const current = m.lines.map((l) => new Array<number>(T).fill(l.currentSpend ?? 0));
     const currentEval = current.map((s, i) => evaluateLine(m.curves[i]!, m.carries[i]!, s));
@@ -178,14 +178,17 @@ export class ScenarioService {
     };
   }
 
-  private load(modelId: string, periodLength: number, periods: number): Loaded {
+  private load(modelId: string, periodLength: number, periods: number): Promise<Loaded> {
     // the workspace is part of the key: a model loaded for one workspace must never answer another's request
     const key = `${currentWorkspace()}|${modelId}|${periodLength}|${periods}`;
-    return lruGet(this.cache, key, this.capacity, () => {
+    const loaded = lruGet(this.cache, key, this.capacity, async () => {
       const warnings: string[] = [];
-      const { lines, baseline } = mmmLines(this.store, modelId, periodLength, periods, warnings);
+      const { lines, baseline } = await mmmLines(this.store, modelId, periodLength, periods, warnings);
       return { lines, curves: lines.map((l) => makeCurve(l.curve)), carries: lines.map((l) => carryOf(l, periods)), baseline, warnings };
     });
+    // a failed load (no such model) is not kept: the next request asks the store again
+    loaded.catch(() => this.cache.get(key) === loaded && this.cache.delete(key));
+    return loaded;
   }
 }
 

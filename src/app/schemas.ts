@@ -169,7 +169,12 @@ export const HealthSchema = z
     version: z.string(),
     tfBackend: z.string(),
     tfBackendNotes: z.array(z.string()),
-    store: z.string(),
+    store: z
+      .object({
+        kind: z.enum(["sqlite", "postgres"]).openapi({ description: "A SQLite file (MIXCAST_DATA_DIR), or PostgreSQL (MIXCAST_DATABASE_URL)" }),
+        location: z.string().openapi({ description: "The SQLite file's folder, or the database URL without its password" }),
+      })
+      .openapi({ description: "The store in use" }),
     jobs: z.object({
       runner: z.enum(["threads", "bullmq"]).openapi({ description: "Where jobs run: worker threads of this process, or the BullMQ queue (MIXCAST_QUEUE_URL)" }),
       running: z.number().int(),

@@ -1,4 +1,5 @@
 import type { JobKind } from "../jobs/handlers.ts";
+import type { OnSuccess } from "../jobs/runner.ts";
 import type { Store } from "../store/store.ts";
 import type { z } from "zod";
 import { DateFormatPairs, TypePairs } from "../app/schemas.ts";
@@ -44,11 +45,4 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.outp
 }
 
 /** How a command runs a job in this process with a progress bar (main.ts runJob), passed in to avoid an import circle. */
-export type RunJob = (
-  store: Store,
-  kind: JobKind,
-  input: unknown,
-  payload: unknown,
-  flags: { json?: boolean },
-  onSuccess?: (result: unknown) => unknown,
-) => Promise<unknown>;
+export type RunJob = (store: Store, kind: JobKind, input: unknown, payload: unknown, flags: { json?: boolean }, onSuccess?: OnSuccess) => Promise<unknown>;

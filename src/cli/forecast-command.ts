@@ -35,8 +35,8 @@ const USAGE =
  */
 export async function forecast(store: Store, ref: string | undefined, flags: ForecastFlags, runJob: RunJob, backend: TfBackendPreference): Promise<number> {
   if (!ref || !flags.date || !flags.target) throw new ValidationError(USAGE);
-  const datasetId = datasetIdByRef(store, ref);
-  const ds = store.datasets.load(datasetId)!;
+  const datasetId = await datasetIdByRef(store, ref);
+  const ds = (await store.datasets.load(datasetId))!;
   const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
   // the API's schema checks the flags and fills the same defaults
   const request = parseOrThrow(
@@ -58,12 +58,12 @@ export async function forecast(store: Store, ref: string | undefined, flags: For
     "body",
   );
   const tf = await selectTfBackend(backend); // a stored model is restored on this thread
-  const start = startForecast(store, ds, request, tf.backend);
+  const start = await startForecast(store, ds, request, tf.backend);
   const summary = (
     start.kind === "ready" ? start.summary : await runJob(store, "forecast-train", request, start.payload, { json: flags.json || flags.csv }, start.onSuccess)
   ) as ForecastSummary | undefined;
   if (!summary) return 1;
-  const out = getForecast(store, summary.forecastId).result;
+  const out = (await getForecast(store, summary.forecastId)).result;
   if (flags.csv) {
     const { header, rows } = forecastCsvRows(out);
     process.stdout.write(toCsv(header, rows));

@@ -8,6 +8,7 @@ import { AppError, ValidationError } from "../errors.ts";
 import { ThreadJobRunner } from "../jobs/runner.ts";
 import { startQueueWorker } from "../queue/worker.ts";
 import { startServer } from "../server.ts";
+import { shownLocation, storeLocation } from "../store/db.ts";
 import { openStore, type Store } from "../store/store.ts";
 import { dateFormatPairs, parseBody, typePairs, type RunJob } from "./args.ts";
 import { NumberFlags } from "../app/schemas.ts";
@@ -137,7 +138,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === "keys") return withStore(config, (store) => keys(store, sub, arg, flags));
   if (command === "allocate") return withStore(config, (store) => allocateCommand(store, sub, flags));
   if (command === "forecast") return withStore(config, (store) => forecast(store, sub, flags, runJob, config.MIXCAST_TF_BACKEND));
-  if (command === "jobs" && sub === "show" && arg) return withStore(config, (store) => show(store.jobs.get(arg), `No job ${arg}.`));
+  if (command === "jobs" && sub === "show" && arg) return withStore(config, async (store) => show(await store.jobs.get(arg), `No job ${arg}.`));
   console.error(`Unknown command: ${positionals.join(" ")}\n\n${HELP}`);
   return 2;
 }
@@ -160,15 +161,16 @@ async function worker(config: Config, flags: Flags): Promise<number> {
   const concurrency = flags.concurrency !== undefined ? Number(flags.concurrency) : Math.max(1, config.MIXCAST_JOB_CONCURRENCY);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw usage("--concurrency takes a whole number of at least 1");
   const logger = pino({ level: config.LOG_LEVEL, base: { service: "mixcast-worker" } });
-  const running = startQueueWorker({
+  const store = storeLocation(config);
+  const running = await startQueueWorker({
     url: config.MIXCAST_QUEUE_URL,
     concurrency,
-    dataDir: config.MIXCAST_DATA_DIR,
+    storeLocation: store,
     logger,
     timeoutS: config.MIXCAST_JOB_TIMEOUT_S,
     lockMs: config.MIXCAST_JOB_LOCK_MS,
   });
-  logger.info({ concurrency, dataDir: config.MIXCAST_DATA_DIR }, "mixcast worker running queued jobs");
+  logger.info({ concurrency, store: shownLocation(store) }, "mixcast worker running queued jobs");
   const stop = async (signal: string) => {
     logger.info({ signal }, "signal received: finishing");
     await running.close();
@@ -180,11 +182,11 @@ async function worker(config: Config, flags: Flags): Promise<number> {
 }
 
 async function withStore(config: Config, fn: (store: Store) => Promise<number> | number): Promise<number> {
-  const { store } = openStore(config.MIXCAST_DATA_DIR);
+  const { store } = await openStore(storeLocation(config));
   try {
     return await fn(store);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -223,7 +225,7 @@ async function datasets(store: Store, config: Config, sub: string | undefined, a
       return 0;
     }
     case "list": {
-      const { items } = store.datasets.list(1000);
+      const { items } = await store.datasets.list(1000);
       if (flags.json) console.log(JSON.stringify(items, null, 2));
       else
         console.log(
@@ -236,7 +238,7 @@ async function datasets(store: Store, config: Config, sub: string | undefined, a
     }
     case "show": {
       if (!arg) throw usage("datasets show ID");
-      const rec = store.datasets.get(arg);
+      const rec = await store.datasets.get(arg);
       if (!rec || flags.json) return show(rec, `No dataset ${arg}.`);
       console.log(`${rec.name} (${rec.id}): ${rec.rows} rows\n`);
       console.log(formatTable(rec.columns, ["name", "original", "type", "missing"]));
@@ -245,13 +247,13 @@ async function datasets(store: Store, config: Config, sub: string | undefined, a
     }
     case "rm": {
       if (!arg) throw usage("datasets rm ID");
-      deleteDataset(store, arg); // a 404 or a 409 (jobs still using it) exits 1 with its message
+      await deleteDataset(store, arg); // a 404 or a 409 (jobs still using it) exits 1 with its message
       console.log(`Deleted ${arg}.`);
       return 0;
     }
     case "profile": {
       if (!arg) throw usage("datasets profile ID [--segment COLUMN]");
-      const dataset = store.datasets.load(arg);
+      const dataset = await store.datasets.load(arg);
       if (!dataset) return show(undefined, `No dataset ${arg}.`);
       const result = await runJob(store, "dataset-profile", { datasetId: arg, segment: flags.segment }, { dataset, segment: flags.segment }, flags);
       if (result === undefined) return 1;
@@ -270,11 +272,11 @@ async function datasets(store: Store, config: Config, sub: string | undefined, a
 
 /** Run a job in a worker thread from the CLI, with a progress bar on stderr. Returns its result, or undefined on failure. */
 export const runJob: RunJob = async (store, kind, input, payload, flags, onSuccess) => {
-  const runner = new ThreadJobRunner({ jobs: store.jobs, concurrency: 1, logger: pino({ level: "silent" }), transaction: (fn) => store.db.transaction(fn)() });
+  const runner = new ThreadJobRunner({ store, concurrency: 1, logger: pino({ level: "silent" }) });
   const job = await runner.submit(kind, input, payload, onSuccess);
   const bar = flags.json ? undefined : progressBar(process.stderr);
   for (;;) {
-    const j = store.jobs.get(job.jobId)!;
+    const j = (await store.jobs.get(job.jobId))!;
     bar?.update(j.progress.fraction, j.progress.message);
     if (j.status === "succeeded") {
       bar?.done();

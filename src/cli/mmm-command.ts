@@ -1,6 +1,6 @@
 import { ValidationError } from "../errors.ts";
 import type { MmmResult } from "../regression/mmm/fit-dataset.ts";
-import { startMmm } from "../app/mmm.ts";
+import { startMmm, type MmmSummary } from "../app/mmm.ts";
 import type { Store } from "../store/store.ts";
 import { MmmRequestSchema } from "../app/schemas.ts";
 import { commaList, type RunJob, parseBody } from "./args.ts";
@@ -29,8 +29,8 @@ export async function mmm(store: Store, ref: string | undefined, flags: MmmFlags
     throw new ValidationError(
       "usage: mixcast mmm DATASET --date D --target Y --channels a,b,c [--controls c1,c2] [--segment S] [--pooled none|full|partial] [--geo-effects normal|log-normal] [--method bayes|fast] [--adstock FORM] [--saturation FORM] [--form-averaging none|stacking|pseudo-bma+] [--seed N]",
     );
-  const datasetId = datasetIdByRef(store, ref);
-  const ds = store.datasets.load(datasetId)!;
+  const datasetId = await datasetIdByRef(store, ref);
+  const ds = (await store.datasets.load(datasetId))!;
   // checked by the API's own schema, so the CLI refuses exactly what POST /v1/mmm refuses
   const request = parseBody(MmmRequestSchema, {
     datasetId,
@@ -48,15 +48,11 @@ export async function mmm(store: Store, ref: string | undefined, flags: MmmFlags
     ...(flags.saturation && { saturation: flags.saturation }),
   });
   // the same use case as POST /v1/mmm: the fitted model is saved, so `mixcast allocate` can plan on it
-  const start = startMmm(store, ds, request);
-  let modelId = "";
-  const summary = await runJob(store, start.kind, request, start.payload, flags, (result) => {
-    const s = start.onSuccess(result);
-    modelId = s.modelId;
-    return s;
-  });
+  const start = startMmm(ds, request);
+  const summary = (await runJob(store, start.kind, request, start.payload, flags, start.onSuccess)) as MmmSummary | undefined;
   if (!summary) return 1;
-  const result = store.models.get<unknown, MmmResult>(modelId)!.result;
+  const modelId = summary.modelId;
+  const result = (await store.models.get<unknown, MmmResult>(modelId))!.result;
   if (flags.json) console.log(JSON.stringify({ modelId, ...result }, null, 2));
   else {
     for (const s of result.segments) {

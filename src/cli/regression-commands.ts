@@ -1,4 +1,3 @@
-import type { Dataset } from "../data/types.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { kmeansAnalysis } from "../regression/cluster/kmeans.ts";
 import { fitLogitFormula } from "../regression/logit-formula.ts";
@@ -29,19 +28,11 @@ export interface RegressionFlags {
   positive?: string;
 }
 
-/** A dataset by id, or by name (the most recent with that name). */
-export function datasetByIdOrName(store: Store, ref: string | undefined): Dataset {
-  return store.datasets.load(datasetIdByRef(store, ref))!;
-}
-
 /** The id of the dataset a CLI argument names, by id or (the newest with that) name. */
-export function datasetIdByRef(store: Store, ref: string | undefined): string {
+export async function datasetIdByRef(store: Store, ref: string | undefined): Promise<string> {
   if (!ref) throw new ValidationError("Name a dataset (id or name).");
-  if (store.datasets.get(ref)) return ref;
-  const match = store.datasets
-    .list(10_000)
-    .items.filter((d) => d.name === ref)
-    .at(-1);
+  if (await store.datasets.get(ref)) return ref;
+  const match = (await store.datasets.list(10_000)).items.filter((d) => d.name === ref).at(-1);
   if (!match) throw new NotFoundError(`No dataset with id or name "${ref}". See: mixcast datasets list`);
   return match.id;
 }
@@ -49,12 +40,12 @@ export function datasetIdByRef(store: Store, ref: string | undefined): string {
 const out = (flags: RegressionFlags, value: unknown, human: () => string) => console.log(flags.json ? JSON.stringify(value, null, 2) : human());
 
 /** mixcast regress DATASET "y ~ x + C(seg)" [--segment COL] [--cov-type HC3] */
-export function regress(store: Store, ref: string | undefined, formula: string | undefined, flags: RegressionFlags): number {
+export async function regress(store: Store, ref: string | undefined, formula: string | undefined, flags: RegressionFlags): Promise<number> {
   if (!formula) throw new ValidationError('usage: mixcast regress DATASET "y ~ x1 + x2" [--segment COLUMN] [--cov-type nonrobust|HC0|HC1|HC2|HC3|HAC]');
   // the request POST /v1/regressions takes, checked by its schema
-  const datasetId = datasetIdByRef(store, ref);
+  const datasetId = await datasetIdByRef(store, ref);
   const { datasetId: _d, ...request } = parseBody(RegressionRequest, { datasetId, formula, segment: flags.segment, covType: flags["cov-type"] });
-  const result = fitFormula(store.datasets.load(datasetId)!, request);
+  const result = fitFormula((await store.datasets.load(datasetId))!, request);
   out(flags, result, () =>
     result.models
       .map((m) => {
@@ -73,11 +64,11 @@ export function regress(store: Store, ref: string | undefined, formula: string |
 }
 
 /** mixcast roi DATASET --target COL --tactics a,b,c [--segment COL] */
-export function roi(store: Store, ref: string | undefined, flags: RegressionFlags): number {
+export async function roi(store: Store, ref: string | undefined, flags: RegressionFlags): Promise<number> {
   if (!flags.target) throw new ValidationError("--target is required.");
-  const datasetId = datasetIdByRef(store, ref);
+  const datasetId = await datasetIdByRef(store, ref);
   const table = roiUseCase(
-    store.datasets.load(datasetId)!,
+    (await store.datasets.load(datasetId))!,
     parseBody(RoiRequest, { datasetId, target: flags.target, tactics: requiredList(flags.tactics, "tactics"), segment: flags.segment }),
   );
   out(flags, table, () =>
@@ -95,9 +86,9 @@ export function roi(store: Store, ref: string | undefined, flags: RegressionFlag
 }
 
 /** mixcast analyze anova|tukey|ttest|chisquare|correlation DATASET ... */
-export function analyze(store: Store, kind: string | undefined, ref: string | undefined, flags: RegressionFlags): number {
-  const datasetId = datasetIdByRef(store, ref);
-  const ds = store.datasets.load(datasetId)!;
+export async function analyze(store: Store, kind: string | undefined, ref: string | undefined, flags: RegressionFlags): Promise<number> {
+  const datasetId = await datasetIdByRef(store, ref);
+  const ds = (await store.datasets.load(datasetId))!;
   // the request POST /v1/analyses/<kind> takes, checked by its schema, and the same use case
   const group = () => parseBody(GroupAnalysisRequest, { datasetId, value: need(flags.value, "value"), group: need(flags.group, "group") });
   switch (kind) {
@@ -136,7 +127,7 @@ export function analyze(store: Store, kind: string | undefined, ref: string | un
       return 0;
     }
     case "chisquare": {
-      const r = chiSquare(() => ds, parseBody(ChiSquareRequest, { datasetId, rows: need(flags.rows, "rows"), cols: need(flags.cols, "cols") }));
+      const r = chiSquare(ds, parseBody(ChiSquareRequest, { datasetId, rows: need(flags.rows, "rows"), cols: need(flags.cols, "cols") }));
       out(flags, r, () => r.interpretation);
       return 0;
     }

@@ -13,10 +13,10 @@ import type { QueuedJobData } from "./connection.ts";
 /** How often a running job checks the store for a cancellation (the API writes it there). */
 const CANCEL_POLL_MS = 250;
 
-let opened: Store | undefined;
-/** The store this worker process shares with the API (MIXCAST_DATA_DIR), opened once per sandbox process. */
-function store(): Store {
-  opened ??= openStore(process.env.MIXCAST_DATA_DIR ?? "./var").store;
+let opened: Promise<Store> | undefined;
+/** The store this worker process shares with the API (MIXCAST_STORE: a folder or a postgres:// URL), opened once per sandbox process. */
+function store(): Promise<Store> {
+  opened ??= openStore(process.env.MIXCAST_STORE ?? "./var").then((o) => o.store);
   return opened;
 }
 
@@ -28,29 +28,28 @@ function store(): Store {
  */
 export async function processJob(job: SandboxedJob<QueuedJobData>): Promise<unknown> {
   const { jobId, kind, input, workspace, shard, shards } = job.data;
-  const s = store();
+  const s = await store();
   return inWorkspace(workspace, async () => {
     const jobs = s.jobs;
-    const now = jobs.get(jobId);
+    const now = await jobs.get(jobId);
     // cancelled (or ended) while it waited: nothing to do
     if (!now || (now.status !== "queued" && now.status !== "running")) return { skipped: now?.status ?? "missing" };
     if (!isJobKind(kind)) throw new UnrecoverableError(`unknown job kind ${kind}`);
     // a shard runs its part and hands the result to the parent (through the queue, not the store)
-    const attempt = shard === undefined ? jobs.claim(jobId) : (jobs.markRunning(jobId), 0);
+    const attempt = shard === undefined ? await jobs.claim(jobId) : (await jobs.markRunning(jobId), 0);
     if (attempt === null) return { skipped: "ended" };
-    const refuse = (error: JobError) => {
-      jobs.fail(jobId, error);
+    const refuse = async (error: JobError) => {
+      await jobs.fail(jobId, error);
       return new UnrecoverableError(error.detail);
     };
-    let start: ReturnType<typeof startJob>;
+    let start: Awaited<ReturnType<typeof startJob>>;
     try {
-      start = startJob(s, kind, input, (process.env.MIXCAST_TF_BACKEND as TfBackendPreference | undefined) ?? "auto");
+      start = await startJob(s, kind, input, (process.env.MIXCAST_TF_BACKEND as TfBackendPreference | undefined) ?? "auto");
     } catch (e) {
-      if (e instanceof AppError) throw refuse({ title: e.name, detail: e.message, code: e.code, issues: e.issues });
+      if (e instanceof AppError) throw await refuse({ title: e.name, detail: e.message, code: e.code, issues: e.issues });
       throw e;
     }
-    const transaction = <T>(fn: () => T) => s.db.transaction(fn)();
-    if ("ready" in start) return { [saveResult(jobs, jobId, start.ready, undefined, transaction, attempt)]: true };
+    if ("ready" in start) return { [await saveResult(s, jobId, start.ready, undefined, attempt)]: true };
     if (shards !== undefined && shard === undefined) {
       // the parent of a split job: its shards are done; merge their results, in shard order, and save once
       const values = Object.values(await job.getChildrenValues()) as { shard: number; result: unknown }[];
@@ -58,20 +57,24 @@ export async function processJob(job: SandboxedJob<QueuedJobData>): Promise<unkn
         kind,
         values.sort((a, b) => a.shard - b.shard).map((v) => v.result),
       );
-      return { [saveResult(jobs, jobId, merged, start.onSuccess, transaction, attempt)]: true };
+      return { [await saveResult(s, jobId, merged, start.onSuccess, attempt)]: true };
     }
     // a shard's progress is its share of the whole; the store keeps the largest, so progress never goes back
     const share = (f: number) => (shard === undefined ? f : f / (shards ?? 1));
     const run = runInThread(kind, shard === undefined ? start.payload : shardPayload(kind, start.payload, shard), (fraction, message) => {
-      jobs.setProgress(jobId, share(fraction), shard === undefined ? message : `shard ${shard + 1}: ${message}`);
-      void job.updateProgress(Math.round(fraction * 100));
+      jobs.setProgress(jobId, share(fraction), shard === undefined ? message : `shard ${shard + 1}: ${message}`).catch(() => {}); // the next report tries again
+      job.updateProgress(Math.round(fraction * 100)).catch(() => {});
     });
     let cancelled = false;
     const poll = setInterval(() => {
-      if (jobs.get(jobId)?.status === "cancelled") {
-        cancelled = true;
-        void run.terminate();
-      }
+      jobs
+        .get(jobId)
+        .then((j) => {
+          if (j?.status !== "cancelled") return;
+          cancelled = true;
+          void run.terminate();
+        })
+        .catch(() => {}); // the store did not answer: the next poll asks again
     }, CANCEL_POLL_MS);
     const timeoutS = Number(process.env.MIXCAST_JOB_TIMEOUT_S ?? 0);
     let timedOut = false;
@@ -80,15 +83,15 @@ export async function processJob(job: SandboxedJob<QueuedJobData>): Promise<unkn
       const outcome = await run.done;
       if (cancelled) return { cancelled: true };
       if (timedOut)
-        throw refuse({ title: "Timed out", detail: `The job ran longer than MIXCAST_JOB_TIMEOUT_S (${timeoutS} s) and was stopped.`, code: "timeout" });
+        throw await refuse({ title: "Timed out", detail: `The job ran longer than MIXCAST_JOB_TIMEOUT_S (${timeoutS} s) and was stopped.`, code: "timeout" });
       if (outcome.type === "error") {
         // the user's to fix: not retried; a crash: thrown, so BullMQ retries it
-        if (outcome.error.code !== "internal") throw refuse(outcome.error);
-        jobs.setProgress(jobId, 0, `attempt ${attempt} failed: ${outcome.error.detail}`);
+        if (outcome.error.code !== "internal") throw await refuse(outcome.error);
+        await jobs.setProgress(jobId, 0, `attempt ${attempt} failed: ${outcome.error.detail}`);
         throw new Error(outcome.error.detail);
       }
       if (shard !== undefined) return { shard, result: outcome.result };
-      return { [saveResult(jobs, jobId, outcome.result, start.onSuccess, transaction, attempt)]: true };
+      return { [await saveResult(s, jobId, outcome.result, start.onSuccess, attempt)]: true };
     } finally {
       clearInterval(poll);
       if (timer) clearTimeout(timer);

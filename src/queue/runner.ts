@@ -16,9 +16,9 @@ export interface QueueJobRunnerOptions {
 
 /**
  * Jobs on BullMQ over Redis (MIXCAST_QUEUE_URL): the API records the job in the store and enqueues it; `mixcast
- * worker` processes (on the store's machine while the store is a SQLite file) run it and write its progress and
- * result to the store, so GET
- * /v1/jobs/:id answers as with the in-process runner. The payload and result saver are not sent: a worker rebuilds
+ * worker` processes run it and write its progress and result to the store (PostgreSQL, MIXCAST_DATABASE_URL, when
+ * they are on other machines; the SQLite file when all share one), so GET /v1/jobs/:id answers as with the
+ * in-process runner. The payload and result saver are not sent: a worker rebuilds
  * them from the job's input (app/job-starts.ts).
  */
 export class QueueJobRunner implements JobRunner {
@@ -80,7 +80,7 @@ export class QueueJobRunner implements JobRunner {
    */
   async submit(kind: JobKind, input: unknown, payload?: unknown): Promise<JobRecord> {
     if (this.closed) throw new Error("The job queue is closed.");
-    const job = this.opts.jobs.create(kind, input);
+    const job = await this.opts.jobs.create(kind, input);
     const data: QueuedJobData = { jobId: job.jobId, kind, input, workspace: currentWorkspace() };
     const shards = payload === undefined ? 1 : shardsOf(kind, payload);
     try {
@@ -100,7 +100,7 @@ export class QueueJobRunner implements JobRunner {
         });
       else await this.queue.add(kind, data, { ...JOB_OPTIONS, jobId: job.jobId });
     } catch (err) {
-      this.opts.jobs.fail(job.jobId, {
+      await this.opts.jobs.fail(job.jobId, {
         title: "Not queued",
         detail: `The job queue did not take the job: ${err instanceof Error ? err.message : err}`,
         code: "internal",
@@ -111,18 +111,18 @@ export class QueueJobRunner implements JobRunner {
     return job;
   }
 
-  completed(kind: JobKind, input: unknown, result: unknown): JobRecord {
+  completed(kind: JobKind, input: unknown, result: unknown): Promise<JobRecord> {
     return completedJob(this.opts.jobs, kind, input, result);
   }
 
   /** Cancel: the store says so at once; a waiting job leaves the queue, a running one is stopped by its worker. */
   async cancel(id: string): Promise<JobRecord> {
-    cancellable(this.opts.jobs, id);
-    this.opts.jobs.cancel(id);
+    await cancellable(this.opts.jobs, id);
+    await this.opts.jobs.cancel(id);
     // a waiting job is removed; an active one is locked by its worker, which sees the cancellation and stops
     await this.queue.remove(id).catch(() => 0);
     this.opts.logger.info({ jobId: id }, "job cancelled");
-    return this.opts.jobs.get(id)!;
+    return (await this.opts.jobs.get(id))!;
   }
 
   /** Stop enqueueing; queued and running jobs carry on in the workers. */

@@ -2,7 +2,7 @@ import { Worker } from "bullmq";
 import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
-import { openStore } from "../store/store.ts";
+import { openStore, type Store } from "../store/store.ts";
 import { inWorkspace } from "../store/workspace.ts";
 import { QUEUE_NAME, redis, type QueuedJobData } from "./connection.ts";
 
@@ -10,7 +10,13 @@ export interface QueueWorkerOptions {
   readonly url: string;
   /** Jobs this worker runs at once, each in its own sandbox process. */
   readonly concurrency: number;
-  readonly dataDir: string;
+  /** Where the store the API uses is (storeLocation: a folder on this machine, or a postgres:// URL): for the sandboxes. */
+  readonly storeLocation: string;
+  /**
+   * That store, already open in this process (serve's embedded worker); else the worker opens its own. One store per
+   * process: on SQLite, two connections of one process would wait on each other's transactions.
+   */
+  readonly store?: Store;
   readonly logger: Logger;
   /** Seconds a job may run (0: no limit). */
   readonly timeoutS?: number;
@@ -26,8 +32,9 @@ const PROCESSOR = fileURLToPath(new URL("./processor.mjs", import.meta.url));
  * noticed when its lock lapses and runs again on any worker; one that failed for good is failed in the store here
  * (a job the processor refused on its input is failed there already).
  */
-export function startQueueWorker(opts: QueueWorkerOptions): { worker: Worker; close(): Promise<void> } {
-  const { store } = openStore(opts.dataDir);
+export async function startQueueWorker(opts: QueueWorkerOptions): Promise<{ worker: Worker; close(): Promise<void> }> {
+  const own = opts.store ? undefined : (await openStore(opts.storeLocation)).store;
+  const store = (opts.store ?? own)!;
   const connection = redis(opts.url);
   const lockDuration = opts.lockMs ?? 30_000;
   const worker = new Worker<QueuedJobData>(QUEUE_NAME, PROCESSOR, {
@@ -40,7 +47,7 @@ export function startQueueWorker(opts: QueueWorkerOptions): { worker: Worker; cl
     stalledInterval: Math.max(1_000, Math.round(lockDuration / 2)),
     // a job whose worker died twice is failed rather than retried for ever
     maxStalledCount: 1,
-    workerForkOptions: { env: { ...process.env, MIXCAST_DATA_DIR: opts.dataDir, MIXCAST_JOB_TIMEOUT_S: String(opts.timeoutS ?? 0) } },
+    workerForkOptions: { env: { ...process.env, MIXCAST_STORE: opts.storeLocation, MIXCAST_JOB_TIMEOUT_S: String(opts.timeoutS ?? 0) } },
   });
   worker.on("active", (job) => opts.logger.info({ jobId: job.data.jobId, kind: job.data.kind, attempt: job.attemptsMade + 1 }, "job started"));
   worker.on("completed", (job) => opts.logger.info({ jobId: job.data.jobId, kind: job.data.kind }, "job finished"));
@@ -51,7 +58,7 @@ export function startQueueWorker(opts: QueueWorkerOptions): { worker: Worker; cl
     if (final)
       inWorkspace(job.data.workspace, () =>
         store.jobs.fail(job.data.jobId, { title: "Job failed", detail: `After ${job.attemptsMade} attempt(s): ${err.message}`, code: "internal" }),
-      );
+      ).catch((e: unknown) => opts.logger.error({ jobId: job.data.jobId, err: e }, "job failed but its failure could not be stored"));
   });
   worker.on("error", (err) => opts.logger.error({ err: err.message }, "queue worker error"));
   return {
@@ -59,7 +66,7 @@ export function startQueueWorker(opts: QueueWorkerOptions): { worker: Worker; cl
     async close() {
       await worker.close();
       connection.disconnect();
-      store.close();
+      await own?.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Column, DataWarning, Dataset } from "../data/types.ts";
-import type { Db } from "./db.ts";
+import { countAll } from "./dialect.ts";
+import type { Conn } from "./schema.ts";
 import { currentWorkspace } from "./workspace.ts";
 
 /** Column description without its values: what listings show. */
@@ -28,7 +29,7 @@ interface Row {
   created_at: string;
 }
 
-const META_COLUMNS = "id, name, rows, columns_json, warnings_json, source_sha256, source_bytes, created_at";
+const META_COLUMNS = ["id", "name", "rows", "columns_json", "warnings_json", "source_sha256", "source_bytes", "created_at"] as const;
 
 function toRecord(r: Row): DatasetRecord {
   return {
@@ -43,21 +44,11 @@ function toRecord(r: Row): DatasetRecord {
   };
 }
 
-export function datasetRepo(db: Db, fixedWorkspace?: string) {
+export function datasetRepo({ db }: Conn, fixedWorkspace?: string) {
   const workspace = () => fixedWorkspace ?? currentWorkspace();
-  const insert = db.prepare(
-    `INSERT INTO datasets (id, workspace, name, rows, columns_json, warnings_json, data_json, source_sha256, source_bytes, created_at)
-     VALUES (@id, @workspace, @name, @rows, @columns_json, @warnings_json, @data_json, @source_sha256, @source_bytes, @created_at)`,
-  );
-  const list = db.prepare(`SELECT ${META_COLUMNS} FROM datasets WHERE workspace = ? ORDER BY created_at, id LIMIT ? OFFSET ?`);
-  const count = db.prepare(`SELECT count(*) AS n FROM datasets WHERE workspace = ?`);
-  const getMeta = db.prepare(`SELECT ${META_COLUMNS} FROM datasets WHERE workspace = ? AND id = ?`);
-  const getData = db.prepare(`SELECT data_json FROM datasets WHERE workspace = ? AND id = ?`);
-  const del = db.prepare(`DELETE FROM datasets WHERE workspace = ? AND id = ?`);
-
   return {
     /** Store a dataset in one statement (all or nothing); returns its record. */
-    add(ds: Dataset, source: Uint8Array | string, now = new Date()): DatasetRecord {
+    async add(ds: Dataset, source: Uint8Array | string, now = new Date()): Promise<DatasetRecord> {
       const bytes = typeof source === "string" ? Buffer.from(source, "utf8") : source;
       const row: Row & { workspace: string; data_json: string } = {
         id: `ds_${randomUUID().replace(/-/g, "").slice(0, 16)}`,
@@ -71,27 +62,44 @@ export function datasetRepo(db: Db, fixedWorkspace?: string) {
         source_bytes: bytes.length,
         created_at: now.toISOString(),
       };
-      insert.run(row);
+      await db.insertInto("datasets").values(row).execute();
       return toRecord(row);
     },
-    list(limit = 100, offset = 0): { items: DatasetRecord[]; total: number } {
-      const items = (list.all(workspace(), limit, offset) as Row[]).map(toRecord);
-      return { items, total: (count.get(workspace()) as { n: number }).n };
+    async list(limit = 100, offset = 0): Promise<{ items: DatasetRecord[]; total: number }> {
+      const ws = workspace();
+      const rows = await db
+        .selectFrom("datasets")
+        .select(META_COLUMNS)
+        .where("workspace", "=", ws)
+        .orderBy("created_at")
+        .orderBy("id")
+        .limit(limit)
+        .offset(offset)
+        .execute();
+      const count = await db.selectFrom("datasets").select(countAll.as("n")).where("workspace", "=", ws).executeTakeFirstOrThrow();
+      return { items: rows.map(toRecord), total: Number(count.n) };
     },
-    get(id: string): DatasetRecord | undefined {
-      const r = getMeta.get(workspace(), id) as Row | undefined;
+    async get(id: string): Promise<DatasetRecord | undefined> {
+      const r = await db.selectFrom("datasets").select(META_COLUMNS).where("workspace", "=", workspace()).where("id", "=", id).executeTakeFirst();
       return r && toRecord(r);
     },
     /** The full dataset with its values. */
-    load(id: string): (Dataset & { id: string }) | undefined {
-      const meta = this.get(id);
-      if (!meta) return undefined;
-      const values = JSON.parse((getData.get(workspace(), id) as { data_json: string }).data_json) as unknown[][];
+    async load(id: string): Promise<(Dataset & { id: string }) | undefined> {
+      const r = await db
+        .selectFrom("datasets")
+        .select([...META_COLUMNS, "data_json"])
+        .where("workspace", "=", workspace())
+        .where("id", "=", id)
+        .executeTakeFirst();
+      if (!r) return undefined;
+      const meta = toRecord(r);
+      const values = JSON.parse(r.data_json) as unknown[][];
       const columns = meta.columns.map((c, i) => ({ ...c, values: values[i] }) as Column);
       return { id, name: meta.name, rows: meta.rows, columns, warnings: meta.warnings };
     },
-    delete(id: string): boolean {
-      return del.run(workspace(), id).changes > 0;
+    async delete(id: string): Promise<boolean> {
+      const r = await db.deleteFrom("datasets").where("workspace", "=", workspace()).where("id", "=", id).executeTakeFirst();
+      return r.numDeletedRows > 0n;
     },
   };
 }

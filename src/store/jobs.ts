@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Db } from "./db.ts";
+import { jsonText, larger } from "./dialect.ts";
+import type { Conn } from "./schema.ts";
 import { currentWorkspace } from "./workspace.ts";
 
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
@@ -53,67 +54,123 @@ function toRecord(r: Row): JobRecord {
   };
 }
 
-export function jobRepo(db: Db, fixedWorkspace?: string) {
+export function jobRepo({ db, kind: dialect }: Conn, fixedWorkspace?: string) {
   const workspace = () => fixedWorkspace ?? currentWorkspace();
   const now = () => new Date().toISOString();
-  const insert = db.prepare(`INSERT INTO jobs (id, workspace, kind, status, input_json, created_at) VALUES (?, ?, ?, 'queued', ?, ?)`);
-  const get = db.prepare(`SELECT * FROM jobs WHERE workspace = ? AND id = ?`);
-  const list = db.prepare(`SELECT * FROM jobs WHERE workspace = ? ORDER BY created_at DESC, id LIMIT ?`);
-  // every job that reads a dataset names it as datasetId in its input (the request body)
-  const using = db.prepare(
-    `SELECT * FROM jobs WHERE workspace = ? AND status IN ('queued', 'running') AND json_extract(input_json, '$.datasetId') = ? ORDER BY created_at, id`,
-  );
-  const start = db.prepare(`UPDATE jobs SET status = 'running', started_at = ?, message = 'started' WHERE id = ? AND status = 'queued'`);
-  // a queue worker starts a job, or starts it again after its previous worker died or stalled: each run gets the next
-  // attempt number, and only the latest run may save a result
-  const claim = db.prepare(
-    `UPDATE jobs SET status = 'running', started_at = COALESCE(started_at, ?), progress = 0, message = 'started', attempt = attempt + 1
-     WHERE id = ? AND status IN ('queued', 'running') RETURNING attempt`,
-  );
-  const attempt = db.prepare(`SELECT attempt FROM jobs WHERE workspace = ? AND id = ?`);
-  // progress never goes back (a job's shards report at once, each its share); a new run starts from 0 (claim)
-  const progress = db.prepare(`UPDATE jobs SET progress = MAX(progress, ?), message = ? WHERE id = ? AND status = 'running'`);
-  const succeed = db.prepare(
-    `UPDATE jobs SET status = 'succeeded', progress = 1, message = 'done', result_json = ?, finished_at = ? WHERE id = ? AND status = 'running'`,
-  );
-  const fail = db.prepare(`UPDATE jobs SET status = 'failed', error_json = ?, finished_at = ? WHERE id = ? AND status IN ('queued', 'running')`);
-  const cancel = db.prepare(`UPDATE jobs SET status = 'cancelled', message = 'cancelled', finished_at = ? WHERE id = ? AND status IN ('queued', 'running')`);
+  const byId = (id: string) => db.selectFrom("jobs").selectAll().where("workspace", "=", workspace()).where("id", "=", id);
+  const changed = (r: { numUpdatedRows: bigint }) => r.numUpdatedRows > 0n;
+  const setProgress = async (id: string, fraction: number, message: string) =>
+    changed(
+      await db
+        .updateTable("jobs")
+        // progress never goes back (a job's shards report at once, each its share); a new run starts from 0 (claim)
+        .set({ progress: larger(dialect, "progress", fraction), message })
+        .where("id", "=", id)
+        .where("status", "=", "running")
+        .executeTakeFirst(),
+    );
 
   return {
-    create(kind: string, input: unknown): JobRecord {
+    async create(kind: string, input: unknown): Promise<JobRecord> {
       const id = `job_${randomUUID().replace(/-/g, "").slice(0, 16)}`;
-      insert.run(id, workspace(), kind, JSON.stringify(input), now());
-      return toRecord(get.get(workspace(), id) as Row);
+      await db
+        .insertInto("jobs")
+        .values({ id, workspace: workspace(), kind, status: "queued", input_json: JSON.stringify(input), created_at: now() })
+        .execute();
+      return toRecord((await byId(id).executeTakeFirstOrThrow()) as Row);
     },
-    get(id: string): JobRecord | undefined {
-      const r = get.get(workspace(), id) as Row | undefined;
-      return r && toRecord(r);
+    async get(id: string): Promise<JobRecord | undefined> {
+      const r = await byId(id).executeTakeFirst();
+      return r && toRecord(r as Row);
     },
-    list(limit = 100): JobRecord[] {
-      return (list.all(workspace(), limit) as Row[]).map(toRecord);
+    async list(limit = 100): Promise<JobRecord[]> {
+      const rows = await db
+        .selectFrom("jobs")
+        .selectAll()
+        .where("workspace", "=", workspace())
+        .orderBy("created_at", "desc")
+        .orderBy("id")
+        .limit(limit)
+        .execute();
+      return rows.map((r) => toRecord(r as Row));
     },
-    /** Jobs queued or running on a dataset. */
-    activeOn(datasetId: string): JobRecord[] {
-      return (using.all(workspace(), datasetId) as Row[]).map(toRecord);
+    /** Jobs queued or running on a dataset (every job that reads one names it as datasetId in its input, the request body). */
+    async activeOn(datasetId: string): Promise<JobRecord[]> {
+      const rows = await db
+        .selectFrom("jobs")
+        .selectAll()
+        .where("workspace", "=", workspace())
+        .where("status", "in", ["queued", "running"])
+        .where(jsonText(dialect, "input_json", "datasetId"), "=", datasetId)
+        .orderBy("created_at")
+        .orderBy("id")
+        .execute();
+      return rows.map((r) => toRecord(r as Row));
     },
     /** Each transition applies only from the states it may come from; returns whether it applied. */
-    markRunning: (id: string) => start.run(now(), id).changes > 0,
+    markRunning: async (id: string) =>
+      changed(
+        await db
+          .updateTable("jobs")
+          .set({ status: "running", started_at: now(), message: "started" })
+          .where("id", "=", id)
+          .where("status", "=", "queued")
+          .executeTakeFirst(),
+      ),
     /**
      * A queue worker takes the job; returns this run's attempt number (2 and later: an earlier run died, crashed or
-     * stalled), or null when the job is no longer queued or running.
+     * stalled), or null when the job is no longer queued or running. Only the latest run may save a result.
      */
-    claim(id: string): number | null {
-      const row = claim.get(now(), id) as { attempt: number } | undefined;
+    async claim(id: string): Promise<number | null> {
+      const row = await db
+        .updateTable("jobs")
+        .set((eb) => ({
+          status: "running",
+          started_at: eb.fn.coalesce("started_at", eb.val(now())),
+          progress: 0,
+          message: "started",
+          attempt: eb("attempt", "+", 1),
+        }))
+        .where("id", "=", id)
+        .where("status", "in", ["queued", "running"])
+        .returning("attempt")
+        .executeTakeFirst();
       if (!row) return null;
-      if (row.attempt > 1) progress.run(0, `started again (attempt ${row.attempt})`, id);
+      if (row.attempt > 1) await setProgress(id, 0, `started again (attempt ${row.attempt})`);
       return row.attempt;
     },
     /** The latest run's attempt number (0 before any queue worker took it). */
-    attempt: (id: string) => (attempt.get(workspace(), id) as { attempt: number } | undefined)?.attempt ?? 0,
-    setProgress: (id: string, fraction: number, message: string) => progress.run(fraction, message, id).changes > 0,
-    succeed: (id: string, result: unknown) => succeed.run(JSON.stringify(result), now(), id).changes > 0,
-    fail: (id: string, error: JobError) => fail.run(JSON.stringify(error), now(), id).changes > 0,
-    cancel: (id: string) => cancel.run(now(), id).changes > 0,
+    attempt: async (id: string) =>
+      (await db.selectFrom("jobs").select("attempt").where("workspace", "=", workspace()).where("id", "=", id).executeTakeFirst())?.attempt ?? 0,
+    setProgress,
+    /** Succeed a running job; with `attempt`, only if that run is still the latest (a run taken over saves nothing). */
+    succeed: async (id: string, result: unknown, attempt?: number) => {
+      let q = db
+        .updateTable("jobs")
+        .set({ status: "succeeded", progress: 1, message: "done", result_json: JSON.stringify(result), finished_at: now() })
+        .where("id", "=", id)
+        .where("status", "=", "running");
+      if (attempt !== undefined) q = q.where("attempt", "=", attempt);
+      return changed(await q.executeTakeFirst());
+    },
+    fail: async (id: string, error: JobError) =>
+      changed(
+        await db
+          .updateTable("jobs")
+          .set({ status: "failed", error_json: JSON.stringify(error), finished_at: now() })
+          .where("id", "=", id)
+          .where("status", "in", ["queued", "running"])
+          .executeTakeFirst(),
+      ),
+    cancel: async (id: string) =>
+      changed(
+        await db
+          .updateTable("jobs")
+          .set({ status: "cancelled", message: "cancelled", finished_at: now() })
+          .where("id", "=", id)
+          .where("status", "in", ["queued", "running"])
+          .executeTakeFirst(),
+      ),
   };
 }
 
@@ -121,15 +178,18 @@ export function jobRepo(db: Db, fixedWorkspace?: string) {
  * At start-up, jobs left queued or running by a stopped process can never finish: mark them failed with the
  * reason (across every workspace), so no client waits on a job that is not running.
  */
-export function failInterruptedJobs(db: Db): number {
+export async function failInterruptedJobs({ db }: Conn): Promise<number> {
   const error: JobError = {
     title: "Interrupted",
     detail: "The service stopped (restart or crash) before this job finished. Submit it again.",
     code: "interrupted",
   };
-  return db
-    .prepare(`UPDATE jobs SET status = 'failed', error_json = ?, finished_at = ? WHERE status IN ('queued', 'running')`)
-    .run(JSON.stringify(error), new Date().toISOString()).changes;
+  const r = await db
+    .updateTable("jobs")
+    .set({ status: "failed", error_json: JSON.stringify(error), finished_at: new Date().toISOString() })
+    .where("status", "in", ["queued", "running"])
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
 
 export type JobRepo = ReturnType<typeof jobRepo>;

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import type { Db } from "./db.ts";
+import { countAll } from "./dialect.ts";
+import type { Conn } from "./schema.ts";
 
 export const SCOPES = ["read", "write", "admin"] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -38,33 +39,45 @@ const toKey = (r: Row): ApiKey => ({
 });
 
 /** API keys: `mxk_<id>_<secret>` bearer tokens, shown once at creation; the store keeps a hash of the secret. */
-export function keyRepo(db: Db) {
-  const insert = db.prepare(`INSERT INTO api_keys (id, workspace, name, scopes, secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`);
-  const byId = db.prepare(`SELECT * FROM api_keys WHERE id = ?`);
-  const all = db.prepare(`SELECT * FROM api_keys ORDER BY created_at, id`);
-  const active = db.prepare(`SELECT count(*) AS n FROM api_keys WHERE revoked_at IS NULL`);
-  const revoke = db.prepare(`UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`);
+export function keyRepo({ db }: Conn) {
+  const byId = (id: string) => db.selectFrom("api_keys").selectAll().where("id", "=", id).executeTakeFirst();
   return {
-    create(workspace: string, name: string, scopes: readonly Scope[]): { key: ApiKey; token: string } {
+    async create(workspace: string, name: string, scopes: readonly Scope[]): Promise<{ key: ApiKey; token: string }> {
       const id = randomBytes(6).toString("hex");
       const secret = randomBytes(32).toString("base64url");
-      insert.run(id, workspace, name, [...new Set(scopes)].join(","), hash(secret), new Date().toISOString());
-      return { key: toKey(byId.get(id) as Row), token: `mxk_${id}_${secret}` };
+      const row = {
+        id,
+        workspace,
+        name,
+        scopes: [...new Set(scopes)].join(","),
+        secret_hash: hash(secret),
+        created_at: new Date().toISOString(),
+        revoked_at: null,
+      };
+      await db.insertInto("api_keys").values(row).execute();
+      return { key: toKey(row), token: `mxk_${id}_${secret}` };
     },
-    list(): ApiKey[] {
-      return (all.all() as Row[]).map(toKey);
+    async list(): Promise<ApiKey[]> {
+      return (await db.selectFrom("api_keys").selectAll().orderBy("created_at").orderBy("id").execute()).map(toKey);
     },
-    revoke(id: string): boolean {
-      return revoke.run(new Date().toISOString(), id).changes > 0;
+    async revoke(id: string): Promise<boolean> {
+      const r = await db
+        .updateTable("api_keys")
+        .set({ revoked_at: new Date().toISOString() })
+        .where("id", "=", id)
+        .where("revoked_at", "is", null)
+        .executeTakeFirst();
+      return r.numUpdatedRows > 0n;
     },
-    activeCount(): number {
-      return (active.get() as { n: number }).n;
+    async activeCount(): Promise<number> {
+      const r = await db.selectFrom("api_keys").select(countAll.as("n")).where("revoked_at", "is", null).executeTakeFirstOrThrow();
+      return Number(r.n);
     },
     /** The key a token stands for, or null (malformed, unknown, wrong secret, revoked). Constant-time compare. */
-    verify(token: string): ApiKey | null {
+    async verify(token: string): Promise<ApiKey | null> {
       const m = TOKEN.exec(token);
       if (!m) return null;
-      const r = byId.get(m[1]!) as Row | undefined;
+      const r = await byId(m[1]!);
       if (!r || r.revoked_at) return null;
       const a = Buffer.from(hash(m[2]!), "hex");
       const b = Buffer.from(r.secret_hash, "hex");

@@ -1,6 +1,7 @@
 /**
- * Versioned schema migrations, applied in order inside one transaction each; `PRAGMA user_version` records the
- * last applied. Append new migrations; never edit an applied one.
+ * Versioned schema migrations, applied in order inside one transaction each; SQLite's `PRAGMA user_version`, and
+ * PostgreSQL's `mixcast_schema` table, record the last applied. Each is written once, in SQLite's words, and
+ * translated for PostgreSQL (`postgresSql`). Append new migrations; never edit an applied one.
  */
 export const MIGRATIONS: readonly string[] = [
   // 1: datasets, fitted models with binary artefacts, jobs, key-value metadata
@@ -77,3 +78,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE jobs ADD COLUMN attempt INTEGER NOT NULL DEFAULT 0;
   `,
 ];
+
+/**
+ * A migration in PostgreSQL's words: binary and floating-point columns by their PostgreSQL names; the rest of the
+ * schema (TEXT, INTEGER, CHECK, REFERENCES … ON DELETE, indexes) reads the same in both.
+ */
+export function postgresSql(migration: string): string {
+  return migration.replace(/\bBLOB\b/g, "BYTEA").replace(/\bREAL\b/g, "DOUBLE PRECISION");
+}

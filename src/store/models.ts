@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { Db } from "./db.ts";
+import type { Kysely } from "kysely";
+import { jsonText } from "./dialect.ts";
+import type { Conn, Tables } from "./schema.ts";
 import { currentWorkspace } from "./workspace.ts";
 
 /** A binary artefact saved beside a model (tfjs weights, topology). */
@@ -29,14 +31,11 @@ interface Row {
   spec_json: string;
   result_json: string;
   created_at: string;
-  artifact_names: string | null;
 }
 
-const SELECT = `SELECT m.id, m.kind, m.dataset_id, m.schema_version, m.spec_json, m.result_json, m.created_at,
-  (SELECT group_concat(name, char(31)) FROM model_artifacts a WHERE a.model_id = m.id) AS artifact_names
-  FROM models m`;
+const COLUMNS = ["id", "kind", "dataset_id", "schema_version", "spec_json", "result_json", "created_at"] as const;
 
-function toRecord<S, R>(r: Row): ModelRecord<S, R> {
+function toRecord<S, R>(r: Row, artifactNames: readonly string[]): ModelRecord<S, R> {
   return {
     id: r.id,
     kind: r.kind,
@@ -45,63 +44,105 @@ function toRecord<S, R>(r: Row): ModelRecord<S, R> {
     spec: JSON.parse(r.spec_json) as S,
     result: JSON.parse(r.result_json) as R,
     createdAt: r.created_at,
-    artifactNames: r.artifact_names ? r.artifact_names.split("\u001f").sort() : [],
+    artifactNames,
   };
 }
 
+/** Rows as records, with each model's artefact names (one query for all of them). */
+async function withNames<S, R>(db: Kysely<Tables>, rows: readonly Row[]): Promise<ModelRecord<S, R>[]> {
+  if (rows.length === 0) return [];
+  const names = await db
+    .selectFrom("model_artifacts")
+    .select(["model_id", "name"])
+    .where(
+      "model_id",
+      "in",
+      rows.map((r) => r.id),
+    )
+    .orderBy("name")
+    .execute();
+  return rows.map((r) =>
+    toRecord<S, R>(
+      r,
+      names.filter((n) => n.model_id === r.id).map((n) => n.name),
+    ),
+  );
+}
+
 /** Fitted models: JSON spec and result plus binary artefacts, written together in one transaction. */
-export function modelRepo(db: Db, fixedWorkspace?: string) {
+export function modelRepo({ db, kind: dialect }: Conn, fixedWorkspace?: string) {
   const workspace = () => fixedWorkspace ?? currentWorkspace();
-  const insert = db.prepare(
-    `INSERT INTO models (id, workspace, kind, dataset_id, schema_version, spec_json, result_json, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertArtifact = db.prepare(`INSERT INTO model_artifacts (model_id, name, content_type, bytes) VALUES (?, ?, ?, ?)`);
-  const get = db.prepare(`${SELECT} WHERE m.workspace = ? AND m.id = ?`);
-  const list = db.prepare(`${SELECT} WHERE m.workspace = ? AND (? IS NULL OR m.kind = ?) ORDER BY m.created_at, m.id LIMIT ?`);
-  const artifacts = db.prepare(
-    `SELECT a.name, a.content_type, a.bytes FROM model_artifacts a JOIN models m ON m.id = a.model_id WHERE m.workspace = ? AND a.model_id = ? ORDER BY a.name`,
-  );
-  const del = db.prepare(`DELETE FROM models WHERE workspace = ? AND id = ?`);
-  const byKey = db.prepare(
-    `${SELECT} WHERE m.workspace = ? AND m.kind = ? AND json_extract(m.spec_json, '$.trainingKey') = ? ORDER BY m.created_at DESC, m.id LIMIT 1`,
-  );
-
-  const save = db.transaction(
-    (m: { kind: string; datasetId: string | null; schemaVersion: number; spec: unknown; result: unknown; artifacts: readonly Artifact[] }) => {
-      const id = `mdl_${randomUUID().replace(/-/g, "").slice(0, 16)}`;
-      insert.run(id, workspace(), m.kind, m.datasetId, m.schemaVersion, JSON.stringify(m.spec), JSON.stringify(m.result), new Date().toISOString());
-      for (const a of m.artifacts) insertArtifact.run(id, a.name, a.contentType, Buffer.from(a.bytes));
-      return id;
-    },
-  );
-
+  const first = async <S, R>(rows: readonly Row[]) => (await withNames<S, R>(db, rows))[0];
   return {
-    save<S, R>(m: { kind: string; datasetId: string | null; schemaVersion: number; spec: S; result: R; artifacts?: readonly Artifact[] }): ModelRecord<S, R> {
-      const id = save({ ...m, artifacts: m.artifacts ?? [] });
-      return toRecord<S, R>(get.get(workspace(), id) as Row);
+    async save<S, R>(m: {
+      kind: string;
+      datasetId: string | null;
+      schemaVersion: number;
+      spec: S;
+      result: R;
+      artifacts?: readonly Artifact[];
+    }): Promise<ModelRecord<S, R>> {
+      const id = `mdl_${randomUUID().replace(/-/g, "").slice(0, 16)}`;
+      const row = {
+        id,
+        workspace: workspace(),
+        kind: m.kind,
+        dataset_id: m.datasetId,
+        schema_version: m.schemaVersion,
+        spec_json: JSON.stringify(m.spec),
+        result_json: JSON.stringify(m.result),
+        created_at: new Date().toISOString(),
+      };
+      const artifacts = m.artifacts ?? [];
+      const write = async (tx: Kysely<Tables>) => {
+        await tx.insertInto("models").values(row).execute();
+        if (artifacts.length > 0)
+          await tx
+            .insertInto("model_artifacts")
+            .values(artifacts.map((a) => ({ model_id: id, name: a.name, content_type: a.contentType, bytes: Buffer.from(a.bytes) })))
+            .execute();
+      };
+      // the model and its artefacts land together (inside the caller's transaction when there is one)
+      if (db.isTransaction) await write(db);
+      else await db.transaction().execute(write);
+      return toRecord<S, R>(row, artifacts.map((a) => a.name).sort());
     },
-    get<S = unknown, R = unknown>(id: string): ModelRecord<S, R> | undefined {
-      const r = get.get(workspace(), id) as Row | undefined;
-      return r && toRecord<S, R>(r);
+    async get<S = unknown, R = unknown>(id: string): Promise<ModelRecord<S, R> | undefined> {
+      return first<S, R>(await db.selectFrom("models").select(COLUMNS).where("workspace", "=", workspace()).where("id", "=", id).execute());
     },
     /** The newest model of `kind` whose spec has this `trainingKey` (same data and training options). */
-    findByTrainingKey<S = unknown, R = unknown>(kind: string, trainingKey: string): ModelRecord<S, R> | undefined {
-      const r = byKey.get(workspace(), kind, trainingKey) as Row | undefined;
-      return r && toRecord<S, R>(r);
+    async findByTrainingKey<S = unknown, R = unknown>(kind: string, trainingKey: string): Promise<ModelRecord<S, R> | undefined> {
+      const rows = await db
+        .selectFrom("models")
+        .select(COLUMNS)
+        .where("workspace", "=", workspace())
+        .where("kind", "=", kind)
+        .where(jsonText(dialect, "spec_json", "trainingKey"), "=", trainingKey)
+        .orderBy("created_at", "desc")
+        .orderBy("id")
+        .limit(1)
+        .execute();
+      return first<S, R>(rows);
     },
-    list(kind?: string, limit = 100): ModelRecord[] {
-      return (list.all(workspace(), kind ?? null, kind ?? null, limit) as Row[]).map((r) => toRecord(r));
+    async list(kind?: string, limit = 100): Promise<ModelRecord[]> {
+      let q = db.selectFrom("models").select(COLUMNS).where("workspace", "=", workspace());
+      if (kind !== undefined) q = q.where("kind", "=", kind);
+      return withNames(db, await q.orderBy("created_at").orderBy("id").limit(limit).execute());
     },
-    artifacts(id: string): Artifact[] {
-      return (artifacts.all(workspace(), id) as { name: string; content_type: string; bytes: Buffer }[]).map((a) => ({
-        name: a.name,
-        contentType: a.content_type,
-        bytes: new Uint8Array(a.bytes),
-      }));
+    async artifacts(id: string): Promise<Artifact[]> {
+      const rows = await db
+        .selectFrom("model_artifacts as a")
+        .innerJoin("models as m", "m.id", "a.model_id")
+        .select(["a.name", "a.content_type", "a.bytes"])
+        .where("m.workspace", "=", workspace())
+        .where("a.model_id", "=", id)
+        .orderBy("a.name")
+        .execute();
+      return rows.map((a) => ({ name: a.name, contentType: a.content_type, bytes: new Uint8Array(a.bytes) }));
     },
-    delete(id: string): boolean {
-      return del.run(workspace(), id).changes > 0;
+    async delete(id: string): Promise<boolean> {
+      const r = await db.deleteFrom("models").where("workspace", "=", workspace()).where("id", "=", id).executeTakeFirst();
+      return r.numDeletedRows > 0n;
     },
   };
 }

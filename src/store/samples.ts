@@ -18,16 +18,18 @@ export const DATA_DIR = new URL("../../data/", import.meta.url);
  * Load the bundled samples once, into a store that has never had them (a user who deletes them does not get
  * them back on the next start). Returns the names loaded.
  */
-export function loadSamplesOnce(store: Store): string[] {
-  if (store.getMeta(SAMPLES_KEY)) return [];
-  const loaded: string[] = [];
-  store.db.transaction(() => {
+export async function loadSamplesOnce(store: Store): Promise<string[]> {
+  if (await store.getMeta(SAMPLES_KEY)) return [];
+  // one transaction: the mark and the datasets land together; of two API processes starting at once on one
+  // PostgreSQL, the second waits on the first's mark and then loads nothing
+  return store.transaction(async (tx) => {
+    if (!(await tx.claimMeta(SAMPLES_KEY, new Date().toISOString()))) return [];
+    const loaded: string[] = [];
     for (const s of SAMPLES) {
       const bytes = readFileSync(new URL(s.file, DATA_DIR));
-      store.datasets.add(csvToDataset(bytes, s.options), bytes);
+      await tx.datasets.add(csvToDataset(bytes, s.options), bytes);
       loaded.push(s.options.name);
     }
-    store.setMeta(SAMPLES_KEY, new Date().toISOString());
-  })();
-  return loaded;
+    return loaded;
+  });
 }

@@ -3,7 +3,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sampleWithMmm, testApp } from "../helpers/app.ts";
 
-const t = testApp();
+const t = await testApp();
 let mmmId = "";
 const hill = (coefficient: number, kappa: number) => ({ form: "hill", coefficient, slope: 0.8, kappa });
 
@@ -97,7 +97,7 @@ describe("POST /v1/allocations", () => {
   }, 60_000);
 
   it("When the minimums exceed the budget, then 422 problem+json names them and nothing is saved", async () => {
-    const before = t.store.models.list("allocation").length;
+    const before = (await t.store.models.list("allocation")).length;
     const res = await request(t.app)
       .post("/v1/allocations")
       .send({
@@ -112,7 +112,7 @@ describe("POST /v1/allocations", () => {
     expect(res.body.detail).toBe(
       "These constraints cannot all hold: total budget of at most $1,000; tv at least $700; radio at least $600 (together the minimums need $1,300). Relax one of them.",
     );
-    expect(t.store.models.list("allocation").length).toBe(before);
+    expect((await t.store.models.list("allocation")).length).toBe(before);
   });
 
   it("When the request is malformed or unbounded, then the answer says which field or why", async () => {

@@ -3,7 +3,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testApp } from "../helpers/app.ts";
 
-const t = testApp();
+const t = await testApp();
 let tvId = "";
 let groupsId = "";
 beforeAll(async () => {

@@ -5,16 +5,16 @@ import request from "supertest";
 import { afterAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/api/app.ts";
 import { ThreadJobRunner } from "../../src/jobs/runner.ts";
-import { openStore } from "../../src/store/store.ts";
+import { testStore } from "../helpers/store.ts";
 import { testApp, waitFor } from "../helpers/app.ts";
 
 const ADVERTISING = readFileSync(new URL("../../data/islr-advertising/Advertising.csv", import.meta.url));
 
-describe("API keys beyond loopback", () => {
+describe("API keys beyond loopback", async () => {
   const lines: string[] = [];
-  const { store } = openStore(":memory:");
+  const store = await testStore();
   const logger = pino({ level: "info" }, new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) }));
-  const jobs = new ThreadJobRunner({ jobs: store.jobs, concurrency: 1, logger, transaction: (fn) => store.db.transaction(fn)() });
+  const jobs = new ThreadJobRunner({ store, concurrency: 1, logger });
   const config = {
     MIXCAST_MAX_UPLOAD_MB: 50,
     MIXCAST_MAX_JSON_MB: 50,
@@ -27,23 +27,23 @@ describe("API keys beyond loopback", () => {
   const app = createApp({ config, store, jobs, logger, tf: { backend: "cpu", notes: [] } });
   afterAll(async () => {
     await jobs.close();
-    store.close();
+    await store.close();
   });
 
   it("When the dashboard asks GET /v1/session, then it learns that a key is needed and what each key may do; its static files need no key", async () => {
     expect((await request(app).get("/v1/session")).status).toBe(401);
-    const viewer = store.keys.create("default", "viewer", ["read"]).token;
-    const planner = store.keys.create("default", "planner", ["write"]).token;
+    const viewer = (await store.keys.create("default", "viewer", ["read"])).token;
+    const planner = (await store.keys.create("default", "planner", ["write"])).token;
     expect((await request(app).get("/v1/session").set("Authorization", `Bearer ${viewer}`)).body).toEqual({ authRequired: true, scopes: ["read"] });
     expect((await request(app).get("/v1/session").set("Authorization", `Bearer ${planner}`)).body).toEqual({ authRequired: true, scopes: ["write"] });
     for (const path of ["/", "/app/main.js", "/style.css", "/vendor/vega.min.js"]) expect((await request(app).get(path)).status, path).toBe(200);
     expect((await request(app).get("/vendor/anything.js")).status).toBe(401); // only the three chart builds are served there
-    store.keys.revoke(store.keys.list().find((k) => k.name === "viewer")!.id);
-    store.keys.revoke(store.keys.list().find((k) => k.name === "planner")!.id);
+    await store.keys.revoke((await store.keys.list()).find((k) => k.name === "viewer")!.id);
+    await store.keys.revoke((await store.keys.list()).find((k) => k.name === "planner")!.id);
   });
 
   it("When no key is sent, then every route but /healthz answers 401 problem+json, even before any key exists", async () => {
-    expect(store.keys.activeCount()).toBe(0);
+    expect(await store.keys.activeCount()).toBe(0);
     const res = await request(app).get("/v1/datasets");
     expect(res.status).toBe(401);
     expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
@@ -53,8 +53,8 @@ describe("API keys beyond loopback", () => {
   });
 
   it("When two workspaces have keys, then each sees only its own data: a foreign id is 404, not 403, jobs and models included", async () => {
-    const a = store.keys.create("team-a", "a", ["write"]).token;
-    const b = store.keys.create("team-b", "b", ["write"]).token;
+    const a = (await store.keys.create("team-a", "a", ["write"])).token;
+    const b = (await store.keys.create("team-b", "b", ["write"])).token;
     const up = await request(app).post("/v1/datasets?name=ads").set("Authorization", `Bearer ${a}`).type("text/csv").send(ADVERTISING);
     expect(up.status).toBe(201);
     expect((await request(app).get(`/v1/datasets/${up.body.id}`).set("Authorization", `Bearer ${a}`)).status).toBe(200);
@@ -74,7 +74,7 @@ describe("API keys beyond loopback", () => {
   }, 60_000);
 
   it("When a key lacks the scope, then 403 says which scope is needed; read keys may query, scenarios included", async () => {
-    const read = store.keys.create("team-a", "sheet", ["read"]).token;
+    const read = (await store.keys.create("team-a", "sheet", ["read"])).token;
     const res = await request(app).post("/v1/datasets?name=x").set("Authorization", `Bearer ${read}`).type("text/csv").send(ADVERTISING);
     expect(res.status).toBe(403);
     expect(res.body.detail).toBe("This key has scope read; POST /v1/datasets needs write.");
@@ -91,8 +91,8 @@ describe("API keys beyond loopback", () => {
   });
 
   it("When a read key comes as ?key= on a GET, then it works and never reaches the logs; a write key or a POST that way is refused", async () => {
-    const read = store.keys.create("team-a", "sheet2", ["read"]).token;
-    const write = store.keys.create("team-a", "etl", ["write"]).token;
+    const read = (await store.keys.create("team-a", "sheet2", ["read"])).token;
+    const write = (await store.keys.create("team-a", "etl", ["write"])).token;
     const ok = await request(app).get(`/v1/datasets?format=csv&key=${read}`);
     expect(ok.status).toBe(200);
     expect(ok.text.split("\r\n")[0]).toBe("id,name,rows,columns,warnings,created_at");
@@ -105,19 +105,19 @@ describe("API keys beyond loopback", () => {
   });
 
   it("When a key is revoked, then it is refused", async () => {
-    const { key, token } = store.keys.create("team-a", "temp", ["read"]);
+    const { key, token } = await store.keys.create("team-a", "temp", ["read"]);
     expect((await request(app).get("/v1/datasets").set("Authorization", `Bearer ${token}`)).status).toBe(200);
-    store.keys.revoke(key.id);
+    await store.keys.revoke(key.id);
     expect((await request(app).get("/v1/datasets").set("Authorization", `Bearer ${token}`)).status).toBe(401);
   });
 });
 
-describe("API keys on loopback", () => {
-  const t = testApp();
+describe("API keys on loopback", async () => {
+  const t = await testApp();
   afterAll(() => t.close());
   it("When no key exists, then the service runs open; once one exists, keys are required", async () => {
     expect((await request(t.app).get("/v1/datasets")).status).toBe(200);
-    const { token } = t.store.keys.create("default", "admin", ["admin"]);
+    const { token } = await t.store.keys.create("default", "admin", ["admin"]);
     expect((await request(t.app).get("/v1/datasets")).status).toBe(401);
     expect((await request(t.app).get("/v1/datasets").set("Authorization", `Bearer ${token}`)).status).toBe(200);
     const metrics = await request(t.app).get("/metrics").set("Authorization", `Bearer ${token}`);
@@ -126,8 +126,8 @@ describe("API keys on loopback", () => {
   });
 });
 
-describe("rate limits", () => {
-  const t = testApp({ MIXCAST_RATE_LIMIT_PER_MIN: 3 });
+describe("rate limits", async () => {
+  const t = await testApp({ MIXCAST_RATE_LIMIT_PER_MIN: 3 });
   afterAll(() => t.close());
   it("When a client goes over its requests a minute, then 429 problem+json says when to retry", async () => {
     for (let i = 0; i < 3; i++) expect((await request(t.app).get("/v1/datasets")).status).toBe(200);
@@ -139,11 +139,11 @@ describe("rate limits", () => {
   });
 });
 
-describe("scenarios across workspaces", () => {
+describe("scenarios across workspaces", async () => {
   it("When one workspace has loaded a model into memory, then another workspace's key still gets 404 for it", async () => {
-    const { store } = openStore(":memory:");
+    const store = await testStore();
     const logger = pino({ level: "silent" });
-    const jobs = new ThreadJobRunner({ jobs: store.jobs, concurrency: 1, logger, transaction: (fn) => store.db.transaction(fn)() });
+    const jobs = new ThreadJobRunner({ store, concurrency: 1, logger });
     const app = createApp({
       config: {
         MIXCAST_MAX_UPLOAD_MB: 50,
@@ -158,8 +158,8 @@ describe("scenarios across workspaces", () => {
       logger,
       tf: { backend: "cpu", notes: [] },
     });
-    const a = store.keys.create("team-a", "a", ["write"]).token;
-    const b = store.keys.create("team-b", "b", ["write"]).token;
+    const a = (await store.keys.create("team-a", "a", ["write"])).token;
+    const b = (await store.keys.create("team-b", "b", ["write"])).token;
     const robyn = readFileSync(new URL("../../data/robyn-simulated-weekly/dt_simulated_weekly.csv", import.meta.url));
     const ds = await request(app).post("/v1/datasets?name=robyn").set("Authorization", `Bearer ${a}`).type("text/csv").send(robyn);
     const fit = await request(app)
@@ -183,20 +183,20 @@ describe("scenarios across workspaces", () => {
     expect((await request(app).get(url).set("Authorization", `Bearer ${a}`)).status).toBe(200);
     expect((await request(app).get(url).set("Authorization", `Bearer ${b}`)).status).toBe(404);
     await jobs.close();
-    store.close();
+    await store.close();
   }, 90_000);
 });
 
-describe("key checks from memory", () => {
+describe("key checks from memory", async () => {
   it("When a key was checked a moment ago, then the next requests do not ask the store again until the cache expires", async () => {
-    const t = testApp({ MIXCAST_KEY_CACHE_MS: 60_000 });
-    const { key, token } = t.store.keys.create("default", "k", ["read"]);
+    const t = await testApp({ MIXCAST_KEY_CACHE_MS: 60_000 });
+    const { key, token } = await t.store.keys.create("default", "k", ["read"]);
     let lookups = 0;
     const verify = t.store.keys.verify.bind(t.store.keys);
     t.store.keys.verify = (tok: string) => (lookups++, verify(tok));
     for (let i = 0; i < 5; i++) expect((await request(t.app).get("/v1/datasets").set("Authorization", `Bearer ${token}`)).status).toBe(200);
     expect(lookups).toBe(1);
-    t.store.keys.revoke(key.id);
+    await t.store.keys.revoke(key.id);
     // revoked in the store (as the CLI does from another process): trusted from memory until the cache expires
     expect((await request(t.app).get("/v1/datasets").set("Authorization", `Bearer ${token}`)).status).toBe(200);
     await t.close();

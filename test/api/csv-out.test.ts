@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toCsv } from "../../src/app/csv-out.ts";
 import { testApp } from "../helpers/app.ts";
 
-const t = testApp();
+const t = await testApp();
 let id = "";
 beforeAll(async () => {
   const csv = readFileSync(new URL("../../data/islr-advertising/Advertising.csv", import.meta.url));

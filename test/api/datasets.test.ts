@@ -3,7 +3,7 @@ import request from "supertest";
 import { afterAll, describe, expect, it } from "vitest";
 import { testApp, waitFor } from "../helpers/app.ts";
 
-const t = testApp({ MIXCAST_MAX_UPLOAD_MB: 50 });
+const t = await testApp({ MIXCAST_MAX_UPLOAD_MB: 50 });
 afterAll(() => t.close());
 const HOSPITAL = readFileSync(new URL("../../data/hospital-campaign/Campaign-Data.raw.csv", import.meta.url));
 
@@ -14,7 +14,7 @@ function expectProblem(res: request.Response, status: number) {
   expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts:\d+/); // no stack trace
 }
 
-const storedCount = () => t.store.datasets.list().total;
+const storedCount = async () => (await t.store.datasets.list()).total;
 
 describe("POST /v1/datasets", () => {
   it("When the hospital CSV is uploaded as text/csv, then 2,976 typed rows are stored and the warnings name the trailing spaces", async () => {
@@ -57,12 +57,12 @@ describe("POST /v1/datasets", () => {
     ["text in a declared numeric column", "a,Amount Collected\n1,100\n2,lots\n", "text/csv", 400, ["rows", 2, "Amount_Collected"]],
   ];
   it.each(malformed)("When the CSV is %s, then 4xx problem+json names the place and nothing is stored", async (_n, body, type, status, path) => {
-    const before = storedCount();
+    const before = await storedCount();
     const url = _n.startsWith("text in") ? "/v1/datasets?types=Amount_Collected:number" : "/v1/datasets";
     const res = await request(t.app).post(url).type(type).send(body);
     expectProblem(res, status);
     expect(res.body.issues[0].path).toEqual(path);
-    expect(storedCount()).toBe(before);
+    expect(await storedCount()).toBe(before);
   });
 
   it("When the text cell is in a declared numeric column, then the row, column and value are all named", async () => {
@@ -84,7 +84,7 @@ describe("POST /v1/datasets", () => {
         { name: "spend", type: "number" },
       ],
     });
-    const before = storedCount();
+    const before = await storedCount();
     rows[99_998] = "99998,lots";
     const bad = await request(t.app)
       .post("/v1/datasets?types=spend:number")
@@ -92,11 +92,11 @@ describe("POST /v1/datasets", () => {
       .send(`id,spend\n${rows.join("\n")}\n`);
     expectProblem(bad, 400);
     expect(bad.body.issues[0]).toMatchObject({ path: ["rows", 99_999, "spend"], value: "lots", line: 100_000 });
-    expect(storedCount()).toBe(before);
+    expect(await storedCount()).toBe(before);
   });
 
   it("When the body is over the size limit (50 MB), then 413 problem+json says the limit and nothing is stored", async () => {
-    const before = storedCount();
+    const before = await storedCount();
     const big = Buffer.alloc(51 * 1024 * 1024, "1,2\n");
     const res = await request(t.app)
       .post("/v1/datasets")
@@ -104,7 +104,7 @@ describe("POST /v1/datasets", () => {
       .send(Buffer.concat([Buffer.from("a,b\n"), big]));
     expectProblem(res, 413);
     expect(res.body.detail).toContain("MIXCAST_MAX_UPLOAD_MB");
-    expect(storedCount()).toBe(before);
+    expect(await storedCount()).toBe(before);
   });
 
   it("When the content type is neither CSV nor JSON, then 415", async () => {
@@ -229,11 +229,11 @@ describe("POST /v1/datasets with spreadsheet number formats", () => {
 
   it("When a ;-separated column reads as different numbers either way, then the upload is refused with the fix; decimal in the query settles it", async () => {
     const csv = "day;units\n1;1.234\n2;2.500\n3;17\n";
-    const before = storedCount();
+    const before = await storedCount();
     const refused = await request(t.app).post("/v1/datasets?name=amb").type("text/csv").send(csv);
     expectProblem(refused, 400);
     expect(refused.body.issues[0].path).toEqual(["columns", "units"]);
-    expect(storedCount()).toBe(before);
+    expect(await storedCount()).toBe(before);
     const settled = await request(t.app).post("/v1/datasets?name=amb&decimal=,").type("text/csv").send(csv);
     expect(settled.status).toBe(201);
     const rows = await request(t.app).get(`/v1/datasets/${settled.body.id}/rows`);

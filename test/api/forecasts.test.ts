@@ -7,7 +7,7 @@ import { selectTfBackend } from "../../src/forecast/tf-backend.ts";
 import { finishedJob, sampleWithMmm, testApp, waitFor } from "../helpers/app.ts";
 
 // the worker trains on wasm (what the service picks here); the main thread restores stored models on the same backend
-const t = testApp({}, { backend: "wasm", notes: [] });
+const t = await testApp({}, { backend: "wasm", notes: [] });
 let datasetId = "";
 let mmmId = "";
 // small and quick: the engine's accuracy is tested in test/forecast; here the API's contract is

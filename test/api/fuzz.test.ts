@@ -11,7 +11,7 @@ import { testApp } from "../helpers/app.ts";
  * wrong content types. No answer may be a 5xx; every error is problem+json with its status, and a 400 names the
  * field at fault.
  */
-const t = testApp({ MIXCAST_DIAGNOSTIC_JOBS: false });
+const t = await testApp({ MIXCAST_DIAGNOSTIC_JOBS: false });
 let base = "";
 let server: ReturnType<typeof t.app.listen>;
 let datasetId = "";

@@ -14,14 +14,14 @@ import {
 } from "../../src/errors.ts";
 import { silentLogger, testApp } from "../helpers/app.ts";
 
-const t = testApp();
+const t = await testApp();
 afterAll(() => t.close());
 
 describe("meta endpoints", () => {
   it("When /healthz is asked, then it names the version, tfjs backend and store", async () => {
     const res = await request(t.app).get("/healthz");
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: "ok", version: expect.any(String), tfBackend: "cpu", store: ":memory:" });
+    expect(res.body).toMatchObject({ status: "ok", version: expect.any(String), tfBackend: "cpu", store: { kind: t.store.kind, location: t.store.location } });
   });
 
   it("When /openapi.json is asked, then every route and its problem responses are documented", async () => {
@@ -51,9 +51,9 @@ describe("meta endpoints", () => {
   it("When a job id is unknown or finished, then GET 404s and DELETE 404s or 409s", async () => {
     expect((await request(t.app).get("/v1/jobs/job_nope")).status).toBe(404);
     expect((await request(t.app).delete("/v1/jobs/job_nope")).status).toBe(404);
-    const job = t.store.jobs.create("diagnostic-sleep", {});
-    t.store.jobs.markRunning(job.jobId);
-    t.store.jobs.succeed(job.jobId, { ok: 1 });
+    const job = await t.store.jobs.create("diagnostic-sleep", {});
+    await t.store.jobs.markRunning(job.jobId);
+    await t.store.jobs.succeed(job.jobId, { ok: 1 });
     expect((await request(t.app).delete(`/v1/jobs/${job.jobId}`)).status).toBe(409);
   });
 });

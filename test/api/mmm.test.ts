@@ -3,7 +3,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { finishedJob, testApp, waitFor } from "../helpers/app.ts";
 
-const t = testApp();
+const t = await testApp();
 let robynId = "";
 beforeAll(async () => {
   const csv = readFileSync(new URL("../../data/robyn-simulated-weekly/dt_simulated_weekly.csv", import.meta.url));

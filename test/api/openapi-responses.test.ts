@@ -6,7 +6,7 @@ import { selectTfBackend } from "../../src/forecast/tf-backend.ts";
 import { finishedJob, testApp } from "../helpers/app.ts";
 
 // Every route's real answer, validated against the OpenAPI document the service itself publishes.
-const t = testApp({}, { backend: "wasm", notes: [] });
+const t = await testApp({}, { backend: "wasm", notes: [] });
 type Answer = { method: string; path: string; status: number; body: unknown };
 const answers: Answer[] = [];
 

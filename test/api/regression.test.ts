@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectClose } from "../helpers/all-close.ts";
 import { testApp } from "../helpers/app.ts";
 
-const t = testApp();
+const t = await testApp();
 let hospitalId = "";
 let islrId = "";
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sampleWithMmm, testApp } from "../helpers/app.ts";
 
-const t = testApp();
+const t = await testApp();
 let mmmId = "";
 
 beforeAll(async () => {
@@ -125,7 +125,7 @@ describe("the README's spreadsheet formulas", () => {
     const sheets = /=IMPORTDATA\("([^"]+)"\)/.exec(readme)![1]!;
     const excel = /=WEBSERVICE\("([^"]+)"\)/.exec(readme)![1]!;
     expect(excel).toBe(sheets);
-    const { token } = t.store.keys.create("default", "sheet", ["read"]);
+    const { token } = await t.store.keys.create("default", "sheet", ["read"]);
     const url = new URL(sheets.replace("<mmmId>", mmmId).replace("<read key>", token));
     expect(url.origin).toBe("http://127.0.0.1:8080");
     const res = await request(t.app).get(`${url.pathname}${url.search}`);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renameDeprecated, VOCABULARY } from "../../src/app/vocabulary.ts";
 import { testApp } from "../helpers/app.ts";
 
-const t = testApp();
+const t = await testApp();
 let hospital = "";
 beforeAll(async () => {
   hospital = (

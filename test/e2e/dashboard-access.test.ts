@@ -7,9 +7,9 @@ import { launchChromium, serve } from "../helpers/browser.ts";
 
 // Keys and the keyboard: a service with auth on asks for a key once and keeps it for the tab, a read key shows the
 // pages read-only, errors are shown in words; the main flow works without a mouse.
-const t = testApp({ MIXCAST_AUTH: "on" });
-const read = t.store.keys.create("default", "viewer", ["read"]).token;
-const write = t.store.keys.create("default", "planner", ["write"]).token;
+const t = await testApp({ MIXCAST_AUTH: "on" });
+const read = (await t.store.keys.create("default", "viewer", ["read"])).token;
+const write = (await t.store.keys.create("default", "planner", ["write"])).token;
 let server: Awaited<ReturnType<typeof serve>>;
 let browser: Browser;
 let origin = "";

@@ -10,7 +10,7 @@ import { launchChromium, serve } from "../helpers/browser.ts";
 // the page shows (chart marks, numbers equal to the API's), no console errors, no request off the machine, axe-core.
 const SHOTS = "test-results/screenshots";
 const AXE = readFileSync("node_modules/axe-core/axe.min.js", "utf8");
-const t = testApp();
+const t = await testApp();
 let server: Awaited<ReturnType<typeof serve>>;
 let browser: Browser;
 let origin = "";

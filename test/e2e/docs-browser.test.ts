@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testApp } from "../helpers/app.ts";
 import { launchChromium, serve } from "../helpers/browser.ts";
 
-const t = testApp();
+const t = await testApp();
 let server: Awaited<ReturnType<typeof serve>>;
 let browser: Browser;
 
@@ -39,7 +39,7 @@ describe("/docs in a real browser", () => {
     expect(plain.headers["strict-transport-security"]).toBeUndefined();
     expect(plain.headers["cross-origin-opener-policy"]).toBeUndefined(); // ignored on http, with a console error
     expect(plain.headers["content-security-policy"]).not.toContain("upgrade-insecure-requests");
-    const tls = testApp({ MIXCAST_HTTPS: true });
+    const tls = await testApp({ MIXCAST_HTTPS: true });
     const secure = await request(tls.app).get("/docs/");
     expect(secure.headers["strict-transport-security"]).toMatch(/max-age=\d+/);
     expect(secure.headers["cross-origin-opener-policy"]).toBe("same-origin");

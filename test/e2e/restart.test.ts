@@ -101,7 +101,7 @@ describe("a real server process killed and restarted", () => {
     started.push(c);
     expect((await json(`${c.url}/v1/jobs/${job2.body.jobId}`)).body).toMatchObject({ status: "failed", error: { code: "interrupted" } });
     const health = await json(`${c.url}/healthz`);
-    expect(health.body).toMatchObject({ status: "ok", store: dataDir });
+    expect(health.body).toMatchObject({ status: "ok", store: { kind: "sqlite", location: dataDir } });
     c.child.kill("SIGTERM");
     expect(await c.exited).toBe(0);
   }, 90_000);

@@ -4,14 +4,14 @@ import { pino } from "pino";
 import { createApp } from "../../src/api/app.ts";
 import type { AppDeps } from "../../src/api/deps.ts";
 import { ThreadJobRunner } from "../../src/jobs/runner.ts";
-import { openStore } from "../../src/store/store.ts";
+import { testStore } from "./store.ts";
 
 export const silentLogger = pino({ level: "silent" });
 
-/** An in-process app over an in-memory store: no network, no disk. */
-export function testApp(overrides: Partial<AppDeps["config"]> = {}, tf: AppDeps["tf"] = { backend: "cpu", notes: [] }) {
-  const { store } = openStore(":memory:");
-  const jobs = new ThreadJobRunner({ jobs: store.jobs, concurrency: 1, logger: silentLogger, transaction: (fn) => store.db.transaction(fn)() });
+/** An in-process app over a test store (in-memory SQLite, or a fresh PostgreSQL database: helpers/store.ts): no network, no disk. */
+export async function testApp(overrides: Partial<AppDeps["config"]> = {}, tf: AppDeps["tf"] = { backend: "cpu", notes: [] }) {
+  const store = await testStore();
+  const jobs = new ThreadJobRunner({ store, concurrency: 1, logger: silentLogger });
   const config = {
     MIXCAST_MAX_UPLOAD_MB: 50,
     MIXCAST_MAX_JSON_MB: 50,
@@ -27,7 +27,7 @@ export function testApp(overrides: Partial<AppDeps["config"]> = {}, tf: AppDeps[
     jobs,
     close: async () => {
       await jobs.close();
-      store.close();
+      await store.close();
     },
   };
 }

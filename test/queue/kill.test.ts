@@ -1,17 +1,17 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ForecastRequestSchema } from "../../src/app/schemas.ts";
 import { csvToDataset } from "../../src/data/to-dataset.ts";
 import { QueueJobRunner } from "../../src/queue/runner.ts";
+import { isPostgresUrl } from "../../src/store/db.ts";
 import { openStore, type Store } from "../../src/store/store.ts";
+import { sharedStoreLocation } from "../helpers/store.ts";
 import { silentLogger, waitFor } from "../helpers/app.ts";
 import { freePort, redisAvailable, startRedis } from "../helpers/redis.ts";
 
 // Processes killed while they work: `mixcast worker` processes and `mixcast serve`, each a real process on a
-// shared store file and a test-owned redis-server, killed with SIGKILL (no chance to clean up).
+// shared store (a SQLite file, or PostgreSQL in the PostgreSQL run) and a test-owned redis-server, killed with SIGKILL (no chance to clean up).
 const MAIN = new URL("../../src/cli/main.ts", import.meta.url).pathname;
 const SAMPLE = readFileSync("data/sample-daily-sales.csv");
 
@@ -41,7 +41,7 @@ const kill = (p: Proc) =>
 
 describe.skipIf(!redisAvailable())("queue workers and the API killed mid-job", () => {
   let redis: Awaited<ReturnType<typeof startRedis>>;
-  let dir: string;
+  let shared: Awaited<ReturnType<typeof sharedStoreLocation>>;
   let store: Store;
   let datasetId: string;
   const procs: Proc[] = [];
@@ -49,23 +49,24 @@ describe.skipIf(!redisAvailable())("queue workers and the API killed mid-job", (
 
   beforeAll(async () => {
     redis = await startRedis();
-    dir = mkdtempSync(join(tmpdir(), "mixcast-kill-"));
-    store = openStore(dir).store;
-    datasetId = store.datasets.add(csvToDataset(SAMPLE, { name: "sample", dateColumn: "date", seriesColumns: ["segment"] }), SAMPLE).id;
+    shared = await sharedStoreLocation();
+    store = (await openStore(shared.location)).store;
+    datasetId = (await store.datasets.add(csvToDataset(SAMPLE, { name: "sample", dateColumn: "date", seriesColumns: ["segment"] }), SAMPLE)).id;
     // a dead worker's job is noticed within about 2 s of its lock lapsing
-    env = { MIXCAST_QUEUE_URL: redis.url, MIXCAST_DATA_DIR: dir, MIXCAST_JOB_LOCK_MS: "2000", MIXCAST_LOAD_SAMPLES: "false", MIXCAST_DIAGNOSTIC_JOBS: "true" };
+    const where: Record<string, string> = isPostgresUrl(shared.location) ? { MIXCAST_DATABASE_URL: shared.location } : { MIXCAST_DATA_DIR: shared.location };
+    env = { MIXCAST_QUEUE_URL: redis.url, ...where, MIXCAST_JOB_LOCK_MS: "2000", MIXCAST_LOAD_SAMPLES: "false", MIXCAST_DIAGNOSTIC_JOBS: "true" };
   }, 30_000);
   afterAll(async () => {
     await Promise.all(procs.map(kill));
-    store?.close();
+    await store?.close();
     await redis?.close();
-    rmSync(dir, { recursive: true, force: true });
+    shared?.remove();
   });
 
   it("When one of three workers is SIGKILLed in the middle of a training job, then the job runs again on another worker and succeeds, its forecast stored once", async () => {
     const workers = [0, 1, 2].map(() => mixcast(["worker", "--concurrency", "1"], env));
     procs.push(...workers);
-    await waitFor(() => workers.every((w) => w.log().includes("mixcast worker running queued jobs")) || undefined, 30_000);
+    await waitFor(async () => workers.every((w) => w.log().includes("mixcast worker running queued jobs")) || undefined, 30_000);
     const runner = new QueueJobRunner({ jobs: store.jobs, url: redis.url, logger: silentLogger });
     const input = ForecastRequestSchema.parse({
       datasetId,
@@ -78,14 +79,14 @@ describe.skipIf(!redisAvailable())("queue workers and the API killed mid-job", (
     });
     const job = await runner.submit("forecast-train", input);
     // in the middle: the network is training
-    await waitFor(() => /epoch/.test(store.jobs.get(job.jobId)!.progress.message) || undefined, 90_000, 20);
+    await waitFor(async () => /epoch/.test((await store.jobs.get(job.jobId))!.progress.message) || undefined, 90_000, 20);
     // the queue says which worker runs it (host:pid), as /metrics shows per worker
-    const running = await waitFor(() => Object.keys(runner.queueStats.activeByWorker)[0], 10_000);
+    const running = await waitFor(async () => Object.keys(runner.queueStats.activeByWorker)[0], 10_000);
     expect(running).toMatch(/:\d+$/);
     const first = workers.find((w) => w.log().includes(job.jobId))!;
     await kill(first);
-    const done = await waitFor(() => {
-      const j = store.jobs.get(job.jobId)!;
+    const done = await waitFor(async () => {
+      const j = (await store.jobs.get(job.jobId))!;
       return j.status === "succeeded" || j.status === "failed" ? j : undefined;
     }, 120_000);
     expect(done.status).toBe("succeeded");
@@ -93,7 +94,7 @@ describe.skipIf(!redisAvailable())("queue workers and the API killed mid-job", (
     expect(second).toHaveLength(1);
     expect(second[0]!.log()).toMatch(new RegExp(`"jobId":"${job.jobId}".*"msg":"job finished"`));
     // nothing stored twice: one forecast, the one the job's result names
-    const forecasts = store.models.list("forecast");
+    const forecasts = await store.models.list("forecast");
     expect(forecasts.map((f) => f.id)).toEqual([(done.result as { forecastId: string }).forecastId]);
     // the queue's events told of the stall, and of no failed attempt
     expect(runner.queueStats.stalled).toBeGreaterThanOrEqual(1);
@@ -113,7 +114,7 @@ describe.skipIf(!redisAvailable())("queue workers and the API killed mid-job", (
     ).json()) as {
       jobId: string;
     };
-    await waitFor(() => store.jobs.get(accepted.jobId)?.status === "running" || undefined, 30_000);
+    await waitFor(async () => (await store.jobs.get(accepted.jobId))?.status === "running" || undefined, 30_000);
     await kill(serve);
     serve = mixcast(["serve"], api);
     procs.push(serve);
@@ -174,14 +175,14 @@ describe.skipIf(!redisAvailable())("queue workers and the API killed mid-job", (
   it("When Redis is restarted while a job runs and another waits, then the workers reconnect and both acknowledged jobs finish", async () => {
     const runner = new QueueJobRunner({ jobs: store.jobs, url: redis.url, logger: silentLogger });
     const running = await runner.submit("diagnostic-sleep", { seconds: 4 });
-    await waitFor(() => store.jobs.get(running.jobId)?.status === "running" || undefined, 30_000);
+    await waitFor(async () => (await store.jobs.get(running.jobId))?.status === "running" || undefined, 30_000);
     const waiting = await runner.submit("diagnostic-sleep", { seconds: 1 });
     await runner.close();
     await redis.restart();
     for (const id of [running.jobId, waiting.jobId])
       expect(
-        await waitFor(() => {
-          const j = store.jobs.get(id)!;
+        await waitFor(async () => {
+          const j = (await store.jobs.get(id))!;
           return j.status === "succeeded" || j.status === "failed" ? j : undefined;
         }, 60_000),
       ).toMatchObject({ status: "succeeded" });

@@ -1,6 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMmm } from "../../src/app/mmm.ts";
@@ -11,6 +9,7 @@ import { QueueJobRunner } from "../../src/queue/runner.ts";
 import { startQueueWorker } from "../../src/queue/worker.ts";
 import { runInThread } from "../../src/jobs/thread.ts";
 import { openStore, type Store } from "../../src/store/store.ts";
+import { sharedStoreLocation } from "../helpers/store.ts";
 import { silentLogger, waitFor } from "../helpers/app.ts";
 import { redisAvailable, startRedis } from "../helpers/redis.ts";
 
@@ -20,26 +19,28 @@ const SAMPLE = readFileSync("data/sample-daily-sales.csv");
 
 describe.skipIf(!redisAvailable())("an MMM split into a shard per segment", () => {
   let r: Awaited<ReturnType<typeof startRedis>>;
-  let dir: string;
+  let shared: Awaited<ReturnType<typeof sharedStoreLocation>>;
   let store: Store;
-  let workers: ReturnType<typeof startQueueWorker>[];
+  let workers: Awaited<ReturnType<typeof startQueueWorker>>[];
   beforeAll(async () => {
     r = await startRedis();
-    dir = mkdtempSync(join(tmpdir(), "mixcast-shards-"));
-    store = openStore(dir).store;
+    shared = await sharedStoreLocation();
+    store = (await openStore(shared.location)).store;
     // two workers, one job each at a time: the three segments go to whichever is free
-    workers = [0, 1].map(() => startQueueWorker({ url: r.url, concurrency: 1, dataDir: dir, logger: silentLogger }));
+    workers = await Promise.all(
+      [0, 1].map(() => startQueueWorker({ url: r.url, concurrency: 1, storeLocation: shared.location, store, logger: silentLogger })),
+    );
   }, 30_000);
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.close()));
-    store.close();
+    await store.close();
     await r.close();
-    rmSync(dir, { recursive: true, force: true });
+    shared.remove();
   });
 
   it("When a per-segment MMM is queued, then each segment runs as its own shard, and the merged model is byte for byte the single fit's", async () => {
     const ds = csvToDataset(SAMPLE, { name: "sample", dateColumn: "date", seriesColumns: ["segment"] });
-    const datasetId = store.datasets.add(ds, SAMPLE).id;
+    const datasetId = (await store.datasets.add(ds, SAMPLE)).id;
     const req = MmmRequestSchema.parse({
       datasetId,
       date: "date",
@@ -48,11 +49,11 @@ describe.skipIf(!redisAvailable())("an MMM split into a shard per segment", () =
       channels: ["spend_tv", "spend_search", "spend_social"],
       method: "fast",
     });
-    const start = startMmm(store, ds, req);
+    const start = startMmm(ds, req);
     const runner = new QueueJobRunner({ jobs: store.jobs, url: r.url, logger: silentLogger });
     const job = await runner.submit("mmm-fit", req, start.payload);
-    const done = await waitFor(() => {
-      const j = store.jobs.get(job.jobId)!;
+    const done = await waitFor(async () => {
+      const j = (await store.jobs.get(job.jobId))!;
       return j.status === "succeeded" || j.status === "failed" ? j : undefined;
     }, 120_000);
     await runner.close();
@@ -68,7 +69,7 @@ describe.skipIf(!redisAvailable())("an MMM split into a shard per segment", () =
     ]);
     await queue.close();
     conn.disconnect();
-    const saved = store.models.get((done.result as { modelId: string }).modelId)!;
+    const saved = (await store.models.get((done.result as { modelId: string }).modelId))!;
     // the whole fit in one worker thread, as the in-process runner runs it
     const outcome = await runInThread("mmm-fit", start.payload, () => {}).done;
     const single = outcome.type === "result" ? outcome.result : outcome.error;

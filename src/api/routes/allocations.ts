@@ -52,8 +52,8 @@ export function allocationRoutes(deps: AppDeps, registry: OpenAPIRegistry): Rout
       query: FormatQuery,
       responses: { 200: jsonResponse(AllocationResponse, "The allocation") },
     },
-    (req, res, { params }) => {
-      const m = requireRecord<unknown, AllocationOutput>(deps.store, ALLOCATION_KIND, params.id);
+    async (req, res, { params }) => {
+      const m = await requireRecord<unknown, AllocationOutput>(deps.store, ALLOCATION_KIND, params.id);
       send(req, res, m.id, m.result);
     },
   );

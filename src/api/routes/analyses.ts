@@ -35,7 +35,7 @@ import {
 export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
   const router = Router();
   const tags = ["analyses"];
-  const load = (id: string): Dataset => loadDataset(deps, id);
+  const load = (id: string): Promise<Dataset> => loadDataset(deps, id);
 
   defineRoute(
     router,
@@ -48,8 +48,8 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       body: GroupAnalysisRequest,
       responses: { 200: jsonResponse(AnovaResponse, "The analysis") },
     },
-    (req, res, { body }) => {
-      const r = anova(load(body.datasetId), body);
+    async (req, res, { body }) => {
+      const r = anova(await load(body.datasetId), body);
       if (wantsCsv(req, res)) return sendCsv(res, "anova", anovaCsv(r));
       res.json(r);
     },
@@ -66,8 +66,8 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       body: GroupAnalysisRequest,
       responses: { 200: jsonResponse(TukeyResponse, "The analysis") },
     },
-    (req, res, { body }) => {
-      const r = tukey(load(body.datasetId), body);
+    async (req, res, { body }) => {
+      const r = tukey(await load(body.datasetId), body);
       if (wantsCsv(req, res)) return sendCsv(res, "tukey", tukeyCsv(r));
       res.json(r);
     },
@@ -84,8 +84,8 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       body: TTestRequest,
       responses: { 200: jsonResponse(TTestResponse, "The analysis") },
     },
-    (_q, res, { body }) => {
-      res.json(tTest(load(body.datasetId), body));
+    async (_q, res, { body }) => {
+      res.json(tTest(await load(body.datasetId), body));
     },
   );
 
@@ -100,8 +100,8 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       body: ChiSquareRequest,
       responses: { 200: jsonResponse(ChiSquareResponse, "The analysis") },
     },
-    (_q, res, { body }) => {
-      res.json(chiSquare(load, body));
+    async (_q, res, { body }) => {
+      res.json(chiSquare("datasetId" in body ? await load(body.datasetId) : undefined, body));
     },
   );
 
@@ -116,7 +116,7 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       body: ProportionsRequest,
       responses: { 200: jsonResponse(ProportionsResponse, "The analysis") },
     },
-    (_q, res, { body }) => {
+    async (_q, res, { body }) => {
       res.json(twoProportionTest(body.successes, body.trials, body.alpha));
     },
   );
@@ -132,8 +132,8 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       body: CorrelationRequest,
       responses: { 200: jsonResponse(CorrelationResponse, "The analysis") },
     },
-    (req, res, { body }) => {
-      const matrix = correlation(load(body.datasetId), body);
+    async (req, res, { body }) => {
+      const matrix = correlation(await load(body.datasetId), body);
       if (wantsCsv(req, res)) return sendCsv(res, "correlation", correlationCsv(matrix));
       res.json(matrix);
     },
@@ -149,9 +149,9 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       body: LogitRequestSchema,
       responses: { 200: jsonResponse(LogitResponse, "The analysis") },
     },
-    (req, res, { body }) => {
+    async (req, res, { body }) => {
       const { datasetId, ...request } = body;
-      const logit = fitLogitFormula(load(datasetId), request);
+      const logit = fitLogitFormula(await load(datasetId), request);
       if (wantsCsv(req, res)) return sendCsv(res, "logit", logitCsv(logit));
       res.json(logit);
     },
@@ -167,9 +167,9 @@ export function analysisRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       body: KmeansRequestSchema,
       responses: { 200: jsonResponse(KmeansResponse, "The analysis") },
     },
-    (_q, res, { body }) => {
+    async (_q, res, { body }) => {
       const { datasetId, ...request } = body;
-      res.json(kmeansAnalysis(load(datasetId), request));
+      res.json(kmeansAnalysis(await load(datasetId), request));
     },
   );
   return router;

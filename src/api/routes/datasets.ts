@@ -70,8 +70,8 @@ export function datasetRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router 
       query: PageQuery,
       responses: { 200: jsonResponse(DatasetListSchema, "A page of datasets") },
     },
-    (req, res, { query }) => {
-      const { items, total } = deps.store.datasets.list(query.limit, query.offset);
+    async (req, res, { query }) => {
+      const { items, total } = await deps.store.datasets.list(query.limit, query.offset);
       if (wantsCsv(req, res)) return sendCsv(res, "datasets", datasetListCsv(items));
       res.json({ items, total, limit: query.limit, offset: query.offset });
     },
@@ -88,8 +88,8 @@ export function datasetRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router 
       params: IdParams,
       responses: { 200: jsonResponse(DatasetSchema, "The dataset") },
     },
-    (_req, res, { params }) => {
-      res.json(findDataset(deps, params.id));
+    async (_req, res, { params }) => {
+      res.json(await findDataset(deps, params.id));
     },
   );
 
@@ -105,8 +105,8 @@ export function datasetRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router 
       query: PageQuery,
       responses: { 200: jsonResponse(DatasetRowsSchema, "Rows, in file order") },
     },
-    (_req, res, { params, query }) => {
-      const ds = deps.store.datasets.load(params.id);
+    async (_req, res, { params, query }) => {
+      const ds = await deps.store.datasets.load(params.id);
       if (!ds) throw new NotFoundError(`No dataset ${params.id}.`);
       const end = Math.min(ds.rows, query.offset + query.limit);
       const rows = [];
@@ -126,8 +126,8 @@ export function datasetRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router 
       params: IdParams,
       responses: { 204: { description: "Deleted" }, 409: { description: "Jobs still use the dataset" } },
     },
-    (_req, res, { params }) => {
-      deleteDataset(deps.store, params.id);
+    async (_req, res, { params }) => {
+      await deleteDataset(deps.store, params.id);
       res.status(204).end();
     },
   );
@@ -146,7 +146,7 @@ export function datasetRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router 
       responses: { 202: jsonResponse(JobAcceptedSchema, "Job accepted; poll Location") },
     },
     async (_req, res, { params, body }) => {
-      const dataset = deps.store.datasets.load(params.id);
+      const dataset = await deps.store.datasets.load(params.id);
       if (!dataset) throw new NotFoundError(`No dataset ${params.id}.`);
       const job = await deps.jobs.submit("dataset-profile", { datasetId: params.id, ...body }, { dataset, segment: body.segment });
       acceptJob(res, job);
@@ -156,8 +156,8 @@ export function datasetRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router 
   return router;
 }
 
-function findDataset(deps: AppDeps, id: string) {
-  const record = deps.store.datasets.get(id);
+async function findDataset(deps: AppDeps, id: string) {
+  const record = await deps.store.datasets.get(id);
   if (!record) throw new NotFoundError(`No dataset ${id}.`, [{ path: ["params", "id"], message: "no such dataset", value: id }]);
   return record;
 }

@@ -30,12 +30,12 @@ export function forecastRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       responses: { 202: { description: "Job accepted", content: { "application/json": { schema: JobAcceptedSchema } } } },
     },
     async (_req, res, { body }) => {
-      const start = startForecast(deps.store, loadDataset(deps, body.datasetId), body, deps.tf.backend);
+      const start = await startForecast(deps.store, await loadDataset(deps, body.datasetId), body, deps.tf.backend);
       acceptJob(
         res,
         start.kind === "train"
           ? await deps.jobs.submit("forecast-train", body, start.payload, start.onSuccess)
-          : deps.jobs.completed("forecast-train", body, start.summary),
+          : await deps.jobs.completed("forecast-train", body, start.summary),
       );
     },
   );
@@ -50,9 +50,14 @@ export function forecastRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       tags,
       responses: { 200: jsonResponse(ForecastListResponse, "Forecasts, oldest first") },
     },
-    (_req, res) => {
+    async (_req, res) => {
       res.json({
-        items: deps.store.models.list(FORECAST_KIND).map((m) => ({ id: m.id, datasetId: m.datasetId, createdAt: m.createdAt, url: `/v1/forecasts/${m.id}` })),
+        items: (await deps.store.models.list(FORECAST_KIND)).map((m) => ({
+          id: m.id,
+          datasetId: m.datasetId,
+          createdAt: m.createdAt,
+          url: `/v1/forecasts/${m.id}`,
+        })),
       });
     },
   );
@@ -69,8 +74,8 @@ export function forecastRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       query: FormatQuery,
       responses: { 200: jsonResponse(ForecastResponse, "The forecast (JSON or CSV)") },
     },
-    (req, res, { params }) => {
-      const m = getForecast(deps.store, params.id);
+    async (req, res, { params }) => {
+      const m = await getForecast(deps.store, params.id);
       if (wantsCsv(req, res)) {
         return sendCsv(res, `forecast-${m.id}`, forecastCsvRows(m.result));
       }

@@ -40,8 +40,8 @@ export function jobRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
       tags,
       responses: { 200: jsonResponse(JobListSchema, "Recent jobs, newest first") },
     },
-    (_req, res) => {
-      res.json({ items: deps.store.jobs.list(100).map(jobView) });
+    async (_req, res) => {
+      res.json({ items: (await deps.store.jobs.list(100)).map(jobView) });
     },
   );
 
@@ -56,8 +56,8 @@ export function jobRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
       params: IdParams,
       responses: { 200: jobJson },
     },
-    (_req, res, { params }) => {
-      const job = deps.store.jobs.get(params.id);
+    async (_req, res, { params }) => {
+      const job = await deps.store.jobs.get(params.id);
       if (!job) throw new NotFoundError(`No job ${params.id}.`);
       res.json(jobView(job));
     },
@@ -74,8 +74,8 @@ export function jobRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
       params: IdParams,
       responses: { 200: jsonResponse(JobResultResponse, "The result: its shape depends on the job's kind"), 409: { description: "Not succeeded (yet)" } },
     },
-    (_req, res, { params }) => {
-      const job = deps.store.jobs.get(params.id);
+    async (_req, res, { params }) => {
+      const job = await deps.store.jobs.get(params.id);
       if (!job) throw new NotFoundError(`No job ${params.id}.`);
       if (job.status !== "succeeded") {
         throw new ConflictError(`Job ${params.id} is ${job.status}${job.error ? `: ${job.error.detail}` : ""}; no result.`);

@@ -32,14 +32,14 @@ export function metaRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
       tags: ["meta"],
       responses: { 200: { description: "Healthy", content: { "application/json": { schema: HealthSchema } } } },
     },
-    (_req, res) => {
-      deps.store.db.prepare("SELECT 1").get(); // the store answers
+    async (_req, res) => {
+      await deps.store.ping(); // the store answers
       res.json({
         status: "ok",
         version: VERSION,
         tfBackend: deps.tf.backend,
         tfBackendNotes: deps.tf.notes,
-        store: deps.store.path,
+        store: { kind: deps.store.kind, location: deps.store.location },
         jobs: {
           runner: deps.jobs.runner,
           running: deps.jobs.runningCount,
@@ -61,7 +61,7 @@ export function metaRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
       tags: ["meta"],
       responses: { 200: { description: "This request's access", content: { "application/json": { schema: SessionSchema } } } },
     },
-    (_req, res) => void res.json({ authRequired: authRequired(deps), scopes: res.locals.scopes ?? [] }),
+    async (_req, res) => void res.json({ authRequired: await authRequired(deps), scopes: res.locals.scopes ?? [] }),
   );
   let doc: unknown;
   router.get("/openapi.json", (_req, res) => {

@@ -36,7 +36,7 @@ export function mmmRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
       responses: { 202: { description: "Job accepted", content: { "application/json": { schema: JobAcceptedSchema } } } },
     },
     async (_req, res, { body }) => {
-      const start = startMmm(deps.store, loadDataset(deps, body.datasetId), body);
+      const start = startMmm(await loadDataset(deps, body.datasetId), body);
       acceptJob(res, await deps.jobs.submit(start.kind, body, start.payload, start.onSuccess));
     },
   );
@@ -53,8 +53,8 @@ export function mmmRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
       query: FormatQuery,
       responses: { 200: jsonResponse(MmmModelResponse, "The model") },
     },
-    (req, res, { params }) => {
-      const m = model(params.id);
+    async (req, res, { params }) => {
+      const m = await model(params.id);
       if (wantsCsv(req, res)) return sendCsv(res, `mmm-${m.id}`, mmmChannelsCsv(m.result));
       res.json({ id: m.id, datasetId: m.datasetId, createdAt: m.createdAt, ...m.result });
     },
@@ -72,8 +72,8 @@ export function mmmRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
       query: FormatQuery,
       responses: { 200: jsonResponse(MmmCurvesResponse, "Curves") },
     },
-    (req, res, { params }) => {
-      const m = model(params.id);
+    async (req, res, { params }) => {
+      const m = await model(params.id);
       if (wantsCsv(req, res)) return sendCsv(res, `mmm-${m.id}-curves`, mmmCurvesCsv(m.result));
       res.json({
         id: m.id,

@@ -28,8 +28,8 @@ export function regressionRoutes(deps: AppDeps, registry: OpenAPIRegistry): Rout
       aliases: { body: VOCABULARY.segment },
       responses: { 201: jsonResponse(RegressionResultSchema, "The fitted models") },
     },
-    (req, res, { body }) => {
-      const { id, result } = fitRegression(deps.store, loadDataset(deps, body.datasetId), body);
+    async (req, res, { body }) => {
+      const { id, result } = await fitRegression(deps.store, await loadDataset(deps, body.datasetId), body);
       res.status(201).location(`/v1/regressions/${id}`);
       if (wantsCsv(req, res)) return sendCsv(res, `regression-${id}`, regressionCsv(result));
       res.json(regressionView(id, body.datasetId, result));
@@ -48,8 +48,8 @@ export function regressionRoutes(deps: AppDeps, registry: OpenAPIRegistry): Rout
       query: FormatQuery,
       responses: { 200: jsonResponse(RegressionResultSchema, "The fitted models") },
     },
-    (req, res, { params }) => {
-      const m = getRegression(deps.store, params.id);
+    async (req, res, { params }) => {
+      const m = await getRegression(deps.store, params.id);
       if (wantsCsv(req, res)) return sendCsv(res, `regression-${m.id}`, regressionCsv(m.result));
       res.json(regressionView(m.id, m.spec.datasetId, m.result));
     },
@@ -68,8 +68,8 @@ export function regressionRoutes(deps: AppDeps, registry: OpenAPIRegistry): Rout
       aliases: { body: VOCABULARY.predictSegment },
       responses: { 200: jsonResponse(PredictResponse, "One prediction per row") },
     },
-    (_req, res, { params, body }) => {
-      res.json(predictFromRegression(deps.store, params.id, body));
+    async (_req, res, { params, body }) => {
+      res.json(await predictFromRegression(deps.store, params.id, body));
     },
   );
 
@@ -85,8 +85,8 @@ export function regressionRoutes(deps: AppDeps, registry: OpenAPIRegistry): Rout
       aliases: { body: VOCABULARY.segment },
       responses: { 200: jsonResponse(RoiResponse, "The ROI table") },
     },
-    (req, res, { body }) => {
-      const table = roi(loadDataset(deps, body.datasetId), body);
+    async (req, res, { body }) => {
+      const table = roi(await loadDataset(deps, body.datasetId), body);
       if (wantsCsv(req, res)) return sendCsv(res, "roi", roiCsv(table));
       res.json(table);
     },

@@ -31,7 +31,7 @@ export function scenarioRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       aliases: { body: VOCABULARY.mmmId },
       responses: { 200: jsonResponse(ScenarioResponse, "One result per plan (JSON, or CSV with Accept: text/csv)") },
     },
-    (req, res, { body }) => send(req, res, service.run(body)),
+    async (req, res, { body }) => send(req, res, await service.run(body)),
   );
 
   defineRoute(
@@ -47,7 +47,7 @@ export function scenarioRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
       aliases: { query: VOCABULARY.mmmId },
       responses: { 200: jsonResponse(ScenarioResponse, "The scenario (CSV with format=csv)") },
     },
-    (req, res, { query }) => {
+    async (req, res, { query }) => {
       const spend: ScenarioSpend[] = [];
       for (const [k, v] of Object.entries(query)) {
         if (FIXED_KEYS.has(k)) continue;
@@ -62,7 +62,7 @@ export function scenarioRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router
         }
         spend.push({ channel: m[1]!, ...(m[2] !== undefined && { segment: m[2] }), amount });
       }
-      send(req, res, service.run({ mmmId: query.mmmId, periods: query.periods, periodLength: query.periodLength, plans: [{ name: query.name, spend }] }));
+      send(req, res, await service.run({ mmmId: query.mmmId, periods: query.periods, periodLength: query.periodLength, plans: [{ name: query.name, spend }] }));
     },
   );
   return router;

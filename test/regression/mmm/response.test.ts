@@ -14,9 +14,9 @@ import type { FittedMmm } from "../../../src/regression/mmm/types.ts";
 import { openStore } from "../../../src/store/store.ts";
 
 /** A daily model saved in a fresh store, as the API would keep it. */
-function saved(model: FittedMmm) {
-  const { store } = openStore(":memory:");
-  const rec = store.models.save({
+async function saved(model: FittedMmm) {
+  const { store } = await openStore(":memory:");
+  const rec = await store.models.save({
     kind: "mmm",
     datasetId: null,
     schemaVersion: 2,
@@ -39,9 +39,9 @@ describe("one response engine for decomposition, forecast plans, scenarios and a
   });
 
   it("When one 28-day plan goes through a forecast plan, a scenario and a locked multi-period allocation, then each channel's incremental sales agree to 1e-9", async () => {
-    const { store, id } = saved(model);
+    const { store, id } = await saved(model);
     const periods = 28;
-    const { lines } = mmmLines(store, id, 1, periods, []);
+    const { lines } = await mmmLines(store, id, 1, periods, []);
     const highs = await highsSolver();
     const allocation = allocate({ lines: lines.map((l) => ({ ...l, locked: true })), periods }, highs);
     for (const line of lines) {
@@ -102,9 +102,9 @@ describe("one response engine for decomposition, forecast plans, scenarios and a
       ch3: { adstock: "geometric", saturation: "hill" },
     } as const;
     const m = (await fitBayesMmm(s.input, { chains: 1, warmup: 60, draws: 40, forms })).segments[0]!.model;
-    const { store, id } = saved(m);
+    const { store, id } = await saved(m);
     const periods = 6;
-    const { lines } = mmmLines(store, id, 1, periods, []);
+    const { lines } = await mmmLines(store, id, 1, periods, []);
     for (const line of lines) {
       const c = m.channels.find((x) => x.channel === line.channel)!;
       const plan = [100, 0, 250, 80, 0, 300];

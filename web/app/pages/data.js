@@ -96,7 +96,7 @@ export async function dataPage(view) {
         e.preventDefault();
         drop.classList.remove("over");
         const f = e.dataTransfer?.files?.[0];
-        if (f) upload(f);
+        if (f) void upload(f); // upload reports its own errors
       },
     },
     h("p", {}, "Drop a CSV file here (a header row; dates, numbers and categories are recognised), or"),

@@ -126,7 +126,7 @@ export async function whatIfPage(view, params) {
       input.addEventListener("input", () => {
         l.amount = Number(input.value);
         out.textContent = money(l.amount);
-        ask();
+        void ask(); // ask reports its own errors
       });
       return h("div", { class: "slider" }, h("label", { for: id }, `${lineName(l)} ($ per ${period})`), input, out);
     });
