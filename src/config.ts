@@ -38,6 +38,8 @@ export const ConfigSchema = z.object({
     .optional(),
   /** A queued job's lock, in ms: a worker that died is noticed, and its job run again elsewhere, after about this long. */
   MIXCAST_JOB_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /** With a queue: a forecast of at least twice this many series is split into shards of about this many, run by any workers. */
+  MIXCAST_FORECAST_SHARD_SERIES: z.coerce.number().int().min(1).default(100),
   /** A queued job running longer than this many seconds is stopped and failed (0: no limit). */
   MIXCAST_JOB_TIMEOUT_S: z.coerce.number().int().min(0).default(0),
   MIXCAST_TF_BACKEND: z.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),

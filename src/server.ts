@@ -47,7 +47,7 @@ export async function startServer(config: Config, opts: { loadSamples?: boolean 
     );
   }
   const jobs: JobRunner = queueUrl
-    ? new QueueJobRunner({ jobs: store.jobs, url: queueUrl, logger })
+    ? new QueueJobRunner({ jobs: store.jobs, url: queueUrl, logger, forecastShardSeries: config.MIXCAST_FORECAST_SHARD_SERIES })
     : new ThreadJobRunner({ store, concurrency: config.MIXCAST_JOB_CONCURRENCY, logger });
   // serve can run a queue worker beside the API (MIXCAST_JOB_CONCURRENCY=0: only enqueue)
   const embedded =

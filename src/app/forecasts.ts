@@ -7,6 +7,7 @@ import { checkHistory, forecastWith, type ForecastResult } from "../forecast/for
 import { prepareForecastSeries } from "../forecast/from-dataset.ts";
 import { disposeLstm } from "../forecast/lstm-model.ts";
 import { restoreLstm, type SavedLstm } from "../forecast/persist.ts";
+import { sliceFit } from "../forecast/shards.ts";
 import { applyPlan, BAU_DAYS, resolvePlan, type MmmChannels, type SeriesPlanEffect, type SpendPlan } from "../forecast/plan.ts";
 import type { TfBackendPreference } from "../forecast/tf-backend.ts";
 import type { SeriesForecast, SeriesInput } from "../forecast/types.ts";
@@ -24,12 +25,35 @@ const MODEL_KIND = "forecast-model";
 export const FORECAST_KIND = "forecast";
 const SCHEMA_VERSION = 3; // 2: conformal margins per tail; 3: a member chosen per series
 const WEIGHTS = "weights.bin";
+/** The weights of shard k's network, for a model trained in shards. */
+const shardWeights = (k: number) => `weights-${k}.bin`;
 
 /** A stored trained model: the backtest and training record plus what rebuilds the networks (weights beside). */
 interface ModelResult {
   readonly fit: Omit<ForecastResult, "forecasts">;
-  readonly saved: Omit<SavedLstm, "weightData">;
+  /** One network for every series (its weights in weights.bin) … */
+  readonly saved?: Omit<SavedLstm, "weightData">;
+  /** … or, trained in shards, one per run of consecutive series (weights-<k>.bin). */
+  readonly shards?: readonly { readonly series: number; readonly saved: Omit<SavedLstm, "weightData"> }[];
   readonly backend: string;
+}
+
+/** Each network forecasts its own series; the forecasts in series order. */
+function forecastWithNetworks(
+  networks: readonly { readonly series: number; readonly saved: SavedLstm }[],
+  series: readonly SeriesInput[],
+  fit: Omit<ForecastResult, "forecasts">,
+): SeriesForecast[] {
+  let from = 0;
+  return networks.flatMap(({ series: n, saved }) => {
+    const model = restoreLstm(saved);
+    try {
+      return forecastWith(model, series.slice(from, from + n), networks.length === 1 ? fit : sliceFit(fit, from, from + n));
+    } finally {
+      disposeLstm(model);
+      from += n;
+    }
+  });
 }
 
 export interface PlanSummary {
@@ -136,23 +160,31 @@ export async function startForecast(store: Store, ds: Dataset, req: ForecastRequ
 
   const stored = await store.models.findByTrainingKey<unknown, ModelResult>(MODEL_KIND, trainingKey);
   if (stored) {
-    const [weights] = (await store.models.artifacts(stored.id)).filter((a) => a.name === WEIGHTS);
-    if (weights) {
-      const model = restoreLstm({ ...stored.result.saved, weightData: weights.bytes });
-      try {
-        return { kind: "ready", summary: await finish(store, stored.id, true, stored.result.fit, forecastWith(model, series, stored.result.fit)) };
-      } finally {
-        disposeLstm(model);
-      }
+    const artifacts = await store.models.artifacts(stored.id);
+    const parts = stored.result.shards ?? (stored.result.saved ? [{ series: series.length, saved: stored.result.saved }] : []);
+    const networks = parts.map((p, k) => {
+      const weights = artifacts.find((a) => a.name === (stored.result.shards ? shardWeights(k) : WEIGHTS));
+      return weights && { series: p.series, saved: { ...p.saved, weightData: weights.bytes } };
+    });
+    if (networks.length > 0 && networks.every((n) => n !== undefined)) {
+      const forecasts = forecastWithNetworks(networks, series, stored.result.fit);
+      return { kind: "ready", summary: await finish(store, stored.id, true, stored.result.fit, forecasts) };
     }
   }
   return {
     kind: "train",
     payload: { series, options, backend },
     onSuccess: async (out, _jobId, into) => {
-      const { result, saved, backend: used } = out as ForecastTrainOutput;
+      const { result, networks, backend: used } = out as ForecastTrainOutput;
       const { forecasts, ...fit } = result;
-      const { weightData, ...savedMeta } = saved;
+      const metas = networks.map(({ series: n, saved: { weightData: _w, ...meta } }) => ({ series: n, saved: meta }));
+      // one network: stored as before shards existed (weights.bin), so older mixcast versions read it too
+      const stored: Pick<ModelResult, "saved" | "shards"> = networks.length === 1 ? { saved: metas[0]!.saved } : { shards: metas };
+      const artifacts = networks.map((n, k) => ({
+        name: networks.length === 1 ? WEIGHTS : shardWeights(k),
+        contentType: "application/octet-stream",
+        bytes: n.saved.weightData,
+      }));
       const model = await into.models.save<unknown, ModelResult>({
         kind: MODEL_KIND,
         datasetId: req.datasetId,
@@ -167,8 +199,8 @@ export async function startForecast(store: Store, ds: Dataset, req: ForecastRequ
           events: req.events ?? [],
           options,
         },
-        result: { fit, saved: savedMeta, backend: used },
-        artifacts: [{ name: WEIGHTS, contentType: "application/octet-stream", bytes: weightData }],
+        result: { fit, ...stored, backend: used },
+        artifacts,
       });
       return finish(into, model.id, false, fit, forecasts);
     },

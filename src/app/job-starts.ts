@@ -1,6 +1,8 @@
 import { NotFoundError } from "../errors.ts";
 import type { TfBackendPreference } from "../forecast/tf-backend.ts";
+import { forecastShardCount, mergeForecastResults, SHARD_SERIES, shardBounds } from "../forecast/shards.ts";
 import type { JobKind } from "../jobs/handlers.ts";
+import type { ForecastTrainOutput, ForecastTrainPayload } from "../jobs/kinds/forecast-train.ts";
 import type { OnSuccess } from "../jobs/runner.ts";
 import type { Store } from "../store/store.ts";
 import { poolingOf, type MmmResult, type PreparedMmm } from "../regression/mmm/fit-dataset.ts";
@@ -43,25 +45,48 @@ export async function startJob(store: Store, kind: JobKind, input: unknown, back
 }
 
 /**
- * How many shards a job splits into on a queue: an MMM fitted one model per segment ("pooled": "none", the
- * default) is one shard per segment, each fitted on its own worker; its segments share nothing, so the merged
- * answer is the one a single worker gives (tested byte for byte). Pooled fits and everything else: 1.
+ * How many shards a job splits into on a queue.
+ * - An MMM fitted one model per segment ("pooled": "none", the default): one shard per segment, each fitted on its
+ *   own worker; its segments share nothing, so the merged answer is the one a single worker gives (tested byte for
+ *   byte). Pooled fits: 1.
+ * - A forecast of at least 2 × `forecastShardSeries` series (MIXCAST_FORECAST_SHARD_SERIES, default SHARD_SERIES)
+ *   without a hierarchy: runs of about that many consecutive
+ *   series, each a whole forecast of its series with its own network (forecast/shards.ts; what it costs in accuracy
+ *   is measured in bench/forecast-shards.ts).
+ * - Everything else: 1.
  */
-export function shardsOf(kind: JobKind, payload: unknown): number {
+export function shardsOf(kind: JobKind, payload: unknown, forecastShardSeries = SHARD_SERIES): number {
+  if (kind === "forecast-train") {
+    const p = payload as ForecastTrainPayload;
+    return forecastShardCount(p.series.length, Boolean(p.options.hierarchy), forecastShardSeries);
+  }
   if (kind !== "mmm-fit") return 1;
   const p = payload as PreparedMmm;
   return poolingOf(p.request) === "none" && p.inputs.length > 1 ? p.inputs.length : 1;
 }
 
-/** Shard `shard` of a job's payload: an MMM's one segment. */
-export function shardPayload(kind: JobKind, payload: unknown, shard: number): unknown {
+/** Shard `shard` of the `shards` a job's payload was cut into: an MMM's one segment, or a forecast's run of series. */
+export function shardPayload(kind: JobKind, payload: unknown, shard: number, shards: number): unknown {
+  if (kind === "forecast-train") {
+    const p = payload as ForecastTrainPayload;
+    const [from, to] = shardBounds(p.series.length, shards, shard);
+    return { ...p, series: p.series.slice(from, to) } satisfies ForecastTrainPayload;
+  }
   if (kind !== "mmm-fit") throw new Error(`${kind} jobs are not split into shards`);
   const p = payload as PreparedMmm;
   return { ...p, inputs: [p.inputs[shard]!] } satisfies PreparedMmm;
 }
 
-/** The shards' results, in shard order, as one job's result: an MMM's segments one after another. */
+/** The shards' results, in shard order, as one job's result: an MMM's segments, or a forecast's series, one after another. */
 export function mergeShards(kind: JobKind, results: readonly unknown[]): unknown {
+  if (kind === "forecast-train") {
+    const parts = results as readonly ForecastTrainOutput[];
+    return {
+      result: mergeForecastResults(parts.map((p) => p.result)),
+      networks: parts.flatMap((p) => p.networks),
+      backend: parts[0]!.backend,
+    } satisfies ForecastTrainOutput;
+  }
   if (kind !== "mmm-fit") throw new Error(`${kind} jobs are not split into shards`);
   const parts = results as readonly MmmResult[];
   return { request: parts[0]!.request, segments: parts.flatMap((r) => r.segments), warnings: parts[0]!.warnings } satisfies MmmResult;

@@ -92,6 +92,45 @@ export interface ForecastResult {
 const METHODS: readonly MethodName[] = ["lstm", ...STATISTICAL_MEMBERS];
 
 /**
+ * What the answer says over all series: each member's backtest scores averaged over series (members scored on every
+ * series only), the member used (or "per_series") and why. From the per-series choices, so a forecast trained in
+ * shards (forecast/shards.ts) is summarised exactly as one trained whole.
+ */
+export function summariseChoices(
+  choices: readonly SeriesChoice[],
+  perSeries: readonly (readonly MethodScore[])[],
+  folds: number,
+  horizon: number,
+): { method: ForecastResult["method"]; reason: string; scores: MethodScore[] } {
+  const scores: MethodScore[] = METHODS.flatMap((method) => {
+    const rows = perSeries.flatMap((p) => p.filter((x) => x.method === method));
+    if (rows.length !== choices.length) return [];
+    const mean = (f: (x: MethodScore) => number) => rows.reduce((a, x) => a + f(x), 0) / rows.length;
+    const meanOrNull = (f: (x: MethodScore) => number | null) => (rows.every((x) => f(x) !== null) ? mean((x) => f(x)!) : null);
+    return [
+      {
+        method,
+        mase: mean((x) => x.mase),
+        rmsse: mean((x) => x.rmsse),
+        smape: mean((x) => x.smape),
+        wmape: mean((x) => x.wmape),
+        pinball: meanOrNull((x) => x.pinball),
+        coverage: meanOrNull((x) => x.coverage),
+      },
+    ];
+  });
+  const used = [...new Set(choices.map((c) => c.method))];
+  const method: ForecastResult["method"] = used.length === 1 ? used[0]! : "per_series";
+  const reason =
+    used.length === 1
+      ? choices.length === 1
+        ? choices[0]!.reason
+        : `${method} had the lowest mean MASE on every series over ${folds} rolling-origin folds of ${horizon} days.`
+      : `Each series uses the member with its lowest backtest MASE (${used.map((m) => `${m}: ${choices.filter((c) => c.method === m).length}`).join(", ")}); see choices.`;
+  return { method, reason, scores };
+}
+
+/**
  * Forecast every series `horizon` days ahead. A rolling-origin backtest (origins at n − k·horizon, k = folds..1,
  * each member fitted only on data before its origin) scores the LSTM and the statistical members (seasonal naive,
  * same weekday last year, Theta, MSTL + ETS weekly and yearly, their combination, TSB for intermittent series) on
@@ -353,31 +392,7 @@ function assemble(
     }));
     return { ...c, heldOut };
   });
-  const scores: MethodScore[] = METHODS.flatMap((method) => {
-    const rows = perSeries.flatMap((p) => p.filter((x) => x.method === method));
-    if (rows.length !== series.length) return [];
-    const mean = (f: (x: MethodScore) => number) => rows.reduce((a, x) => a + f(x), 0) / rows.length;
-    const meanOrNull = (f: (x: MethodScore) => number | null) => (rows.every((x) => f(x) !== null) ? mean((x) => f(x)!) : null);
-    return [
-      {
-        method,
-        mase: mean((x) => x.mase),
-        rmsse: mean((x) => x.rmsse),
-        smape: mean((x) => x.smape),
-        wmape: mean((x) => x.wmape),
-        pinball: meanOrNull((x) => x.pinball),
-        coverage: meanOrNull((x) => x.coverage),
-      },
-    ];
-  });
-  const used = [...new Set(choices.map((c) => c.method))];
-  const method: ForecastResult["method"] = used.length === 1 ? used[0]! : "per_series";
-  const reason =
-    used.length === 1
-      ? choices.length === 1
-        ? choices[0]!.reason
-        : `${method} had the lowest mean MASE on every series over ${folds} rolling-origin folds of ${horizon} days.`
-      : `Each series uses the member with its lowest backtest MASE (${used.map((m) => `${m}: ${choices.filter((c) => c.method === m).length}`).join(", ")}); see choices.`;
+  const { method, reason, scores } = summariseChoices(choices, perSeries, folds, horizon);
   opts.onProgress?.(LSTM_SHARE + (1 - LSTM_SHARE) / 2, "backtest scored, members chosen");
   const model = lstmRuns.model;
   const tail = (e: number[], p: number) =>

@@ -9,6 +9,7 @@ import type { JobError } from "../store/jobs.ts";
 import { openStore, type Store } from "../store/store.ts";
 import { inWorkspace } from "../store/workspace.ts";
 import type { QueuedJobData } from "./connection.ts";
+import { fromWire, toWire } from "./wire.ts";
 
 /** How often a running job checks the store for a cancellation (the API writes it there). */
 const CANCEL_POLL_MS = 250;
@@ -49,19 +50,20 @@ export async function processJob(job: SandboxedJob<QueuedJobData>): Promise<unkn
       if (e instanceof AppError) throw await refuse({ title: e.name, detail: e.message, code: e.code, issues: e.issues });
       throw e;
     }
-    if ("ready" in start) return { [await saveResult(s, jobId, start.ready, undefined, attempt)]: true };
+    // the answer is ready without work (a forecast's model was stored meanwhile): the parent saves it, shards do nothing
+    if ("ready" in start) return shard === undefined ? { [await saveResult(s, jobId, start.ready, undefined, attempt)]: true } : { shard, ready: true };
     if (shards !== undefined && shard === undefined) {
       // the parent of a split job: its shards are done; merge their results, in shard order, and save once
       const values = Object.values(await job.getChildrenValues()) as { shard: number; result: unknown }[];
       const merged = mergeShards(
         kind,
-        values.sort((a, b) => a.shard - b.shard).map((v) => v.result),
+        values.sort((a, b) => a.shard - b.shard).map((v) => fromWire(v.result)),
       );
       return { [await saveResult(s, jobId, merged, start.onSuccess, attempt)]: true };
     }
     // a shard's progress is its share of the whole; the store keeps the largest, so progress never goes back
     const share = (f: number) => (shard === undefined ? f : f / (shards ?? 1));
-    const run = runInThread(kind, shard === undefined ? start.payload : shardPayload(kind, start.payload, shard), (fraction, message) => {
+    const run = runInThread(kind, shard === undefined ? start.payload : shardPayload(kind, start.payload, shard, shards ?? 1), (fraction, message) => {
       jobs.setProgress(jobId, share(fraction), shard === undefined ? message : `shard ${shard + 1}: ${message}`).catch(() => {}); // the next report tries again
       job.updateProgress(Math.round(fraction * 100)).catch(() => {});
     });
@@ -90,7 +92,7 @@ export async function processJob(job: SandboxedJob<QueuedJobData>): Promise<unkn
         await jobs.setProgress(jobId, 0, `attempt ${attempt} failed: ${outcome.error.detail}`);
         throw new Error(outcome.error.detail);
       }
-      if (shard !== undefined) return { shard, result: outcome.result };
+      if (shard !== undefined) return { shard, result: toWire(outcome.result) };
       return { [await saveResult(s, jobId, outcome.result, start.onSuccess, attempt)]: true };
     } finally {
       clearInterval(poll);

@@ -12,6 +12,8 @@ export interface QueueJobRunnerOptions {
   readonly jobs: JobRepo;
   readonly url: string;
   readonly logger: Logger;
+  /** Series per forecast shard (MIXCAST_FORECAST_SHARD_SERIES): a forecast of at least twice as many is split. */
+  readonly forecastShardSeries?: number;
 }
 
 /**
@@ -82,7 +84,7 @@ export class QueueJobRunner implements JobRunner {
     if (this.closed) throw new Error("The job queue is closed.");
     const job = await this.opts.jobs.create(kind, input);
     const data: QueuedJobData = { jobId: job.jobId, kind, input, workspace: currentWorkspace() };
-    const shards = payload === undefined ? 1 : shardsOf(kind, payload);
+    const shards = payload === undefined ? 1 : shardsOf(kind, payload, this.opts.forecastShardSeries);
     try {
       if (shards > 1)
         await this.flows.add({

@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startForecast } from "../../src/app/forecasts.ts";
 import { startMmm } from "../../src/app/mmm.ts";
-import { MmmRequestSchema } from "../../src/app/schemas.ts";
+import { ForecastRequestSchema, MmmRequestSchema } from "../../src/app/schemas.ts";
 import { csvToDataset } from "../../src/data/to-dataset.ts";
 import { redis, QUEUE_NAME } from "../../src/queue/connection.ts";
 import { QueueJobRunner } from "../../src/queue/runner.ts";
@@ -17,7 +18,7 @@ import { redisAvailable, startRedis } from "../helpers/redis.ts";
 // workers are free, and merged into one answer; segments share nothing, so the answer is the one a single fit gives.
 const SAMPLE = readFileSync("data/sample-daily-sales.csv");
 
-describe.skipIf(!redisAvailable())("an MMM split into a shard per segment", () => {
+describe.skipIf(!redisAvailable())("work split into shards", () => {
   let r: Awaited<ReturnType<typeof startRedis>>;
   let shared: Awaited<ReturnType<typeof sharedStoreLocation>>;
   let store: Store;
@@ -75,4 +76,43 @@ describe.skipIf(!redisAvailable())("an MMM split into a shard per segment", () =
     const single = outcome.type === "result" ? outcome.result : outcome.error;
     expect(JSON.stringify(saved.result)).toBe(JSON.stringify(single));
   }, 180_000);
+
+  it("When a forecast of many series is queued, then runs of series train as shards on the workers, the merged forecast has every series, and its stored model forecasts the same again", async () => {
+    const ds = csvToDataset(SAMPLE, { name: "sample", dateColumn: "date", seriesColumns: ["segment"] });
+    const datasetId = (await store.datasets.add(ds, SAMPLE)).id;
+    const req = ForecastRequestSchema.parse({
+      datasetId,
+      date: "date",
+      target: "sales",
+      segment: "segment",
+      horizon: 14,
+      folds: 1,
+      network: { maxEpochs: 2, units: 4 },
+    });
+    const start = await startForecast(store, ds, req, "cpu");
+    if (start.kind !== "train") throw new Error("expected a training");
+    // one series a shard: the sample's three segments are three shards
+    const runner = new QueueJobRunner({ jobs: store.jobs, url: r.url, logger: silentLogger, forecastShardSeries: 1 });
+    const job = await runner.submit("forecast-train", req, start.payload);
+    const done = await waitFor(async () => {
+      const j = (await store.jobs.get(job.jobId))!;
+      return j.status === "succeeded" || j.status === "failed" ? j : undefined;
+    }, 180_000);
+    await runner.close();
+    expect(done.status, JSON.stringify(done.error)).toBe("succeeded");
+    const summary = done.result as { forecastId: string; modelId: string; reusedModel: boolean };
+    expect(summary.reusedModel).toBe(false);
+    const model = (await store.models.get<unknown, { shards: { series: number }[] }>(summary.modelId))!;
+    expect(model.result.shards.map((p) => p.series)).toEqual([1, 1, 1]);
+    expect(model.artifactNames).toEqual(["weights-0.bin", "weights-1.bin", "weights-2.bin"]);
+    const forecast = (await store.models.get<unknown, { forecasts: { key: string; mean: number[] }[]; choices: unknown[] }>(summary.forecastId))!;
+    expect(forecast.result.forecasts.map((f) => f.key)).toEqual(["Consumer", "Enterprise", "SMB"]);
+    expect(forecast.result.choices).toHaveLength(3);
+    // asked again: the stored shards' networks forecast their own series, no training
+    const again = await startForecast(store, ds, req, "cpu");
+    if (again.kind !== "ready") throw new Error("expected the stored model to be reused");
+    expect(again.summary.modelId).toBe(summary.modelId);
+    const reused = (await store.models.get<unknown, { forecasts: { mean: number[] }[] }>(again.summary.forecastId))!;
+    reused.result.forecasts.forEach((f, i) => f.mean.forEach((v, h) => expect(v).toBeCloseTo(forecast.result.forecasts[i]!.mean[h]!, 6)));
+  }, 240_000);
 });

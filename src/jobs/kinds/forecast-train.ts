@@ -14,7 +14,8 @@ export interface ForecastTrainPayload {
 
 export interface ForecastTrainOutput {
   readonly result: ForecastResult;
-  readonly saved: SavedLstm;
+  /** The trained networks in series order, each with how many series it forecasts: one, unless trained in shards. */
+  readonly networks: readonly { readonly series: number; readonly saved: SavedLstm }[];
   readonly backend: string;
 }
 
@@ -26,7 +27,7 @@ export async function runForecastTrain(payload: unknown, ctx: JobContext): Promi
   // the statistical members run on other threads while this one trains the LSTM
   const { result, model } = await forecastSeriesWith(series, { ...options, onProgress: (f, m) => ctx.progress(0.01 + 0.98 * f, m) }, parallelMembers());
   try {
-    return { result, saved: await saveLstm(model), backend: tf.backend };
+    return { result, networks: [{ series: series.length, saved: await saveLstm(model) }], backend: tf.backend };
   } finally {
     disposeLstm(model);
   }
