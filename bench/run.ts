@@ -137,6 +137,12 @@ console.log("");
 fresh("./forecast-scale.ts", "1", "--one-thread");
 fresh("./forecast-scale.ts", "200", "--one-thread");
 
+// Past one machine (issue 17): a 200-series forecast through the queue, whole and in shards, one and two workers;
+// the shared store under 20 concurrent writers
+console.log("");
+fresh("./forecast-shards.ts", "200");
+fresh("./store-load.ts");
+
 // Budget optimizer at the issue's sizes (issue 6)
 console.log("");
 fresh("./allocate.ts");

@@ -1,6 +1,6 @@
 import { NotFoundError } from "../errors.ts";
 import type { TfBackendPreference } from "../forecast/tf-backend.ts";
-import { forecastShardCount, mergeForecastResults, SHARD_SERIES, shardBounds } from "../forecast/shards.ts";
+import { forecastShardCount, mergeForecastResults, SHARD_SERIES, shardBounds, shardOptions } from "../forecast/shards.ts";
 import type { JobKind } from "../jobs/handlers.ts";
 import type { ForecastTrainOutput, ForecastTrainPayload } from "../jobs/kinds/forecast-train.ts";
 import type { OnSuccess } from "../jobs/runner.ts";
@@ -70,7 +70,7 @@ export function shardPayload(kind: JobKind, payload: unknown, shard: number, sha
   if (kind === "forecast-train") {
     const p = payload as ForecastTrainPayload;
     const [from, to] = shardBounds(p.series.length, shards, shard);
-    return { ...p, series: p.series.slice(from, to) } satisfies ForecastTrainPayload;
+    return { ...p, series: p.series.slice(from, to), options: shardOptions(p.options, (to - from) / p.series.length) } satisfies ForecastTrainPayload;
   }
   if (kind !== "mmm-fit") throw new Error(`${kind} jobs are not split into shards`);
   const p = payload as PreparedMmm;

@@ -1,11 +1,14 @@
-import { summariseChoices, type ForecastResult } from "./forecast.ts";
+import { summariseChoices, type ForecastOptions, type ForecastResult } from "./forecast.ts";
+import { LSTM_DEFAULTS } from "./lstm-model.ts";
 
 /**
  * A forecast over many series, cut into shards that queue workers train at once (issue 17). A shard is a run of
  * consecutive series in the request's order (the dataset's series order), at least SHARD_SERIES of them: each
  * trains its own LSTM on its series and runs the members' backtest on them, so a shard is a whole forecast of
- * fewer series. What it costs in accuracy is measured in bench/forecast-shards.ts (BENCHMARKS.md): the LSTM learns
- * from fewer series, everything else is per series anyway.
+ * fewer series. The shards share the whole forecast's training budget: each network's epoch draws its share of the
+ * windows (shardOptions), as many per series as the whole would, so the shards together cost what one network
+ * over all series costs and run at once on as many workers. What it costs in accuracy is measured in
+ * bench/forecast-shards.ts (BENCHMARKS.md): each network learns from fewer series; the members are per series anyway.
  */
 export const SHARD_SERIES = 100;
 
@@ -21,6 +24,12 @@ export function forecastShardCount(series: number, hierarchy: boolean, perShard 
 export function shardBounds(series: number, count: number, k: number): readonly [number, number] {
   const from = Math.floor((k * series) / count);
   return [from, Math.floor(((k + 1) * series) / count)];
+}
+
+/** Options for a shard of `share` of the series: its part of the training windows per epoch (at least 256). */
+export function shardOptions<O extends Omit<ForecastOptions, "onProgress">>(options: O, share: number): O {
+  const whole = options.windowsPerEpoch ?? LSTM_DEFAULTS.windowsPerEpoch;
+  return { ...options, windowsPerEpoch: Math.max(256, Math.round(whole * share)) };
 }
 
 type PerSeriesFit = Pick<ForecastResult, "horizon" | "levels" | "conformalMargins" | "choices" | "memberBands" | "memberPoints" | "reconciliation">;

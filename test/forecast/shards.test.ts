@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { seededRng } from "../../src/data/random.ts";
 import { forecastSeries, forecastWith, summariseChoices } from "../../src/forecast/forecast.ts";
 import { disposeLstm } from "../../src/forecast/lstm-model.ts";
-import { forecastShardCount, mergeForecastResults, shardBounds, sliceFit } from "../../src/forecast/shards.ts";
+import { forecastShardCount, mergeForecastResults, shardBounds, shardOptions, sliceFit } from "../../src/forecast/shards.ts";
 import { selectTfBackend } from "../../src/forecast/tf-backend.ts";
 
 beforeAll(async () => {
@@ -16,6 +16,10 @@ describe("forecast shards", () => {
     expect(forecastShardCount(450, false)).toBe(4);
     expect(forecastShardCount(450, true)).toBe(1);
     expect(forecastShardCount(3, false, 1)).toBe(3);
+    // the shards share the whole forecast's training windows per epoch: as many per series as the whole
+    expect(shardOptions<{ horizon: number; windowsPerEpoch?: number }>({ horizon: 90 }, 0.5).windowsPerEpoch).toBe(2048);
+    expect(shardOptions({ windowsPerEpoch: 1000 }, 0.25).windowsPerEpoch).toBe(256);
+    expect(shardOptions({ windowsPerEpoch: 1000 }, 0.1).windowsPerEpoch).toBe(256); // never below 256
     for (const [n, k] of [
       [200, 2],
       [450, 4],
