@@ -17,7 +17,8 @@ const CANCEL_POLL_MS = 250;
 let opened: Promise<Store> | undefined;
 /** The store this worker process shares with the API (MIXCAST_STORE: a folder or a postgres:// URL), opened once per sandbox process. */
 function store(): Promise<Store> {
-  opened ??= openStore(process.env.MIXCAST_STORE ?? "./var").then((o) => o.store);
+  // one job at a time in this process: two connections (its progress and cancellation polls) are enough
+  opened ??= openStore(process.env.MIXCAST_STORE ?? "./var", { connections: 2 }).then((o) => o.store);
   return opened;
 }
 

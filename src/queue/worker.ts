@@ -33,7 +33,8 @@ const PROCESSOR = fileURLToPath(new URL("./processor.mjs", import.meta.url));
  * (a job the processor refused on its input is failed there already).
  */
 export async function startQueueWorker(opts: QueueWorkerOptions): Promise<{ worker: Worker; close(): Promise<void> }> {
-  const own = opts.store ? undefined : (await openStore(opts.storeLocation)).store;
+  // it only records a job's final failure: one connection
+  const own = opts.store ? undefined : (await openStore(opts.storeLocation, { connections: 1 })).store;
   const store = (opts.store ?? own)!;
   const connection = redis(opts.url);
   const lockDuration = opts.lockMs ?? 30_000;

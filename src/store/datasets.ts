@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Column, DataWarning, Dataset } from "../data/types.ts";
 import { countAll } from "./dialect.ts";
-import type { Conn } from "./schema.ts";
+import type { Conn, Tables } from "./schema.ts";
 import { currentWorkspace } from "./workspace.ts";
 
 /** Column description without its values: what listings show. */
@@ -18,16 +18,7 @@ export interface DatasetRecord {
   readonly createdAt: string;
 }
 
-interface Row {
-  id: string;
-  name: string;
-  rows: number;
-  columns_json: string;
-  warnings_json: string;
-  source_sha256: string;
-  source_bytes: number;
-  created_at: string;
-}
+type Row = Omit<Tables["datasets"], "workspace" | "data_json">;
 
 const META_COLUMNS = ["id", "name", "rows", "columns_json", "warnings_json", "source_sha256", "source_bytes", "created_at"] as const;
 

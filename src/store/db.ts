@@ -25,9 +25,12 @@ export interface OpenedDb extends Conn {
   readonly sqlite?: Database.Database;
 }
 
-/** Open the store's database at `location` (see storeLocation), migrated to this version's schema. */
-export async function openDb(location: string): Promise<OpenedDb> {
-  if (isPostgresUrl(location)) return openPostgres(location);
+/**
+ * Open the store's database at `location` (see storeLocation), migrated to this version's schema. `connections`:
+ * the most a PostgreSQL pool opens (an API process serves many requests at once; a job's process needs one or two).
+ */
+export async function openDb(location: string, connections = 10): Promise<OpenedDb> {
+  if (isPostgresUrl(location)) return openPostgres(location, connections);
   const sqlite = openSqlite(location);
   return { db: new Kysely<Tables>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) }), kind: "sqlite", sqlite };
 }
@@ -84,8 +87,8 @@ const MIGRATION_LOCK = 7_246_100_311;
  * PostgreSQL: a connection pool, migrations applied in one transaction under an advisory lock. PostgreSQL commits
  * durably by default (fsync, synchronous_commit on): an acknowledged write survives a crash.
  */
-async function openPostgres(url: string): Promise<OpenedDb> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+async function openPostgres(url: string, connections: number): Promise<OpenedDb> {
+  const pool = new pg.Pool({ connectionString: url, max: connections });
   // a dropped idle connection is replaced on the next query; without a listener its error would end the process
   pool.on("error", () => {});
   const client = await pool.connect();

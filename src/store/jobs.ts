@@ -1,6 +1,7 @@
+import type { Selectable } from "kysely";
 import { randomUUID } from "node:crypto";
 import { jsonText, larger } from "./dialect.ts";
-import type { Conn } from "./schema.ts";
+import type { Conn, Tables } from "./schema.ts";
 import { currentWorkspace } from "./workspace.ts";
 
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
@@ -25,19 +26,7 @@ export interface JobRecord {
   readonly finishedAt?: string;
 }
 
-interface Row {
-  id: string;
-  kind: string;
-  status: JobStatus;
-  progress: number;
-  message: string;
-  input_json: string;
-  result_json: string | null;
-  error_json: string | null;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-}
+type Row = Omit<Selectable<Tables["jobs"]>, "workspace" | "attempt">;
 
 function toRecord(r: Row): JobRecord {
   return {

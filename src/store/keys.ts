@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { countAll } from "./dialect.ts";
-import type { Conn } from "./schema.ts";
+import type { Conn, Tables } from "./schema.ts";
 
 export const SCOPES = ["read", "write", "admin"] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -14,15 +14,7 @@ export interface ApiKey {
   readonly revokedAt: string | null;
 }
 
-interface Row {
-  id: string;
-  workspace: string;
-  name: string;
-  scopes: string;
-  secret_hash: string;
-  created_at: string;
-  revoked_at: string | null;
-}
+type Row = Tables["api_keys"];
 
 const TOKEN = /^mxk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 // The secret is 256 random bits, so one SHA-256 is enough at rest (as for GitHub's tokens); a slow password hash

@@ -23,15 +23,7 @@ export interface ModelRecord<Spec = unknown, Result = unknown> {
   readonly artifactNames: readonly string[];
 }
 
-interface Row {
-  id: string;
-  kind: string;
-  dataset_id: string | null;
-  schema_version: number;
-  spec_json: string;
-  result_json: string;
-  created_at: string;
-}
+type Row = Omit<Tables["models"], "workspace">;
 
 const COLUMNS = ["id", "kind", "dataset_id", "schema_version", "spec_json", "result_json", "created_at"] as const;
 

@@ -77,10 +77,10 @@ function storeOn(conn: Conn, location: string, root: Kysely<Tables>, sqlite?: Da
  * Open the store at `location` (a folder for SQLite, ":memory:" for a throwaway one, or a postgres:// URL; see
  * storeLocation). `recoverJobs` (the service with in-process jobs, at start-up) marks jobs left queued or running
  * by a stopped process as failed; the CLI opens the same store beside a running service and must not touch that
- * service's jobs, nor may anyone when queue workers run them.
+ * service's jobs, nor may anyone when queue workers run them. `connections`: the PostgreSQL pool's size (default 10).
  */
-export async function openStore(location: string, opts: { recoverJobs?: boolean } = {}): Promise<OpenedStore> {
-  const opened = await openDb(location);
+export async function openStore(location: string, opts: { recoverJobs?: boolean; connections?: number } = {}): Promise<OpenedStore> {
+  const opened = await openDb(location, opts.connections);
   const interruptedJobs = opts.recoverJobs ? await failInterruptedJobs(opened) : 0;
   return { store: storeOn(opened, shownLocation(location), opened.db, opened.sqlite), interruptedJobs };
 }
