@@ -71,6 +71,11 @@ export const ConfigSchema = z.object({
 
 export type Config = z.infer<typeof ConfigSchema>;
 
+/** A URL fit for logs and /healthz: its password (postgres://user:…@, redis://:…@) replaced by ***. */
+export function withoutPassword(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
+}
+
 /** Parse the environment; throws an Error listing every bad variable and what it accepts. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = ConfigSchema.safeParse(env);

@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import { pino, type Logger } from "pino";
 import { createApp } from "./api/app.ts";
 import { authRequired, isLoopback } from "./api/auth.ts";
-import type { Config } from "./config.ts";
+import { withoutPassword, type Config } from "./config.ts";
 import { selectTfBackend } from "./forecast/tf-backend.ts";
 import { ThreadJobRunner, type JobRunner } from "./jobs/runner.ts";
 import { QueueJobRunner } from "./queue/runner.ts";
@@ -62,7 +62,7 @@ export async function startServer(config: Config, opts: { loadSamples?: boolean 
           lockMs: config.MIXCAST_JOB_LOCK_MS,
         })
       : undefined;
-  if (queueUrl) logger.info({ queue: queueUrl.replace(/\/\/[^@]*@/, "//***@"), embeddedWorker: Boolean(embedded) }, "jobs go to the BullMQ queue");
+  if (queueUrl) logger.info({ queue: withoutPassword(queueUrl), embeddedWorker: Boolean(embedded) }, "jobs go to the BullMQ queue");
   const deps = { config, store, jobs, logger, tf, startedAt: new Date() };
   const app = createApp(deps);
   if (await authRequired(deps))

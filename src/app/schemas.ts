@@ -180,6 +180,7 @@ export const HealthSchema = z
       running: z.number().int(),
       queued: z.number().int(),
       concurrency: z.number().int().openapi({ description: "Jobs this process runs at once (0: it only enqueues)" }),
+      queue: z.string().optional().openapi({ description: "With a queue: its Redis URL, without the password" }),
       workers: z.number().int().optional().openapi({ description: "With a queue: the workers connected to it" }),
     }),
     uptimeSeconds: z.number(),

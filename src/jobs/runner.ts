@@ -34,6 +34,8 @@ export interface JobRunner {
   readonly runningCount: number;
   /** Where jobs run: "threads" of this process, or the "bullmq" queue; for a queue, the workers connected to it. */
   readonly runner: "threads" | "bullmq";
+  /** For a queue: its Redis URL without the password. */
+  readonly queueUrl?: string;
   readonly workers?: number;
   /** For a queue: what its events said since this process started, and the jobs running per worker now. */
   readonly queueStats?: QueueStats;

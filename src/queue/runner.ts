@@ -2,6 +2,7 @@ import { FlowProducer, Queue, QueueEvents } from "bullmq";
 import { shardsOf } from "../app/job-starts.ts";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import { withoutPassword } from "../config.ts";
 import type { JobKind } from "../jobs/handlers.ts";
 import { cancellable, completedJob, type FinishedListener, type JobRunner, type QueueStats } from "../jobs/runner.ts";
 import type { JobRecord, JobRepo } from "../store/jobs.ts";
@@ -28,6 +29,7 @@ export class QueueJobRunner implements JobRunner {
   readonly runner = "bullmq" as const;
   /** Queue workers connected to Redis (refreshed every second). */
   workers = 0;
+  readonly queueUrl: string;
   private readonly connection: Redis;
   private readonly eventsConnection: Redis;
   private readonly queue: Queue;
@@ -39,6 +41,7 @@ export class QueueJobRunner implements JobRunner {
   private closed = false;
 
   constructor(private readonly opts: QueueJobRunnerOptions) {
+    this.queueUrl = withoutPassword(opts.url);
     this.connection = redis(opts.url);
     this.queue = new Queue(QUEUE_NAME, { connection: this.connection });
     this.flows = new FlowProducer({ connection: this.connection });

@@ -3,6 +3,7 @@ import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, type SqliteDrive
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
+import { withoutPassword } from "../config.ts";
 import { MIGRATIONS, postgresSql } from "./migrations.ts";
 import type { Conn, Tables } from "./schema.ts";
 
@@ -17,7 +18,7 @@ export const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//.test(lo
 
 /** A location fit for logs and /healthz: a URL without its password. */
 export function shownLocation(location: string): string {
-  return isPostgresUrl(location) ? location.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@") : location;
+  return isPostgresUrl(location) ? withoutPassword(location) : location;
 }
 
 export interface OpenedDb extends Conn {

@@ -126,8 +126,13 @@ describe.skipIf(!redisAvailable())("queue workers and the API killed mid-job", (
     expect(job).toMatchObject({ status: "succeeded", result: { slept: 5 } });
     // the restarted API says where jobs run and sees the two workers still alive
     await waitFor(async () => {
-      const h = (await (await fetch(`${url}/healthz`)).json()) as { jobs: { runner: string; workers?: number; concurrency: number } };
-      return h.jobs.runner === "bullmq" && h.jobs.workers === 2 && h.jobs.concurrency === 0 ? true : undefined;
+      const h = (await (await fetch(`${url}/healthz`)).json()) as {
+        store: { kind: string };
+        jobs: { runner: string; queue?: string; workers?: number; concurrency: number };
+      };
+      return h.jobs.runner === "bullmq" && h.jobs.queue === redis.url && h.store.kind === store.kind && h.jobs.workers === 2 && h.jobs.concurrency === 0
+        ? true
+        : undefined;
     }, 10_000);
   }, 90_000);
 

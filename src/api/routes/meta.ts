@@ -45,6 +45,7 @@ export function metaRoutes(deps: AppDeps, registry: OpenAPIRegistry): Router {
           running: deps.jobs.runningCount,
           queued: deps.jobs.queueDepth,
           concurrency: deps.config.MIXCAST_JOB_CONCURRENCY,
+          ...(deps.jobs.queueUrl !== undefined && { queue: deps.jobs.queueUrl }),
           ...(deps.jobs.workers !== undefined && { workers: deps.jobs.workers }),
         },
         uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
