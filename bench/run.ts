@@ -22,7 +22,7 @@ async function time<T>(label: string, runs: number, fn: () => T | Promise<T>): P
     ms.push(performance.now() - t0);
   }
   ms.sort((a, b) => a - b);
-  console.log(`${label.padEnd(52)} median ${ms[Math.floor(ms.length / 2)]!.toFixed(1).padStart(8)} ms  (min ${ms[0]!.toFixed(1)}, ${runs} runs)`);
+  console.log(`${label.padEnd(56)} median ${ms[Math.floor(ms.length / 2)]!.toFixed(1).padStart(8)} ms  (min ${ms[0]!.toFixed(1)}, ${runs} runs)`);
   return out!;
 }
 
