@@ -1,4 +1,5 @@
 import type { Generated, Kysely } from "kysely";
+import type { JobStatus } from "./jobs.ts";
 
 /** The store's tables as Kysely sees them (snake_case, as in the migrations). Times are ISO-8601 text. */
 export interface Tables {
@@ -34,7 +35,7 @@ export interface Tables {
     id: string;
     workspace: string;
     kind: string;
-    status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+    status: JobStatus;
     progress: Generated<number>;
     message: Generated<string>;
     input_json: string;
