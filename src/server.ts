@@ -5,6 +5,7 @@ import { authRequired, isLoopback } from "./api/auth.ts";
 import { withoutPassword, type Config } from "./config.ts";
 import { selectTfBackend } from "./forecast/tf-backend.ts";
 import { ThreadJobRunner, type JobRunner } from "./jobs/runner.ts";
+import { redisRateLimitStore } from "./queue/rate-limit-store.ts";
 import { QueueJobRunner } from "./queue/runner.ts";
 import { startQueueWorker } from "./queue/worker.ts";
 import { loadSamplesOnce } from "./store/samples.ts";
@@ -63,7 +64,9 @@ export async function startServer(config: Config, opts: { loadSamples?: boolean 
         })
       : undefined;
   if (queueUrl) logger.info({ queue: withoutPassword(queueUrl), embeddedWorker: Boolean(embedded) }, "jobs go to the BullMQ queue");
-  const deps = { config, store, jobs, logger, tf, startedAt: new Date() };
+  // several API processes behind a load balancer count each key's requests together, in the queue's Redis
+  const rateLimits = queueUrl ? await redisRateLimitStore(queueUrl) : undefined;
+  const deps = { config, store, jobs, logger, tf, startedAt: new Date(), ...(rateLimits && { rateLimitStore: rateLimits.store }) };
   const app = createApp(deps);
   if (await authRequired(deps))
     logger.info({ keys: await store.keys.activeCount() }, "API keys required (Authorization: Bearer <key>); create one with `mixcast keys create`");
@@ -92,6 +95,7 @@ export async function startServer(config: Config, opts: { loadSamples?: boolean 
       server.closeAllConnections();
       await jobs.close();
       await embedded?.close();
+      rateLimits?.close();
       await store.close();
       logger.info("stopped");
     })());

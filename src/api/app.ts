@@ -48,6 +48,9 @@ export function createApp(deps: AppDeps): Express {
       standardHeaders: "draft-7",
       legacyHeaders: false,
       keyGenerator: (_req, res) => String(res.locals.clientId ?? "anonymous"),
+      ...(deps.rateLimitStore && { store: deps.rateLimitStore }),
+      // Redis unreachable: serve rather than fail every request (the queue reports the outage on its own)
+      passOnStoreError: true,
       handler: (req, res) =>
         sendProblem(res, {
           type: `${PROBLEM_BASE}rate_limited`,

@@ -1,3 +1,4 @@
+import type { Store as RateLimitStore } from "express-rate-limit";
 import type { Logger } from "pino";
 import { NotFoundError } from "../errors.ts";
 import type { Config } from "../config.ts";
@@ -14,6 +15,8 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly tf: TfBackendChoice;
   readonly startedAt?: Date;
+  /** Where rate-limit counters live when several API processes share the load (the queue's Redis); else in memory. */
+  readonly rateLimitStore?: RateLimitStore;
 }
 
 /** The dataset a request body names by `datasetId`, or a 404 that points at that field. */

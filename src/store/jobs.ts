@@ -1,10 +1,10 @@
 import type { Selectable } from "kysely";
 import { randomUUID } from "node:crypto";
 import { jsonText, larger } from "./dialect.ts";
-import type { Conn, Tables } from "./schema.ts";
+import type { Conn, JobStatus, Tables } from "./schema.ts";
 import { currentWorkspace } from "./workspace.ts";
 
-export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
+export type { JobStatus };
 
 export interface JobError {
   readonly title: string;

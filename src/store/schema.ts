@@ -1,5 +1,6 @@
 import type { Generated, Kysely } from "kysely";
-import type { JobStatus } from "./jobs.ts";
+
+export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 
 /** The store's tables as Kysely sees them (snake_case, as in the migrations). Times are ISO-8601 text. */
 export interface Tables {
