@@ -10,7 +10,7 @@ import { silentLogger, waitFor } from "../helpers/app.ts";
 import { redisAvailable, startRedis } from "../helpers/redis.ts";
 
 // One job test-suite, run against both runners: worker threads of this process, and BullMQ over Redis with a
-// queue worker (its jobs in sandbox processes) sharing the store file. The answers must not differ.
+// queue worker (its jobs in sandbox processes) sharing the store (a SQLite file, or PostgreSQL in the PostgreSQL run). The answers must not differ.
 interface Harness {
   store: Store;
   runner: JobRunner;
