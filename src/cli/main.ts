@@ -24,7 +24,7 @@ const HELP = `mixcast: sales forecasts, marketing-mix statistics and budget allo
 
 Usage:
   mixcast serve [--no-samples]             start the HTTP service (PORT, HOST, MIXCAST_DATA_DIR, ... from the environment)
-  mixcast worker [--concurrency N]         run queued jobs (MIXCAST_QUEUE_URL, MIXCAST_DATA_DIR; N defaults to MIXCAST_JOB_CONCURRENCY)
+  mixcast worker [--concurrency N]         run queued jobs (MIXCAST_QUEUE_URL, and the API's store: MIXCAST_DATABASE_URL or MIXCAST_DATA_DIR; N defaults to MIXCAST_JOB_CONCURRENCY)
   mixcast datasets add FILE [--name NAME] [--types col:type,...] [--date-formats col:fmt,...] [--decimal ,] [--thousands .]
   mixcast datasets list
   mixcast datasets show ID
@@ -54,7 +54,8 @@ Options:
   --json     machine-readable output
   --help     this text
 
-The CLI works on the store in MIXCAST_DATA_DIR (default ./var), the same one the service uses.`;
+The CLI works on the service's store: the PostgreSQL database in MIXCAST_DATABASE_URL when set, else the SQLite
+file in MIXCAST_DATA_DIR (default ./var).`;
 
 type Flags = {
   json?: boolean;
