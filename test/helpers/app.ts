@@ -4,6 +4,7 @@ import { pino } from "pino";
 import { createApp } from "../../src/api/app.ts";
 import type { AppDeps } from "../../src/api/deps.ts";
 import { ThreadJobRunner } from "../../src/jobs/runner.ts";
+import type { Store } from "../../src/store/store.ts";
 import { testStore } from "./store.ts";
 
 export const silentLogger = pino({ level: "silent" });
@@ -41,6 +42,14 @@ export async function waitFor<T>(fn: () => T | undefined | Promise<T | undefined
     if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** Poll a job in the store until it has ended (succeeded, failed or cancelled); returns its record. */
+export function endedJob(store: Store, jobId: string, timeoutMs = 20_000) {
+  return waitFor(async () => {
+    const j = (await store.jobs.get(jobId))!;
+    return j.status === "queued" || j.status === "running" ? undefined : j;
+  }, timeoutMs);
 }
 
 /** Poll a job until it has succeeded or failed; returns its final view. */

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ThreadJobRunner } from "../../src/jobs/runner.ts";
 import type { Store } from "../../src/store/store.ts";
 import { testStore } from "../helpers/store.ts";
-import { silentLogger, waitFor } from "../helpers/app.ts";
+import { endedJob, silentLogger, waitFor } from "../helpers/app.ts";
 
 let store: Store;
 let runner: ThreadJobRunner;
@@ -15,11 +15,6 @@ afterEach(async () => {
   await store.close();
 });
 
-const settled = (id: string) => async () => {
-  const j = (await store.jobs.get(id))!;
-  return ["succeeded", "failed", "cancelled"].includes(j.status) ? j : undefined;
-};
-
 describe("JobRunner", () => {
   it("When a job runs, then it runs in a worker thread, reports progress and stores its result", async () => {
     await setup(1);
@@ -31,7 +26,7 @@ describe("JobRunner", () => {
       return j.status === "running" && j.progress.fraction > 0 && j.progress.fraction < 1 ? j.progress : undefined;
     });
     expect(progressSeen.message).toMatch(/slept/);
-    const done = await waitFor(settled(job.jobId));
+    const done = await endedJob(store, job.jobId);
     expect(done).toMatchObject({ status: "succeeded", result: { slept: 2 }, progress: { fraction: 1 } });
   });
 
@@ -42,7 +37,7 @@ describe("JobRunner", () => {
     await waitFor(async () => (await store.jobs.get(a.jobId))!.status === "running" || undefined);
     expect((await store.jobs.get(b.jobId))!.status).toBe("queued");
     expect(runner.queueDepth).toBe(1);
-    await waitFor(settled(b.jobId));
+    await endedJob(store, b.jobId);
     expect((await store.jobs.get(a.jobId))!.finishedAt! <= (await store.jobs.get(b.jobId))!.startedAt!).toBe(true);
   });
 
@@ -59,7 +54,7 @@ describe("JobRunner", () => {
     await setup(1);
     const dataset = { name: "d", rows: 1, columns: [{ name: "x", original: "x", type: "integer", missing: 0, values: [1] }], warnings: [] };
     const job = await runner.submit("dataset-profile", {}, { dataset, segment: "nope" });
-    const done = await waitFor(settled(job.jobId));
+    const done = await endedJob(store, job.jobId);
     expect(done).toMatchObject({ status: "failed", error: { code: "validation_failed" } });
     expect(done.error!.detail).toContain('"nope"');
   });

@@ -7,7 +7,7 @@ import { QueueJobRunner } from "../../src/queue/runner.ts";
 import { isPostgresUrl } from "../../src/store/db.ts";
 import { openStore, type Store } from "../../src/store/store.ts";
 import { sharedStoreLocation } from "../helpers/store.ts";
-import { silentLogger, waitFor } from "../helpers/app.ts";
+import { endedJob, silentLogger, waitFor } from "../helpers/app.ts";
 import { freePort, redisAvailable, startRedis } from "../helpers/redis.ts";
 
 // Processes killed while they work: `mixcast worker` processes and `mixcast serve`, each a real process on a
@@ -85,10 +85,7 @@ describe.skipIf(!redisAvailable())("queue workers and the API killed mid-job", (
     expect(running).toMatch(/:\d+$/);
     const first = workers.find((w) => w.log().includes(job.jobId))!;
     await kill(first);
-    const done = await waitFor(async () => {
-      const j = (await store.jobs.get(job.jobId))!;
-      return j.status === "succeeded" || j.status === "failed" ? j : undefined;
-    }, 120_000);
+    const done = await endedJob(store, job.jobId, 120_000);
     expect(done.status).toBe("succeeded");
     const second = workers.filter((w) => w !== first && w.log().includes(job.jobId));
     expect(second).toHaveLength(1);
@@ -184,12 +181,6 @@ describe.skipIf(!redisAvailable())("queue workers and the API killed mid-job", (
     const waiting = await runner.submit("diagnostic-sleep", { seconds: 1 });
     await runner.close();
     await redis.restart();
-    for (const id of [running.jobId, waiting.jobId])
-      expect(
-        await waitFor(async () => {
-          const j = (await store.jobs.get(id))!;
-          return j.status === "succeeded" || j.status === "failed" ? j : undefined;
-        }, 60_000),
-      ).toMatchObject({ status: "succeeded" });
+    for (const id of [running.jobId, waiting.jobId]) expect(await endedJob(store, id, 60_000)).toMatchObject({ status: "succeeded" });
   }, 90_000);
 });

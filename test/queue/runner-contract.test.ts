@@ -6,7 +6,7 @@ import { QueueJobRunner } from "../../src/queue/runner.ts";
 import { startQueueWorker } from "../../src/queue/worker.ts";
 import { openStore, type Store } from "../../src/store/store.ts";
 import { sharedStoreLocation } from "../helpers/store.ts";
-import { silentLogger, waitFor } from "../helpers/app.ts";
+import { endedJob, silentLogger, waitFor } from "../helpers/app.ts";
 import { redisAvailable, startRedis } from "../helpers/redis.ts";
 
 // One job test-suite, run against both runners: worker threads of this process, and BullMQ over Redis with a
@@ -77,10 +77,6 @@ for (const [name, make] of harnesses) {
       h = await make();
     }, 30_000);
     afterAll(() => h?.close(), 30_000);
-    const settled = (id: string) => async () => {
-      const j = (await h.store.jobs.get(id))!;
-      return ["succeeded", "failed", "cancelled"].includes(j.status) ? j : undefined;
-    };
 
     it("When a job runs, then it reports progress and its result is stored", async () => {
       const job = await h.runner.submit("diagnostic-sleep", { seconds: 2 });
@@ -90,13 +86,13 @@ for (const [name, make] of harnesses) {
         return j.status === "running" && j.progress.fraction > 0 && j.progress.fraction < 1 ? j.progress : undefined;
       });
       expect(seen.message).toMatch(/slept/);
-      expect(await waitFor(settled(job.jobId), 30_000)).toMatchObject({ status: "succeeded", result: { slept: 2 }, progress: { fraction: 1 } });
+      expect(await endedJob(h.store, job.jobId, 30_000)).toMatchObject({ status: "succeeded", result: { slept: 2 }, progress: { fraction: 1 } });
     }, 40_000);
 
     it("When a job fails on its input, then it is failed with the domain error's words, once", async () => {
       const input = { datasetId: h.datasetId, segment: "nope" };
       const job = await h.runner.submit("dataset-profile", input, { dataset: await h.store.datasets.load(h.datasetId), segment: "nope" });
-      const done = await waitFor(settled(job.jobId), 30_000);
+      const done = await endedJob(h.store, job.jobId, 30_000);
       expect(done).toMatchObject({ status: "failed", error: { code: "validation_failed" } });
       expect(done.error!.detail).toContain('"nope"');
       expect(done.progress.message).not.toMatch(/attempt 2/);
@@ -109,7 +105,7 @@ for (const [name, make] of harnesses) {
       await expect(h.runner.cancel(job.jobId)).rejects.toThrow(/already cancelled/);
       // the next job runs: the cancelled one no longer holds the only slot
       const next = await h.runner.submit("diagnostic-sleep", { seconds: 0 });
-      expect(await waitFor(settled(next.jobId), 30_000)).toMatchObject({ status: "succeeded" });
+      expect(await endedJob(h.store, next.jobId, 30_000)).toMatchObject({ status: "succeeded" });
       expect((await h.store.jobs.get(job.jobId))!.status).toBe("cancelled");
     }, 60_000);
 
@@ -117,7 +113,7 @@ for (const [name, make] of harnesses) {
       const first = await h.runner.submit("diagnostic-sleep", { seconds: 2 });
       const second = await h.runner.submit("diagnostic-sleep", { seconds: 0 });
       await h.runner.cancel(second.jobId);
-      await waitFor(settled(first.jobId), 30_000);
+      await endedJob(h.store, first.jobId, 30_000);
       await new Promise((r) => setTimeout(r, 500));
       const never = (await h.store.jobs.get(second.jobId))!;
       expect(never.status).toBe("cancelled");
@@ -134,10 +130,7 @@ describe.skipIf(!redisAvailable())("a queued job's time limit", () => {
     const worker = await startQueueWorker({ url: redis.url, concurrency: 1, storeLocation: location, store, logger: silentLogger, timeoutS: 1 });
     try {
       const job = await runner.submit("diagnostic-sleep", { seconds: 20 });
-      const done = await waitFor(async () => {
-        const j = (await store.jobs.get(job.jobId))!;
-        return j.status === "failed" || j.status === "succeeded" ? j : undefined;
-      }, 30_000);
+      const done = await endedJob(store, job.jobId, 30_000);
       expect(done).toMatchObject({ status: "failed", error: { code: "timeout" } });
       expect(done.error!.detail).toContain("MIXCAST_JOB_TIMEOUT_S (1 s)");
     } finally {

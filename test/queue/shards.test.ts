@@ -11,7 +11,7 @@ import { startQueueWorker } from "../../src/queue/worker.ts";
 import { runInThread } from "../../src/jobs/thread.ts";
 import { openStore, type Store } from "../../src/store/store.ts";
 import { sharedStoreLocation } from "../helpers/store.ts";
-import { silentLogger, waitFor } from "../helpers/app.ts";
+import { endedJob, silentLogger } from "../helpers/app.ts";
 import { redisAvailable, startRedis } from "../helpers/redis.ts";
 
 // Work that splits: an MMM fitted one model per segment is cut into a shard per segment, run by whichever
@@ -53,10 +53,7 @@ describe.skipIf(!redisAvailable())("work split into shards", () => {
     const start = startMmm(ds, req);
     const runner = new QueueJobRunner({ jobs: store.jobs, url: r.url, logger: silentLogger });
     const job = await runner.submit("mmm-fit", req, start.payload);
-    const done = await waitFor(async () => {
-      const j = (await store.jobs.get(job.jobId))!;
-      return j.status === "succeeded" || j.status === "failed" ? j : undefined;
-    }, 120_000);
+    const done = await endedJob(store, job.jobId, 120_000);
     await runner.close();
     expect(done.status).toBe("succeeded");
     // three shards ran, one per segment, each handing back its segment
@@ -94,10 +91,7 @@ describe.skipIf(!redisAvailable())("work split into shards", () => {
     // one series a shard: the sample's three segments are three shards
     const runner = new QueueJobRunner({ jobs: store.jobs, url: r.url, logger: silentLogger, forecastShardSeries: 1 });
     const job = await runner.submit("forecast-train", req, start.payload);
-    const done = await waitFor(async () => {
-      const j = (await store.jobs.get(job.jobId))!;
-      return j.status === "succeeded" || j.status === "failed" ? j : undefined;
-    }, 180_000);
+    const done = await endedJob(store, job.jobId, 180_000);
     await runner.close();
     expect(done.status, JSON.stringify(done.error)).toBe("succeeded");
     const summary = done.result as { forecastId: string; modelId: string; reusedModel: boolean };
