@@ -48,7 +48,7 @@ function forecastWithNetworks(
   return networks.flatMap(({ series: n, saved }) => {
     const model = restoreLstm(saved);
     try {
-      return forecastWith(model, series.slice(from, from + n), networks.length === 1 ? fit : sliceFit(fit, from, from + n));
+      return forecastWith(model, series.slice(from, from + n), sliceFit(fit, from, from + n));
     } finally {
       disposeLstm(model);
       from += n;
@@ -179,7 +179,7 @@ export async function startForecast(store: Store, ds: Dataset, req: ForecastRequ
       const { forecasts, ...fit } = result;
       const metas = networks.map(({ series: n, saved: { weightData: _w, ...meta } }) => ({ series: n, saved: meta }));
       // one network: stored as before shards existed (weights.bin), so older mixcast versions read it too
-      const stored: Pick<ModelResult, "saved" | "shards"> = networks.length === 1 ? { saved: metas[0]!.saved } : { shards: metas };
+      const layout: Pick<ModelResult, "saved" | "shards"> = networks.length === 1 ? { saved: metas[0]!.saved } : { shards: metas };
       const artifacts = networks.map((n, k) => ({
         name: networks.length === 1 ? WEIGHTS : shardWeights(k),
         contentType: "application/octet-stream",
@@ -199,7 +199,7 @@ export async function startForecast(store: Store, ds: Dataset, req: ForecastRequ
           events: req.events ?? [],
           options,
         },
-        result: { fit, ...stored, backend: used },
+        result: { fit, ...layout, backend: used },
         artifacts,
       });
       return finish(into, model.id, false, fit, forecasts);
