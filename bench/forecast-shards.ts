@@ -21,7 +21,7 @@ import { coverage, mae, maseScale } from "../src/forecast/metrics.ts";
 import { QUEUE_NAME, redis as redisClient } from "../src/queue/connection.ts";
 import { QueueJobRunner } from "../src/queue/runner.ts";
 import { openStore } from "../src/store/store.ts";
-import { freePort, startRedis } from "../test/helpers/redis.ts";
+import { startRedis } from "../test/helpers/redis.ts";
 
 const count = Number(process.argv[2] ?? 200);
 const DAYS = 1095;
@@ -56,10 +56,9 @@ const datasetId = (await store.datasets.add(ds, csv)).id;
 const req = ForecastRequestSchema.parse({ datasetId, date: "date", target: "sales", segment: "series", horizon: H });
 const workers: ChildProcess[] = [];
 const main = new URL("../src/cli/main.ts", import.meta.url).pathname;
-const startWorker = async () => {
-  const port = await freePort(); // unused: workers serve no HTTP; a free port keeps env parsing happy
+const startWorker = () => {
   const w = spawn(process.execPath, ["--import", "tsx", main, "worker", "--concurrency", "1"], {
-    env: { ...process.env, PORT: String(port), MIXCAST_QUEUE_URL: redis.url, MIXCAST_DATA_DIR: dir, LOG_LEVEL: "warn" },
+    env: { ...process.env, MIXCAST_QUEUE_URL: redis.url, MIXCAST_DATA_DIR: dir, LOG_LEVEL: "warn" },
     stdio: "ignore",
   });
   workers.push(w);
@@ -78,7 +77,7 @@ interface Run {
 }
 
 async function run(label: string, workerCount: number, shardSeries: number): Promise<Run> {
-  for (let i = 0; i < workerCount; i++) await startWorker();
+  for (let i = 0; i < workerCount; i++) startWorker();
   const runner = new QueueJobRunner({ jobs: store.jobs, url: redis.url, logger: pino({ level: "silent" }), forecastShardSeries: shardSeries });
   // the workers are up when the queue sees them
   for (let i = 0; i < 600 && runner.workers < workerCount; i++) await new Promise((done) => setTimeout(done, 100));
