@@ -6,9 +6,10 @@ const BOOTSTRAP = new URL("./worker-bootstrap.mjs", import.meta.url);
 const ENTRY = new URL("./chain-worker.ts", import.meta.url).href;
 
 /**
- * A ChainRunner that spreads a posterior's chains over worker threads (one per core, at most one per chain):
- * chain c is seeded by c wherever it runs, so the draws equal runChainsHere's. Each worker builds the density
- * from the spec's module and structured-cloned data; a worker that fails fails the run.
+ * A ChainRunner that spreads a posterior's chains over worker threads (one per core, at most one per chain). Each
+ * thread takes the next chain when it finishes one, so a slow chain does not leave a core idle while another
+ * thread still holds two. Chain c is seeded by c wherever it runs, so the draws equal runChainsHere's. Each worker
+ * builds the density from the spec's module and structured-cloned data; a worker that fails fails the run.
  */
 export function parallelChains(threads = availableParallelism()): ChainRunner {
   return async (spec, opts) => {
@@ -16,31 +17,37 @@ export function parallelChains(threads = availableParallelism()): ChainRunner {
     const n = Math.min(threads, chains);
     if (n <= 1) return runChainsHere(spec, opts);
     const { onProgress, ...plain } = opts;
-    const groups = Array.from({ length: n }, (_, w) => Array.from({ length: chains }, (_, c) => c).filter((c) => c % n === w));
     const progress = new Float64Array(chains);
-    const results = await Promise.all(
-      groups.map(
-        (ids) =>
-          new Promise<ChainResult[]>((resolve, reject) => {
-            const worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY, spec, opts: plain as NutsOptions, ids, chains } });
-            worker.on("message", (m: { progress?: [number, number, string]; done?: ChainResult[] }) => {
+    const out: ChainResult[] = new Array(chains);
+    let next = 0;
+    await Promise.all(
+      Array.from(
+        { length: n },
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY, spec, opts: plain as NutsOptions, chains } });
+            const handOut = () => {
+              if (next < chains) worker.postMessage({ chain: next++ });
+              else {
+                worker.postMessage({ chain: null });
+                resolve();
+                void worker.terminate();
+              }
+            };
+            worker.on("message", (m: { ready?: true; progress?: [number, number, string]; chain?: number; result?: ChainResult }) => {
               if (m.progress) {
                 const [c, f, msg] = m.progress;
                 progress[c] = f;
                 onProgress?.(progress.reduce((a, v) => a + v, 0) / chains, msg);
               }
-              if (m.done) {
-                resolve(m.done);
-                void worker.terminate();
-              }
+              if (m.result) out[m.chain!] = m.result;
+              if (m.ready || m.result) handOut();
             });
             worker.once("error", reject);
             worker.once("exit", (code) => code !== 0 && reject(new Error(`a sampler thread exited (${code}) before it finished`)));
           }),
       ),
     );
-    const out: ChainResult[] = new Array(chains);
-    groups.forEach((ids, w) => ids.forEach((c, k) => (out[c] = results[w]![k]!)));
     return { chains: out, dim: out[0]!.draws[0]?.length ?? 0 };
   };
 }
