@@ -84,6 +84,10 @@ export const ForecastResponse = open({
       intermittent: z.boolean(),
       scores: z.array(Score),
       bandWarning: z.string().optional(),
+      bandWidening: z.array(num).optional().openapi({
+        description:
+          "A statistical member's band: how far each end was moved out per interval pair (outermost first), in units of the series' MASE scale, so that the backtest's leave-one-fold-out bands held their nominal share of days",
+      }),
       heldOut: z
         .array(open({ start: z.string(), actual: z.array(num), point: z.array(num) }))
         .optional()
