@@ -4,7 +4,7 @@
  * ROI averaged over the forms) and, side by side, the fast method;
  * per family the ROI error (median and 90th percentile of |fitted/true − 1|) and the coverage of the 90%
  * intervals, over channels with at least 10% of spend (and, separately, the smaller ones).
- * Usage: npx tsx bench/mmm-matrix.ts [seeds=3] [familyFilter] [--out file.jsonl]
+ * Usage: npx tsx bench/mmm-matrix.ts [seeds=3] [familyFilter] [--out file.jsonl] [--from firstSeed=1]
  * MATRIX_OPTS (JSON) adds options to the Bayesian fit, e.g. '{"chains":2}'.
  */
 import { appendFileSync } from "node:fs";
@@ -19,11 +19,13 @@ const seeds = Number(args[0] ?? 3);
 const filter = args[1];
 const outIdx = process.argv.indexOf("--out");
 const out = outIdx > 0 ? process.argv[outIdx + 1] : undefined;
+const fromIdx = process.argv.indexOf("--from");
+const firstSeed = fromIdx > 0 ? Number(process.argv[fromIdx + 1]) : 1;
 const extra = JSON.parse(process.env.MATRIX_OPTS ?? "{}");
 
 const rows: Row[] = [];
 for (const family of FAMILIES.filter((f) => !filter || f.name.includes(filter))) {
-  for (let seed = 1; seed <= seeds; seed++) {
+  for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
     const sim = simulateFamily(family, seed);
     let t0 = performance.now();
     // stacking asked for, so one fit gives both: the default (the chosen forms' own ROI) and the stacked mixture
