@@ -83,6 +83,8 @@ export const DEFAULT_GEO_EFFECTS: "normal" | "log-normal" = "normal";
 /** Warm-up and kept draws per chain by default: 4 chains give 2,000 draws, bulk ESS typically 1,000+ here. */
 export const DEFAULT_WARMUP = 500;
 export const DEFAULT_DRAWS = 500;
+/** Above this R-hat (or with divergences in more than 1% of draws) a full run is sampled again with smaller steps. */
+const RETRY_RHAT = 1.05;
 
 /**
  * A Bayesian marketing-mix model drawn with NUTS (posterior-model.ts has the likelihood and priors). Each chain
@@ -142,7 +144,29 @@ export async function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): Pro
     averaging,
     onProgress: (f, m) => opts.onProgress?.(0.03 + 0.3 * f, m),
   });
-  const { forms, screens, chosen } = picked;
+  const { screens } = picked;
+  const chains = opts.chains ?? 4;
+  const draws = opts.draws ?? DEFAULT_DRAWS;
+  const fullRun = async (forms: readonly ChannelForm[], from: number, to: number, tune: { targetAccept?: number; warmup?: number } = {}) => {
+    const sampled = dataFor(forms);
+    const warmup = tune.warmup ?? opts.warmup ?? DEFAULT_WARMUP;
+    const run = await sample(sampled, {
+      keep: opts.storedDraws ?? 1000,
+      chains,
+      warmup,
+      draws,
+      seed: opts.seed ?? 1,
+      maxTreeDepth: MAX_TREE_DEPTH,
+      targetAccept: tune.targetAccept ?? opts.targetAccept ?? 0.8,
+      start: startingPoint(fast, sampled),
+      jitter: 0.3,
+      onProgress: (f, m) => opts.onProgress?.(from + (to - from) * f, m),
+    });
+    const sampledNames = sampled.geoEffects === "normal" ? geoLayout(sampled).names : paramLayout(run.data).names;
+    const diagnostics = withClamped(summarise(run.raw, sampledNames, warmup, draws, MAX_TREE_DEPTH), run.clamped, run.draws.length);
+    return { ...run, sampled, diagnostics };
+  };
+  const { chosen } = picked;
   const selection =
     picked.selection && screened
       ? {
@@ -150,34 +174,32 @@ export async function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): Pro
           criterion: `${picked.selection.criterion}; the short runs used the ${screened.length} of ${G} segments with the most media spend (${screened.map((g) => layout.segments[g]!.name).join(", ")}), as the forms are shared by all`,
         }
       : picked.selection;
-  const sampled = dataFor(forms);
-  const start = startingPoint(fast, sampled);
-  const from = selection ? 0.33 : 0.05;
-  const chains = opts.chains ?? 4;
-  const {
-    raw,
-    draws: kept,
-    data,
-    clamped,
-  } = await sample(sampled, {
-    keep: opts.storedDraws ?? 1000,
-    chains,
-    warmup: opts.warmup ?? DEFAULT_WARMUP,
-    draws: opts.draws ?? DEFAULT_DRAWS,
-    seed: opts.seed ?? 1,
-    maxTreeDepth: MAX_TREE_DEPTH,
-    targetAccept: opts.targetAccept ?? 0.8,
-    start,
-    jitter: 0.3,
-    onProgress: (f, m) => opts.onProgress?.(from + (0.9 - from) * f, m),
-  });
+  let full = await fullRun(picked.forms, selection ? 0.33 : 0.05, 0.9);
+  // a full run that did not converge (a Weibull carry-over whose chains disagree, with hundreds of divergences on
+  // 2 of 64 matrix fits): run it again as Stan's users would, with smaller steps (target acceptance 0.95) and twice
+  // the warm-up, and keep whichever converged better, saying so. (Falling back to geometric carry-over instead gave
+  // converged posteriors 40-90% off on the delayed-peak family.)
+  const fails = (d: SamplerDiagnostics) => d.maxRhat > RETRY_RHAT || d.divergences > 0.01 * chains * draws;
+  if (opts.targetAccept === undefined && fails(full.diagnostics)) {
+    const was = full.diagnostics;
+    const said = `the full run did not converge (max R-hat ${was.maxRhat.toFixed(3)}, ${was.divergences} divergences)`;
+    opts.onProgress?.(0.9, `${said}: sampling again with smaller steps`);
+    const again = await fullRun(picked.forms, 0.9, 0.97, { targetAccept: 0.95, warmup: 2 * (opts.warmup ?? DEFAULT_WARMUP) });
+    const better = again.diagnostics.maxRhat < was.maxRhat;
+    if (better) full = again;
+    full = {
+      ...full,
+      diagnostics: {
+        ...full.diagnostics,
+        warnings: [
+          `${said[0]!.toUpperCase()}${said.slice(1)} at target acceptance 0.8; it was sampled again at 0.95 with twice the warm-up (max R-hat ${again.diagnostics.maxRhat.toFixed(3)}, ${again.diagnostics.divergences} divergences), and the ${better ? "second" : "first"} run is reported.`,
+          ...full.diagnostics.warnings,
+        ],
+      },
+    };
+  }
+  const { draws: kept, data, sampled, diagnostics } = full;
   const lay = paramLayout(data);
-  const sampledNames = sampled.geoEffects === "normal" ? geoLayout(sampled).names : lay.names;
-  const diagnostics = withClamped(
-    summarise(raw, sampledNames, opts.warmup ?? DEFAULT_WARMUP, opts.draws ?? DEFAULT_DRAWS, MAX_TREE_DEPTH),
-    clamped,
-    kept.length,
-  );
   const level = 1 - (opts.alpha ?? 0.1);
   const mix = averaging !== "none";
   const models = prepared.map((p, g) => {

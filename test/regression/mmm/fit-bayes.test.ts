@@ -49,6 +49,18 @@ describe("the Bayesian marketing-mix model", () => {
     expect(fit.diagnostics.warnings.join(" ")).toMatch(/R-hat above 1.01|Effective sample size below/);
     expect(fit.segments[0]!.model.warnings).toEqual(expect.arrayContaining([...fit.diagnostics.warnings]));
   }, 60_000);
+
+  it("When the full run does not converge, then it is sampled again with smaller steps and twice the warm-up, the better run is reported, and the warnings say so; a given target acceptance is not overridden", async () => {
+    const fit = await fitBayesMmm(sim.input, { chains: 2, warmup: 15, draws: 30, forms });
+    const said = fit.diagnostics.warnings[0]!;
+    expect(said).toMatch(
+      /^The full run did not converge \(max R-hat \d+\.\d{3}, \d+ divergences\) at target acceptance 0\.8; it was sampled again at 0\.95 with twice the warm-up/,
+    );
+    expect(said).toMatch(/the (first|second) run is reported\.$/);
+    expect(fit.diagnostics.warmup).toBe(said.endsWith("second run is reported.") ? 30 : 15);
+    const given = await fitBayesMmm(sim.input, { chains: 2, warmup: 15, draws: 30, forms, targetAccept: 0.8 });
+    expect(given.diagnostics.warnings.join(" ")).not.toMatch(/sampled again/);
+  }, 60_000);
 });
 
 describe("partial pooling across geos", () => {
