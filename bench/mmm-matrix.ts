@@ -1,7 +1,8 @@
 /**
  * The MMM recovery matrix (issue 13): every data-generating family of src/regression/mmm/simulate-families.ts,
- * several seeds each, fitted with the default Bayesian method (forms "auto"; "bayes-stacking" is the same fit with
- * ROI averaged over the forms) and, side by side, the fast method;
+ * several seeds each, fitted with the default Bayesian method (forms "auto", ROI averaged over the forms by stacking
+ * weights: "bayes-stacking"; "bayes" is the same fit's chosen forms' own ROI, what formAveraging "none" reports)
+ * and, side by side, the fast method;
  * per family the ROI error (median and 90th percentile of |fitted/true − 1|) and the coverage of the 90%
  * intervals, over channels with at least 10% of spend (and, separately, the smaller ones).
  * Usage: npx tsx bench/mmm-matrix.ts [seeds=3] [familyFilter] [--out file.jsonl] [--from firstSeed=1]
@@ -28,7 +29,7 @@ for (const family of FAMILIES.filter((f) => !filter || f.name.includes(filter)))
   for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
     const sim = simulateFamily(family, seed);
     let t0 = performance.now();
-    // stacking asked for, so one fit gives both: the default (the chosen forms' own ROI) and the stacked mixture
+    // one fit gives both: the default (the stacked mixture) and the chosen forms' own ROI (formAveraging "none")
     const bayes = await fitBayesMmm(sim.input, { seed: 1, runChains: parallelChains(), formAveraging: "stacking", ...extra });
     const tb = (performance.now() - t0) / 1000;
     t0 = performance.now();
@@ -57,7 +58,7 @@ for (const family of FAMILIES.filter((f) => !filter || f.name.includes(filter)))
           ...c.roi?.find((r) => r.channel === t.channel),
         })),
       });
-      // the default: the chosen forms' own ROI and interval, before averaging over forms (form-averaging.ts)
+      // formAveraging "none": the chosen forms' own ROI and interval, before averaging over forms (form-averaging.ts)
       const own = m.formSelection?.candidates
         .find((c) => c.adstock === b.form.adstock && c.saturation === b.form.saturation)
         ?.roi?.find((r) => r.channel === t.channel);

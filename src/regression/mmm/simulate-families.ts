@@ -294,6 +294,44 @@ export const FAMILIES: readonly Family[] = [
       ch("hill", "geometric", "pauses", 0.03, 0.5),
     ],
   },
+  // added 2026-12-05 so that saturations other than Hill generate as many families as Hill does (the matrix had five
+  // Hill families of eight, which favoured whatever rule prefers Hill): logistic and Michaelis–Menten (Meridian's
+  // Hill with its slope fixed at 1), always-on channels among them
+  {
+    name: "logistic-geometric-always+pauses-W156-3ch",
+    frequency: "W",
+    periods: 156,
+    noise: 0.04,
+    trend: "linear",
+    events: 1,
+    channels: [ch("logistic", "geometric", "always", 0.18, 2), ch("logistic", "geometric", "pauses", 0.1, 1), ch("logistic", "geometric", "bursts", 0.08, 1)],
+  },
+  {
+    name: "mm-geometric-always-W208-3ch",
+    frequency: "W",
+    periods: 208,
+    noise: 0.04,
+    trend: "concave",
+    events: 2,
+    channels: [
+      ch("michaelis-menten", "geometric", "always", 0.15, 2),
+      ch("michaelis-menten", "geometric", "always", 0.1, 1.5),
+      ch("michaelis-menten", "geometric", "sparse", 0.06, 1),
+    ],
+  },
+  {
+    name: "logistic-geometric-mixed-D730-3ch",
+    frequency: "D",
+    periods: 730,
+    noise: 0.05,
+    trend: "concave",
+    events: 2,
+    channels: [
+      ch("logistic", "geometric", "always", 0.12, 1.5),
+      ch("logistic", "geometric", "bursts", 0.1, 1.5),
+      ch("logistic", "geometric", "pauses", 0.06, 1),
+    ],
+  },
   {
     name: "hill-geometric-bursts-D730-3ch",
     frequency: "D",
