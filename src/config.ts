@@ -1,6 +1,9 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
 
+/** A PostgreSQL connection URL: what MIXCAST_DATABASE_URL accepts and what opens the store on PostgreSQL (store/db.ts). */
+export const POSTGRES_URL = /^postgres(ql)?:\/\//;
+
 const bool = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => v === "true" || v === "1" || v === "yes");
 
 /** Environment variables mixcast reads, validated at start-up so a typo fails fast with the variable's name. */
@@ -12,10 +15,7 @@ export const ConfigSchema = z.object({
    * postgres://… : the store is this PostgreSQL database, shared by every API process and queue worker (default:
    * a SQLite file in MIXCAST_DATA_DIR).
    */
-  MIXCAST_DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, "a postgres:// or postgresql:// URL")
-    .optional(),
+  MIXCAST_DATABASE_URL: z.string().regex(POSTGRES_URL, "a postgres:// or postgresql:// URL").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Largest CSV upload accepted, in MB. */
   MIXCAST_MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(50),

@@ -3,7 +3,7 @@ import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, type SqliteDrive
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
-import { withoutPassword } from "../config.ts";
+import { POSTGRES_URL, withoutPassword } from "../config.ts";
 import { MIGRATIONS, postgresSql } from "./migrations.ts";
 import type { Conn, Tables } from "./schema.ts";
 
@@ -14,7 +14,7 @@ export function storeLocation(config: { MIXCAST_DATABASE_URL?: string | undefine
   return config.MIXCAST_DATABASE_URL ?? config.MIXCAST_DATA_DIR;
 }
 
-export const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//.test(location);
+export const isPostgresUrl = (location: string) => POSTGRES_URL.test(location);
 
 /** A location fit for logs and /healthz: a URL without its password. */
 export function shownLocation(location: string): string {
