@@ -137,9 +137,9 @@ export async function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): Pro
   const requested = names.map((c) => opts.forms?.[c] ?? { adstock: "auto" as const, saturation: "auto" as const });
   // a large pooled panel screens its forms on the segments with the most media spend, and so does not average over
   // them unless asked (averaging needs every segment screened: on 40 geos, over 21 minutes)
-  const large = pooling !== "single" && screenSegments(segments) !== null;
-  const averaging = opts.formAveraging ?? (large ? DEFAULT_PANEL_AVERAGING : DEFAULT_FORM_AVERAGING);
-  const screened = large && averaging === "none" ? screenSegments(segments) : null;
+  const biggest = pooling !== "single" ? screenSegments(segments) : null;
+  const averaging = opts.formAveraging ?? (biggest ? DEFAULT_PANEL_AVERAGING : DEFAULT_FORM_AVERAGING);
+  const screened = averaging === "none" ? biggest : null;
   const screenData = (f: readonly ChannelForm[]): PosteriorData => {
     const d = dataFor(f);
     return screened ? { ...d, segments: screened.map((g) => d.segments[g]!) } : d;
@@ -153,8 +153,9 @@ export async function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): Pro
   const { screens } = picked;
   const chains = opts.chains ?? 4;
   const draws = opts.draws ?? DEFAULT_DRAWS;
-  const fullRun = async (forms: readonly ChannelForm[], from: number, to: number, tune: { targetAccept?: number; warmup?: number } = {}) => {
-    const sampled = dataFor(forms);
+  const sampled = dataFor(picked.forms);
+  const start = startingPoint(fast, sampled);
+  const fullRun = async (from: number, to: number, tune: { targetAccept?: number; warmup?: number } = {}) => {
     const warmup = tune.warmup ?? opts.warmup ?? DEFAULT_WARMUP;
     const run = await sample(sampled, {
       keep: opts.storedDraws ?? 1000,
@@ -164,13 +165,13 @@ export async function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): Pro
       seed: opts.seed ?? 1,
       maxTreeDepth: MAX_TREE_DEPTH,
       targetAccept: tune.targetAccept ?? opts.targetAccept ?? 0.8,
-      start: startingPoint(fast, sampled),
+      start,
       jitter: 0.3,
       onProgress: (f, m) => opts.onProgress?.(from + (to - from) * f, m),
     });
     const sampledNames = sampled.geoEffects === "normal" ? geoLayout(sampled).names : paramLayout(run.data).names;
     const diagnostics = withClamped(summarise(run.raw, sampledNames, warmup, draws, MAX_TREE_DEPTH), run.clamped, run.draws.length);
-    return { ...run, sampled, diagnostics };
+    return { ...run, diagnostics };
   };
   const { chosen } = picked;
   const selection =
@@ -180,7 +181,7 @@ export async function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): Pro
           criterion: `${picked.selection.criterion}; the short runs used the ${screened.length} of ${G} segments with the most media spend (${screened.map((g) => layout.segments[g]!.name).join(", ")}), as the forms are shared by all`,
         }
       : picked.selection;
-  let full = await fullRun(picked.forms, selection ? 0.33 : 0.05, 0.9);
+  let full = await fullRun(selection ? 0.33 : 0.05, 0.9);
   // a full run that did not converge (a Weibull carry-over whose chains disagree, with hundreds of divergences on
   // 2 of 64 matrix fits): run it again as Stan's users would, with smaller steps (target acceptance 0.95) and twice
   // the warm-up, and keep whichever converged better, saying so. (Falling back to geometric carry-over instead gave
@@ -190,7 +191,7 @@ export async function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): Pro
     const was = full.diagnostics;
     const said = `the full run did not converge (max R-hat ${was.maxRhat.toFixed(3)}, ${was.divergences} divergences)`;
     opts.onProgress?.(0.9, `${said}: sampling again with smaller steps`);
-    const again = await fullRun(picked.forms, 0.9, 0.97, { targetAccept: 0.95, warmup: 2 * (opts.warmup ?? DEFAULT_WARMUP) });
+    const again = await fullRun(0.9, 0.97, { targetAccept: 0.95, warmup: 2 * (opts.warmup ?? DEFAULT_WARMUP) });
     const better = again.diagnostics.maxRhat < was.maxRhat;
     if (better) full = again;
     full = {
@@ -204,7 +205,7 @@ export async function fitBayesMmm(input: MmmInput, opts: BayesOptions = {}): Pro
       },
     };
   }
-  const { draws: kept, data, sampled, diagnostics } = full;
+  const { draws: kept, data, diagnostics } = full;
   const lay = paramLayout(data);
   const level = 1 - (opts.alpha ?? 0.1);
   const mix = averaging !== "none";
