@@ -5,7 +5,7 @@
  * Usage: npx tsx bench/matrix-forms.ts rows.jsonl [familyFilter]
  */
 import { readFileSync } from "node:fs";
-import type { Row } from "./matrix-summary.ts";
+import { q, type Row } from "./matrix-summary.ts";
 
 interface Candidate {
   forms: string;
@@ -39,10 +39,6 @@ const rules: Record<string, (chosen: string, c: Map<string, Picked>) => Picked |
 };
 for (const f of ["geometric+hill", "geometric+logistic", "geometric+michaelis-menten"]) rules[f] = (_, c) => c.get(f);
 
-const q = (a: number[], p: number) => {
-  const s = [...a].sort((x, y) => x - y);
-  return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))]! : NaN;
-};
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 console.log("| forms, or a rule for choosing them | channels | median abs ROI error | 90th pct | 90% interval coverage | within 15% and covered |");
 console.log("|---|---|---|---|---|---|");

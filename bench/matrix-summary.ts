@@ -21,16 +21,18 @@ export interface Row {
   candidates?: readonly object[];
 }
 
+/** The p-quantile of a sample as the matrix tables report it: the value at floor(p·n) of the sorted sample. */
+export function q(a: readonly number[], p: number): number {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))]! : NaN;
+}
+
 export function summarise(all: readonly Row[]): string {
   const lines = [
     "| family | method | channels ≥10% of spend | median abs ROI error | 90th pct | 90% interval coverage | smaller channels: median error, coverage | s per fit |",
     "|---|---|---|---|---|---|---|---|",
   ];
   const fams = [...new Set(all.map((r) => r.family))];
-  const q = (a: number[], p: number) => {
-    const s = [...a].sort((x, y) => x - y);
-    return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))]! : NaN;
-  };
   const stat = (rs: Row[]) => {
     const err = rs.map((r) => Math.abs(r.roi / r.truth - 1));
     const cov = rs.filter((r) => r.lower <= r.truth && r.truth <= r.upper).length;
