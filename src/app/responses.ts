@@ -83,6 +83,9 @@ export const ForecastResponse = open({
       reason: z.string(),
       intermittent: z.boolean(),
       scores: z.array(Score),
+      pooled: strings.optional().openapi({
+        description: "When method is a pool (pool2, pool3): the members it averages, the series' best over the backtest",
+      }),
       bandWarning: z.string().optional(),
       bandWidening: z.array(num).optional().openapi({
         description:

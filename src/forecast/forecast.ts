@@ -9,6 +9,7 @@ import { coverage, mae, maseScale, pinball, rmsse, smape, wmape } from "./metric
 import { isIntermittent } from "./members/tsb.ts";
 import type { EventInputs } from "./members/events.ts";
 import { reconcile, reconciliation, type Reconciliation, type ReconciliationMethod } from "./hierarchy.ts";
+import { bestOnOtherFolds, POOL_SIZE, poolMembers, poolPoint, POOLS, type PoolName } from "./pools.ts";
 import type { MethodName, SeriesForecast, SeriesInput } from "./types.ts";
 
 export interface ForecastOptions extends Partial<Omit<LstmOptions, "horizon" | "levels" | "seed" | "onEpoch">> {
@@ -50,6 +51,8 @@ export interface SeriesChoice {
   /** Fewer than about three days in four with any demand (Syntetos–Boylan): TSB joins, and RMSSE decides. */
   readonly intermittent: boolean;
   readonly scores: readonly MethodScore[];
+  /** When the method is a pool (pools.ts): the members it averages, the series' best over the whole backtest. */
+  readonly pooled?: readonly MethodName[];
   /**
    * The backtest as the chosen member saw it, fold by fold (earliest first): the held-out days' first date, their
    * actuals and the member's point forecast of them (what the dashboard's fan chart draws beside the forecast).
@@ -98,7 +101,10 @@ export interface ForecastResult {
   readonly reconciliation?: Reconciliation;
 }
 
-const METHODS: readonly MethodName[] = ["lstm", ...STATISTICAL_MEMBERS];
+/** Members with a band from their own backtest errors: the statistical ones and the pools. */
+const BANDED: readonly (StatisticalMember | PoolName)[] = [...STATISTICAL_MEMBERS, ...POOLS];
+const METHODS: readonly MethodName[] = ["lstm", ...BANDED];
+const isPool = (m: MethodName): m is PoolName => (POOLS as readonly string[]).includes(m);
 
 /**
  * What the answer says over all series: each member's backtest scores averaged over series (members scored on every
@@ -134,7 +140,7 @@ export function summariseChoices(
     used.length === 1
       ? choices.length === 1
         ? choices[0]!.reason
-        : `${method} had the lowest mean MASE on every series over ${folds} rolling-origin folds of ${horizon} days.`
+        : `${method} was chosen on every series over ${folds} rolling-origin folds of ${horizon} days (choices say why).`
       : `Each series uses the member with its lowest backtest MASE (${used.map((m) => `${m}: ${choices.filter((c) => c.method === m).length}`).join(", ")}); see choices.`;
   return { method, reason, scores };
 }
@@ -268,7 +274,7 @@ function assemble(
   // per series and member: score sums over folds, and the member's errors by lead (statistical members' bands)
   const sums = series.map(() => new Map(METHODS.map((m) => [m, blank()])));
   // errors[i][member][fold][lead]: actual − point in units of the series' MASE scale
-  const errors = series.map(() => new Map(STATISTICAL_MEMBERS.map((m) => [m, [] as number[][]])));
+  const errors = series.map(() => new Map(BANDED.map((m) => [m, [] as number[][]])));
   const seenBy = series.map(() => new Map<MethodName, number>());
   // rawErrors[i][member][fold][lead]: actual − point in the series' units (the hierarchy's error covariance)
   const rawErrors = series.map(() => new Map<MethodName, number[][]>());
@@ -280,6 +286,35 @@ function assemble(
       actual: series.map((s) => s.target.slice(s.target.length - k * horizon, s.target.length - (k - 1) * horizon)),
     };
   });
+  const intermittent = series.map((s) => isIntermittent(s.target));
+  // each member's score per fold (what the series is chosen by), and the pools' points ranked on the other folds
+  const basePoint = (run: number, i: number, m: MethodName): readonly number[] | null =>
+    m === "lstm" ? lstmRuns.folds[run]![i]!.mean : (members.folds[run]![i]![m as StatisticalMember] ?? null);
+  const foldScore = (run: number, i: number, point: readonly number[]) => {
+    const { train, actual } = runs[run]!;
+    return intermittent[i] ? rmsse(actual[i]!, point, train[i]!.target) : mae(actual[i]!, point) / (maseScale(train[i]!.target) || 1);
+  };
+  const BASE: readonly MethodName[] = ["lstm", ...STATISTICAL_MEMBERS];
+  const foldScores = series.map(
+    (_, i) =>
+      new Map(
+        BASE.map((m) => [
+          m as string,
+          runs.map((_, run) => {
+            const p = basePoint(run, i, m);
+            return p ? foldScore(run, i, p) : null;
+          }),
+        ]),
+      ),
+  );
+  const byFold = series.map((_, i) => runs.map((_, run) => Object.fromEntries(BASE.map((m) => [m, basePoint(run, i, m)]))));
+  const pools = series.map((_, i) => new Map(POOLS.map((p) => [p, bestOnOtherFolds(byFold[i]!, foldScores[i]!, POOL_SIZE[p])])));
+  // picking the best member, scored as the pools are (pools.ts): what a pool must beat to be used
+  const picking = series.map((_, i) => {
+    const folds = bestOnOtherFolds(byFold[i]!, foldScores[i]!, 1);
+    return folds.every((p) => p) ? folds.reduce((a, p, run) => a + foldScore(run, i, p!), 0) / folds.length : null;
+  });
+  const pointOf = (run: number, i: number, m: MethodName): readonly number[] | null => (isPool(m) ? pools[i]!.get(m)![run]! : basePoint(run, i, m));
   for (let run = 0; run < folds; run++) {
     const { train, actual } = runs[run]!;
     const lstm = lstmRuns.folds[run]!;
@@ -312,9 +347,8 @@ function assemble(
         if (hierarchy) rawErrors[i]!.set(m, [...(rawErrors[i]!.get(m) ?? []), a.map((v, h) => v - point[h]!)]);
       };
       score("lstm", lstm[i]!.mean, lstm[i]!.quantiles);
-      const points = members.folds[run]![i]!;
-      for (const m of STATISTICAL_MEMBERS) {
-        const point = points[m];
+      for (const m of BANDED) {
+        const point = pointOf(run, i, m);
         if (!point) continue;
         // pinball and coverage need the band, which comes from the other folds' errors: scored below
         score(m, point, null);
@@ -339,7 +373,7 @@ function assemble(
         const actual = runs[f]!.actual[i]!;
         const q = errorQuantiles(byLead(e.filter((_, g) => g !== f)), levels);
         const nonNegative = train.target.every((v) => v >= 0);
-        const band = bandAround(members.folds[f]![i]![m]!, q, maseScale(train.target) || 1, nonNegative, zeroRows(levels, train.target));
+        const band = bandAround(pointOf(f, i, m)!, q, maseScale(train.target) || 1, nonNegative, zeroRows(levels, train.target));
         acc.pinball += pinball(actual, levels, band);
         acc.coverage += coverage(actual, band[0]!, band[levels.length - 1]!);
         return band;
@@ -347,7 +381,6 @@ function assemble(
       lofoBands[i]!.set(m, bands);
     }),
   );
-  const intermittent = series.map((s) => isIntermittent(s.target));
   const perSeries = sums.map((byMember, i) =>
     METHODS.filter((m) => seenBy[i]!.get(m) === folds && folds > 0)
       .map((method): MethodScore => {
@@ -366,8 +399,13 @@ function assemble(
       .sort((a, b) => (intermittent[i] ? a.rmsse - b.rmsse : a.mase - b.mase)),
   );
   const choicesBase: SeriesChoice[] = series.map((s, i) => {
-    const best = perSeries[i]![0];
     const by = intermittent[i] ? "rmsse" : "mase";
+    const singles = perSeries[i]!.filter((x) => !isPool(x.method));
+    const pool = perSeries[i]!.find((x) => isPool(x.method));
+    // a pool is used when it beat picking, both scored on folds that took no part in choosing (pools.ts)
+    const pick = picking[i] ?? null;
+    const usePool = pool !== undefined && pick !== null && pool[by] < pick;
+    const best = usePool ? pool : singles[0];
     if (!best)
       return {
         key: s.key,
@@ -376,8 +414,15 @@ function assemble(
         intermittent: intermittent[i]!,
         scores: [],
       };
-    const next = perSeries[i]![1];
-    const why = `${best.method} had the lowest mean ${by.toUpperCase()} over ${folds} rolling-origin folds of ${horizon} days (${best[by].toFixed(3)}${next ? `; next ${next.method} ${next[by].toFixed(3)}` : ""})`;
+    const pooled = usePool ? (poolMembers(pool.method as PoolName, foldScores[i]!, folds) as MethodName[]) : undefined;
+    const metric = `mean ${by.toUpperCase()} over ${folds} rolling-origin folds of ${horizon} days`;
+    const fair = ", each fold scored with the members the other folds found best";
+    const next = singles[1];
+    const why = usePool
+      ? `${pool.method}, the mean of ${pooled!.join(", ")} (the series' ${POOL_SIZE[pool.method as PoolName]} best members over the backtest), had a lower ${metric} (${pool[by].toFixed(3)}) than picking the single best member (${pick.toFixed(3)})${fair}`
+      : `${best.method} had the lowest ${metric} of the members (${best[by].toFixed(3)}${next ? `; next ${next.method} ${next[by].toFixed(3)}` : ""})${
+          pool && pick !== null ? `, and picking the best member beat ${pool.method} (${pick.toFixed(3)} against ${pool[by].toFixed(3)}${fair})` : ""
+        }`;
     // know what we don't know: a band that held far fewer backtest days than nominal is said to be too narrow
     const nominal = levels[levels.length - 1]! - levels[0]!;
     const held = `its p${Math.round(levels[0]! * 100)}–p${Math.round(levels[levels.length - 1]! * 100)} band held ${Math.round((best.coverage ?? 0) * 100)}% of backtest days where ${Math.round(nominal * 100)}% was nominal`;
@@ -393,6 +438,7 @@ function assemble(
       reason: intermittent[i] ? `${why}; the series is intermittent (under three days in four with demand), so RMSSE decided.` : `${why}.`,
       intermittent: intermittent[i]!,
       scores: perSeries[i]!,
+      ...(pooled && { pooled }),
       ...(bandWarning && { bandWarning }),
     };
   });
@@ -404,7 +450,7 @@ function assemble(
     const heldOut = runs.map((r, run) => ({
       start: addDays(series[i]!.start, r.train[i]!.target.length),
       actual: r.actual[i]!,
-      point: c.method === "lstm" ? lstmRuns.folds[run]![i]!.mean : (members.folds[run]![i]![c.method as StatisticalMember] ?? []),
+      point: pointOf(run, i, c.method) ?? [],
     }));
     return { ...c, heldOut };
   });
@@ -439,13 +485,29 @@ function assemble(
     }),
   );
   const widening = opts.widenBands === false ? outside.map(() => 0) : wideningFor(outside, levels);
-  const memberBands = choices.map((c, i) => (c.method === "lstm" ? null : widenQuantiles(memberQuantiles[i]!.get(c.method as StatisticalMember)!, widening)));
-  const memberPoints = choices.map((c, i) =>
-    c.method === "lstm"
-      ? null
-      : (members.final?.[i]?.[c.method as StatisticalMember] ??
-        memberForecast(series[i]!.target, horizon, c.method as StatisticalMember, knownInputs(series[i]!, horizon))),
+  const memberBands = choices.map((c, i) =>
+    c.method === "lstm" ? null : widenQuantiles(memberQuantiles[i]!.get(c.method as StatisticalMember | PoolName)!, widening),
   );
+  // the final network's point, for the series whose pool has the LSTM in it (one batch)
+  const withLstm = choices.flatMap((c, i) => (c.pooled?.includes("lstm") ? [i] : []));
+  const lstmFinal = new Map(
+    withLstm.length
+      ? predictLstm(
+          model,
+          withLstm.map((i) => series[i]!),
+        ).map((f, j) => [withLstm[j]!, f.mean])
+      : [],
+  );
+  const finalPoint = (i: number, m: MethodName): readonly number[] | null =>
+    m === "lstm"
+      ? lstmFinal.get(i)!
+      : (members.final?.[i]?.[m as StatisticalMember] ?? memberForecast(series[i]!.target, horizon, m as StatisticalMember, knownInputs(series[i]!, horizon)));
+  const memberPoints = choices.map((c, i) => {
+    if (c.method === "lstm") return null;
+    if (!c.pooled) return finalPoint(i, c.method);
+    const parts = c.pooled.map((m) => finalPoint(i, m));
+    return parts.every((p) => p) ? poolPoint(parts as number[][]) : null;
+  });
   const widened = choices.map((c) => (c.method !== "lstm" && folds >= 2 && opts.widenBands !== false ? { ...c, bandWidening: widening } : c));
   const fit = { method, horizon, levels, conformalMargins: margins, choices: widened, memberBands, memberPoints, ...(rec && { reconciliation: rec }) };
   const forecasts = forecastWith(model, series, fit);
@@ -499,7 +561,8 @@ export function forecastWith(
       const f = conformalize(lstm.get(i)!, s, marginsFor(fit.conformalMargins, i));
       return nonNegative ? { ...f, quantiles: f.quantiles.map((row) => row.map((v) => Math.max(0, v))) } : f;
     }
-    const point = fit.memberPoints?.[i] ?? memberForecast(s.target, fit.horizon, m as StatisticalMember, knownInputs(s, fit.horizon));
+    // a pool's point is always stored (its members' points are not)
+    const point = fit.memberPoints?.[i] ?? (isPool(m) ? null : memberForecast(s.target, fit.horizon, m, knownInputs(s, fit.horizon)));
     if (!point) throw new Error(`${s.key}: ${m} cannot forecast this series.`);
     const quantiles = bandAround(point, fit.memberBands[i]!, maseScale(s.target) || 1, nonNegative, zeroRows(fit.levels, s.target));
     const lastDate = addDays(s.start, s.target.length - 1);

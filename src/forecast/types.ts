@@ -1,4 +1,5 @@
 import type { StatisticalMember } from "./members/index.ts";
+import type { PoolName } from "./pools.ts";
 
 /** One daily series to forecast: consecutive days from `start`, with optional spend per channel on the same days. */
 export interface SeriesInput {
@@ -23,5 +24,5 @@ export interface SeriesForecast {
   readonly quantiles: readonly (readonly number[])[];
 }
 
-/** The forecast's members: the LSTM and the statistical ones (members/index.ts). */
-export type MethodName = "lstm" | StatisticalMember;
+/** The forecast's members: the LSTM, the statistical ones (members/index.ts), and pools of a series' best (pools.ts). */
+export type MethodName = "lstm" | StatisticalMember | PoolName;

@@ -35,6 +35,7 @@ function holdout(series: SeriesInput[]) {
     return {
       key: f.key,
       method: result.method,
+      choice: result.choices[i]!,
       mase: mae(actual, f.mean) / scale,
       seasonalNaiveMase:
         mae(
@@ -49,7 +50,7 @@ function holdout(series: SeriesInput[]) {
 }
 
 describe("90-day forecasts on held-out data", () => {
-  it("When the bundled sample's last 90 days are held out, then the LSTM is chosen and beats seasonal naive and the best statistical member on MASE in every segment, and p10-p90 covers 70-90% of the held-out days", () => {
+  it("When the bundled sample's last 90 days are held out, then every segment uses the LSTM (alone or pooled) and beats seasonal naive and the best statistical member on MASE in every segment, and p10-p90 covers 70-90% of the held-out days", () => {
     const ds = csvToDataset(readFileSync(new URL("../../data/sample-daily-sales.csv", import.meta.url)), {
       name: "s",
       dateColumn: "date",
@@ -58,7 +59,8 @@ describe("90-day forecasts on held-out data", () => {
     const { series } = prepareForecastSeries(ds, { date: "date", target: "sales", segment: "segment" });
     const results = holdout(series);
     for (const r of results) {
-      expect(r.method).toBe("lstm");
+      // sales driven by spend: only the network sees it, so it is in every segment's forecast
+      expect(r.choice.method === "lstm" || r.choice.pooled?.includes("lstm"), r.key).toBe(true);
       expect(r.mase, r.key).toBeLessThan(r.seasonalNaiveMase);
       expect(r.mase, r.key).toBeLessThan(r.bestStatisticalMase);
       // one segment's 90 autocorrelated days are few: a calibrated 80% interval can land outside [0.7, 0.9] by chance
@@ -77,9 +79,11 @@ describe("90-day forecasts on held-out data", () => {
     expect(warnings[0]).toMatch(/59 missing day\(s\)/);
     const [r] = holdout(series);
     expect(r!.mase).toBeLessThan(r!.seasonalNaiveMase);
-    // 1.005 against the best statistical member's 1.051 (seasonal naive; Theta 1.119, MSTL + ETS 1.054), seed 1
+    // 1.025 (pool3: the mean of the LSTM, the combination and MSTL + ETS yearly) against the best statistical member's 1.051 (seasonal
+    // naive; Theta 1.119, MSTL + ETS 1.054), seed 1; the LSTM alone scored 1.005
     expect(r!.mase).toBeLessThan(r!.bestStatisticalMase);
-    // Measured with seeds 1, 2, 3: 0.733, 0.811, 0.822 (MASE 1.005-1.019 vs 1.051). Symmetric CQR gave 0.91 here:
+    // 0.79 with pool3's widened band (seed 1). With the LSTM alone, seeds 1, 2, 3 gave 0.733, 0.811, 0.822 (MASE
+    // 1.005-1.019 vs 1.051), calibrated by CQR. Symmetric CQR gave 0.91 here:
     // the backtest's misses were upward playoff spikes, and widening both tails for them over-covered; each tail
     // is now calibrated on its own (forecast.ts, conformalize).
     expect(r!.coverage).toBeGreaterThanOrEqual(0.7);

@@ -1,0 +1,62 @@
+// Picking against pooling, from many origins (issue 14): the statistical members alone (cheap, so each dataset is
+// forecast from up to `origins` origins 90 days apart), with a 3-fold backtest as the forecast runs it. Rules, all
+// decided on the backtest only and scored on the next 90 days: pick the best member; always pool the k best
+// (pools.ts); and the forecast's rule, which pools only when the pool beat picking with both scored on folds that
+// took no part in choosing. MASE, geometric mean over series and origins; in brackets, how far below the best of
+// seasonal naive, Theta, MSTL + ETS weekly and last year (the issue's bar).
+// Run: npx tsx bench/forecast-rules.ts [origins=8] [dataset ...]
+import { memberRuns } from "../src/forecast/forecast.ts";
+import { memberForecasts, type StatisticalMember } from "../src/forecast/members/index.ts";
+import { mae, maseScale } from "../src/forecast/metrics.ts";
+import { bestOnOtherFolds, poolPoint, rankMembers } from "../src/forecast/pools.ts";
+import { DATASETS } from "./forecast-datasets.ts";
+
+const H = 90;
+const FOLDS = 3;
+const args = process.argv.slice(2);
+const origins = Number(args[0] ?? 8);
+const names = args.slice(1).length ? args.slice(1) : Object.keys(DATASETS);
+const BASELINES = ["seasonal_naive", "theta", "mstl_ets", "last_year"];
+const geo = (x: number[]) => Math.exp(x.reduce((a, v) => a + Math.log(Math.max(v, 1e-9)), 0) / x.length);
+const mean = (x: number[]) => x.reduce((a, v) => a + v, 0) / x.length;
+for (const name of names) {
+  const full = DATASETS[name]!();
+  const acc: Record<string, number[]> = {};
+  for (let k = 1; k <= origins; k++) {
+    const train = full.map((s) => ({ ...s, target: s.target.slice(0, s.target.length - k * H) }));
+    // the earliest fold needs two years of history for every member
+    if (train[0]!.target.length - FOLDS * H < 730) break;
+    const runs = memberRuns(train, FOLDS, H);
+    train.forEach((s, i) => {
+      const actual = full[i]!.target.slice(s.target.length, s.target.length + H);
+      const next = memberForecasts(s.target, H);
+      const fold = (f: number) => {
+        const cut = s.target.length - (FOLDS - f) * H;
+        return { actual: s.target.slice(cut, cut + H), scale: maseScale(s.target.slice(0, cut)) };
+      };
+      const score = (f: number, p: readonly number[]) => mae(fold(f).actual, p) / fold(f).scale;
+      const points = runs.folds.map((r) => r[i]! as Record<string, number[] | null>);
+      const members = (Object.keys(next) as StatisticalMember[]).filter((m) => next[m] && points.every((p) => p[m]));
+      const scores = new Map(members.map((m) => [m as string, points.map((p, f) => score(f, p[m]!))]));
+      const ranked = rankMembers(scores, [0, 1, 2]);
+      const add = (rule: string, p: readonly number[]) => (acc[rule] ??= []).push(mae(actual, p) / maseScale(s.target));
+      const pool = (k: number) => poolPoint(ranked.slice(0, k).map((m) => next[m as StatisticalMember]!));
+      for (const m of BASELINES) if (next[m as StatisticalMember]) add(m, next[m as StatisticalMember]!);
+      add("pick", pool(1));
+      for (const k of [2, 3, 4]) add(`pool${k}`, pool(k));
+      const honest = (k: number) => mean(bestOnOtherFolds(points, scores, k).map((p, f) => score(f, p!)));
+      // the forecast's rule (pools 2 and 3 against picking, all scored on folds that took no part in choosing)
+      const best = [1, 2, 3].reduce((b, k) => (honest(k) < honest(b) ? k : b), 1);
+      add("forecast's rule", pool(best));
+      // the rule a first version used: pools scored honestly, single members on the folds that chose them
+      const inSample = Math.min(...ranked.map((m) => mean(scores.get(m)!)));
+      add("pools beside members", Math.min(honest(2), honest(3)) < inSample ? pool(honest(2) <= honest(3) ? 2 : 3) : pool(1));
+    });
+  }
+  const base = Math.min(...BASELINES.filter((b) => acc[b]).map((b) => geo(acc[b]!)));
+  console.log(
+    `${name} (${acc.pick?.length ?? 0} series × origins): ${Object.entries(acc)
+      .map(([r, v]) => `${r} ${geo(v).toFixed(3)} (${((1 - geo(v) / base) * 100).toFixed(0)}%)`)
+      .join(", ")}`,
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * Pools: the mean of a series' k best members on the backtest (forecast pooling, Kourentzes, Barrow & Petropoulos
+ * 2019; combinations won M4 and M5). Whether a series picks its single best member or a pool is itself decided on
+ * the backtest, with every rule scored the same honest way: on each fold, the member or members the rule takes are
+ * the best on the other folds, so the fold it is scored on took no part in choosing them. Scoring the single best
+ * member on the folds that chose it favours picking (its lead on three folds is partly luck): on real single series
+ * from 7–8 origins, that in-sample comparison chose no better than picking alone (BENCHMARKS.md).
+ */
+
+export const POOLS = ["pool2", "pool3"] as const;
+export type PoolName = (typeof POOLS)[number];
+export const POOL_SIZE: Readonly<Record<PoolName, number>> = { pool2: 2, pool3: 3 };
+
+/**
+ * Members ranked by their mean score over `folds` (lower is better), best first; a member without a score on every
+ * one of those folds is left out. scores: member → score per fold (null where the member could not forecast).
+ */
+export function rankMembers(scores: ReadonlyMap<string, readonly (number | null)[]>, folds: readonly number[]): string[] {
+  const means: [string, number][] = [];
+  for (const [m, s] of scores) {
+    const at = folds.map((f) => s[f]);
+    if (at.length && at.every((v) => v !== null && v !== undefined && Number.isFinite(v)))
+      means.push([m, (at as number[]).reduce((a, v) => a + v, 0) / at.length]);
+  }
+  // ties broken by name, so the ranking does not depend on the map's order
+  return means.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).map(([m]) => m);
+}
+
+/** The mean of the points, day by day. */
+export function poolPoint(points: readonly (readonly number[])[]): number[] {
+  return points[0]!.map((_, h) => points.reduce((a, p) => a + p[h]!, 0) / points.length);
+}
+
+/**
+ * The mean of the k best members' points on each fold, the k ranked on the other folds (null where fewer than k
+ * members have scores there, or with fewer than two folds: nothing to rank on). points[f]: member → point on fold
+ * f. With k = 1 it is picking the best member, scored as honestly as a pool is.
+ */
+export function bestOnOtherFolds(
+  points: readonly Readonly<Record<string, readonly number[] | null>>[],
+  scores: ReadonlyMap<string, readonly (number | null)[]>,
+  k: number,
+): (number[] | null)[] {
+  const folds = points.length;
+  return points.map((byMember, f) => {
+    const ranked =
+      folds >= 2
+        ? rankMembers(
+            scores,
+            [...Array(folds).keys()].filter((g) => g !== f),
+          )
+        : [];
+    const have = ranked
+      .slice(0, k)
+      .map((m) => byMember[m])
+      .filter((x): x is readonly number[] => !!x);
+    return have.length === k ? poolPoint(have) : null;
+  });
+}
+
+/** The members a pool averages in the forecast: the k best over all folds. */
+export function poolMembers(pool: PoolName, scores: ReadonlyMap<string, readonly (number | null)[]>, folds: number): string[] {
+  return rankMembers(scores, [...Array(folds).keys()]).slice(0, POOL_SIZE[pool]);
+}

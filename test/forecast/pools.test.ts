@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { seededRng } from "../../src/data/random.ts";
+import { bestOnOtherFolds, poolMembers, poolPoint, rankMembers } from "../../src/forecast/pools.ts";
+
+describe("pools of a series' best members", () => {
+  it("When members are ranked on some folds, then a member missing from one of them is left out and ties go by name", () => {
+    const scores = new Map<string, (number | null)[]>([
+      ["theta", [1, 2, 9]],
+      ["lstm", [2, 1, 0]],
+      ["last_year", [null, 1, 1]],
+      ["mstl_ets", [1.5, 1.5, 5]],
+    ]);
+    expect(rankMembers(scores, [0, 1])).toEqual(["lstm", "mstl_ets", "theta"]);
+    expect(rankMembers(scores, [1, 2])).toEqual(["lstm", "last_year", "mstl_ets", "theta"]);
+    expect(poolMembers("pool2", scores, 3)).toEqual(["lstm", "mstl_ets"]);
+    expect(
+      poolPoint([
+        [1, 2],
+        [3, 6],
+      ]),
+    ).toEqual([2, 4]);
+  });
+
+  it("When a pool is scored on a fold, then its members are the best on the other folds, never on that fold", () => {
+    // a is best on fold 0 alone, b on folds 1 and 2: on fold 0 the pick is b; on folds 1 and 2, ranked on the
+    // remaining two folds (a 0 + 5 = 5 and a 0 + 5; b 9 + 0 = 9), it is a
+    const scores = new Map([
+      ["a", [0, 5, 5]],
+      ["b", [9, 0, 0]],
+    ]);
+    const points = [0, 1, 2].map((f) => ({ a: [10 + f], b: [20 + f] }));
+    expect(bestOnOtherFolds(points, scores, 1)).toEqual([[20], [11], [12]]);
+    expect(bestOnOtherFolds(points, scores, 2)).toEqual([[15], [16], [17]]);
+    expect(bestOnOtherFolds(points, scores, 3)).toEqual([null, null, null]);
+    expect(bestOnOtherFolds(points.slice(0, 1), scores, 1)).toEqual([null]);
+  });
+
+  it("When six members are equally good, then the best one's score on the folds that chose it is optimistic and its score on the other folds is not", () => {
+    // why a pool is compared with picking scored on held-out folds (pools.ts): each member's fold score is
+    // |N(0, 1)|-like noise around the same mean, so the next fold's error of whichever member looks best is 1 on average
+    const r = seededRng(5);
+    const inSample: number[] = [];
+    const honest: number[] = [];
+    const next: number[] = [];
+    for (let s = 0; s < 2_000; s++) {
+      const members = ["a", "b", "c", "d", "e", "f"];
+      const error = () => Math.abs(r.normal()) / 0.7979; // mean 1
+      const scores = new Map(members.map((m) => [m, [error(), error(), error(), error()]]));
+      const folds = [0, 1, 2];
+      const best = rankMembers(scores, folds)[0]!;
+      inSample.push(folds.reduce((a, f) => a + scores.get(best)![f]!, 0) / 3);
+      // points that are the member's own score on that fold, so a pick's point is its score
+      const points = folds.map((f) => Object.fromEntries(members.map((m) => [m, [scores.get(m)![f]!]])));
+      honest.push(bestOnOtherFolds(points, scores, 1).reduce((a, p) => a + p![0]!, 0) / 3);
+      next.push(scores.get(best)![3]!);
+    }
+    const mean = (x: number[]) => x.reduce((a, v) => a + v, 0) / x.length;
+    expect(mean(next)).toBeCloseTo(1, 1);
+    expect(mean(inSample)).toBeLessThan(0.8);
+    expect(Math.abs(mean(honest) - mean(next))).toBeLessThan(0.03);
+  });
+});
