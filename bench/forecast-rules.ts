@@ -4,7 +4,8 @@
 // (pools.ts); and the forecast's rule, which pools only when the pool beat picking with both scored on folds that
 // took no part in choosing. MASE, geometric mean over series and origins; in brackets, how far below the best of
 // seasonal naive, Theta, MSTL + ETS weekly and last year (the issue's bar).
-// Run: npx tsx bench/forecast-rules.ts [origins=8] [dataset ...]
+// Run: npx tsx bench/forecast-rules.ts [origins=8] [dataset ...]; FOLDS=6 for more folds, SAME_ORIGINS_AS=6 to keep the
+// origins that six folds allow whatever FOLDS is (so fold counts compare on the same windows).
 import { memberRuns } from "../src/forecast/forecast.ts";
 import { memberForecasts, type StatisticalMember } from "../src/forecast/members/index.ts";
 import { mae, maseScale } from "../src/forecast/metrics.ts";
@@ -12,7 +13,7 @@ import { bestOnOtherFolds, poolPoint, rankMembers } from "../src/forecast/pools.
 import { DATASETS } from "./forecast-datasets.ts";
 
 const H = 90;
-const FOLDS = 3;
+const FOLDS = Number(process.env.FOLDS ?? 3);
 const args = process.argv.slice(2);
 const origins = Number(args[0] ?? 8);
 const names = args.slice(1).length ? args.slice(1) : Object.keys(DATASETS);
@@ -25,7 +26,7 @@ for (const name of names) {
   for (let k = 1; k <= origins; k++) {
     const train = full.map((s) => ({ ...s, target: s.target.slice(0, s.target.length - k * H) }));
     // the earliest fold needs two years of history for every member
-    if (train[0]!.target.length - FOLDS * H < 730) break;
+    if (train[0]!.target.length - Math.max(FOLDS, Number(process.env.SAME_ORIGINS_AS ?? 0)) * H < 730) break;
     const runs = memberRuns(train, FOLDS, H);
     train.forEach((s, i) => {
       const actual = full[i]!.target.slice(s.target.length, s.target.length + H);
@@ -38,7 +39,7 @@ for (const name of names) {
       const points = runs.folds.map((r) => r[i]! as Record<string, number[] | null>);
       const members = (Object.keys(next) as StatisticalMember[]).filter((m) => next[m] && points.every((p) => p[m]));
       const scores = new Map(members.map((m) => [m as string, points.map((p, f) => score(f, p[m]!))]));
-      const ranked = rankMembers(scores, [0, 1, 2]);
+      const ranked = rankMembers(scores, [...Array(FOLDS).keys()]);
       const add = (rule: string, p: readonly number[]) => (acc[rule] ??= []).push(mae(actual, p) / maseScale(s.target));
       const pool = (k: number) => poolPoint(ranked.slice(0, k).map((m) => next[m as StatisticalMember]!));
       for (const m of BASELINES) if (next[m as StatisticalMember]) add(m, next[m as StatisticalMember]!);
