@@ -141,7 +141,7 @@ export function summariseChoices(
       ? choices.length === 1
         ? choices[0]!.reason
         : `${method} was chosen on every series over ${folds} rolling-origin folds of ${horizon} days (choices say why).`
-      : `Each series uses the member with its lowest backtest MASE (${used.map((m) => `${m}: ${choices.filter((c) => c.method === m).length}`).join(", ")}); see choices.`;
+      : `Each series uses its best member on the backtest, or the mean of its best when that did better (${used.map((m) => `${m}: ${choices.filter((c) => c.method === m).length}`).join(", ")}); see choices.`;
   return { method, reason, scores };
 }
 
@@ -149,10 +149,11 @@ export function summariseChoices(
  * Forecast every series `horizon` days ahead. A rolling-origin backtest (origins at n − k·horizon, k = folds..1,
  * each member fitted only on data before its origin) scores the LSTM and the statistical members (seasonal naive,
  * same weekday last year, Theta, MSTL + ETS weekly and yearly, their combination, TSB for intermittent series) on
- * every series; each series is forecast by the member with its lowest mean MASE (RMSSE when intermittent), and the
- * answer says which, why, and the others' scores.
+ * every series; each series is forecast by the member with its lowest mean MASE (RMSSE when intermittent), or by
+ * the mean of its 2 or 3 best when that beat picking with both scored on folds that took no part in choosing
+ * (pools.ts), and the answer says which, why, and the others' scores.
  * Per-series choice rather than one method for all: the held-out data this was built against had a different best
- * member per store. Statistical members' bands are quantiles of their own backtest errors by lead; the LSTM's are
+ * member per store. Statistical members' and pools' bands are quantiles of their own backtest errors by lead; the LSTM's are
  * its quantiles conformalised on the backtest (CQR). The LSTM trained on all the data is returned for reuse (the
  * caller disposes it).
  */
