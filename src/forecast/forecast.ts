@@ -140,8 +140,10 @@ export function summariseChoices(
     used.length === 1
       ? choices.length === 1
         ? choices[0]!.reason
-        : `${method} was chosen on every series over ${folds} rolling-origin folds of ${horizon} days (choices say why).`
-      : `Each series uses its best member on the backtest, or the mean of its best when that did better (${used.map((m) => `${m}: ${choices.filter((c) => c.method === m).length}`).join(", ")}); see choices.`;
+        : isPool(method as MethodName)
+          ? `${method}, the mean of each series' best members, beat picking one on every series over ${folds} rolling-origin folds of ${horizon} days (choices say which members).`
+          : `${method} had the lowest mean MASE on every series over ${folds} rolling-origin folds of ${horizon} days.`
+      : `Each series uses the member with its lowest backtest MASE, or the mean of its best members when that did better (${used.map((m) => `${m}: ${choices.filter((c) => c.method === m).length}`).join(", ")}); see choices.`;
   return { method, reason, scores };
 }
 
