@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seededRng } from "../../src/data/random.ts";
+import { forecastWith } from "../../src/forecast/forecast.ts";
 import { bestOnOtherFolds, poolMembers, poolPoint, rankMembers } from "../../src/forecast/pools.ts";
 
 describe("pools of a series' best members", () => {
@@ -58,5 +59,28 @@ describe("pools of a series' best members", () => {
     expect(mean(next)).toBeCloseTo(1, 1);
     expect(mean(inSample)).toBeLessThan(0.8);
     expect(Math.abs(mean(honest) - mean(next))).toBeLessThan(0.03);
+  });
+
+  it("When a stored forecast used a pool, then forecasting again gives the stored pool's point inside its band, and a pool without its point is refused", () => {
+    const s = { key: "a", start: "2024-01-01", target: Array.from({ length: 60 }, (_, t) => 10 + (t % 7)) };
+    const fit = {
+      horizon: 3,
+      levels: [0.1, 0.5, 0.9],
+      conformalMargins: [],
+      choices: [{ key: "a", method: "pool2" as const, reason: "", intermittent: false, scores: [], pooled: ["lstm" as const, "theta" as const] }],
+      memberBands: [
+        [
+          [-1, -1, -1],
+          [0, 0, 0],
+          [1, 1, 1],
+        ],
+      ],
+    };
+    // no network runs: the pool's point (its LSTM part included) was stored with the fit
+    const again = forecastWith({ members: [] }, [s], { ...fit, memberPoints: [[12, 13, 14]] })[0]!;
+    expect(again.mean).toEqual([12, 13, 14]);
+    expect(again.quantiles[0]![0]!).toBeLessThan(12);
+    expect(again.quantiles[2]![0]!).toBeGreaterThan(12);
+    expect(() => forecastWith({ members: [] }, [s], fit)).toThrow(/pool2 cannot forecast/);
   });
 });
