@@ -61,6 +61,43 @@ describe("pools of a series' best members", () => {
     expect(Math.abs(mean(honest) - mean(next))).toBeLessThan(0.03);
   });
 
+  it("When members are equally good, then pooling beats picking on the next window; when one member errs five times less, then picking it wins the held-out-fold comparison and pooling is not used", () => {
+    // the forecast's rule on simulated backtests: each member's point is the truth plus its own noise on every
+    // fold, and a fourth window plays the future; the rule takes the pool size (1 = pick) whose held-out-fold
+    // score is lowest, as forecast.ts does
+    const r = seededRng(9);
+    const H = 30;
+    const run = (noise: readonly number[]) => {
+      const names = noise.map((_, m) => `m${m}`);
+      const window = () => {
+        const truth = Array.from({ length: H }, () => r.normal());
+        // a level error per member and window, and day-to-day noise: what a fold's forecast gets wrong
+        const points = Object.fromEntries(names.map((m, j) => [m, truth.map((v) => v + noise[j]! * r.normal())]));
+        const bias = Object.fromEntries(names.map((m, j) => [m, noise[j]! * r.normal()]));
+        for (const m of names) points[m] = points[m]!.map((v) => v + bias[m]!);
+        return { truth, points };
+      };
+      const mae = (a: readonly number[], p: readonly number[]) => a.reduce((s, v, h) => s + Math.abs(v - p[h]!), 0) / a.length;
+      const folds = [window(), window(), window()];
+      const future = window();
+      const scores = new Map(names.map((m) => [m, folds.map((f) => mae(f.truth, f.points[m]!))]));
+      const points = folds.map((f) => f.points);
+      const honest = (k: number) => bestOnOtherFolds(points, scores, k).reduce((a, p, f) => a + mae(folds[f]!.truth, p!), 0) / folds.length;
+      const k = [1, 2, 3].reduce((b, c) => (honest(c) < honest(b) ? c : b), 1);
+      const ranked = rankMembers(scores, [0, 1, 2]);
+      const forecast = (n: number) => mae(future.truth, poolPoint(ranked.slice(0, n).map((m) => future.points[m]!)));
+      return { k, rule: forecast(k), pick: forecast(1) };
+    };
+    const many = (noise: readonly number[]) => Array.from({ length: 600 }, () => run(noise));
+    const mean = (x: number[]) => x.reduce((a, v) => a + v, 0) / x.length;
+    const equal = many([1, 1, 1, 1, 1, 1]);
+    expect(equal.filter((x) => x.k > 1).length / equal.length).toBeGreaterThan(0.7);
+    expect(mean(equal.map((x) => x.rule))).toBeLessThan(0.9 * mean(equal.map((x) => x.pick)));
+    const dominant = many([0.3, 1.5, 1.5, 1.5, 1.5, 1.5]);
+    expect(dominant.filter((x) => x.k === 1).length / dominant.length).toBeGreaterThan(0.7);
+    expect(mean(dominant.map((x) => x.rule))).toBeLessThan(1.05 * mean(dominant.map((x) => x.pick)));
+  });
+
   it("When a stored forecast used a pool, then forecasting again gives the stored pool's point inside its band, and a pool without its point is refused", () => {
     const s = { key: "a", start: "2024-01-01", target: Array.from({ length: 60 }, (_, t) => 10 + (t % 7)) };
     const fit = {
