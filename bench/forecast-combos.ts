@@ -6,6 +6,7 @@ import { forecastSeries } from "../src/forecast/forecast.ts";
 import { disposeLstm, predictLstm } from "../src/forecast/lstm-model.ts";
 import { memberForecasts } from "../src/forecast/members/index.ts";
 import { mae, maseScale, rmsse } from "../src/forecast/metrics.ts";
+import { poolPoint } from "../src/forecast/pools.ts";
 import { selectTfBackend } from "../src/forecast/tf-backend.ts";
 import { DATASETS } from "./forecast-datasets.ts";
 
@@ -17,7 +18,6 @@ const names = args.slice(1).length ? args.slice(1) : Object.keys(DATASETS);
 await selectTfBackend();
 const geo = (x: number[]) => Math.exp(x.reduce((a, v) => a + Math.log(Math.max(v, 1e-9)), 0) / x.length);
 const BASELINES = ["seasonal_naive", "last_year", "theta", "mstl_ets"];
-const mean = (fs: number[][]) => fs[0]!.map((_, h) => fs.reduce((a, f) => a + f[h]!, 0) / fs.length);
 const median = (fs: number[][]) =>
   fs[0]!.map((_, h) => {
     const v = fs.map((f) => f[h]!).sort((a, b) => a - b);
@@ -51,14 +51,14 @@ for (const name of names) {
       for (const b of [...BASELINES, "mstl_ets_yearly", "combination", "croston_sba"]) add(b, point(b));
       for (const n of [2, 3, 4]) {
         const top = ranked.slice(0, n).map((m) => point(m)!) as number[][];
-        add(`top${n}-mean`, mean(top));
+        add(`top${n}-mean`, poolPoint(top));
         if (n >= 3) add(`top${n}-median`, median(top));
       }
       // top two, unless the second scored more than 20% worse than the first
       const s0 = c.scores.find((x) => x.method === ranked[0])!;
       const s1 = c.scores.find((x) => x.method === ranked[1])!;
       const by = c.intermittent ? "rmsse" : "mase";
-      add("top2-if-close", s1[by] <= 1.2 * s0[by] ? mean([point(ranked[0]!)!, point(ranked[1]!)!] as number[][]) : point(ranked[0]!));
+      add("top2-if-close", s1[by] <= 1.2 * s0[by] ? poolPoint([point(ranked[0]!)!, point(ranked[1]!)!] as number[][]) : point(ranked[0]!));
     });
     for (const [r, v] of Object.entries(row)) (acc[r] ??= []).push(...v);
     console.log(

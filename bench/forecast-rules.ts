@@ -9,7 +9,7 @@
 import { memberRuns } from "../src/forecast/forecast.ts";
 import { memberForecasts, type StatisticalMember } from "../src/forecast/members/index.ts";
 import { mae, maseScale } from "../src/forecast/metrics.ts";
-import { bestOnOtherFolds, poolPoint, rankMembers } from "../src/forecast/pools.ts";
+import { heldOutScore, poolPoint, rankMembers } from "../src/forecast/pools.ts";
 import { DATASETS } from "./forecast-datasets.ts";
 
 const H = 90;
@@ -45,7 +45,7 @@ for (const name of names) {
       for (const m of BASELINES) if (next[m as StatisticalMember]) add(m, next[m as StatisticalMember]!);
       add("pick", pool(1));
       for (const k of [2, 3, 4]) add(`pool${k}`, pool(k));
-      const honest = (k: number) => mean(bestOnOtherFolds(points, scores, k).map((p, f) => score(f, p!)));
+      const honest = (k: number) => heldOutScore(points, scores, k, score)!;
       // the forecast's rule (pools 2 and 3 against picking, all scored on folds that took no part in choosing)
       const best = [1, 2, 3].reduce((b, k) => (honest(k) < honest(b) ? k : b), 1);
       add("forecast's rule", pool(best));

@@ -9,7 +9,7 @@ import { coverage, mae, maseScale, pinball, rmsse, smape, wmape } from "./metric
 import { isIntermittent } from "./members/tsb.ts";
 import type { EventInputs } from "./members/events.ts";
 import { reconcile, reconciliation, type Reconciliation, type ReconciliationMethod } from "./hierarchy.ts";
-import { bestOnOtherFolds, POOL_SIZE, poolMembers, poolPoint, POOLS, type PoolName } from "./pools.ts";
+import { bestOnOtherFolds, heldOutScore, POOL_SIZE, poolMembers, poolPoint, POOLS, type PoolName } from "./pools.ts";
 import type { MethodName, SeriesForecast, SeriesInput } from "./types.ts";
 
 export interface ForecastOptions extends Partial<Omit<LstmOptions, "horizon" | "levels" | "seed" | "onEpoch">> {
@@ -103,6 +103,8 @@ export interface ForecastResult {
 
 /** Members with a band from their own backtest errors: the statistical ones and the pools. */
 const BANDED: readonly (StatisticalMember | PoolName)[] = [...STATISTICAL_MEMBERS, ...POOLS];
+/** The LSTM and the statistical members: what pools are made of. */
+const MEMBERS: readonly MethodName[] = ["lstm", ...STATISTICAL_MEMBERS];
 const METHODS: readonly MethodName[] = ["lstm", ...BANDED];
 const isPool = (m: MethodName): m is PoolName => (POOLS as readonly string[]).includes(m);
 
@@ -297,11 +299,10 @@ function assemble(
     const { train, actual } = runs[run]!;
     return intermittent[i] ? rmsse(actual[i]!, point, train[i]!.target) : mae(actual[i]!, point) / (maseScale(train[i]!.target) || 1);
   };
-  const BASE: readonly MethodName[] = ["lstm", ...STATISTICAL_MEMBERS];
   const foldScores = series.map(
     (_, i) =>
       new Map(
-        BASE.map((m) => [
+        MEMBERS.map((m) => [
           m as string,
           runs.map((_, run) => {
             const p = basePoint(run, i, m);
@@ -310,13 +311,10 @@ function assemble(
         ]),
       ),
   );
-  const byFold = series.map((_, i) => runs.map((_, run) => Object.fromEntries(BASE.map((m) => [m, basePoint(run, i, m)]))));
+  const byFold = series.map((_, i) => runs.map((_, run) => Object.fromEntries(MEMBERS.map((m) => [m, basePoint(run, i, m)]))));
   const pools = series.map((_, i) => new Map(POOLS.map((p) => [p, bestOnOtherFolds(byFold[i]!, foldScores[i]!, POOL_SIZE[p])])));
   // picking the best member, scored as the pools are (pools.ts): what a pool must beat to be used
-  const picking = series.map((_, i) => {
-    const folds = bestOnOtherFolds(byFold[i]!, foldScores[i]!, 1);
-    return folds.every((p) => p) ? folds.reduce((a, p, run) => a + foldScore(run, i, p!), 0) / folds.length : null;
-  });
+  const picking = series.map((_, i) => heldOutScore(byFold[i]!, foldScores[i]!, 1, (run, p) => foldScore(run, i, p)));
   const pointOf = (run: number, i: number, m: MethodName): readonly number[] | null => (isPool(m) ? pools[i]!.get(m)![run]! : basePoint(run, i, m));
   for (let run = 0; run < folds; run++) {
     const { train, actual } = runs[run]!;

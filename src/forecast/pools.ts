@@ -58,6 +58,20 @@ export function bestOnOtherFolds(
   });
 }
 
+/**
+ * The mean score of taking the k best members on the other folds, over the folds (k = 1: picking; null where some
+ * fold has no such pool). score(f, point) scores a point on fold f.
+ */
+export function heldOutScore(
+  points: readonly Readonly<Record<string, readonly number[] | null>>[],
+  scores: ReadonlyMap<string, readonly (number | null)[]>,
+  k: number,
+  score: (fold: number, point: readonly number[]) => number,
+): number | null {
+  const byFold = bestOnOtherFolds(points, scores, k);
+  return byFold.every((p) => p) ? byFold.reduce((a, p, f) => a + score(f, p!), 0) / byFold.length : null;
+}
+
 /** The members a pool averages in the forecast: the k best over all folds. */
 export function poolMembers(pool: PoolName, scores: ReadonlyMap<string, readonly (number | null)[]>, folds: number): string[] {
   return rankMembers(scores, [...Array(folds).keys()]).slice(0, POOL_SIZE[pool]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { seededRng } from "../../src/data/random.ts";
 import { forecastWith } from "../../src/forecast/forecast.ts";
-import { bestOnOtherFolds, poolMembers, poolPoint, rankMembers } from "../../src/forecast/pools.ts";
+import { bestOnOtherFolds, heldOutScore, poolMembers, poolPoint, rankMembers } from "../../src/forecast/pools.ts";
 
 describe("pools of a series' best members", () => {
   it("When members are ranked on some folds, then a member missing from one of them is left out and ties go by name", () => {
@@ -82,7 +82,7 @@ describe("pools of a series' best members", () => {
       const future = window();
       const scores = new Map(names.map((m) => [m, folds.map((f) => mae(f.truth, f.points[m]!))]));
       const points = folds.map((f) => f.points);
-      const honest = (k: number) => bestOnOtherFolds(points, scores, k).reduce((a, p, f) => a + mae(folds[f]!.truth, p!), 0) / folds.length;
+      const honest = (k: number) => heldOutScore(points, scores, k, (f, p) => mae(folds[f]!.truth, p))!;
       const k = [1, 2, 3].reduce((b, c) => (honest(c) < honest(b) ? c : b), 1);
       const ranked = rankMembers(scores, [0, 1, 2]);
       const forecast = (n: number) => mae(future.truth, poolPoint(ranked.slice(0, n).map((m) => future.points[m]!)));
