@@ -32,6 +32,9 @@ function slowMovers(): SeriesInput[] {
   }));
 }
 
+/** Where a real dataset's days are, for its holidays (the others take the default: the built-in US retail days). */
+export const COUNTRIES: Record<string, string | undefined> = { peyton: "US", wpLogR: "US", pedestrians: "AU" };
+
 export const DATASETS: Record<string, () => SeriesInput[]> = {
   sample: () => {
     const ds = csvToDataset(readFileSync("data/sample-daily-sales.csv"), { name: "s", dateColumn: "date", seriesColumns: ["segment"] });

@@ -5,12 +5,14 @@
 // took no part in choosing. MASE, geometric mean over series and origins; in brackets, how far below the best of
 // seasonal naive, Theta, MSTL + ETS weekly and last year (the issue's bar).
 // Run: npx tsx bench/forecast-rules.ts [origins=8] [dataset ...]; FOLDS=6 for more folds, SAME_ORIGINS_AS=6 to keep the
-// origins that six folds allow whatever FOLDS is (so fold counts compare on the same windows).
-import { memberRuns } from "../src/forecast/forecast.ts";
-import { memberForecasts, type StatisticalMember } from "../src/forecast/members/index.ts";
+// origins that six folds allow whatever FOLDS is (so fold counts compare on the same windows); MEMBER_HOLIDAYS=1 to offer
+// the members the holidays as the forecast's memberHolidays does (rows "+h": as the backtest chose per member; "+H":
+// always), the dataset's country's or the built-in US days; the baselines never have them (the issue's bar is the plain methods).
+import { chosenVariants, type HolidayCalendar, memberRuns, withHolidays } from "../src/forecast/forecast.ts";
+import type { StatisticalMember } from "../src/forecast/members/index.ts";
 import { mae, maseScale } from "../src/forecast/metrics.ts";
 import { heldOutScore, poolPoint, rankMembers } from "../src/forecast/pools.ts";
-import { DATASETS } from "./forecast-datasets.ts";
+import { COUNTRIES, DATASETS } from "./forecast-datasets.ts";
 
 const H = 90;
 const FOLDS = Number(process.env.FOLDS ?? 3);
@@ -22,27 +24,39 @@ const geo = (x: number[]) => Math.exp(x.reduce((a, v) => a + Math.log(Math.max(v
 const mean = (x: number[]) => x.reduce((a, v) => a + v, 0) / x.length;
 for (const name of names) {
   const full = DATASETS[name]!();
+  const calendar: HolidayCalendar = process.env.MEMBER_HOLIDAYS === "1" ? { country: COUNTRIES[name] } : null;
   const acc: Record<string, number[]> = {};
   for (let k = 1; k <= origins; k++) {
     const train = full.map((s) => ({ ...s, target: s.target.slice(0, s.target.length - k * H) }));
     // the earliest fold needs two years of history for every member
     if (train[0]!.target.length - Math.max(FOLDS, Number(process.env.SAME_ORIGINS_AS ?? 0)) * H < 730) break;
-    const runs = memberRuns(train, FOLDS, H);
+    const both = memberRuns(train, FOLDS, H, calendar, true);
+    const foldOf = (s: { target: readonly number[] }, f: number) => {
+      const cut = s.target.length - (FOLDS - f) * H;
+      return { actual: s.target.slice(cut, cut + H), scale: maseScale(s.target.slice(0, cut)) };
+    };
+    // each member with the holidays or without, as the forecast chooses (on the backtest)
+    const runs = chosenVariants(
+      both,
+      withHolidays(both, FOLDS, (f, i, p) => mae(foldOf(train[i]!, f).actual, p) / foldOf(train[i]!, f).scale),
+    );
     train.forEach((s, i) => {
       const actual = full[i]!.target.slice(s.target.length, s.target.length + H);
-      const next = memberForecasts(s.target, H);
-      const fold = (f: number) => {
-        const cut = s.target.length - (FOLDS - f) * H;
-        return { actual: s.target.slice(cut, cut + H), scale: maseScale(s.target.slice(0, cut)) };
-      };
-      const score = (f: number, p: readonly number[]) => mae(fold(f).actual, p) / fold(f).scale;
+      const plain = both.final![i]!;
+      const next = runs.final![i]!;
+      const score = (f: number, p: readonly number[]) => mae(foldOf(s, f).actual, p) / foldOf(s, f).scale;
       const points = runs.folds.map((r) => r[i]! as Record<string, number[] | null>);
       const members = (Object.keys(next) as StatisticalMember[]).filter((m) => next[m] && points.every((p) => p[m]));
       const scores = new Map(members.map((m) => [m as string, points.map((p, f) => score(f, p[m]!))]));
       const ranked = rankMembers(scores, [...Array(FOLDS).keys()]);
       const add = (rule: string, p: readonly number[]) => (acc[rule] ??= []).push(mae(actual, p) / maseScale(s.target));
       const pool = (k: number) => poolPoint(ranked.slice(0, k).map((m) => next[m as StatisticalMember]!));
-      for (const m of BASELINES) if (next[m as StatisticalMember]) add(m, next[m as StatisticalMember]!);
+      for (const m of BASELINES) if (plain[m as StatisticalMember]) add(m, plain[m as StatisticalMember]!);
+      // the same members with the holidays where the backtest chose them
+      if (calendar) for (const m of BASELINES) if (next[m as StatisticalMember]) add(`${m}+h`, next[m as StatisticalMember]!);
+      // and always with them
+      if (calendar)
+        for (const m of BASELINES) if (both.holidays!.final![i]![m as StatisticalMember]) add(`${m}+H`, both.holidays!.final![i]![m as StatisticalMember]!);
       add("pick", pool(1));
       for (const k of [2, 3, 4]) add(`pool${k}`, pool(k));
       const honest = (k: number) => heldOutScore(points, scores, k, score)!;

@@ -109,6 +109,7 @@ export async function startForecast(store: Store, ds: Dataset, req: ForecastRequ
     seed: req.seed,
     folds: req.folds,
     ...(req.country && { country: req.country.toUpperCase() }),
+    ...(req.memberHolidays && { memberHolidays: true }),
     ...(tree && { hierarchy: { nodes: tree.nodes, bottom: tree.bottom, summing: tree.summing, method: req.reconciliation ?? "mint_shrink" } }),
     ...req.network,
   };
@@ -215,6 +216,12 @@ function refuseInapplicable(req: ForecastRequest): void {
       "plan",
       "A plan needs mmmId: a daily marketing-mix model to turn its spend into sales. Name one, or leave plan out for the business-as-usual forecast.",
       "needs_mmm",
+    );
+  if (req.memberHolidays && req.folds === 0)
+    throw refuse(
+      "memberHolidays",
+      "memberHolidays needs a backtest to decide each member's holidays: set folds to 1 or more, or leave memberHolidays out.",
+      "needs_folds",
     );
   if (req.reconciliation && !req.hierarchy)
     throw refuse("reconciliation", "reconciliation applies only with a hierarchy: name one, or leave reconciliation out.", "needs_hierarchy");

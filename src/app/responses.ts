@@ -86,6 +86,10 @@ export const ForecastResponse = open({
       pooled: strings.optional().openapi({
         description: "When method is a pool (pool2, pool3): the members it averages, the series' best over the backtest",
       }),
+      holidays: strings.optional().openapi({
+        description:
+          "The statistical members used (the chosen one or the pool's) that took the holidays as known inputs: they scored better on the backtest with them",
+      }),
       bandWarning: z.string().optional(),
       bandWidening: z.array(num).optional().openapi({
         description:

@@ -8,6 +8,8 @@ import { disposeLstm, LSTM_DEFAULTS, predictLstm, trainLstm, type LstmOptions, t
 import { coverage, mae, maseScale, pinball, rmsse, smape, wmape } from "./metrics.ts";
 import { isIntermittent } from "./members/tsb.ts";
 import type { EventInputs } from "./members/events.ts";
+import { holidayInputs } from "./members/holidays.ts";
+import { holidayNames } from "../data/holidays.ts";
 import { reconcile, reconciliation, type Reconciliation, type ReconciliationMethod } from "./hierarchy.ts";
 import { bestOnOtherFolds, heldOutScore, POOL_SIZE, poolMembers, poolPoint, POOLS, type PoolName } from "./pools.ts";
 import type { MethodName, SeriesForecast, SeriesInput } from "./types.ts";
@@ -28,6 +30,11 @@ export interface ForecastOptions extends Partial<Omit<LstmOptions, "horizon" | "
   readonly onProgress?: (fraction: number, message: string) => void;
   /** Widen the statistical members' bands on the backtest, leave one fold out (band-widening.ts); default true. False is for measuring it. */
   readonly widenBands?: boolean;
+  /**
+   * Offer the statistical members the holidays as known inputs (members/holidays.ts), each member taking them where
+   * its backtest is better with them; default false (measured: better on two datasets, worse on two; README).
+   */
+  readonly memberHolidays?: boolean;
 }
 
 export interface MethodScore {
@@ -53,6 +60,11 @@ export interface SeriesChoice {
   readonly scores: readonly MethodScore[];
   /** When the method is a pool (pools.ts): the members it averages, the series' best over the whole backtest. */
   readonly pooled?: readonly MethodName[];
+  /**
+   * The statistical members used (the chosen one, or the pool's) that took the holidays as known inputs, because
+   * they scored better on the backtest with them than without (members/holidays.ts).
+   */
+  readonly holidays?: readonly MethodName[];
   /**
    * The backtest as the chosen member saw it, fold by fold (earliest first): the held-out days' first date, their
    * actuals and the member's point forecast of them (what the dashboard's fan chart draws beside the forecast).
@@ -164,7 +176,7 @@ export function summariseChoices(
 export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOptions = {}): { result: ForecastResult; model: TrainedLstm } {
   const plan = planForecast(series, opts);
   const lstm = lstmRuns(series, plan, opts);
-  return assemble(series, plan, opts, lstm, memberRuns(series, plan.folds, plan.horizon));
+  return assemble(series, plan, opts, lstm, memberRuns(series, plan.folds, plan.horizon, holidayCalendar(opts)));
 }
 
 /**
@@ -175,10 +187,10 @@ export function forecastSeries(series: readonly SeriesInput[], opts: ForecastOpt
 export async function forecastSeriesWith(
   series: readonly SeriesInput[],
   opts: ForecastOptions,
-  members: (series: readonly SeriesInput[], folds: number, horizon: number) => Promise<MemberRuns>,
+  members: (series: readonly SeriesInput[], folds: number, horizon: number, calendar: HolidayCalendar) => Promise<MemberRuns>,
 ): Promise<{ result: ForecastResult; model: TrainedLstm }> {
   const plan = planForecast(series, opts);
-  const pending = members(series, plan.folds, plan.horizon);
+  const pending = members(series, plan.folds, plan.horizon, holidayCalendar(opts));
   pending.catch(() => undefined); // handled below, after the LSTM (which blocks this thread) is done
   const lstm = lstmRuns(series, plan, opts);
   let runs: MemberRuns;
@@ -199,19 +211,37 @@ export interface MemberRuns {
   readonly folds: readonly (readonly MemberPoints[])[];
   /** Per series on its full history (absent: the chosen member alone is fitted after the choice). */
   readonly final?: readonly MemberPoints[];
+  /** The same with the holidays as known inputs (absent without a calendar); the backtest chooses per member and series. */
+  readonly holidays?: { readonly folds: readonly (readonly MemberPoints[])[]; readonly final?: readonly MemberPoints[] };
 }
 
-/** The members' backtest forecasts (and, with `final`, their forecasts from the full histories): pure, for any thread. */
-export function memberRuns(series: readonly SeriesInput[], folds: number, horizon: number, final = false): MemberRuns {
-  const runs: MemberPoints[][] = [];
-  for (let k = folds; k >= 1; k--)
-    runs.push(
-      series.map((s) => {
-        const t = foldTrain(s, k, horizon);
-        return memberForecasts(t.target, horizon, knownInputs(t, horizon));
-      }),
-    );
-  return { folds: runs, ...(final && { final: series.map((s) => memberForecasts(s.target, horizon, knownInputs(s, horizon))) }) };
+/**
+ * The members' backtest forecasts (and, with `final`, their forecasts from the full histories), without and, given a
+ * calendar, with the holidays as known inputs: pure, for any thread.
+ */
+export function memberRuns(series: readonly SeriesInput[], folds: number, horizon: number, calendar: HolidayCalendar, final = false): MemberRuns {
+  const variant = (cal: HolidayCalendar) => {
+    const runs: MemberPoints[][] = [];
+    for (let k = folds; k >= 1; k--)
+      runs.push(
+        series.map((s) => {
+          const t = foldTrain(s, k, horizon);
+          return memberForecasts(t.target, horizon, knownInputs(t, horizon, cal));
+        }),
+      );
+    return { folds: runs, ...(final && { final: series.map((s) => memberForecasts(s.target, horizon, knownInputs(s, horizon, cal))) }) };
+  };
+  return { ...variant(null), ...(calendar && { holidays: variant(calendar) }) };
+}
+
+/**
+ * The holidays the statistical members take as known inputs: a country's calendar, the built-in US retail days
+ * (no country), or none (null). Plain data, so it crosses to the members' threads.
+ */
+export type HolidayCalendar = { readonly country?: string } | null;
+
+function holidayCalendar(opts: ForecastOptions): HolidayCalendar {
+  return opts.memberHolidays ? (opts.country ? { country: opts.country } : {}) : null;
 }
 
 /** Series s as fold k of the backtest sees it: history up to k horizons before its end; known inputs through the fold's horizon. */
@@ -229,7 +259,17 @@ interface ForecastPlan {
 }
 
 function planForecast(series: readonly SeriesInput[], opts: ForecastOptions): ForecastPlan {
-  const { horizon = 90, levels: requested = [0.1, 0.5, 0.9], seed = 1, folds = 3, onProgress: _onProgress, hierarchy: _h, widenBands: _w, ...network } = opts;
+  const {
+    horizon = 90,
+    levels: requested = [0.1, 0.5, 0.9],
+    seed = 1,
+    folds = 3,
+    onProgress: _onProgress,
+    hierarchy: _h,
+    widenBands: _w,
+    memberHolidays: _mh,
+    ...network
+  } = opts;
   const levels = [...requested].sort((a, b) => a - b);
   // an option given as undefined keeps its default
   const networkOptions = Object.fromEntries(Object.entries(network).filter(([, v]) => v !== undefined));
@@ -292,13 +332,15 @@ function assemble(
     };
   });
   const intermittent = series.map((s) => isIntermittent(s.target));
-  // each member's score per fold (what the series is chosen by), and the pools' points ranked on the other folds
-  const basePoint = (run: number, i: number, m: MethodName): readonly number[] | null =>
-    m === "lstm" ? lstmRuns.folds[run]![i]!.mean : (members.folds[run]![i]![m as StatisticalMember] ?? null);
   const foldScore = (run: number, i: number, point: readonly number[]) => {
     const { train, actual } = runs[run]!;
     return intermittent[i] ? rmsse(actual[i]!, point, train[i]!.target) : mae(actual[i]!, point) / (maseScale(train[i]!.target) || 1);
   };
+  const holidays = withHolidays(members, folds, foldScore);
+  const chosen = chosenVariants(members, holidays);
+  // each member's score per fold (what the series is chosen by), and the pools' points ranked on the other folds
+  const basePoint = (run: number, i: number, m: MethodName): readonly number[] | null =>
+    m === "lstm" ? lstmRuns.folds[run]![i]!.mean : (chosen.folds[run]![i]![m as StatisticalMember] ?? null);
   const foldScores = series.map(
     (_, i) =>
       new Map(
@@ -416,6 +458,7 @@ function assemble(
         scores: [],
       };
     const pooled = usePool ? (poolMembers(pool.method as PoolName, foldScores[i]!, folds) as MethodName[]) : undefined;
+    const usedHolidays = (pooled ?? [best.method]).filter((m) => holidays[i]!.has(m));
     const metric = `mean ${by.toUpperCase()} over ${folds} rolling-origin folds of ${horizon} days`;
     const fair = ", each fold scored with the members the other folds found best";
     const next = singles[1];
@@ -440,6 +483,7 @@ function assemble(
       intermittent: intermittent[i]!,
       scores: perSeries[i]!,
       ...(pooled && { pooled }),
+      ...(usedHolidays.length && { holidays: usedHolidays }),
       ...(bandWarning && { bandWarning }),
     };
   });
@@ -502,7 +546,13 @@ function assemble(
   const finalPoint = (i: number, m: MethodName): readonly number[] | null =>
     m === "lstm"
       ? lstmFinal.get(i)!
-      : (members.final?.[i]?.[m as StatisticalMember] ?? memberForecast(series[i]!.target, horizon, m as StatisticalMember, knownInputs(series[i]!, horizon)));
+      : (chosen.final?.[i]?.[m as StatisticalMember] ??
+        memberForecast(
+          series[i]!.target,
+          horizon,
+          m as StatisticalMember,
+          knownInputs(series[i]!, horizon, holidays[i]!.has(m) ? holidayCalendar(opts) : null),
+        ));
   const memberPoints = choices.map((c, i) => {
     if (c.method === "lstm") return null;
     if (!c.pooled) return finalPoint(i, c.method);
@@ -563,7 +613,8 @@ export function forecastWith(
       return nonNegative ? { ...f, quantiles: f.quantiles.map((row) => row.map((v) => Math.max(0, v))) } : f;
     }
     // a pool's point is always stored (its members' points are not)
-    const point = fit.memberPoints?.[i] ?? (isPool(m) ? null : memberForecast(s.target, fit.horizon, m, knownInputs(s, fit.horizon)));
+    // results stored without memberPoints predate the members' holidays
+    const point = fit.memberPoints?.[i] ?? (isPool(m) ? null : memberForecast(s.target, fit.horizon, m, knownInputs(s, fit.horizon, null)));
     if (!point) throw new Error(`${s.key}: ${m} cannot forecast this series.`);
     const quantiles = bandAround(point, fit.memberBands[i]!, maseScale(s.target) || 1, nonNegative, zeroRows(fit.levels, s.target));
     const lastDate = addDays(s.start, s.target.length - 1);
@@ -668,8 +719,46 @@ function sliceSpend(spend: SeriesInput["spend"], to: number): SeriesInput["spend
   return spend && Object.fromEntries(Object.entries(spend).map(([c, v]) => [c, v.slice(0, to)]));
 }
 
-/** A series' known future inputs as the statistical members take them (columns in name order, history then horizon). */
-function knownInputs(s: SeriesInput, horizon: number): EventInputs | undefined {
+/**
+ * Per series, the statistical members that forecast better with the holidays as known inputs than without: lower
+ * mean backtest score over the folds. Chosen per member, not once: an effect measured against the days around it
+ * also takes up a seasonal step beside the holiday (a December peak that starts a week before Christmas), which a
+ * member that models the yearly season then counts twice.
+ */
+export function withHolidays(members: MemberRuns, folds: number, foldScore: (run: number, i: number, point: readonly number[]) => number): Set<MethodName>[] {
+  const h = members.holidays;
+  return (members.folds[0] ?? []).map((_, i) => {
+    const mean = (runs: readonly (readonly MemberPoints[])[], m: StatisticalMember) => {
+      let sum = 0;
+      for (let run = 0; run < folds; run++) {
+        const p = runs[run]![i]![m];
+        if (!p) return Number.POSITIVE_INFINITY;
+        sum += foldScore(run, i, p);
+      }
+      return sum / folds;
+    };
+    return new Set(h ? STATISTICAL_MEMBERS.filter((m) => mean(h.folds, m) < mean(members.folds, m)) : []);
+  });
+}
+
+/** The members' runs with each series' points taken with the holidays for the members withHolidays chose them for. */
+export function chosenVariants(members: MemberRuns, holidays: readonly ReadonlySet<MethodName>[]): Pick<MemberRuns, "folds" | "final"> {
+  const h = members.holidays;
+  if (!h) return members;
+  const pick = (plain: MemberPoints, withThem: MemberPoints, i: number) =>
+    Object.fromEntries(STATISTICAL_MEMBERS.map((m) => [m, (holidays[i]!.has(m) ? withThem : plain)[m]])) as MemberPoints;
+  return {
+    folds: members.folds.map((run, r) => run.map((p, i) => pick(p, h.folds[r]![i]!, i))),
+    ...(members.final && h.final && { final: members.final.map((p, i) => pick(p, h.final![i]!, i)) }),
+  };
+}
+
+/** A series' known future inputs as the statistical members take them (its columns in name order, then the holidays; history then horizon). */
+export function knownInputs(s: SeriesInput, horizon: number, calendar: HolidayCalendar): EventInputs | undefined {
   const names = Object.keys(s.events ?? {}).sort();
-  return names.length ? { values: names.map((e) => s.events![e]!.slice(0, s.target.length + horizon)) } : undefined;
+  const values = [
+    ...names.map((e) => s.events![e]!.slice(0, s.target.length + horizon)),
+    ...(calendar ? holidayInputs(s.start, s.target.length, horizon, holidayNames(calendar.country)) : []),
+  ];
+  return values.length ? { values } : undefined;
 }

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { MemberPoints, MemberRuns } from "../forecast/forecast.ts";
+import type { HolidayCalendar, MemberPoints, MemberRuns } from "../forecast/forecast.ts";
 import type { SeriesInput } from "../forecast/types.ts";
 
 const BOOTSTRAP = new URL("./worker-bootstrap.mjs", import.meta.url);
@@ -12,14 +12,14 @@ const ENTRY = new URL("./member-worker.ts", import.meta.url).href;
  * series. The members are deterministic, so the answer equals the in-thread one. A thread that fails fails the run.
  */
 export function parallelMembers(threads = Math.max(1, availableParallelism() - 1)) {
-  return async (series: readonly SeriesInput[], folds: number, horizon: number): Promise<MemberRuns> => {
+  return async (series: readonly SeriesInput[], folds: number, horizon: number, calendar: HolidayCalendar): Promise<MemberRuns> => {
     const n = Math.max(1, Math.min(threads, series.length));
     const groups = Array.from({ length: n }, (_, w) => series.flatMap((_, i) => (i % n === w ? [i] : [])));
     const parts = await Promise.all(
       groups.map(
         (ids) =>
           new Promise<MemberRuns>((resolve, reject) => {
-            const worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY, series: ids.map((i) => series[i]!), folds, horizon } });
+            const worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY, series: ids.map((i) => series[i]!), folds, horizon, calendar } });
             worker.once("message", (m: { done: MemberRuns }) => {
               resolve(m.done);
               void worker.terminate();
@@ -35,9 +35,10 @@ export function parallelMembers(threads = Math.max(1, availableParallelism() - 1
       groups.forEach((ids, w) => ids.forEach((i, k) => (out[i] = pick(parts[w]!)[k]!)));
       return out;
     };
-    return {
-      folds: Array.from({ length: folds }, (_, run) => place<MemberPoints>((p) => p.folds[run]!)),
-      final: place<MemberPoints>((p) => p.final!),
-    };
+    const variant = (of: (p: MemberRuns) => Pick<MemberRuns, "folds" | "final">) => ({
+      folds: Array.from({ length: folds }, (_, run) => place<MemberPoints>((p) => of(p).folds[run]!)),
+      final: place<MemberPoints>((p) => of(p).final!),
+    });
+    return { ...variant((p) => p), ...(calendar && { holidays: variant((p) => p.holidays!) }) };
   };
 }

@@ -164,6 +164,11 @@ describe("POST /v1/forecasts", () => {
     expect(badCountry.status).toBe(400);
     expect(badCountry.body.issues[0].path).toEqual(["body", "country"]);
     expect(badCountry.body.issues[0].message).toContain('no holiday calendar for "Atlantis"');
+    // the members' holidays are chosen on the backtest: without one they would not act
+    const holidaysNoFolds = await post({ memberHolidays: true, folds: 0 });
+    expect(holidaysNoFolds.status).toBe(400);
+    expect(holidaysNoFolds.body.issues[0].path).toEqual(["body", "memberHolidays"]);
+    expect(holidaysNoFolds.body.detail).toMatch(/^memberHolidays needs a backtest/);
     expect((await request(t.app).get("/v1/jobs")).body).toEqual(jobsBefore);
   });
 

@@ -166,6 +166,29 @@ describe("holidays known ahead", () => {
     disposeLstm(withGb.model);
     disposeLstm(without.model);
   }, 240_000);
+
+  it("When a shop closes on British bank holidays and memberHolidays is on, then the chosen member forecasts those days near 0 (measured 10 and 1; 47 without) and its choice says it took the holidays", () => {
+    const gb = countryHolidays("GB");
+    const r = seededRng(4);
+    const start = "2022-04-01";
+    const n = 1120;
+    const target = Array.from({ length: n }, (_, t) => (gb(addDays(start, t)) ? 0 : 100 + 15 * Math.sin((2 * Math.PI * t) / 7) + 4 * r.normal()));
+    const series = [{ key: "shop", start, target }];
+    // a network of one epoch: the statistical members decide here
+    const opts = { horizon: 40, folds: 3, seed: 2, maxEpochs: 1, units: 2, country: "GB" };
+    const on = forecastSeries(series, { ...opts, memberHolidays: true });
+    const off = forecastSeries(series, opts);
+    disposeLstm(on.model);
+    disposeLstm(off.model);
+    const closed = on.result.forecasts[0]!.dates.flatMap((d, h) => (gb(d) ? [h] : []));
+    expect(closed).toHaveLength(2);
+    const c = on.result.choices[0]!;
+    expect(c.holidays?.length).toBeGreaterThan(0);
+    for (const h of closed) expect(on.result.forecasts[0]!.mean[h]!).toBeLessThan(20);
+    expect(off.result.choices[0]!.holidays).toBeUndefined();
+    // without them no member knows the day: measured 47 on both (a pool whose combination holds last year's closure)
+    for (const h of closed) expect(off.result.forecasts[0]!.mean[h]!).toBeGreaterThan(40);
+  }, 240_000);
 });
 
 describe("events known ahead", () => {
