@@ -1,7 +1,8 @@
 // Selection against combination, held out (issue 14): per dataset and origin, the default forecast's per-series
 // choice beside pools of the members that scored best on the backtest (Kourentzes et al. 2019, "forecast pooling"),
 // all decided from the backtest only and scored on the held-out 90 days, side by side in one run.
-// Run: npx tsx bench/forecast-combos.ts [origins=3] [dataset ...]; SEED=2 for another seed.
+// Run: npx tsx bench/forecast-combos.ts [origins=3] [dataset ...]; SEED=2 for another seed; MEMBER_HOLIDAYS=0 for
+// the forecast without memberHolidays. No country is given (the built-in US days), so the LSTM is the same either way.
 import { forecastSeries } from "../src/forecast/forecast.ts";
 import { disposeLstm, predictLstm } from "../src/forecast/lstm-model.ts";
 import { memberForecasts } from "../src/forecast/members/index.ts";
@@ -30,7 +31,7 @@ for (const name of names) {
   for (let k = 1; k <= origins; k++) {
     const upTo = (n: number) => n - (k - 1) * H;
     const train = full.map((s) => ({ ...s, target: s.target.slice(0, upTo(s.target.length) - H) }));
-    const { result, model } = forecastSeries(train, { horizon: H, seed });
+    const { result, model } = forecastSeries(train, { horizon: H, seed, memberHolidays: process.env.MEMBER_HOLIDAYS !== "0" });
     const lstm = predictLstm(model, train);
     disposeLstm(model);
     const row: Record<string, number[]> = {};

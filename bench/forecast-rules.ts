@@ -5,9 +5,10 @@
 // took no part in choosing. MASE, geometric mean over series and origins; in brackets, how far below the best of
 // seasonal naive, Theta, MSTL + ETS weekly and last year (the bar).
 // Run: npx tsx bench/forecast-rules.ts [origins=8] [dataset ...]; FOLDS=6 for more folds, SAME_ORIGINS_AS=6 to keep the
-// origins that six folds allow whatever FOLDS is (so fold counts compare on the same windows); MEMBER_HOLIDAYS=1 to offer
-// the members the holidays as the forecast's memberHolidays does (rows "+h": as the backtest chose per member; "+H":
-// always), the dataset's country's or the built-in US days; the baselines never have them (the bar is the plain methods).
+// origins that six folds allow whatever FOLDS is (so fold counts compare on the same windows); the members are offered
+// the holidays as the forecast's memberHolidays does (rows "+h": as the backtest chose per member; "+H": always), the
+// dataset's country's or the built-in US days, MEMBER_HOLIDAYS=0 to leave them out; the baselines never have them
+// (the bar is the plain methods).
 import { chosenVariants, type HolidayCalendar, memberRuns, withHolidays } from "../src/forecast/forecast.ts";
 import type { StatisticalMember } from "../src/forecast/members/index.ts";
 import { mae, maseScale } from "../src/forecast/metrics.ts";
@@ -24,7 +25,7 @@ const geo = (x: number[]) => Math.exp(x.reduce((a, v) => a + Math.log(Math.max(v
 const mean = (x: number[]) => x.reduce((a, v) => a + v, 0) / x.length;
 for (const name of names) {
   const full = DATASETS[name]!();
-  const calendar: HolidayCalendar = process.env.MEMBER_HOLIDAYS === "1" ? { country: COUNTRIES[name] } : null;
+  const calendar: HolidayCalendar = process.env.MEMBER_HOLIDAYS === "0" ? null : { country: COUNTRIES[name] };
   const acc: Record<string, number[]> = {};
   for (let k = 1; k <= origins; k++) {
     const train = full.map((s) => ({ ...s, target: s.target.slice(0, s.target.length - k * H) }));

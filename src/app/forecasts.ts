@@ -109,7 +109,8 @@ export async function startForecast(store: Store, ds: Dataset, req: ForecastRequ
     seed: req.seed,
     folds: req.folds,
     ...(req.country && { country: req.country.toUpperCase() }),
-    ...(req.memberHolidays && { memberHolidays: true }),
+    // always in the options, so a model stored before the members had holidays is not taken for one with them
+    memberHolidays: req.memberHolidays ?? req.folds > 0,
     ...(tree && { hierarchy: { nodes: tree.nodes, bottom: tree.bottom, summing: tree.summing, method: req.reconciliation ?? "mint_shrink" } }),
     ...req.network,
   };
@@ -217,7 +218,7 @@ function refuseInapplicable(req: ForecastRequest): void {
       "A plan needs mmmId: a daily marketing-mix model to turn its spend into sales. Name one, or leave plan out for the business-as-usual forecast.",
       "needs_mmm",
     );
-  if (req.memberHolidays && req.folds === 0)
+  if (req.memberHolidays === true && req.folds === 0)
     throw refuse(
       "memberHolidays",
       "memberHolidays needs a backtest to decide each member's holidays: set folds to 1 or more, or leave memberHolidays out.",

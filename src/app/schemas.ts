@@ -525,9 +525,9 @@ export const ForecastRequestSchema = z
           "ISO country code whose public holidays the forecast knows ahead (date-holidays): the LSTM as a flag, the statistical members one input per holiday where the backtest says it helps; default: built-in US retail days",
       }),
     folds: z.number().int().min(0).max(10).default(3).openapi({ description: "Rolling-origin backtest folds of horizon days (0: LSTM without comparison)" }),
-    memberHolidays: z.boolean().default(false).openapi({
+    memberHolidays: z.boolean().optional().openapi({
       description:
-        "Offer the statistical members the holidays (country's, or the built-in US retail days) as known inputs, one per holiday; each member takes them where its backtest is better with them (choices[].holidays says which). Needs folds ≥ 1",
+        "Offer the statistical members the holidays (country's, or the built-in US retail days) as known inputs, one per holiday; each member takes them where its backtest is better with them (choices[].holidays says which). Default true when folds ≥ 1; true needs folds ≥ 1",
     }),
     network: z
       .object({

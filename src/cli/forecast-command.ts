@@ -22,13 +22,13 @@ export interface ForecastFlags {
   folds?: string;
   seed?: string;
   country?: string;
-  "member-holidays"?: boolean;
+  "no-member-holidays"?: boolean;
   "mmm-id"?: string;
   plan?: string;
 }
 
 const USAGE =
-  "usage: mixcast forecast DATASET --date D --target Y [--segment S] [--channels a,b] [--events promo,price] [--horizon 90] [--folds 3] [--seed N] [--country GB] [--member-holidays] [--mmm-id MODEL_ID --plan plan.json] [--csv]";
+  "usage: mixcast forecast DATASET --date D --target Y [--segment S] [--channels a,b] [--events promo,price] [--horizon 90] [--folds 3] [--seed N] [--country GB] [--no-member-holidays] [--mmm-id MODEL_ID --plan plan.json] [--csv]";
 
 /**
  * mixcast forecast DATASET ...: train (or reuse) the forecast model as a job with a progress bar, then print the
@@ -53,7 +53,7 @@ export async function forecast(store: Store, ref: string | undefined, flags: For
       folds: num(flags.folds),
       seed: num(flags.seed),
       country: flags.country,
-      memberHolidays: flags["member-holidays"],
+      memberHolidays: flags["no-member-holidays"] ? false : undefined,
       mmmId: flags["mmm-id"],
       plan: flags.plan ? readPlan(flags.plan) : undefined,
     },

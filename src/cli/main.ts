@@ -41,7 +41,7 @@ Usage:
   mixcast mmm DATASET --date D --target Y --channels a,b,c [--controls c1,c2] [--segment S] [--pooled none|full|partial]
                    [--geo-effects normal|log-normal] [--method bayes|fast] [--adstock FORM] [--saturation FORM]
                    [--form-averaging none|stacking|pseudo-bma+] [--seed N]
-  mixcast forecast DATASET --date D --target Y [--segment S] [--channels a,b] [--events promo,price] [--horizon 90] [--folds 3] [--seed N] [--country GB] [--member-holidays]
+  mixcast forecast DATASET --date D --target Y [--segment S] [--channels a,b] [--events promo,price] [--horizon 90] [--folds 3] [--seed N] [--country GB] [--no-member-holidays]
                    [--mmm-id MODEL_ID --plan plan.json] [--csv]   90-day quantile forecast (best backtested member per series)
   mixcast allocate REQUEST.json [--csv]    budget allocation (the body of POST /v1/allocations, from a file)
   mixcast keys create --name NAME --scopes read[,write,admin] [--workspace W]   an API key (shown once)
@@ -108,7 +108,7 @@ async function main(argv: readonly string[]): Promise<number> {
       horizon: { type: "string" },
       folds: { type: "string" },
       country: { type: "string" },
-      "member-holidays": { type: "boolean" },
+      "no-member-holidays": { type: "boolean" },
       events: { type: "string" },
       decimal: { type: "string" },
       thousands: { type: "string" },

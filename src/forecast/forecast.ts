@@ -32,7 +32,7 @@ export interface ForecastOptions extends Partial<Omit<LstmOptions, "horizon" | "
   readonly widenBands?: boolean;
   /**
    * Offer the statistical members the holidays as known inputs (members/holidays.ts), each member taking them where
-   * its backtest is better with them; default false (measured: better on two datasets, worse on two; README).
+   * its backtest is better with them; default true (with a backtest). False is for measuring it.
    */
   readonly memberHolidays?: boolean;
 }
@@ -241,7 +241,9 @@ export function memberRuns(series: readonly SeriesInput[], folds: number, horizo
 export type HolidayCalendar = { readonly country?: string } | null;
 
 function holidayCalendar(opts: ForecastOptions): HolidayCalendar {
-  return opts.memberHolidays ? (opts.country ? { country: opts.country } : {}) : null;
+  // without a backtest nothing would choose between the variants (and the LSTM is used)
+  if (opts.memberHolidays === false || opts.folds === 0) return null;
+  return opts.country ? { country: opts.country } : {};
 }
 
 /** Series s as fold k of the backtest sees it: history up to k horizons before its end; known inputs through the fold's horizon. */
