@@ -135,7 +135,14 @@ function forecastView(f) {
     table(
       [
         { label: "Series", value: (c) => c.key },
-        { label: "Used", value: (c) => c.method + (c.pooled ? `: ${c.pooled.join(" + ")}` : "") + (c.intermittent ? " (intermittent)" : "") },
+        {
+          label: "Used",
+          value: (c) =>
+            c.method +
+            (c.pooled ? `: ${c.pooled.join(" + ")}` : "") +
+            (c.holidays ? ` (holidays: ${c.holidays.join(", ")})` : "") +
+            (c.intermittent ? " (intermittent)" : ""),
+        },
         { label: "Why", value: (c) => c.reason + (c.bandWarning ? ` Band: ${c.bandWarning}` : "") },
       ],
       f.choices ?? [],
