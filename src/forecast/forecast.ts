@@ -11,7 +11,7 @@ import type { EventInputs } from "./members/events.ts";
 import { holidayInputs } from "./members/holidays.ts";
 import { holidayNames } from "../data/holidays.ts";
 import { reconcile, reconciliation, type Reconciliation, type ReconciliationMethod } from "./hierarchy.ts";
-import { bestOnOtherFolds, heldOutScore, POOL_SIZE, poolMembers, poolPoint, POOLS, type PoolName } from "./pools.ts";
+import { bestOnOtherFolds, heldOutFoldScores, POOL_SIZE, poolBeatsPicking, poolMembers, poolPoint, POOLS, type PoolName } from "./pools.ts";
 import type { MethodName, SeriesForecast, SeriesInput } from "./types.ts";
 
 export interface ForecastOptions extends Partial<Omit<LstmOptions, "horizon" | "levels" | "seed" | "onEpoch">> {
@@ -166,8 +166,8 @@ export function summariseChoices(
  * each member fitted only on data before its origin) scores the LSTM and the statistical members (seasonal naive,
  * same weekday last year, Theta, MSTL + ETS weekly and yearly, their combination, TSB for intermittent series) on
  * every series; each series is forecast by the member with its lowest mean MASE (RMSSE when intermittent), or by
- * the mean of its 2 or 3 best when that beat picking with both scored on folds that took no part in choosing
- * (pools.ts), and the answer says which, why, and the others' scores.
+ * the mean of its 2 or 3 best when that beat picking by more than one standard error, both scored on folds that
+ * took no part in choosing (pools.ts), and the answer says which, why, and the others' scores.
  * Per-series choice rather than one method for all: the held-out data this was built against had a different best
  * member per store. Statistical members' and pools' bands are quantiles of their own backtest errors by lead; the LSTM's are
  * its quantiles conformalised on the backtest (CQR). The LSTM trained on all the data is returned for reuse (the
@@ -358,7 +358,8 @@ function assemble(
   const byFold = series.map((_, i) => runs.map((_, run) => Object.fromEntries(MEMBERS.map((m) => [m, basePoint(run, i, m)]))));
   const pools = series.map((_, i) => new Map(POOLS.map((p) => [p, bestOnOtherFolds(byFold[i]!, foldScores[i]!, POOL_SIZE[p])])));
   // picking the best member, scored as the pools are (pools.ts): what a pool must beat to be used
-  const picking = series.map((_, i) => heldOutScore(byFold[i]!, foldScores[i]!, 1, (run, p) => foldScore(run, i, p)));
+  const heldOut = (i: number, k: number) => heldOutFoldScores(byFold[i]!, foldScores[i]!, k, (run, p) => foldScore(run, i, p));
+  const picking = series.map((_, i) => heldOut(i, 1));
   const pointOf = (run: number, i: number, m: MethodName): readonly number[] | null => (isPool(m) ? pools[i]!.get(m)![run]! : basePoint(run, i, m));
   for (let run = 0; run < folds; run++) {
     const { train, actual } = runs[run]!;
@@ -447,9 +448,11 @@ function assemble(
     const by = intermittent[i] ? "rmsse" : "mase";
     const singles = perSeries[i]!.filter((x) => !isPool(x.method));
     const pool = perSeries[i]!.find((x) => isPool(x.method));
-    // a pool is used when it beat picking, both scored on folds that took no part in choosing (pools.ts)
-    const pick = picking[i] ?? null;
-    const usePool = pool !== undefined && pick !== null && pool[by] < pick;
+    // a pool is used when it beat picking by more than one SE, both scored on folds that took no part in choosing (pools.ts)
+    const pickFolds = picking[i] ?? null;
+    const pick = pickFolds && pickFolds.reduce((a, v) => a + v, 0) / pickFolds.length;
+    const poolFolds = pool && heldOut(i, POOL_SIZE[pool.method as PoolName]);
+    const usePool = pool !== undefined && pickFolds !== null && !!poolFolds && poolBeatsPicking(poolFolds, pickFolds);
     const best = usePool ? pool : singles[0];
     if (!best)
       return {
@@ -465,9 +468,11 @@ function assemble(
     const fair = ", each fold scored with the members the other folds found best";
     const next = singles[1];
     const why = usePool
-      ? `${pool.method}, the mean of ${pooled!.join(", ")} (the series' ${POOL_SIZE[pool.method as PoolName]} best members over the backtest), had a lower ${metric} (${pool[by].toFixed(3)}) than picking the single best member (${pick.toFixed(3)})${fair}`
+      ? `${pool.method}, the mean of ${pooled!.join(", ")} (the series' ${POOL_SIZE[pool.method as PoolName]} best members over the backtest), had a lower ${metric} (${pool[by].toFixed(3)}) than picking the single best member (${pick!.toFixed(3)}) by more than one standard error of their per-fold difference${fair}`
       : `${best.method} had the lowest ${metric} of the members (${best[by].toFixed(3)}${next ? `; next ${next.method} ${next[by].toFixed(3)}` : ""})${
-          pool && pick !== null ? `, and picking the best member beat ${pool.method} (${pick.toFixed(3)} against ${pool[by].toFixed(3)}${fair})` : ""
+          pool && pick !== null
+            ? `, and ${pool.method} did not beat picking the best member by more than one standard error of their per-fold difference (${pool[by].toFixed(3)} against ${pick.toFixed(3)}${fair})`
+            : ""
         }`;
     // know what we don't know: a band that held far fewer backtest days than nominal is said to be too narrow
     const nominal = levels[levels.length - 1]! - levels[0]!;

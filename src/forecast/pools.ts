@@ -59,17 +59,42 @@ export function bestOnOtherFolds(
 }
 
 /**
- * The mean score of taking the k best members on the other folds, over the folds (k = 1: picking; null where some
- * fold has no such pool). score(f, point) scores a point on fold f.
+ * Per fold, the score of taking the k best members on the other folds (k = 1: picking; null where some fold has no
+ * such pool). score(f, point) scores a point on fold f.
  */
+export function heldOutFoldScores(
+  points: readonly Readonly<Record<string, readonly number[] | null>>[],
+  scores: ReadonlyMap<string, readonly (number | null)[]>,
+  k: number,
+  score: (fold: number, point: readonly number[]) => number,
+): number[] | null {
+  const byFold = bestOnOtherFolds(points, scores, k);
+  return byFold.every((p) => p) ? byFold.map((p, f) => score(f, p!)) : null;
+}
+
+/** heldOutFoldScores' mean over the folds. */
 export function heldOutScore(
   points: readonly Readonly<Record<string, readonly number[] | null>>[],
   scores: ReadonlyMap<string, readonly (number | null)[]>,
   k: number,
   score: (fold: number, point: readonly number[]) => number,
 ): number | null {
-  const byFold = bestOnOtherFolds(points, scores, k);
-  return byFold.every((p) => p) ? byFold.reduce((a, p, f) => a + score(f, p!), 0) / byFold.length : null;
+  const s = heldOutFoldScores(points, scores, k, score);
+  return s ? s.reduce((a, v) => a + v, 0) / s.length : null;
+}
+
+/**
+ * Whether a pool is used instead of picking: its held-out-fold scores beat picking's by more than one standard error
+ * of their per-fold difference (Breiman's one-SE rule, as the MMM's form selection keeps the simpler form). Three
+ * folds rank members noisily: a pool whose lead is within that noise pooled the sample's LSTM with members it
+ * should not have (BENCHMARKS.md, session 13).
+ */
+export function poolBeatsPicking(pool: readonly number[], pick: readonly number[]): boolean {
+  const d = pool.map((v, f) => v - pick[f]!);
+  const mean = d.reduce((a, v) => a + v, 0) / d.length;
+  if (d.length < 2) return mean < 0;
+  const se = Math.sqrt(d.reduce((a, v) => a + (v - mean) ** 2, 0) / (d.length - 1) / d.length);
+  return mean + se < 0;
 }
 
 /** The members a pool averages in the forecast: the k best over all folds. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { seededRng } from "../../src/data/random.ts";
 import { forecastWith } from "../../src/forecast/forecast.ts";
-import { bestOnOtherFolds, heldOutScore, poolMembers, poolPoint, rankMembers } from "../../src/forecast/pools.ts";
+import { bestOnOtherFolds, heldOutFoldScores, poolBeatsPicking, poolMembers, poolPoint, rankMembers } from "../../src/forecast/pools.ts";
 
 describe("pools of a series' best members", () => {
   it("When members are ranked on some folds, then a member missing from one of them is left out and ties go by name", () => {
@@ -61,10 +61,11 @@ describe("pools of a series' best members", () => {
     expect(Math.abs(mean(honest) - mean(next))).toBeLessThan(0.03);
   });
 
-  it("When members are equally good, then pooling beats picking on the next window; when one member errs five times less, then picking it wins the held-out-fold comparison and pooling is not used", () => {
+  it("When members are equally good, then pooling beats picking on the next window; when one member half as noisy, the rule still beats picking; when one member errs five times less, then picking it wins the held-out-fold comparison and pooling is not used", () => {
     // the forecast's rule on simulated backtests: each member's point is the truth plus its own noise on every
-    // fold, and a fourth window plays the future; the rule takes the pool size (1 = pick) whose held-out-fold
-    // score is lowest, as forecast.ts does
+    // fold, and a fourth window plays the future; the rule takes the better pool when its held-out-fold scores beat
+    // picking's by more than one SE of their per-fold difference, as forecast.ts does (measured: equal members pool
+    // 92% of the time and err 37% less than picking; a member with a fifth of the others' noise is always picked)
     const r = seededRng(9);
     const H = 30;
     const run = (noise: readonly number[]) => {
@@ -82,8 +83,11 @@ describe("pools of a series' best members", () => {
       const future = window();
       const scores = new Map(names.map((m) => [m, folds.map((f) => mae(f.truth, f.points[m]!))]));
       const points = folds.map((f) => f.points);
-      const honest = (k: number) => heldOutScore(points, scores, k, (f, p) => mae(folds[f]!.truth, p))!;
-      const k = [1, 2, 3].reduce((b, c) => (honest(c) < honest(b) ? c : b), 1);
+      const perFold = (k: number) => heldOutFoldScores(points, scores, k, (f, p) => mae(folds[f]!.truth, p))!;
+      const mean3 = (k: number) => perFold(k).reduce((a, v) => a + v, 0) / 3;
+      // the better pool, used when it beats picking by more than one SE of their per-fold difference
+      const pool = mean3(2) <= mean3(3) ? 2 : 3;
+      const k = poolBeatsPicking(perFold(pool), perFold(1)) ? pool : 1;
       const ranked = rankMembers(scores, [0, 1, 2]);
       const forecast = (n: number) => mae(future.truth, poolPoint(ranked.slice(0, n).map((m) => future.points[m]!)));
       return { k, rule: forecast(k), pick: forecast(1) };
@@ -96,6 +100,10 @@ describe("pools of a series' best members", () => {
     const dominant = many([0.3, 1.5, 1.5, 1.5, 1.5, 1.5]);
     expect(dominant.filter((x) => x.k === 1).length / dominant.length).toBeGreaterThan(0.7);
     expect(mean(dominant.map((x) => x.rule))).toBeLessThan(1.05 * mean(dominant.map((x) => x.pick)));
+    // in between (one member half as noisy): measured, it pools a third of the time and errs 2.6% less than picking
+    // (without the one-SE margin it pooled 59% of the time and tied picking)
+    const half = many([0.5, 1, 1, 1, 1, 1]);
+    expect(mean(half.map((x) => x.rule))).toBeLessThan(mean(half.map((x) => x.pick)));
   });
 
   it("When a stored forecast used a pool, then forecasting again gives the stored pool's point inside its band, and a pool without its point is refused", () => {
