@@ -358,8 +358,7 @@ function assemble(
   const byFold = series.map((_, i) => runs.map((_, run) => Object.fromEntries(MEMBERS.map((m) => [m, basePoint(run, i, m)]))));
   const pools = series.map((_, i) => new Map(POOLS.map((p) => [p, bestOnOtherFolds(byFold[i]!, foldScores[i]!, POOL_SIZE[p])])));
   // picking the best member, scored as the pools are (pools.ts): what a pool must beat to be used
-  const heldOut = (i: number, k: number) => heldOutFoldScores(byFold[i]!, foldScores[i]!, k, (run, p) => foldScore(run, i, p));
-  const picking = series.map((_, i) => heldOut(i, 1));
+  const picking = series.map((_, i) => heldOutFoldScores(byFold[i]!, foldScores[i]!, 1, (run, p) => foldScore(run, i, p)));
   const pointOf = (run: number, i: number, m: MethodName): readonly number[] | null => (isPool(m) ? pools[i]!.get(m)![run]! : basePoint(run, i, m));
   for (let run = 0; run < folds; run++) {
     const { train, actual } = runs[run]!;
@@ -451,7 +450,8 @@ function assemble(
     // a pool is used when it beat picking by more than one SE, both scored on folds that took no part in choosing (pools.ts)
     const pickFolds = picking[i] ?? null;
     const pick = pickFolds && pickFolds.reduce((a, v) => a + v, 0) / pickFolds.length;
-    const poolFolds = pool && heldOut(i, POOL_SIZE[pool.method as PoolName]);
+    // the pool's points per fold are already ranked on the other folds (pools above); it has one on every fold
+    const poolFolds = pool && pools[i]!.get(pool.method as PoolName)!.map((p, run) => foldScore(run, i, p!));
     const usePool = pool !== undefined && pickFolds !== null && !!poolFolds && poolBeatsPicking(poolFolds, pickFolds);
     const best = usePool ? pool : singles[0];
     if (!best)

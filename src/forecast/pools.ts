@@ -1,3 +1,5 @@
+import { pairedDifference } from "../data/paired-difference.ts";
+
 /**
  * Pools: the mean of a series' k best members on the backtest (forecast pooling, Kourentzes, Barrow & Petropoulos
  * 2019; combinations won M4 and M5). Whether a series picks its single best member or a pool is itself decided on
@@ -90,11 +92,8 @@ export function heldOutScore(
  * should not have (BENCHMARKS.md, session 13).
  */
 export function poolBeatsPicking(pool: readonly number[], pick: readonly number[]): boolean {
-  const d = pool.map((v, f) => v - pick[f]!);
-  const mean = d.reduce((a, v) => a + v, 0) / d.length;
-  if (d.length < 2) return mean < 0;
-  const se = Math.sqrt(d.reduce((a, v) => a + (v - mean) ** 2, 0) / (d.length - 1) / d.length);
-  return mean + se < 0;
+  const { mean, sd, n } = pairedDifference(pool, pick);
+  return n < 2 ? mean < 0 : mean + sd / Math.sqrt(n) < 0;
 }
 
 /** The members a pool averages in the forecast: the k best over all folds. */

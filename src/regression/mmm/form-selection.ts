@@ -1,3 +1,4 @@
+import { pairedDifference } from "../../data/paired-difference.ts";
 import { convergence } from "../../mcmc/diagnostics.ts";
 import type { NutsOptions, NutsResult } from "../../mcmc/nuts.ts";
 import { psisLoo } from "../../mcmc/psis.ts";
@@ -148,19 +149,11 @@ export async function selectForms(
   await fit(DEFAULT_FORM.adstock, DEFAULT_FORM.saturation);
   const base = score(DEFAULT_FORM.adstock, DEFAULT_FORM.saturation).loo;
   const diff = (a: ReturnType<typeof psisLoo>) => {
-    const n = a.pointwise.length;
-    const dlt = Float64Array.from(a.pointwise, (v, i) => v - base.pointwise[i]!);
-    const mean = dlt.reduce((s, v) => s + v, 0) / n;
-    const sd = Math.sqrt(dlt.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
+    const { mean, sd, n } = pairedDifference(a.pointwise, base.pointwise);
     return { elpdDiff: mean * n, seDiff: sd * Math.sqrt(n) };
   };
   const better = (ad: AdstockForm, sat: SaturationForm, cur: [AdstockForm, SaturationForm]) => {
-    const a = score(ad, sat).loo;
-    const c = score(...cur).loo;
-    const dlt = a.pointwise.map((v, i) => v - c.pointwise[i]!);
-    const n = dlt.length;
-    const mean = dlt.reduce((s, v) => s + v, 0) / n;
-    const sd = Math.sqrt(dlt.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
+    const { mean, sd, n } = pairedDifference(score(ad, sat).loo.pointwise, score(...cur).loo.pointwise);
     return mean * n > sd * Math.sqrt(n);
   };
   /** The saturation under carry-over `ad`: Hill (two parameters) only when it beats the better one-parameter form by more than one SE. */
