@@ -96,6 +96,8 @@ describe("the dashboard's keys and keyboard", () => {
     });
     await page.dispatchEvent(".drop", "drop", { dataTransfer: transfer });
     await page.waitForSelector("text=Uploaded dropped: 3 rows.");
+    // the message can show before the dataset's detail has rendered: wait for its table, then count
+    await page.waitForSelector("#dataset-detail tbody tr");
     expect(await page.locator("#dataset-detail tbody tr").count()).toBe(3);
     expect(await page.textContent("#dataset-detail .warn")).toContain("Only 3 data rows; models need at least 30 for stable estimates.");
     await page.close();
