@@ -13,7 +13,7 @@
 import { chosenVariants, type HolidayCalendar, memberRuns, withHolidays } from "../src/forecast/forecast.ts";
 import type { StatisticalMember } from "../src/forecast/members/index.ts";
 import { mae, maseScale } from "../src/forecast/metrics.ts";
-import { heldOutFoldScores, heldOutScore, poolBeatsPicking, poolPoint, rankMembers } from "../src/forecast/pools.ts";
+import { heldOutFoldScores, heldOutScore, POOL_SIZE, poolChoice, poolPoint, rankMembers } from "../src/forecast/pools.ts";
 import { COUNTRIES, DATASETS } from "./forecast-datasets.ts";
 
 const H = 90;
@@ -62,11 +62,11 @@ for (const name of names) {
       add("pick", pool(1));
       for (const k of [2, 3, 4]) add(`pool${k}`, pool(k));
       const honest = (k: number) => heldOutScore(points, scores, k, score)!;
-      const perFold = (k: number) => heldOutFoldScores(points, scores, k, score)!;
+      const perFold = (k: number) => heldOutFoldScores(points, scores, k, score);
       // the forecast's rule: the better pool when it beat picking by more than one SE, all scored on folds that
       // took no part in choosing
-      const better = honest(2) <= honest(3) ? 2 : 3;
-      add("forecast's rule", pool(poolBeatsPicking(perFold(better), perFold(1)) ? better : 1));
+      const rule = poolChoice(perFold);
+      add("forecast's rule", pool(rule.use && rule.better ? POOL_SIZE[rule.better] : 1));
       // session 12's rule: whichever of picking and the pools scored lowest
       add("lowest score", pool([1, 2, 3].reduce((b, k) => (honest(k) < honest(b) ? k : b), 1)));
       // the rule a first version used: pools scored honestly, single members on the folds that chose them

@@ -11,7 +11,7 @@ import type { EventInputs } from "./members/events.ts";
 import { holidayInputs } from "./members/holidays.ts";
 import { holidayNames } from "../data/holidays.ts";
 import { reconcile, reconciliation, type Reconciliation, type ReconciliationMethod } from "./hierarchy.ts";
-import { bestOnOtherFolds, heldOutFoldScores, POOL_SIZE, poolBeatsPicking, poolMembers, poolPoint, POOLS, type PoolName } from "./pools.ts";
+import { bestOnOtherFolds, heldOutFoldScores, POOL_SIZE, poolChoice, poolMembers, poolPoint, POOLS, type PoolName } from "./pools.ts";
 import type { MethodName, SeriesForecast, SeriesInput } from "./types.ts";
 
 export interface ForecastOptions extends Partial<Omit<LstmOptions, "horizon" | "levels" | "seed" | "onEpoch">> {
@@ -446,13 +446,17 @@ function assemble(
   const choicesBase: SeriesChoice[] = series.map((s, i) => {
     const by = intermittent[i] ? "rmsse" : "mase";
     const singles = perSeries[i]!.filter((x) => !isPool(x.method));
-    const pool = perSeries[i]!.find((x) => isPool(x.method));
-    // a pool is used when it beat picking by more than one SE, both scored on folds that took no part in choosing (pools.ts)
+    // a pool is used when it beat picking by more than one SE, both scored on folds that took no part in choosing
+    // (pools.ts); a pool's points per fold are already ranked on the other folds (pools above)
     const pickFolds = picking[i] ?? null;
     const pick = pickFolds && pickFolds.reduce((a, v) => a + v, 0) / pickFolds.length;
-    // the pool's points per fold are already ranked on the other folds (pools above); it has one on every fold
-    const poolFolds = pool && pools[i]!.get(pool.method as PoolName)!.map((p, run) => foldScore(run, i, p!));
-    const usePool = pool !== undefined && pickFolds !== null && !!poolFolds && poolBeatsPicking(poolFolds, pickFolds);
+    const poolFolds = (p: PoolName) => {
+      const points = pools[i]!.get(p)!;
+      return points.every((x) => x) ? points.map((x, run) => foldScore(run, i, x!)) : null;
+    };
+    const decision = poolChoice((k) => (k === 1 ? pickFolds : poolFolds(POOLS.find((p) => POOL_SIZE[p] === k)!)));
+    const pool = decision.better ? perSeries[i]!.find((x) => x.method === decision.better) : undefined;
+    const usePool = pool !== undefined && decision.use;
     const best = usePool ? pool : singles[0];
     if (!best)
       return {

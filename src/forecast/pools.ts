@@ -96,6 +96,24 @@ export function poolBeatsPicking(pool: readonly number[], pick: readonly number[
   return n < 2 ? mean < 0 : mean + sd / Math.sqrt(n) < 0;
 }
 
+/**
+ * A series' pool decision: `better` is the pool (of 2 or 3) with the lower mean held-out-fold score (the smaller on a
+ * tie; null when neither has a score on every fold), `use` whether it beat picking by more than one SE
+ * (poolBeatsPicking). perFold(k): the held-out-fold scores of taking the k best (heldOutFoldScores; k = 1 is
+ * picking), null where some fold has none. The forecast, the rules bench and the pools test all decide this way.
+ */
+export function poolChoice(perFold: (k: number) => readonly number[] | null): { better: PoolName | null; use: boolean } {
+  let better: { pool: PoolName; mean: number; scores: readonly number[] } | null = null;
+  for (const pool of POOLS) {
+    const scores = perFold(POOL_SIZE[pool]);
+    if (!scores) continue;
+    const mean = scores.reduce((a, v) => a + v, 0) / scores.length;
+    if (!better || mean < better.mean) better = { pool, mean, scores };
+  }
+  const pick = perFold(1);
+  return { better: better?.pool ?? null, use: !!better && !!pick && poolBeatsPicking(better.scores, pick) };
+}
+
 /** The members a pool averages in the forecast: the k best over all folds. */
 export function poolMembers(pool: PoolName, scores: ReadonlyMap<string, readonly (number | null)[]>, folds: number): string[] {
   return rankMembers(scores, [...Array(folds).keys()]).slice(0, POOL_SIZE[pool]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { seededRng } from "../../src/data/random.ts";
 import { forecastWith } from "../../src/forecast/forecast.ts";
-import { bestOnOtherFolds, heldOutFoldScores, poolBeatsPicking, poolMembers, poolPoint, rankMembers } from "../../src/forecast/pools.ts";
+import { bestOnOtherFolds, heldOutFoldScores, POOL_SIZE, poolChoice, poolMembers, poolPoint, rankMembers } from "../../src/forecast/pools.ts";
 
 describe("pools of a series' best members", () => {
   it("When members are ranked on some folds, then a member missing from one of them is left out and ties go by name", () => {
@@ -34,6 +34,19 @@ describe("pools of a series' best members", () => {
     expect(bestOnOtherFolds(points, scores, 2)).toEqual([[15], [16], [17]]);
     expect(bestOnOtherFolds(points, scores, 3)).toEqual([null, null, null]);
     expect(bestOnOtherFolds(points.slice(0, 1), scores, 1)).toEqual([null]);
+  });
+
+  it("When pools are weighed against picking, then the better pool is named and used only with a lead of more than one standard error", () => {
+    const of = (table: Record<number, number[] | null>) => (k: number) => table[k] ?? null;
+    // pool3 has the lower mean; its per-fold lead over picking (0.3, 0.2, 0.4) is steady: used
+    expect(poolChoice(of({ 1: [1, 1, 1], 2: [0.9, 0.9, 0.9], 3: [0.7, 0.8, 0.6] }))).toEqual({ better: "pool3", use: true });
+    // the same mean lead, but one fold goes the other way: within one SE, so picking stays
+    expect(poolChoice(of({ 1: [1, 1, 1], 2: [0.5, 1.5, 0.4] }))).toEqual({ better: "pool2", use: false });
+    // a tie between the pools goes to the smaller; no pool scored on every fold: nothing to weigh
+    expect(poolChoice(of({ 1: [1, 1, 1], 2: [0.5, 0.5, 0.5], 3: [0.5, 0.5, 0.5] })).better).toBe("pool2");
+    expect(poolChoice(of({ 1: [1, 1, 1] }))).toEqual({ better: null, use: false });
+    // no picking score (a fold without a member): a pool is never used
+    expect(poolChoice(of({ 2: [0.5, 0.5, 0.5] }))).toEqual({ better: "pool2", use: false });
   });
 
   it("When six members are equally good, then the best one's score on the folds that chose it is optimistic and its score on the other folds is not", () => {
@@ -83,11 +96,9 @@ describe("pools of a series' best members", () => {
       const future = window();
       const scores = new Map(names.map((m) => [m, folds.map((f) => mae(f.truth, f.points[m]!))]));
       const points = folds.map((f) => f.points);
-      const perFold = (k: number) => heldOutFoldScores(points, scores, k, (f, p) => mae(folds[f]!.truth, p))!;
-      const mean3 = (k: number) => perFold(k).reduce((a, v) => a + v, 0) / 3;
-      // the better pool, used when it beats picking by more than one SE of their per-fold difference
-      const pool = mean3(2) <= mean3(3) ? 2 : 3;
-      const k = poolBeatsPicking(perFold(pool), perFold(1)) ? pool : 1;
+      // the forecast's rule: the better pool, used when it beats picking by more than one SE of their per-fold difference
+      const choice = poolChoice((k) => heldOutFoldScores(points, scores, k, (f, p) => mae(folds[f]!.truth, p)));
+      const k = choice.use && choice.better ? POOL_SIZE[choice.better] : 1;
       const ranked = rankMembers(scores, [0, 1, 2]);
       const forecast = (n: number) => mae(future.truth, poolPoint(ranked.slice(0, n).map((m) => future.points[m]!)));
       return { k, rule: forecast(k), pick: forecast(1) };
