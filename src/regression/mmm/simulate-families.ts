@@ -32,6 +32,8 @@ export interface Family {
   readonly trend: "linear" | "concave";
   /** One-period events with a known effect (given to the model as controls). */
   readonly events: number;
+  /** Range Hill's slope is drawn from (default [0.8, 2]); Robyn's search range for it runs to 3. */
+  readonly hillSlope?: readonly [number, number];
 }
 
 export interface ChannelTruth {
@@ -114,8 +116,8 @@ export interface SharedTransform {
   readonly slope: number;
 }
 
-function drawTransform(r: Rng, c: ChannelFamily, lMax: number): SharedTransform {
-  return { adstock: adstockOf(r, c.adstock, lMax), halfRatio: Math.exp(uniform(r, Math.log(0.5), Math.log(2))), slope: uniform(r, 0.8, 2) };
+function drawTransform(r: Rng, c: ChannelFamily, lMax: number, slope: readonly [number, number] = [0.8, 2]): SharedTransform {
+  return { adstock: adstockOf(r, c.adstock, lMax), halfRatio: Math.exp(uniform(r, Math.log(0.5), Math.log(2))), slope: uniform(r, slope[0], slope[1]) };
 }
 
 /** Saturation with its half-point at halfRatio × the typical adstocked spend while on. */
@@ -174,7 +176,7 @@ export function simulateFamily(
   f.channels.forEach((c, j) => {
     const name = `ch${j + 1}`;
     const x = spendSeries(r, c.pattern, n, 100 * c.spendLevel, f.frequency);
-    const drawn = drawTransform(r, c, lMax); // drawn even when shared, so the rest of the stream does not move
+    const drawn = drawTransform(r, c, lMax, f.hillSlope); // drawn even when shared, so the rest of the stream does not move
     const tr = shared?.[j] ?? drawn;
     transforms.push(tr);
     const ad = tr.adstock;
@@ -340,6 +342,19 @@ export const FAMILIES: readonly Family[] = [
     trend: "linear",
     events: 2,
     channels: [ch("hill", "geometric", "bursts", 0.15, 2), ch("hill", "geometric", "pauses", 0.1, 1), ch("logistic", "geometric", "always", 0.08, 1)],
+  },
+  // added 2026-12-05 (session 14): steeply S-shaped Hill curves (slopes 2–3.5, as in siMMMulator's and Robyn's
+  // examples), two channels always on: below the spend the data show, a concave form and a slope prior near 1 both
+  // credit the channel with sales an S-curve does not make
+  {
+    name: "hillS-geometric-always+bursts-W156-3ch",
+    frequency: "W",
+    periods: 156,
+    noise: 0.04,
+    trend: "linear",
+    events: 1,
+    hillSlope: [2, 3.5],
+    channels: [ch("hill", "geometric", "always", 0.2, 2), ch("hill", "geometric", "bursts", 0.12, 1), ch("hill", "geometric", "always", 0.1, 1)],
   },
 ];
 
