@@ -98,6 +98,7 @@ function prepare(
   horizon: number,
   country: string | undefined,
   scale?: SeriesScale,
+  from = 0,
 ): Prepared {
   const holiday = country ? countryHolidays(country) : isHoliday;
   const y = series.target;
@@ -118,12 +119,20 @@ function prepare(
     s = { key: series.key, mean, sd, spendMean: spendRaw.map((v) => v.reduce((a, b) => a + b, 0) / n || 1), eventMean, eventSd };
   }
   const sc = s;
-  // once per series, not once per window and epoch: every window reads the same days
-  const dates = Array.from({ length: n + horizon }, (_, t) => addDays(series.start, t));
+  // once per series, not once per window and epoch: every window reads the same days. A forecast reads only the
+  // days from `from` on (its lookback and horizon): the calendar of the rest was most of a stored model's forecast
+  // time, and is left out (read, it would throw)
+  const calendar = new Array<[number, number, number, number, number]>(n + horizon);
+  const dow = new Array<number>(n + horizon);
+  for (let t = Math.max(0, from); t < n + horizon; t++) {
+    const d = addDays(series.start, t);
+    calendar[t] = calendarFeatures(d, holiday);
+    dow[t] = dayOfWeek(d);
+  }
   return {
     series,
-    calendar: dates.map((d) => calendarFeatures(d, holiday)),
-    dow: dates.map(dayOfWeek),
+    calendar,
+    dow,
     z: Float64Array.from(y, (v) => (v - sc.mean) / sc.sd),
     spend: spendRaw.map((v, j) => Float64Array.from(v, (x) => Math.log1p(Math.max(0, x) / sc.spendMean[j]!))),
     events: eventRaw.map((v, e) => Float64Array.from(v.slice(0, n + horizon), (x) => (x - (sc.eventMean?.[e] ?? 0)) / (sc.eventSd?.[e] ?? 1))),
@@ -350,7 +359,7 @@ function predictVariant(model: TrainedVariant, series: readonly SeriesInput[]): 
   const prepared = series.map((s, i) => {
     const scale = model.scales.find((sc) => sc.key === s.key);
     if (!scale) throw new Error(`The model was not trained on series ${s.key}.`);
-    const p = prepare(s, model.channels, events, o.horizon, o.country, scale);
+    const p = prepare(s, model.channels, events, o.horizon, o.country, scale, s.target.length - o.lookback);
     const n = p.z.length;
     if (n < firstOrigin(o, model.useLastYear)) throw new Error(`Series ${s.key} is too short to forecast from.`);
     return { scale, n, anchor: writeInputs(p, n, o, model.useLastYear, x, i * o.lookback * F, head, i * Hd) };

@@ -40,7 +40,7 @@ describe("pools of a series' best members", () => {
     const of = (table: Record<number, number[] | null>) => (k: number) => table[k] ?? null;
     // pool3 has the lower mean; its per-fold lead over picking (0.3, 0.2, 0.4) is steady: used
     expect(poolChoice(of({ 1: [1, 1, 1], 2: [0.9, 0.9, 0.9], 3: [0.7, 0.8, 0.6] }))).toEqual({ better: "pool3", use: true });
-    // the same mean lead, but one fold goes the other way: within one SE, so picking stays
+    // a mean lead too (0.2), but one fold goes the other way: within one SE, so picking stays
     expect(poolChoice(of({ 1: [1, 1, 1], 2: [0.5, 1.5, 0.4] }))).toEqual({ better: "pool2", use: false });
     // a tie between the pools goes to the smaller; no pool scored on every fold: nothing to weigh
     expect(poolChoice(of({ 1: [1, 1, 1], 2: [0.5, 0.5, 0.5], 3: [0.5, 0.5, 0.5] })).better).toBe("pool2");
