@@ -91,7 +91,7 @@ export function heldOutScore(
  * folds rank members noisily: a pool whose lead is within that noise pooled the sample's LSTM with members it
  * should not have (BENCHMARKS.md, session 13).
  */
-export function poolBeatsPicking(pool: readonly number[], pick: readonly number[]): boolean {
+function poolBeatsPicking(pool: readonly number[], pick: readonly number[]): boolean {
   const { mean, sd, n } = pairedDifference(pool, pick);
   return n < 2 ? mean < 0 : mean + sd / Math.sqrt(n) < 0;
 }
