@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 export interface Row {
   family: string;
   seed: number;
-  method: "bayes" | "bayes-stacking" | "fast";
+  /** "bayes": the chosen forms' own ROI; "bayes-<averaging>": ROI averaged over the forms that way; "fast". */
+  method: "bayes" | "bayes-stacking" | "bayes-pseudo-bma+" | "fast";
   channel: string;
   share: number;
   truth: number;
@@ -27,6 +28,9 @@ export function q(a: readonly number[], p: number): number {
   return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))]! : NaN;
 }
 
+/** The methods a table shows, in this order, those the rows have. */
+const METHODS: readonly Row["method"][] = ["bayes", "bayes-stacking", "bayes-pseudo-bma+", "fast"];
+
 export function summarise(all: readonly Row[]): string {
   const lines = [
     "| family | method | channels ≥10% of spend | median abs ROI error | 90th pct | 90% interval coverage | smaller channels: median error, coverage | s per fit |",
@@ -39,7 +43,7 @@ export function summarise(all: readonly Row[]): string {
     return { n: rs.length, med: q(err, 0.5), p90: q(err, 0.9), cov: rs.length ? cov / rs.length : NaN, covN: cov };
   };
   for (const scope of [...fams, "all families"]) {
-    for (const method of ["bayes", "bayes-stacking", "fast"] as const) {
+    for (const method of METHODS.filter((m) => all.some((r) => r.method === m))) {
       const rs = all.filter((r) => (scope === "all families" || r.family === scope) && r.method === method);
       const big = stat(rs.filter((r) => r.share >= 0.1));
       const small = stat(rs.filter((r) => r.share < 0.1));

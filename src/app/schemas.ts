@@ -398,7 +398,7 @@ export const MmmRequestSchema = z
     saturation: formChoice(SaturationForm, "Saturation form"),
     formAveraging: z.enum(["stacking", "pseudo-bma+", "none"]).optional().openapi({
       description:
-        'bayes with "auto" forms: how ROI and mROI combine the candidate forms; "stacking" (the default: a mixture weighted to maximise its leave-one-out score; on a pooled panel of more than 4 segments "none", as its screens run on the 4 with the most spend), "none" (the chosen forms\' own) or "pseudo-bma+" (elpd weights over a Bayesian bootstrap)',
+        'bayes with "auto" forms: how ROI and mROI combine the candidate forms; "pseudo-bma+" (the default: a mixture weighted by each form\'s leave-one-out evidence over a Bayesian bootstrap; on a pooled panel of more than 4 segments "none", as its screens run on the 4 with the most spend), "stacking" (weights that maximise the mixture\'s leave-one-out score) or "none" (the chosen forms\' own)',
     }),
     roiPriors: z
       .record(ColumnName, z.object({ median: z.number(), spread: z.number() }).strict())

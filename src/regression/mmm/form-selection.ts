@@ -34,7 +34,7 @@ export interface CandidateScore {
   readonly seDiff: number;
   /** Observations whose Pareto k̂ exceeds 0.7 (their LOO estimate is unreliable). */
   readonly highParetoK: number;
-  /** Stacking weight (Yao et al. 2018; pseudo-BMA+ when that averages) of this candidate; 0 when its screen did not converge. */
+  /** Averaging weight of this candidate (pseudo-BMA+, or stacking when that averages; Yao et al. 2018); 0 when its screen did not converge. */
   readonly weight: number;
   /** Largest R-hat of its short run: above SCREEN_RHAT its draws are not used. */
   readonly maxRhat: number;
@@ -52,7 +52,7 @@ const AVERAGED = `so their intervals carry the uncertainty of the choice; the ch
 const AVERAGING_TEXT: Record<FormAveraging, string> = {
   stacking: `ROI and mROI are averaged over the candidates by stacking weights (Yao et al. 2018: the weights that maximise the leave-one-out log score of the mixture of their predictive distributions), ${AVERAGED}`,
   "pseudo-bma+": `ROI and mROI are averaged over the candidates by pseudo-BMA+ weights (Yao et al. 2018: exp(elpd_loo) re-weighted by a Bayesian bootstrap over periods), ${AVERAGED}`,
-  none: "ROI and mROI are the chosen forms' own, as are the curves and the stored draws; each candidate's stacking weight (Yao et al. 2018) and its own ROI show how close the choice was and what it moves (formAveraging \"stacking\" averages over them).",
+  none: "ROI and mROI are the chosen forms' own, as are the curves and the stored draws; each candidate's pseudo-BMA+ weight (Yao et al. 2018) and its own ROI show how close the choice was and what it moves (formAveraging \"pseudo-bma+\", the default, averages over them).",
 };
 
 /** A screened candidate: its model and the draws of its short run, which ROI averaging reuses. */
@@ -180,8 +180,8 @@ export async function selectForms(
   // weights over the candidates whose short runs converged (Yao et al. 2018): ROIs are averaged with them
   const usable = plan.filter(([ad, sat]) => score(ad, sat).maxRhat <= SCREEN_RHAT);
   const pointwise = usable.map(([ad, sat]) => score(ad, sat).loo.pointwise);
-  // with averaging "none" the stacking weights are still reported: evidence of how close the choice was
-  const w = run.averaging === "pseudo-bma+" ? pseudoBmaPlusWeights(pointwise, seededRng(run.seed)) : stackingWeights(pointwise);
+  // with averaging "none" the pseudo-BMA+ weights are still reported: evidence of how close the choice was
+  const w = run.averaging === "stacking" ? stackingWeights(pointwise) : pseudoBmaPlusWeights(pointwise, seededRng(run.seed));
   const weightOf = (ad: AdstockForm, sat: SaturationForm) => {
     const i = usable.findIndex(([a, s]) => a === ad && s === sat);
     return i < 0 ? 0 : w[i]!;

@@ -29,7 +29,7 @@ describe("recovery of true ROIs (a subset of the matrix)", () => {
 
   it("When the forms are left to auto, then a one-parameter saturation and geometric carry-over are chosen on that data, with the evidence, and ROIs land within 15%", async () => {
     const sim = simulateFamily(pymcLike, 3);
-    // the default averages ROI over the forms by stacking weights
+    // the default averages ROI over the forms by pseudo-BMA+ weights
     const m = (await fitBayesMmm(sim.input, { runChains })).segments[0]!.model;
     const sel = m.formSelection!;
     expect(sel.candidates.length).toBe(4); // three saturations with geometric, then Weibull PDF
@@ -41,10 +41,10 @@ describe("recovery of true ROIs (a subset of the matrix)", () => {
       expect(Math.abs(c.roi / t.roi - 1)).toBeLessThan(0.15);
     }
     expect(sel.decision).toMatch(/saturation with geometric adstock/);
-    // ROI averaged over the forms by stacking weights: weights on the simplex, each candidate's own ROI shown, and
+    // ROI averaged over the forms by pseudo-BMA+ weights: weights on the simplex, each candidate's own ROI shown, and
     // the mixture's median and interval ends inside the span of the candidates' (weighted ones') own
     expect(sel.candidates.reduce((a, c) => a + c.weight, 0)).toBeCloseTo(1, 9);
-    expect(sel.averaging).toMatch(/stacking/);
+    expect(sel.averaging).toMatch(/pseudo-BMA\+/);
     for (const c of m.channels) {
       const own = sel.candidates.filter((k) => k.weight >= 0.01).map((k) => k.roi!.find((r) => r.channel === c.channel)!);
       expect(own.length).toBeGreaterThan(0);
@@ -98,7 +98,7 @@ describe("recovery of true ROIs (a subset of the matrix)", () => {
     }
   }, 240_000);
 
-  it("When formAveraging is none, then each ROI is the chosen forms' own, as the candidate list shows it, beside the stacking weights", async () => {
+  it("When formAveraging is none, then each ROI is the chosen forms' own, as the candidate list shows it, beside the pseudo-BMA+ weights", async () => {
     const sim = simulateFamily(pymcLike, 3);
     const m = (await fitBayesMmm(sim.input, { runChains, formAveraging: "none" })).segments[0]!.model;
     const sel = m.formSelection!;
