@@ -5,11 +5,11 @@ import { paramLayout } from "./posterior-model.ts";
 import { channelReturn, currentSpends } from "./posterior-report.ts";
 import type { ChannelResult, FittedMmm } from "./types.ts";
 
-/** Below this stacking weight a candidate's draws are left out of the average (they would move no quantile). */
+/** Below this averaging weight a candidate's draws are left out of the average (they would move no quantile). */
 const MIN_WEIGHT = 0.01;
 
 /**
- * ROI and mROI of segment g averaged over the screened forms by their stacking weights: a weighted mixture of each
+ * ROI and mROI of segment g averaged over the screened forms by their weights (pseudo-BMA+ or stacking): a weighted mixture of each
  * candidate's draws (each draw weighs its candidate's weight over its number of draws), with the chosen forms'
  * full run (`chosen`) in place of its short one, when `mix`. The model's other numbers stay the chosen forms'. Each
  * candidate's own ROI median and interval go into the form selection either way, so the answer shows what the

@@ -89,7 +89,7 @@ export const DEFAULT_FORM: ChannelForm = { adstock: "geometric", saturation: "hi
 export const AUTO_ADSTOCKS: readonly AdstockForm[] = ["geometric", "weibull-pdf"];
 /** Short runs score the candidates: enough draws for PSIS-LOO (its k̂ says when not). */
 const SCREEN = { chains: 2, warmup: 200, draws: 200 };
-/** A screen whose chains disagree more than this gets no stacking weight: its draws would not describe its posterior. */
+/** A screen whose chains disagree more than this gets no averaging weight: its draws would not describe its posterior. */
 export const SCREEN_RHAT = 1.1;
 
 /**
