@@ -118,7 +118,16 @@ export function runChain(target: LogDensity, chain: number, chains: number, opts
   let gradEvals = 0;
   const evalAt = (s: State) => {
     gradEvals++;
-    const lp = target.logDensityGrad(s.q, s.grad);
+    let lp: number;
+    try {
+      lp = target.logDensityGrad(s.q, s.grad);
+    } catch (e) {
+      // a point outside the model's domain (a RangeError, e.g. a Weibull scale that underflowed to 0 on a wild
+      // first step) rejects the proposal, as Stan rejects one whose log density throws a domain error; any other
+      // error is a bug and stops the chain
+      if (!(e instanceof RangeError)) throw e;
+      lp = -Infinity;
+    }
     s.logp = Number.isNaN(lp) ? -Infinity : lp;
   };
 

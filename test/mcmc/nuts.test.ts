@@ -71,6 +71,33 @@ describe("NUTS against closed-form posteriors", () => {
     expect(r.chains.reduce((a, c) => a + c.divergent.reduce((s, v) => s + v, 0), 0)).toBeGreaterThan(0);
   });
 
+  it("When the density throws a RangeError outside its domain, then those proposals are rejected (as Stan does) and the draws follow the rest; any other error stops the chain", () => {
+    // a standard normal restricted to x > 0 by throwing below it: the half-normal, mean √(2/π), variance 1 − 2/π
+    const halfNormal: LogDensity = {
+      dim: 1,
+      logDensityGrad(q, g) {
+        if (!(q[0]! > 0)) throw new RangeError(`x must be > 0; got ${q[0]}`);
+        g[0] = -q[0]!;
+        return -0.5 * q[0]! ** 2;
+      },
+    };
+    const r = nuts(halfNormal, { chains: 4, warmup: 500, draws: 1000, seed: 3, start: Float64Array.of(1) });
+    const x = coord(r, 0);
+    expect(x.every((c) => c.every((v) => v > 0))).toBe(true);
+    const { essBulk } = convergence(x);
+    expect(Math.abs(meanOf(x) - Math.sqrt(2 / Math.PI))).toBeLessThan(4 * Math.sqrt((1 - 2 / Math.PI) / essBulk));
+    expect(varOf(x) / (1 - 2 / Math.PI)).toBeGreaterThan(0.85);
+    expect(varOf(x) / (1 - 2 / Math.PI)).toBeLessThan(1.15);
+    const buggy: LogDensity = {
+      dim: 1,
+      logDensityGrad(q) {
+        if (q[0]! > 0.5) throw new TypeError("a bug, not a domain");
+        return -0.5 * q[0]! ** 2;
+      },
+    };
+    expect(() => nuts(buggy, { chains: 1, warmup: 50, draws: 50, seed: 1, start: Float64Array.of(0) })).toThrow(TypeError);
+  });
+
   it("When run twice with one seed, then the draws are identical; another seed gives others", () => {
     const { target } = conjugateLinear(2, 30, 4);
     const a = nuts(target, { chains: 2, warmup: 100, draws: 50, seed: 9 });
