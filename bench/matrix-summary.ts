@@ -20,6 +20,8 @@ export interface Row {
   maxRhat?: number;
   divergences?: number;
   candidates?: readonly object[];
+  /** For a channel the answer warns is almost never off: the share of its contribution below the spend seen. */
+  unseenShare?: number | null;
 }
 
 /** The p-quantile of a sample as the matrix tables report it: the value at floor(p·n) of the sorted sample. */
