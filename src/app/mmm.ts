@@ -42,7 +42,7 @@ function summary(r: MmmResult) {
             segment: s.segment,
             inSample: s.model.inSample,
             holdout: s.model.holdout,
-            channels: s.model.channels.map(({ channel, roi, roiInterval, mroi, mroiInterval, shareOfSpend, shareOfEffect }) => ({
+            channels: s.model.channels.map(({ channel, roi, roiInterval, mroi, mroiInterval, shareOfSpend, shareOfEffect, unseenShare }) => ({
               channel,
               roi,
               roiInterval,
@@ -50,6 +50,7 @@ function summary(r: MmmResult) {
               mroiInterval,
               shareOfSpend,
               shareOfEffect,
+              ...(unseenShare !== undefined && { unseenShare }),
             })),
           },
     ),

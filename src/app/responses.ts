@@ -25,6 +25,7 @@ const MmmChannel = open({
   roiInterval: Interval.nullable(),
   mroiInterval: Interval.nullable(),
   coefficientInterval: Interval.nullable(),
+  unseenShare: num.optional(),
   form: open({ adstock: z.string(), saturation: z.string() }).optional(),
 });
 const FittedMmm = open({

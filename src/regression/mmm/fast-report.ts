@@ -2,6 +2,7 @@ import { metrics, responseCurve } from "./report.ts";
 import type { RowLayout } from "./row-layout.ts";
 import { saturationDerivative } from "./saturation.ts";
 import type { ChannelResult, ChannelTransform, Decomposition, FittedMmm, MmmInput } from "./types.ts";
+import { unseenShare } from "./unseen-share.ts";
 
 type Interval = { readonly lower: number; readonly upper: number };
 
@@ -62,6 +63,7 @@ export function fastReport(f: FastFit): FittedMmm {
       roiInterval,
       mroiInterval: f.intervals[j]!.mroi,
       coefficientInterval: roiInterval && roiFactor > 0 ? { lower: roiInterval.lower / roiFactor, upper: roiInterval.upper / roiFactor } : null,
+      unseenShare: unseenShare(finalMedia[j]!.subarray(0, fitPeriods)),
       form: { adstock: "geometric", saturation: "hill" },
       adstock: { kind: "geometric", alpha: transform.alpha, lMax, normalize: true },
       saturation: { kind: "hill", slope: transform.slope, kappa: transform.kappa },

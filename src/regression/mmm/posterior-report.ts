@@ -10,8 +10,9 @@ import { adstockSpec, saturationSpec, saturationWithGradient, toNatural } from "
 import { channelState, coefficientOf, logRoi, type ParamLayout, type PosteriorData } from "./posterior-model.ts";
 import { curveGrid, metrics } from "./report.ts";
 import { currentSpend } from "./response.ts";
-import { saturate, saturationDerivative, type SaturationSpec } from "./saturation.ts";
+import { saturate, saturationDerivative } from "./saturation.ts";
 import type { ChannelResult, Decomposition, FittedMmm, ResponseCurve } from "./types.ts";
+import { unseenShare } from "./unseen-share.ts";
 
 // What a Bayesian fit reports: the sampler's diagnostics, and each segment's model summarised from the draws.
 
@@ -173,6 +174,7 @@ export function report(
       roiInterval,
       mroiInterval: intervalOfSorted(sortedOf(mroi[j]!), level),
       coefficientInterval: factor > 0 ? { lower: roiInterval.lower / factor, upper: roiInterval.upper / factor } : null,
+      unseenShare: unseenShare(adstock(Array.from(seg.spend[j]!.subarray(0, seg.fit)), ad).map((a) => saturate(a, sat))),
       form: d.forms[j]!,
       adstock: ad,
       saturation: sat,
@@ -224,7 +226,7 @@ export function report(
     const low = a.reduce((n, v) => n + (v < 0.2 * seg.scale[j]! ? 1 : 0), 0) / seg.fit;
     if (seg.total[j]! > 0 && low < 0.05)
       warnings.push(
-        `Channel ${c.channel} is almost never off (carried-over spend below a fifth of its typical level in ${(100 * low).toFixed(0)}% of periods): ${(100 * unseenShare(a, c.saturation)).toFixed(0)}% of its modelled contribution is what the curve gives at the lowest carried-over spend seen, where the data show nothing below, so its ROI depends on the form (${c.form.saturation}); on simulated data these were the ROIs most often missed. A lift test or a pause in spend would pin it.`,
+        `Channel ${c.channel} is almost never off (carried-over spend below a fifth of its typical level in ${(100 * low).toFixed(0)}% of periods): ${(100 * c.unseenShare!).toFixed(0)}% of its modelled contribution is what the curve gives at the lowest carried-over spend seen, where the data show nothing below, so its ROI depends on the form (${c.form.saturation}); on simulated data these were the ROIs most often missed. A lift test or a pause in spend would pin it.`,
       );
   });
   return {
@@ -281,16 +283,4 @@ function rmse(y: readonly number[], fit: readonly number[], to: number): number 
   let ss = 0;
   for (let t = 0; t < to; t++) ss += (y[t]! - fit[t]!) ** 2;
   return Math.sqrt(ss / to);
-}
-
-/**
- * The share of a channel's contribution Σ_t f(a_t) that the curve gives below the lowest carried-over spend a_min
- * seen, n·f(a_min) / Σ_t f(a_t) (f rises, so every period has at least f(a_min)): what only the form's shape below
- * the data decides. 0 when the contribution is 0.
- */
-export function unseenShare(adstocked: readonly number[], sat: SaturationSpec): number {
-  if (adstocked.length === 0) return 0;
-  const floor = saturate(Math.max(0, Math.min(...adstocked)), sat);
-  const total = adstocked.reduce((acc, v) => acc + saturate(Math.max(0, v), sat), 0);
-  return total > 0 ? (adstocked.length * floor) / total : 0;
 }

@@ -101,6 +101,11 @@ export interface ChannelResult {
   readonly mroiInterval: Interval | null;
   /** The coefficient that, at the fitted transforms, spans the ROI interval (what plans and scenarios scale). */
   readonly coefficientInterval: Interval | null;
+  /**
+   * The share of the contribution that is the curve's value at the lowest carried-over spend seen (unseen-share.ts):
+   * what only the form decides. 0 for a channel off in some period; absent in models stored before it was reported.
+   */
+  readonly unseenShare?: number;
   /** The channel's forms and their fitted parameters in spend units: what the response engine evaluates. */
   readonly form: ChannelForm;
   readonly adstock: AdstockSpec;

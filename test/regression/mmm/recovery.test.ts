@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parallelChains } from "../../../src/jobs/parallel-chains.ts";
+import { fitMmm } from "../../../src/regression/mmm/fit-mmm.ts";
 import { fitBayesMmm } from "../../../src/regression/mmm/fit-bayes.ts";
 import { FAMILIES, simulateFamily } from "../../../src/regression/mmm/simulate-families.ts";
 
@@ -41,6 +42,20 @@ describe("recovery of true ROIs (a subset of the matrix)", () => {
       expect(Math.abs(c.roi / t.roi - 1)).toBeLessThan(0.15);
     }
     expect(sel.decision).toMatch(/saturation with geometric adstock/);
+    // the share of each channel's contribution below the carried-over spend seen: some for the channel on every
+    // week (measured 6.7%), none for the one on a fifth of the weeks (its carry-over runs out between bursts)
+    const always = m.channels.find((c) => sim.input.channels[c.channel]!.every((x) => x > 0))!;
+    const sparse = m.channels.find((c) => c !== always)!;
+    expect(always.unseenShare!).toBeGreaterThan(0.01);
+    expect(sparse.unseenShare).toBe(0);
+    // the fast fit reports it too: n · min / Σ of the channel's contribution over the fitting periods
+    const fast = fitMmm(sim.input, { seed: 1 });
+    for (const c of fast.channels) {
+      const part = fast.decomposition.channels[c.channel]!.slice(0, fast.fitPeriods);
+      const byHand = (part.length * Math.min(...part)) / part.reduce((a, v) => a + v, 0);
+      expect(c.unseenShare!).toBeCloseTo(byHand, 9);
+    }
+    expect(fast.channels.find((c) => c.channel === sparse.channel)!.unseenShare).toBe(0);
     // ROI averaged over the forms by pseudo-BMA+ weights: weights on the simplex, each candidate's own ROI shown, and
     // the mixture's median and interval ends inside the span of the candidates' (weighted ones') own
     expect(sel.candidates.reduce((a, c) => a + c.weight, 0)).toBeCloseTo(1, 9);
