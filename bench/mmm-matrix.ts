@@ -52,7 +52,8 @@ for (const family of FAMILIES.filter((f) => !filter || f.name.includes(filter)))
         seconds: tb,
         maxRhat: bayes.diagnostics.maxRhat,
         divergences: bayes.diagnostics.divergences,
-        unseenShare: unseenShareOf(m.warnings, t.channel),
+        // the share below the spend seen (unseen-share.ts), for the channels the answer warns are almost never off
+        unseenShare: m.warnings.some((w) => w.startsWith(`Channel ${t.channel} is almost never off`)) ? (b.unseenShare ?? null) : null,
         candidates: m.formSelection?.candidates.map((c) => ({
           forms: `${c.adstock}+${c.saturation}`,
           weight: c.weight,
@@ -79,15 +80,6 @@ for (const family of FAMILIES.filter((f) => !filter || f.name.includes(filter)))
           .join(" "),
     );
   }
-}
-
-/** The always-on warning's share of contribution below the spend seen (posterior-report.ts unseenShare), or null. */
-function unseenShareOf(warnings: readonly string[], channel: string): number | null {
-  for (const w of warnings) {
-    const m = /^Channel (\S+) is almost never off.*?: (\d+)% of its modelled contribution/.exec(w);
-    if (m && m[1] === channel) return Number(m[2]) / 100;
-  }
-  return null;
 }
 
 function fmt(r: Row): string {
