@@ -23,7 +23,7 @@ const rows = readFileSync(process.argv[2]!, "utf8")
   .map((l) => JSON.parse(l) as Row)
   // the averaged rows carry the candidates (either averaging: the candidates' own ROIs are the same)
   .filter((r) => r.method.startsWith("bayes-") && r.share >= 0.1 && (!process.argv[3] || r.family.includes(process.argv[3])))
-  .filter((r, i, all) => all.findIndex((x) => x.family === r.family && x.seed === r.seed && x.channel === r.channel && x.method.startsWith("bayes-")) === i);
+  .filter((r, i, all) => all.findIndex((x) => x.family === r.family && x.seed === r.seed && x.channel === r.channel) === i);
 
 const rules: Record<string, (chosen: string, c: Map<string, Picked>) => Picked | undefined> = {
   "the default rule (a two-parameter form must beat a one-parameter one by one SE)": (chosen, c) => c.get(chosen),

@@ -11,9 +11,9 @@ const MIN_WEIGHT = 0.01;
 /**
  * ROI and mROI of segment g averaged over the screened forms by their weights (pseudo-BMA+ or stacking): a weighted
  * mixture of each candidate's draws (each draw weighs its candidate's weight over its number of draws), with the
- * chosen forms' full run (`chosen`) in place of its short one, when `mix`. The model's other numbers stay the chosen forms'. Each
- * candidate's own ROI median and interval go into the form selection either way, so the answer shows what the
- * choice moves.
+ * chosen forms' full run (`chosen`) in place of its short one, when `mix`. The model's other numbers stay the
+ * chosen forms'. Each candidate's own ROI median and interval go into the form selection either way, so the answer
+ * shows what the choice moves.
  */
 export function averageOverForms(
   model: FittedMmm,

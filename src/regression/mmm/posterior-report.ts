@@ -150,11 +150,15 @@ export function report(
   const contributions = meanMedia.map((m) => m.subarray(0, seg.fit).reduce((a, v) => a + v, 0));
   const totalSpend = seg.total.reduce((a, v) => a + v, 0);
   const totalEffect = contributions.reduce((a, v) => a + v, 0);
+  // each channel's carried-over spend over the fitting rows at its fitted adstock: the unseen share and the always-on
+  // warning both read it
+  const carried: number[][] = [];
   const channels = d.channels.map((channel, j): ChannelResult => {
     const specs = [...lay.adstock[j]!, ...lay.saturation[j]!];
     const v = specs.map((_, i) => median(naturalDraws[j]![i]!));
     const na = lay.adstock[j]!.length;
     const ad = adstockSpec(d.forms[j]!.adstock, v.slice(0, na), d.lMax);
+    carried[j] = adstock(Array.from(seg.spend[j]!.subarray(0, seg.fit)), ad);
     const sat = saturationSpec(d.forms[j]!.saturation, v.slice(na), seg.scale[j]!);
     const roiSorted = sortedOf(roi[j]!);
     const roiInterval = intervalOfSorted(roiSorted, level);
@@ -174,7 +178,7 @@ export function report(
       roiInterval,
       mroiInterval: intervalOfSorted(sortedOf(mroi[j]!), level),
       coefficientInterval: factor > 0 ? { lower: roiInterval.lower / factor, upper: roiInterval.upper / factor } : null,
-      unseenShare: unseenShare(adstock(Array.from(seg.spend[j]!.subarray(0, seg.fit)), ad).map((a) => saturate(a, sat))),
+      unseenShare: unseenShare(carried[j]!.map((a) => saturate(a, sat))),
       form: d.forms[j]!,
       adstock: ad,
       saturation: sat,
@@ -222,8 +226,7 @@ export function report(
   // a channel whose carried-over spend is never near zero: its ROI rests on the curve's assumed shape below the
   // lowest level seen, and the warning says how much of its contribution that is
   channels.forEach((c, j) => {
-    const a = adstock(Array.from(seg.spend[j]!.subarray(0, seg.fit)), c.adstock);
-    const low = a.reduce((n, v) => n + (v < 0.2 * seg.scale[j]! ? 1 : 0), 0) / seg.fit;
+    const low = carried[j]!.reduce((n, v) => n + (v < 0.2 * seg.scale[j]! ? 1 : 0), 0) / seg.fit;
     if (seg.total[j]! > 0 && low < 0.05)
       warnings.push(
         `Channel ${c.channel} is almost never off (carried-over spend below a fifth of its typical level in ${(100 * low).toFixed(0)}% of periods): ${(100 * c.unseenShare!).toFixed(0)}% of its modelled contribution is what the curve gives at the lowest carried-over spend seen, where the data show nothing below, so its ROI depends on the form (${c.form.saturation}); on simulated data these were the ROIs most often missed. A lift test or a pause in spend would pin it.`,
