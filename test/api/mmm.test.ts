@@ -46,6 +46,20 @@ describe("POST /v1/mmm", () => {
     const curves = await request(t.app).get(`/v1/mmm/${job.result.modelId}/curves`);
     expect(curves.body.curves).toHaveLength(5);
     expect(curves.body.curves[0]).toMatchObject({ segment: null, channel: "tv_S", form: "hill" });
+    // the spreadsheet's channel table carries the same numbers, each channel's forms and its unseen share
+    const sheet = await request(t.app).get(job.result.modelUrl).set("Accept", "text/csv");
+    const rows = sheet.text
+      .trim()
+      .split("\r\n")
+      .map((r) => r.split(","));
+    const col = (name: string) => rows[0]!.indexOf(name);
+    expect(rows).toHaveLength(6);
+    stored.channels.forEach((c: { channel: string; roi: number; unseenShare: number; form: { saturation: string; adstock: string } }, i: number) => {
+      const row = rows[i + 1]!;
+      expect([row[col("channel")], row[col("saturation")], row[col("adstock")]]).toEqual([c.channel, c.form.saturation, c.form.adstock]);
+      expect(Number(row[col("roi")])).toBe(c.roi);
+      expect(Number(row[col("unseen_share")])).toBe(c.unseenShare);
+    });
   }, 90_000);
 
   it("When a column is wrong, then 400 now, not a failed job later", async () => {

@@ -81,6 +81,7 @@ describe("the dashboard in a real browser", () => {
       .locator("tr", { hasText: "spend_tv" })
       .first();
     await expect.poll(() => row.locator("td").nth(2).textContent()).toBe(num(tv.roi));
+    expect(await row.locator("td").nth(4).textContent()).toBe(`${(tv.unseenShare * 100).toFixed(1)}%`);
     a11y.mmm = await axeViolations(page);
     await page.screenshot({ path: `${SHOTS}/mmm.png`, fullPage: true });
     // on a phone-width screen the page does not scroll sideways (wide charts scroll in their own box)

@@ -85,6 +85,7 @@ function modelView(m) {
         value: c[key],
         lower: c[interval]?.lower ?? c[key],
         upper: c[interval]?.upper ?? c[key],
+        unseenShare: c.unseenShare,
       })),
     );
   const roiRows = metric("roi", "roiInterval");
@@ -144,9 +145,11 @@ function modelView(m) {
         { label: "Channel", value: (r) => r.channel },
         { label: "ROI", value: (r) => num(r.value), num: true },
         { label: `${level}% interval`, value: (r) => `${num(r.lower)} to ${num(r.upper)}`, num: true },
+        // the part of the return no spend level in the data pins down: above 30% the ROI rests on the curve's form
+        { label: "Unseen share", value: (r) => pct(r.unseenShare), num: true },
       ],
       roiRows,
-      { caption: "ROI per channel" },
+      { caption: "ROI per channel (unseen share: the part of the contribution below the lowest spend seen, set by the curve's form alone)" },
     ),
     h("h2", {}, "By segment"),
     h("div", { class: "grid" }, field("Segment", segmentPick)),
