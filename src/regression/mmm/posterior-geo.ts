@@ -1,6 +1,7 @@
 import type { Rng } from "../../data/random.ts";
 import type { LogDensity, TargetSpec } from "../../mcmc/nuts.ts";
 import {
+  transformGradient,
   channelBuffers,
   channelState,
   lagWeightsOf,
@@ -298,18 +299,10 @@ export function geoDensity(d: PosteriorData): LogDensity & { layout: ParamLayout
             Gj[t] = v;
             h1 += v * st.s[t]!;
           }
-          const off = lay.transformOffset[j]!;
-          const ds = st.ds!;
-          for (let k = 0; k < ds.length; k++) {
-            const dsk = ds[k]!;
-            let gk = 0;
-            let sk = 0;
-            for (let t = 0; t < n; t++) {
-              gk += Gj[t]! * dsk[t]!;
-              sk += dsk[t]!;
-            }
-            grad[off + k]! += f[j]! * (gk - (h1 * sk) / st.sumFit);
-          }
+          // m_c = spend·s/Σ_fit s: ∂/∂s(t) = G(t) − h1/Σ_fit s
+          const shift = h1 / st.sumFit;
+          for (let t = 0; t < n; t++) Gj[t]! -= shift;
+          transformGradient(d, lay, j, g, st, Gj, n, f[j]!, grad);
         }
       }
       for (let j = 0; j < C; j++) {

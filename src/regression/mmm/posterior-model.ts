@@ -115,8 +115,15 @@ export interface ChannelState {
   readonly s: Float64Array;
   /** Σ s over the fitting rows. */
   readonly sumFit: number;
-  /** ds/du per transform parameter (adstock first), over all rows; null when not asked for. */
+  /**
+   * ds/du per transform parameter (adstock first), over all rows; null when not asked for. For a convolution adstock
+   * (every form but geometric) the adstock's entries are not filled: transformGradient goes through them in reverse.
+   */
   readonly ds: Float64Array[] | null;
+  /** ds/dz over all rows (with the gradient): what transformGradient's reverse pass needs. */
+  readonly sz: Float64Array | null;
+  /** A convolution adstock's lag weights and their derivatives in its parameters (null for geometric). */
+  readonly lags: { readonly w: readonly number[]; readonly dw: readonly (readonly number[])[] } | null;
 }
 
 /** Reusable per-channel arrays (at least as long as the longest segment) so the sampler's hot loop allocates nothing. */
@@ -159,10 +166,11 @@ export function channelState(
   // adstocked spend over the scale, and its derivative in each adstock parameter (ds[0..na) hold dz/du until the chain rule)
   const z = b.z;
   const dz = b.ds;
+  let lags: ChannelState["lags"] = null;
   if (form.adstock === "geometric") {
     geometricWindow(toNatural(lay.adstock[j]![0]!, q[off]!), d.lMax, x, scale, n, z, withGradient ? dz[0]! : null);
   } else {
-    const { w, dw } =
+    lags =
       weights ??
       weightsWithGradient(
         form.adstock,
@@ -170,8 +178,8 @@ export function channelState(
         Array.from({ length: na }, (_, i) => q[off + i]!),
         d.lMax,
       );
-    convolveInto(w, x, scale, n, z);
-    if (withGradient) for (let k = 0; k < na; k++) convolveInto(dw[k]!, x, scale, n, dz[k]!);
+    // the derivatives in the lag weights' parameters are left to transformGradient's reverse pass
+    convolveInto(lags.w, x, scale, n, z);
   }
   const v0 = ns > 0 ? toNatural(lay.saturation[j]![0]!, q[off + na]!) : 0;
   const v1 = ns > 1 ? toNatural(lay.saturation[j]![1]!, q[off + na + 1]!) : 0;
@@ -179,14 +187,56 @@ export function channelState(
   const s = b.s;
   let sumFit = 0;
   for (let t = 0; t < seg.fit; t++) sumFit += s[t]!;
-  if (!withGradient) return { s, sumFit, ds: null };
-  // chain rule: ds/du_adstock = s'(z) · dz/du
+  if (!withGradient) return { s, sumFit, ds: null, sz: null, lags };
+  // chain rule for the geometric window: ds/du = s'(z) · dz/du
   const sz = b.sz;
-  for (let k = 0; k < na; k++) {
-    const dk = dz[k]!;
+  if (!lags) {
+    const dk = dz[0]!;
     for (let t = 0; t < n; t++) dk[t]! *= sz[t]!;
   }
-  return { s, sumFit, ds: dz };
+  return { s, sumFit, ds: dz, sz, lags };
+}
+
+/**
+ * Σ_{t<n} H(t)·∂s(t)/∂u_k for each transform parameter k of channel j in segment g (adstock first), times `factor`,
+ * added into grad at the channel's offset. A convolution adstock goes in reverse: with h = H·s'(z),
+ * Σ_t h_t Σ_l dw_kl·x_{t−l}/scale = Σ_l dw_kl·c_l where c_l = Σ_t h_t·x_{t−l}/scale, one correlation for all its
+ * parameters instead of a convolution and a pass per parameter. H is scratch: it is overwritten.
+ */
+export function transformGradient(
+  d: PosteriorData,
+  lay: ParamLayout,
+  j: number,
+  g: number,
+  st: ChannelState,
+  H: Float64Array,
+  n: number,
+  factor: number,
+  grad: Float64Array,
+): void {
+  const off = lay.transformOffset[j]!;
+  const ds = st.ds!;
+  const first = st.lags ? st.lags.dw.length : 0;
+  for (let k = first; k < ds.length; k++) {
+    const dsk = ds[k]!;
+    let v = 0;
+    for (let t = 0; t < n; t++) v += H[t]! * dsk[t]!;
+    grad[off + k]! += factor * v;
+  }
+  if (!st.lags) return;
+  const seg = d.segments[g]!;
+  const x = seg.spend[j]!;
+  const sz = st.sz!;
+  const { w, dw } = st.lags;
+  // H becomes h = H·s'(z) in place (the callers' scratch, read no more)
+  for (let t = 0; t < n; t++) H[t]! *= sz[t]!;
+  const scaled = factor / seg.scale[j]!;
+  for (let l = 0; l < w.length; l++) {
+    let c = 0;
+    for (let t = l; t < n; t++) c += H[t]! * x[t - l]!;
+    c *= scaled;
+    for (let k = 0; k < first; k++) grad[off + k]! += dw[k]![l]! * c;
+  }
 }
 
 /**
@@ -332,6 +382,7 @@ export function posteriorDensity(d: PosteriorData): LogDensity & { layout: Param
   const de = new Float64Array(nMax);
   const h = new Float64Array(nMax);
   const hLift = new Float64Array(nMax);
+  const hs = new Float64Array(nMax);
   const wBase = new Float64Array(Math.max(...d.segments.map((g) => g.baseline.k)));
   return {
     dim: lay.dim,
@@ -379,16 +430,10 @@ export function posteriorDensity(d: PosteriorData): LogDensity & { layout: Param
           let h1 = 0;
           for (let t = 0; t < seg.n; t++) h1 += hj[t]! * st.s[t]!;
           dLogRoi[j * G + g] = b * h1;
-          const off = lay.transformOffset[j]!;
-          const ds = st.ds!;
-          for (let k = 0; k < ds.length; k++) {
-            const dsk = ds[k]!;
-            let gk = 0;
-            let sk = 0;
-            for (let t = 0; t < seg.n; t++) gk += hj[t]! * dsk[t]!;
-            for (let t = 0; t < seg.fit; t++) sk += dsk[t]!;
-            grad[off + k]! += b * (gk - (h1 * sk) / st.sumFit);
-          }
+          // β = ROI·spend/Σ_fit s moves with s too: ∂/∂s(t) = hj(t) − h1/Σ_fit s on the fitting rows
+          const shift = h1 / st.sumFit;
+          for (let t = 0; t < seg.n; t++) hs[t] = t < seg.fit ? hj[t]! - shift : hj[t]!;
+          transformGradient(d, lay, j, g, st, hs, seg.n, b, grad);
         }
       }
       // ROI priors, and the chain rule from each segment's log ROI to the sampled coordinates

@@ -74,6 +74,8 @@ describe("the Bayesian MMM's log posterior", () => {
       { adstock: "geometric", saturation: "hill" },
     ] as const;
     checkGradient(smallData("single", forms, true), 3);
+    // a convolution adstock's gradient goes in reverse (transformGradient), over the lift's held-out row too
+    checkGradient(smallData("single", [forms[0], { adstock: "weibull-pdf", saturation: "logistic" }, forms[2]], true), 3);
     const q = new Float64Array(posteriorDensity(smallData("single", forms)).dim).fill(0.1);
     q[q.length - 1] = Math.log(20);
     const g = new Float64Array(q.length);
