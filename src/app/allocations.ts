@@ -4,7 +4,7 @@ import { allocate, type AllocationResult } from "../optimize/allocate.ts";
 import type { AllocationLine, AllocationProblem } from "../optimize/problem.ts";
 import { highsSolver, jsLpSolver, type LpSolver } from "../optimize/solvers.ts";
 import type { Store } from "../store/store.ts";
-import { mmmLines } from "./mmm-lines.ts";
+import { beyondObservedWarnings, mmmLines } from "./mmm-lines.ts";
 import type { AllocationRequestSchema } from "./schemas.ts";
 
 export type AllocationRequest = z.infer<typeof AllocationRequestSchema>;
@@ -45,6 +45,12 @@ export async function runAllocation(store: Store, req: AllocationRequest): Promi
   };
   const solver = await chooseSolver(req, problem);
   const { lp: _lp, ...result } = allocate(problem, solver);
+  const T = req.periods ?? 1;
+  const key = (channel: string, segment: string | null | undefined) => `${channel}|${segment ?? ""}`;
+  const perPeriod = new Map<string, number[]>();
+  if (T > 1) for (const r of result.periods) perPeriod.set(key(r.channel, r.segment), [...(perPeriod.get(key(r.channel, r.segment)) ?? []), r.spend]);
+  else for (const r of result.lines) perPeriod.set(key(r.channel, r.segment), [r.spend]);
+  warnings.push(...beyondObservedWarnings(lines, (i) => perPeriod.get(key(lines[i]!.channel, lines[i]!.segment)) ?? []));
   const output: AllocationOutput = { ...result, mmmId: req.mmmId ?? null, modelId: req.mmmId ?? null, warnings };
   const saved = await store.models.save({ kind: ALLOCATION_KIND, datasetId: null, schemaVersion: 1, spec: req, result: output });
   return { id: saved.id, output };

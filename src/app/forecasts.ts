@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { beyondObservedWarnings } from "./mmm-lines.ts";
 import { requireRecord } from "./records.ts";
 import type { z } from "zod";
 import type { Dataset } from "../data/types.ts";
@@ -92,6 +93,8 @@ interface PlanContext {
   readonly mmmId: string;
   readonly plan: SpendPlan;
   readonly bySeries: ReadonlyMap<string, { readonly channels: MmmChannels; readonly history: Readonly<Record<string, readonly number[]>> }>;
+  /** Plan days whose spend leaves what the MMM's data show (mmm-lines.ts). */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -145,7 +148,7 @@ export async function startForecast(store: Store, ds: Dataset, req: ForecastRequ
               effects: planned.map((p) => p.effect),
             }
           : null,
-      warnings: [...warnings, ...bandWarnings],
+      warnings: [...warnings, ...bandWarnings, ...(planCtx?.warnings ?? [])],
     };
     const saved = await into.models.save({ kind: FORECAST_KIND, datasetId: req.datasetId, schemaVersion: SCHEMA_VERSION, spec: req, result: output });
     return {
@@ -252,6 +255,7 @@ async function planContext(store: Store, ds: Dataset, req: ForecastRequest, seri
   // spend history of the MMM's channels, from the same rows as the forecast (carry-over into the horizon)
   const { series: withSpend } = prepareForecastSeries(ds, { date: req.date, target: req.target, segment: req.segment, channels });
   const plan: SpendPlan = req.plan ?? { lines: [] };
+  const beyond: string[] = [];
   const bySeries = new Map(
     series.map((s, i) => {
       const seg = record.result.segments.find((m) => (m.segment === null ? "all" : String(m.segment)) === s.key);
@@ -266,13 +270,19 @@ async function planContext(store: Store, ds: Dataset, req: ForecastRequest, seri
         ]);
       const history = withSpend[i]!.spend ?? {};
       const dates = Array.from({ length: req.horizon }, (_, h) => addDays(s.start, s.target.length + h));
-      resolvePlan(
+      const daily = resolvePlan(
         plan,
         s.key,
         seg.model.channels.map((c) => c.channel),
         history,
         dates,
       ); // throws 400s now
+      const lines = seg.model.curves.map((c) => ({
+        channel: c.channel,
+        ...(seg.segment !== null && { segment: String(seg.segment) }),
+        observedSpend: c.observedSpend,
+      }));
+      beyond.push(...beyondObservedWarnings(lines, (j) => daily[lines[j]!.channel] ?? [], "Plan: "));
       return [s.key, { channels: seg.model.channels, history }] as const;
     }),
   );
@@ -284,7 +294,7 @@ async function planContext(store: Store, ds: Dataset, req: ForecastRequest, seri
       ]);
     }
   });
-  return { mmmId: req.mmmId, plan, bySeries };
+  return { mmmId: req.mmmId, plan, bySeries, warnings: beyond };
 }
 
 /** The forecast as CSV: one row per day and series; `date,mean,p10,p50,p90` (a segment column first when there are several). */

@@ -60,6 +60,7 @@ export async function mmmLines(store: Store, modelId: string, k: number, periods
         ...(s.segment !== null && { segment: String(s.segment) }),
         curve,
         currentSpend: k * c.currentSpend,
+        ...(c.observedSpend && { observedSpend: { min: k * c.observedSpend.min, max: k * c.observedSpend.max } }),
         adstock: { weights: planWeights(c.adstock, k), ...(periods > 1 && { carryIn: planCarryIn(c.adstock, hist, k, periods) }) },
       };
     });
@@ -79,4 +80,39 @@ async function historyOf(store: Store, datasetId: string | null, mmm: MmmResult,
     for (const [channel, spend] of Object.entries(input.channels)) out.set(`${segment}|${channel}`, spend.slice(-HISTORY_PERIODS));
   }
   return out;
+}
+
+/**
+ * One warning per line whose plan leaves the spend per period its model's data show (AllocationLine.observedSpend),
+ * at the period furthest out: there the return is the curve's form extrapolated, not measured. Planners move money
+ * on these numbers, and a curve that is right over the data can be far off beyond them.
+ */
+export function beyondObservedWarnings(
+  lines: readonly Pick<AllocationLine, "channel" | "segment" | "observedSpend">[],
+  spendOf: (line: number) => readonly number[],
+  prefix = "",
+): string[] {
+  return lines.flatMap((l, i) => {
+    const range = l.observedSpend;
+    if (!range) return [];
+    const spend = spendOf(i);
+    const high = Math.max(...spend);
+    const low = Math.min(...spend);
+    const name = `${prefix}${l.channel}${l.segment !== undefined ? ` (${l.segment})` : ""}`;
+    // a hair of tolerance: the current plan (the recent mean) and LP rounding sit on the edge, not beyond it
+    if (high > range.max * (1 + 1e-6) + 1e-9)
+      return [
+        `${name}: the plan spends ${amount(high)} in a period, above the most the model's data show (${amount(range.max)}); the return there is the curve's form extrapolated, not measured.`,
+      ];
+    if (low < range.min * (1 - 1e-6) - 1e-9)
+      return [
+        `${name}: the plan spends ${amount(low)} in a period, below the least the model's data show (${amount(range.min)}); the return there is the curve's form below the data (the channel's unseen share), not measured.`,
+      ];
+    return [];
+  });
+}
+
+/** Money in a sentence: whole units from 100 up, three significant digits below. */
+function amount(v: number): string {
+  return Math.abs(v) >= 100 ? Math.round(v).toLocaleString("en-US") : Number(v.toPrecision(3)).toString();
 }

@@ -60,6 +60,10 @@ export const MmmCurvesResponse = open({
       channel: z.string(),
       form: z.string(),
       currentSpend: num,
+      observedSpend: open({ min: num, max: num }).optional().openapi({
+        description:
+          "Lowest and highest spend per period over the fitting rows: where the data measure the curve (outside, it is its form extrapolated; plans there are warned about)",
+      }),
       points: z.array(open({ spend: num, response: num })).optional(),
     }),
   ),

@@ -5,7 +5,7 @@ import { carryOf, evaluateLine, type Carry } from "../optimize/evaluate.ts";
 import type { AllocationLine } from "../optimize/problem.ts";
 import type { Store } from "../store/store.ts";
 import { currentWorkspace } from "../store/workspace.ts";
-import { mmmLines } from "./mmm-lines.ts";
+import { beyondObservedWarnings, mmmLines } from "./mmm-lines.ts";
 
 export interface ScenarioSpend {
   readonly channel: string;
@@ -89,6 +89,7 @@ export class ScenarioService {
     const T = req.periods;
     const current = m.lines.map((l) => new Array<number>(T).fill(l.currentSpend ?? 0));
     const currentEval = current.map((s, i) => evaluateLine(m.curves[i]!, m.carries[i]!, s));
+    const planWarnings: string[] = [];
     const plans = req.plans.map((plan, pi) => {
       const spends = current.map((s) => [...s]);
       plan.spend.forEach((s, si) => {
@@ -106,6 +107,7 @@ export class ScenarioService {
           ]);
         for (const i of targets) for (let t = 0; t < T; t++) if (s.period === undefined || s.period === t + 1) spends[i]![t] = s.amount;
       });
+      planWarnings.push(...beyondObservedWarnings(m.lines, (i) => spends[i]!, `Plan "${plan.name}", `));
       return this.result(plan.name, m, spends, current, currentEval);
     });
     return {
@@ -116,7 +118,7 @@ export class ScenarioService {
       assumptions:
         "Channels a plan does not name keep their current spend (the model's mean per period). Incremental sales are what the plan's spend causes over its periods (carry-over included, spend before the plan excluded); total sales add the model's non-media level over its last 28 periods. Intervals come from the model's bootstrap (each channel's ROI interval as a coefficient at the fitted transforms), summed.",
       plans,
-      warnings: m.warnings,
+      warnings: [...m.warnings, ...planWarnings],
     };
   }
 

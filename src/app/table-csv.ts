@@ -109,12 +109,22 @@ export function mmmChannelsCsv(r: MmmResult): CsvTable {
 /** Response curves sampled for a sheet: one row per segment, channel and spend level. */
 export function mmmCurvesCsv(r: MmmResult): CsvTable {
   return {
-    header: ["segment", "channel", "spend", "response", "marginal", "response_lower", "response_upper"],
+    header: ["segment", "channel", "spend", "response", "marginal", "response_lower", "response_upper", "within_data"],
     rows: r.segments.flatMap((s) =>
       "error" in s
         ? []
         : s.model.curves.flatMap((c) =>
-            c.spend.map((x, k) => [s.segment, c.channel, x, c.response[k]!, c.marginal[k]!, c.responseLower?.[k] ?? null, c.responseUpper?.[k] ?? null]),
+            c.spend.map((x, k) => [
+              s.segment,
+              c.channel,
+              x,
+              c.response[k]!,
+              c.marginal[k]!,
+              c.responseLower?.[k] ?? null,
+              c.responseUpper?.[k] ?? null,
+              // the spend levels the fitting data show (null for models stored before the range was kept)
+              c.observedSpend ? x >= c.observedSpend.min && x <= c.observedSpend.max : null,
+            ]),
           ),
     ),
   };

@@ -15,6 +15,11 @@ export interface AllocationLine {
   readonly maxShare?: number;
   /** Keep the current spend in every period. */
   readonly locked?: boolean;
+  /**
+   * The lowest and highest spend per period the curve's data show (a fitted model's lines): the app warns about
+   * plans outside it, where the curve is its form extrapolated. The solver does not read it.
+   */
+  readonly observedSpend?: { readonly min: number; readonly max: number };
   /** Largest change from the current plan's total, as a fraction (0.2 = ±20%). */
   readonly maxChange?: number;
   /**

@@ -12,6 +12,20 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t.close());
 
+type Curve = { segment: string; channel: string; observedSpend: { min: number; max: number } };
+const observed = async (): Promise<Curve[]> => (await request(t.app).get(`/v1/mmm/${mmmId}/curves`)).body.curves;
+
+/** Lines (as "channel (segment)") whose weekly plan leaves 7 days of the daily spend the model's data show. */
+async function beyond(answer: { periods: { channel: string; segment: string; spend: number }[] }): Promise<string[]> {
+  return (await observed()).flatMap((c) => {
+    const weeks = answer.periods.filter((p) => p.channel === c.channel && p.segment === c.segment).map((p) => p.spend);
+    const out = Math.max(...weeks) > 7 * c.observedSpend.max * (1 + 1e-6) + 1e-9 || Math.min(...weeks) < 7 * c.observedSpend.min * (1 - 1e-6) - 1e-9;
+    return out ? [`${c.channel} (${c.segment})`] : [];
+  });
+}
+const warnedBeyond = async (answer: { warnings: string[] }) =>
+  answer.warnings.filter((w) => w.includes("the model's data show")).map((w) => w.slice(0, w.indexOf(":")));
+
 describe("POST /v1/allocations", () => {
   it("When explicit lines come with limits (tv at least 100,000, print at most 50,000), then the plan keeps both; periodLength, which only converts an MMM's curves, is refused with lines", async () => {
     // unconstrained, print's curve wins most of the budget and tv gets little
@@ -94,6 +108,17 @@ describe("POST /v1/allocations", () => {
       .filter((l: { channel: string }) => ["spend_search", "spend_social", "spend_email"].includes(l.channel))
       .reduce((a: number, l: { spend: number }) => a + l.spend, 0);
     expect(digital / res.body.totals.spend).toBeGreaterThanOrEqual(0.3 - 1e-9);
+    // the lines the plan takes outside the weekly spend the model's data show are the ones warned about, and only those
+    expect(await warnedBeyond(res.body)).toEqual(await beyond(res.body));
+    // a budget twice what every line's busiest week would cost over the 13 weeks: some line must go above its data
+    const curves = await observed();
+    const big = await request(t.app)
+      .post("/v1/allocations")
+      .send({ mmmId, periodLength: 7, periods: 13, budget: { total: 2 * curves.reduce((a, c) => a + 7 * 13 * c.observedSpend.max, 0) } });
+    expect(big.status).toBe(201);
+    const above = await beyond(big.body);
+    expect(above.length).toBeGreaterThan(0);
+    expect(await warnedBeyond(big.body)).toEqual(above);
   }, 60_000);
 
   it("When the minimums exceed the budget, then 422 problem+json names them and nothing is saved", async () => {

@@ -138,6 +138,21 @@ describe("POST /v1/forecasts", () => {
     expect(Math.abs(rise - consumer.incremental) / consumer.incremental).toBeLessThan(0.01);
     expect(planned.plan.effects.find((e: { key: string }) => e.key === "SMB").incremental).toBe(0);
     expect(planned.forecasts[2].mean).toEqual(bau.forecasts[2].mean);
+    // the plan's TV days against the daily spend the MMM's data show: warned exactly when they leave it
+    const tv = (await request(t.app).get(`/v1/mmm/${mmmId}/curves`)).body.curves.find(
+      (c: { segment: string; channel: string }) => c.segment === "Consumer" && c.channel === "spend_tv",
+    );
+    const beyond = (answer: { warnings: string[] }) => answer.warnings.filter((w) => w.includes("the model's data show"));
+    expect(200_000 / 21).toBeLessThan(tv.observedSpend.max);
+    expect(beyond(planned)).toEqual([]);
+    const heavy = { lines: [{ channel: "spend_tv", segment: "Consumer", total: 2 * 21 * tv.observedSpend.max }] };
+    const again = await request(t.app)
+      .post("/v1/forecasts")
+      .send({ datasetId, ...BODY, mmmId, plan: heavy });
+    const heavyJob = (await request(t.app).get(`/v1/jobs/${again.body.jobId}`)).body;
+    expect(beyond((await request(t.app).get(heavyJob.result.forecastUrl)).body)).toEqual([
+      `Plan: spend_tv (Consumer): the plan spends ${Math.round(2 * tv.observedSpend.max).toLocaleString("en-US")} in a period, above the most the model's data show (${Math.round(tv.observedSpend.max).toLocaleString("en-US")}); the return there is the curve's form extrapolated, not measured.`,
+    ]);
   });
 
   it("When the request is wrong, then a clear 4xx names the field before any training", async () => {

@@ -39,6 +39,36 @@ describe("scenarios", () => {
     );
   });
 
+  it("When a plan leaves the spend the model's data show, then the answer warns per line, above or below, and a plan inside says nothing of it", async () => {
+    const curves = (await request(t.app).get(`/v1/mmm/${mmmId}/curves`)).body.curves as {
+      segment: string;
+      channel: string;
+      observedSpend: { min: number; max: number };
+    }[];
+    const tv = curves.find((c) => c.channel === "spend_tv")!;
+    const seen = curves.find((c) => c.channel === "spend_search" && c.segment === tv.segment)!;
+    // the observed range is the fitting rows' own: the dataset's per-segment spend, minus the held-out tail
+    expect(tv.observedSpend.max).toBeGreaterThan(tv.observedSpend.min);
+    const res = await request(t.app)
+      .post("/v1/scenarios")
+      .send({
+        mmmId,
+        plans: [
+          { name: "current", spend: [] },
+          { name: "inside", spend: [{ channel: "spend_tv", segment: tv.segment, amount: (tv.observedSpend.min + tv.observedSpend.max) / 2 }] },
+          { name: "double", spend: [{ channel: "spend_tv", segment: tv.segment, amount: 2 * tv.observedSpend.max }] },
+          { name: "half", spend: [{ channel: "spend_search", segment: seen.segment, amount: seen.observedSpend.min / 2 }] },
+        ],
+      });
+    expect(res.status).toBe(200);
+    const planned = (res.body.warnings as string[]).filter((w) => w.startsWith("Plan "));
+    expect(planned).toHaveLength(seen.observedSpend.min > 0 ? 2 : 1);
+    expect(planned[0]).toMatch(
+      new RegExp(`^Plan "double", spend_tv \\(${tv.segment}\\): the plan spends [0-9,.]+ in a period, above the most the model's data show`),
+    );
+    if (seen.observedSpend.min > 0) expect(planned[1]).toMatch(/^Plan "half", spend_search \(.+\): the plan spends .* below the least the model's data show/);
+  });
+
   it("When a spreadsheet asks by GET with format=csv, then the CSV has a header row, a row per line and a TOTAL row, the same numbers as POST", async () => {
     const url = `/v1/scenarios?mmmId=${mmmId}&spend.spend_tv=8000&spend.spend_search.SMB=1500&format=csv`;
     const csv = await request(t.app).get(url);
@@ -114,8 +144,19 @@ describe("MMM tables as CSV", () => {
     expect(channels[0]!.slice(0, 7)).toEqual(["segment", "channel", "spend", "contribution", "share_of_spend", "share_of_effect", "roi"]);
     expect(channels).toHaveLength(1 + 15);
     const curves = Papa.parse<string[]>((await request(t.app).get(`/v1/mmm/${mmmId}/curves`).set("Accept", "text/csv")).text.trim()).data;
-    expect(curves[0]).toEqual(["segment", "channel", "spend", "response", "marginal", "response_lower", "response_upper"]);
+    expect(curves[0]).toEqual(["segment", "channel", "spend", "response", "marginal", "response_lower", "response_upper", "within_data"]);
     expect(curves.length - 1).toBe(15 * 101);
+    // within_data marks the spend levels inside the curve's observed range, as GET /curves gives it
+    const json = (await request(t.app).get(`/v1/mmm/${mmmId}/curves`)).body.curves as {
+      segment: string;
+      channel: string;
+      observedSpend: { min: number; max: number };
+    }[];
+    for (const row of curves.slice(1)) {
+      const c = json.find((x) => x.segment === row[0] && x.channel === row[1])!;
+      expect(row[7]).toBe(String(Number(row[2]) >= c.observedSpend.min && Number(row[2]) <= c.observedSpend.max));
+    }
+    expect(curves.slice(1).some((r) => r[7] === "false") && curves.slice(1).some((r) => r[7] === "true")).toBe(true);
   });
 });
 

@@ -122,6 +122,10 @@ describe("the dashboard in a real browser", () => {
     await slider.fill(String(Math.round(max * 0.9)));
     const moved = await (await scenario).json();
     await expect.poll(() => page.getAttribute("#whatif-result", "data-incremental")).toBe(String(moved.plans[0].totals.incremental));
+    // the answer's warnings for spend beyond what the model's data show are on the page, as the API words them
+    const beyond = (moved.warnings as string[]).filter((w) => w.includes("the model's data show")).map((w) => w.replace(/^Plan "[^"]*", /, ""));
+    expect(beyond.some((w) => w.startsWith("spend_tv (Consumer): the plan spends"))).toBe(true);
+    expect(await page.locator("#whatif-result ul.warn li").allTextContents()).toEqual(beyond);
     const latency = Number(await page.getAttribute("#whatif-latency", "data-ms"));
     console.log(`what-if: slider move answered and shown in ${latency.toFixed(1)} ms`);
     expect(await page.textContent("#whatif-formula")).toMatch(

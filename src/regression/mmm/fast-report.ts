@@ -2,6 +2,7 @@ import { metrics, responseCurve } from "./report.ts";
 import type { RowLayout } from "./row-layout.ts";
 import { saturationDerivative } from "./saturation.ts";
 import type { ChannelResult, ChannelTransform, Decomposition, FittedMmm, MmmInput } from "./types.ts";
+import { spendRange } from "./observed-spend.ts";
 import { unseenShare } from "./unseen-share.ts";
 
 type Interval = { readonly lower: number; readonly upper: number };
@@ -98,7 +99,9 @@ export function fastReport(f: FastFit): FittedMmm {
     warnings.push(
       `Pooled over ${layout.segments.length} segments (${layout.segments.map((g) => g.name).join(", ")}): one set of transforms and media coefficients, an intercept, trend and seasonality per segment.`,
     );
-  const curves = channels.map((c, j) => responseCurve(c, f.current[j]!, f.grids[j]!, f.intervals[j]!.curve));
+  // the fitting rows come first in the layout's order (order[k] is the input row of the k-th)
+  const observed = names.map((c) => spendRange(layout.order.slice(0, fitPeriods).map((row) => input.channels[c]![row]!)));
+  const curves = channels.map((c, j) => ({ ...responseCurve(c, f.current[j]!, f.grids[j]!, f.intervals[j]!.curve), observedSpend: observed[j]! }));
   channels.forEach((c) => c.coefficient === 0 && warnings.push(`Channel ${c.channel} got no effect (coefficient 0 at the β ≥ 0 bound).`));
   return {
     frequency: f.frequency,

@@ -12,6 +12,7 @@ import { curveGrid, metrics } from "./report.ts";
 import { currentSpend } from "./response.ts";
 import { saturate, saturationDerivative } from "./saturation.ts";
 import type { ChannelResult, Decomposition, FittedMmm, ResponseCurve } from "./types.ts";
+import { spendRange } from "./observed-spend.ts";
 import { unseenShare } from "./unseen-share.ts";
 
 // What a Bayesian fit reports: the sampler's diagnostics, and each segment's model summarised from the draws.
@@ -195,6 +196,7 @@ export function report(
       adstock: c.adstock,
       saturation: c.saturation,
       currentSpend: current[j]!,
+      observedSpend: spendRange(seg.spend[j]!.subarray(0, seg.fit)),
       spend: grids[j]!,
       response: bands.map((s) => quantileSorted(s, 0.5)),
       marginal: grids[j]!.map((s) => c.coefficient * saturationDerivative(s, c.saturation)),

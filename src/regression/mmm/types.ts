@@ -4,6 +4,7 @@ import type { FormSelection } from "./form-selection.ts";
 import type { SaturationForm } from "./forms.ts";
 import type { ChannelForm } from "./posterior-model.ts";
 import type { SaturationSpec } from "./saturation.ts";
+import type { SpendRange } from "./observed-spend.ts";
 
 /** One channel's fitted transform: geometric adstock (normalised) then Hill saturation. */
 export interface ChannelTransform {
@@ -139,6 +140,12 @@ export interface ResponseCurve {
   readonly saturation: SaturationSpec;
   /** Current spend per period: the mean over the data's last 28 days (response.ts's currentSpend). */
   readonly currentSpend: number;
+  /**
+   * The lowest and highest spend per period over the fitting rows: the stretch of the spend axis the data measure.
+   * Outside it the curve is its form extrapolated, and plans that go there are warned about (mmm-lines.ts). Absent in
+   * models stored before it was reported.
+   */
+  readonly observedSpend?: SpendRange;
   readonly spend: readonly number[];
   readonly response: readonly number[];
   readonly marginal: readonly number[];

@@ -1,7 +1,7 @@
 import { api, session } from "../api.js";
 import { chart } from "../charts.js";
 import { field, fill, h, money, notify, num, select, table } from "../dom.js";
-import { fittedModels, lineName } from "../common.js";
+import { fittedModels, lineName, warningList } from "../common.js";
 import { whatIfSpec } from "../specs.js";
 
 /** The query string of a plan: spend.<channel>.<segment>=amount per period (what GET /v1/scenarios takes). */
@@ -101,6 +101,8 @@ export async function whatIfPage(view, params) {
             ],
             { caption: "The plan on screen against the current plan" },
           ),
+          // a slider past the spend the model's data show: the answer there is the curve's form, not measured
+          warningList(answer.warnings.filter((w) => w.includes("the model's data show")).map((w) => w.replace(/^Plan "[^"]*", /, ""))),
         );
         result.dataset.incremental = String(t.incremental);
         if (!figure) {
