@@ -46,8 +46,7 @@ describe("scenarios", () => {
       observedSpend: { min: number; max: number };
     }[];
     const tv = curves.find((c) => c.channel === "spend_tv")!;
-    const seen = curves.find((c) => c.channel === "spend_search" && c.segment === tv.segment)!;
-    // the observed range is the fitting rows' own: the dataset's per-segment spend, minus the held-out tail
+    const search = curves.find((c) => c.channel === "spend_search" && c.segment === tv.segment)!;
     expect(tv.observedSpend.max).toBeGreaterThan(tv.observedSpend.min);
     const res = await request(t.app)
       .post("/v1/scenarios")
@@ -57,16 +56,16 @@ describe("scenarios", () => {
           { name: "current", spend: [] },
           { name: "inside", spend: [{ channel: "spend_tv", segment: tv.segment, amount: (tv.observedSpend.min + tv.observedSpend.max) / 2 }] },
           { name: "double", spend: [{ channel: "spend_tv", segment: tv.segment, amount: 2 * tv.observedSpend.max }] },
-          { name: "half", spend: [{ channel: "spend_search", segment: seen.segment, amount: seen.observedSpend.min / 2 }] },
+          { name: "half", spend: [{ channel: "spend_search", segment: search.segment, amount: search.observedSpend.min / 2 }] },
         ],
       });
     expect(res.status).toBe(200);
     const planned = (res.body.warnings as string[]).filter((w) => w.startsWith("Plan "));
-    expect(planned).toHaveLength(seen.observedSpend.min > 0 ? 2 : 1);
+    expect(planned).toHaveLength(search.observedSpend.min > 0 ? 2 : 1);
     expect(planned[0]).toMatch(
       new RegExp(`^Plan "double", spend_tv \\(${tv.segment}\\): the plan spends [0-9,.]+ in a period, above the most the model's data show`),
     );
-    if (seen.observedSpend.min > 0) expect(planned[1]).toMatch(/^Plan "half", spend_search \(.+\): the plan spends .* below the least the model's data show/);
+    if (search.observedSpend.min > 0) expect(planned[1]).toMatch(/^Plan "half", spend_search \(.+\): the plan spends .* below the least the model's data show/);
   });
 
   it("When a spreadsheet asks by GET with format=csv, then the CSV has a header row, a row per line and a TOTAL row, the same numbers as POST", async () => {
