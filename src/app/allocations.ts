@@ -45,12 +45,10 @@ export async function runAllocation(store: Store, req: AllocationRequest): Promi
   };
   const solver = await chooseSolver(req, problem);
   const { lp: _lp, ...result } = allocate(problem, solver);
+  // the answer's lines, and its periods line by line, come in the problem's line order
   const T = req.periods ?? 1;
-  const key = (channel: string, segment: string | null | undefined) => `${channel}|${segment ?? ""}`;
-  const perPeriod = new Map<string, number[]>();
-  if (T > 1) for (const r of result.periods) perPeriod.set(key(r.channel, r.segment), [...(perPeriod.get(key(r.channel, r.segment)) ?? []), r.spend]);
-  else for (const r of result.lines) perPeriod.set(key(r.channel, r.segment), [r.spend]);
-  warnings.push(...beyondObservedWarnings(lines, (i) => perPeriod.get(key(lines[i]!.channel, lines[i]!.segment)) ?? []));
+  const spendOf = (i: number) => (T > 1 ? result.periods.slice(i * T, (i + 1) * T).map((r) => r.spend) : [result.lines[i]!.spend]);
+  warnings.push(...beyondObservedWarnings(lines, spendOf));
   const output: AllocationOutput = { ...result, mmmId: req.mmmId ?? null, modelId: req.mmmId ?? null, warnings };
   const saved = await store.models.save({ kind: ALLOCATION_KIND, datasetId: null, schemaVersion: 1, spec: req, result: output });
   return { id: saved.id, output };

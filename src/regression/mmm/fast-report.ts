@@ -100,7 +100,8 @@ export function fastReport(f: FastFit): FittedMmm {
       `Pooled over ${layout.segments.length} segments (${layout.segments.map((g) => g.name).join(", ")}): one set of transforms and media coefficients, an intercept, trend and seasonality per segment.`,
     );
   // the fitting rows come first in the layout's order (order[k] is the input row of the k-th)
-  const observed = names.map((c) => spendRange(layout.order.slice(0, fitPeriods).map((row) => input.channels[c]![row]!)));
+  const fitRows = layout.order.slice(0, fitPeriods);
+  const observed = names.map((c) => spendRange(fitRows.map((row) => input.channels[c]![row]!)));
   const curves = channels.map((c, j) => ({ ...responseCurve(c, f.current[j]!, f.grids[j]!, f.intervals[j]!.curve), observedSpend: observed[j]! }));
   channels.forEach((c) => c.coefficient === 0 && warnings.push(`Channel ${c.channel} got no effect (coefficient 0 at the β ≥ 0 bound).`));
   return {

@@ -163,7 +163,8 @@ export function channelState(
   const scale = seg.scale[j]!;
   const n = seg.n;
   const b = buffers ?? channelBuffers(lay, j, n);
-  // adstocked spend over the scale, and its derivative in each adstock parameter (ds[0..na) hold dz/du until the chain rule)
+  // adstocked spend over the scale; for the geometric window also its derivative (ds[0] holds dz/du until the chain
+  // rule), a convolution adstock's derivatives being left to transformGradient
   const z = b.z;
   const dz = b.ds;
   let lags: ChannelState["lags"] = null;
