@@ -28,8 +28,15 @@ export async function runAllocation(store: Store, req: AllocationRequest): Promi
       [{ path: ["body", "periodLength"], message: "only with mmmId", code: "needs_model", value: req.periodLength }],
     );
   }
+  const given = req.mmmId ? (await mmmLines(store, req.mmmId, req.periodLength ?? 1, req.periods, warnings)).lines : (req.lines as AllocationLine[]);
+  const unmeasured = given.filter((l) => !l.observedSpend).map((l) => `${l.channel}${l.segment !== undefined ? ` (${l.segment})` : ""}`);
+  if (req.withinData && unmeasured.length)
+    throw new ValidationError(
+      `withinData keeps each line within the spend its data show, and ${unmeasured.join(", ")} ${unmeasured.length > 1 ? "have" : "has"} no observedSpend (${req.mmmId ? "a model fitted before curves carried it: fit it again" : "give each line its observedSpend"}).`,
+      [{ path: ["body", "withinData"], message: "lines without observedSpend", code: "needs_observed_spend", value: unmeasured[0] }],
+    );
   const lines = withLimits(
-    req.mmmId ? (await mmmLines(store, req.mmmId, req.periodLength ?? 1, req.periods, warnings)).lines : (req.lines as AllocationLine[]),
+    req.withinData === undefined ? given : given.map((l) => ({ ...l, withinData: l.withinData ?? req.withinData })),
     req.limits,
     req.mmmId ? "the model" : "lines",
   );

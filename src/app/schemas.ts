@@ -588,6 +588,9 @@ const LineLimits = {
   maxShare: Share.optional(),
   locked: z.boolean().optional().openapi({ description: "Keep the current spend" }),
   maxChange: z.number().min(0).max(10).optional().openapi({ description: "Largest change from the current total, as a fraction (0.2 = ±20%)" }),
+  withinData: z.boolean().optional().openapi({
+    description: "Keep every period's spend within the spend per period the line's data show (its observedSpend): no return read off an extrapolated curve",
+  }),
 };
 const AllocationLineSchema = z
   .object({
@@ -595,6 +598,9 @@ const AllocationLineSchema = z
     segment: z.string().min(1).max(200).optional(),
     curve: CurveSchema,
     currentSpend: Money.optional().openapi({ description: "Spend per period today (old name: current)" }),
+    observedSpend: z.object({ min: Money, max: Money }).strict().optional().openapi({
+      description: "The lowest and highest spend per period the curve was measured over: plans outside it are warned about, and withinData keeps to it",
+    }),
     ...LineLimits,
     adstock: z
       .object({ alpha: z.number().min(0).lt(1), normalize: z.boolean().optional(), history: z.array(Money).max(1000).optional() })
@@ -621,6 +627,10 @@ export const AllocationRequestSchema = z
         description:
           "Limits for the lines (the model's or explicit ones), matched by channel (and segment); on an explicit line they replace its own fields of the same name",
       }),
+    withinData: z
+      .boolean()
+      .optional()
+      .openapi({ description: "withinData for every line (a line's own limit overrides it): each period's spend stays within what the line's data show" }),
     groups: z
       .array(
         z

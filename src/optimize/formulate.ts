@@ -18,6 +18,7 @@ export interface ConstraintInfo {
     | "group"
     | "locked"
     | "max-change"
+    | "within-data"
     | "target"
     | "curve"
     | "adstock"
@@ -80,6 +81,13 @@ export function checkProblem(p: AllocationProblem): void {
     }
     if (l.min !== undefined && l.max !== undefined && l.min > l.max)
       bad(["lines", i], `lines[${i}] (${label}): min ${money(l.min)} is above max ${money(l.max)}.`);
+    if (l.withinData && !l.observedSpend)
+      bad(["lines", i, "withinData"], `lines[${i}] (${label}): withinData needs the line's observedSpend (the spend per period its data show).`);
+    if (l.observedSpend && !(l.observedSpend.min <= l.observedSpend.max))
+      bad(
+        ["lines", i, "observedSpend"],
+        `lines[${i}] (${label}): observedSpend.min ${money(l.observedSpend.min)} is above its max ${money(l.observedSpend.max)}.`,
+      );
     if ((l.locked || l.maxChange !== undefined) && l.currentSpend === undefined)
       bad(["lines", i, "current"], `lines[${i}] (${label}): locked and maxChange need the current spend.`);
     if (l.adstock && "history" in l.adstock && l.adstock.history && periods === 1)
@@ -125,6 +133,7 @@ export function formulate(p: AllocationProblem, extraBreaks?: ReadonlyMap<string
       ...(p.budget?.perPeriod ?? []).map((b) => b * periods),
       l.locked ? (l.currentSpend ?? 0) * periods : undefined,
       l.maxChange !== undefined ? (l.currentSpend ?? 0) * periods * (1 + l.maxChange) : undefined,
+      l.withinData ? l.observedSpend!.max * periods : undefined,
     ].filter((v): v is number => v !== undefined);
     const spendCap = caps.length ? Math.min(...caps) : Math.max(10 * (l.currentSpend ?? 0) * periods, 2 * curves[i]!.saturation);
     const cr = carry[i]!;
@@ -267,6 +276,16 @@ export function formulate(p: AllocationProblem, extraBreaks?: ReadonlyMap<string
         { name: `maxShare[${label}]`, coefs: shareRow([l], line.maxShare), op: "<=", rhs: 0 },
         { kind: "max-share", description: `${label} at most ${pct(line.maxShare)} of spend`, line: l },
       );
+    if (line.withinData) {
+      const { min, max } = line.observedSpend!;
+      const range = `within the spend its data show (${money(min)} to ${money(max)} a period)`;
+      for (let t = 0; t < periods; t++) {
+        const at = periods > 1 ? `, period ${t + 1}` : "";
+        const what = { kind: "within-data" as const, description: `${label} ${range}${at}`, line: l };
+        if (min > 0) add({ name: `withinData[${label}${at}]-`, coefs: { [spendVar(l, t)]: 1 }, op: ">=", rhs: min }, what);
+        add({ name: `withinData[${label}${at}]+`, coefs: { [spendVar(l, t)]: 1 }, op: "<=", rhs: max }, what);
+      }
+    }
     const current = (line.currentSpend ?? 0) * periods;
     if (line.locked) {
       for (let t = 0; t < periods; t++) {

@@ -17,9 +17,11 @@ export interface AllocationLine {
   readonly locked?: boolean;
   /**
    * The lowest and highest spend per period the curve's data show (a fitted model's lines): the app warns about
-   * plans outside it, where the curve is its form extrapolated. The solver does not read it.
+   * plans outside it, where the curve is its form extrapolated; the solver reads it only for `withinData`.
    */
   readonly observedSpend?: { readonly min: number; readonly max: number };
+  /** Keep every period's spend within observedSpend: the plan then rests only on returns the data measured. */
+  readonly withinData?: boolean;
   /** Largest change from the current plan's total, as a fraction (0.2 = ±20%). */
   readonly maxChange?: number;
   /**

@@ -119,6 +119,20 @@ describe("POST /v1/allocations", () => {
     const above = await beyond(big.body);
     expect(above.length).toBeGreaterThan(0);
     expect(await warnedBeyond(big.body)).toEqual(above);
+    // withinData keeps every week within the data, so nothing is warned; a line's own withinData: false lets it out
+    const most = curves.reduce((a, c) => a + 7 * 13 * c.observedSpend.max, 0);
+    const within = { mmmId, periodLength: 7, periods: 13, withinData: true, budget: { total: 2 * most } };
+    const kept = await request(t.app).post("/v1/allocations").send(within);
+    expect(kept.status).toBe(201);
+    expect(await beyond(kept.body)).toEqual([]);
+    expect(await warnedBeyond(kept.body)).toEqual([]);
+    expect(kept.body.totals.spend).toBeLessThanOrEqual(most * (1 + 1e-9));
+    const [channel, segment] = above[0]!.slice(0, -1).split(" (");
+    const freed = await request(t.app)
+      .post("/v1/allocations")
+      .send({ ...within, limits: [{ channel, segment, withinData: false }] });
+    expect(freed.status).toBe(201);
+    expect(await warnedBeyond(freed.body)).toEqual([above[0]]);
   }, 60_000);
 
   it("When the minimums exceed the budget, then 422 problem+json names them and nothing is saved", async () => {
@@ -157,6 +171,22 @@ describe("POST /v1/allocations", () => {
       .send({ lines: [{ channel: "tv", curve: { form: "points", spend: [5, 3], response: [1, 2] } }], budget: { total: 10 } });
     expect(badPoints.status).toBe(400);
     expect(badPoints.body.detail).toBe("lines[0] (tv): curve spend must increase from above 0; point 2 is 3.");
+    // withinData needs each line's observed range: refused, naming the field and the line, and nothing saved
+    const before = (await t.store.models.list("allocation")).length;
+    const unmeasured = await request(t.app)
+      .post("/v1/allocations")
+      .send({
+        lines: [
+          { channel: "tv", curve: hill(1000, 100), observedSpend: { min: 10, max: 90 } },
+          { channel: "radio", curve: hill(1000, 100) },
+        ],
+        withinData: true,
+        budget: { total: 100 },
+      });
+    expect(unmeasured.status).toBe(400);
+    expect(unmeasured.body.issues[0]).toMatchObject({ path: ["body", "withinData"], value: "radio" });
+    expect(unmeasured.body.detail).toContain("radio has no observedSpend");
+    expect((await t.store.models.list("allocation")).length).toBe(before);
   });
 
   it("When javascript-lp-solver is asked for, then it gives the same allocation as HiGHS on a small problem", async () => {

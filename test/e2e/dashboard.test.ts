@@ -109,6 +109,22 @@ describe("the dashboard in a real browser", () => {
       .reduce((s: number, l: any) => s + l.spend, 0);
     expect(digital / answer.totals.spend).toBeGreaterThanOrEqual(0.4 - 1e-6);
     await rendered(page, "allocation");
+    // the same plan kept within the spend each line's data show: sent as withinData, every line inside its range
+    await page.check('input[name="withinData"]');
+    const keptCall = page.waitForResponse((r) => r.url().endsWith("/v1/allocations") && r.request().method() === "POST");
+    await page.click('form[aria-label="Budget and constraints"] button[type="submit"]');
+    const keptResponse = await keptCall;
+    expect(keptResponse.request().postDataJSON()).toMatchObject({ withinData: true });
+    const kept = await keptResponse.json();
+    await expect.poll(() => page.textContent("#allocation-summary")).toBe(kept.summary);
+    const ranges = (await request(t.app).get(`/v1/mmm/${modelId}/curves`)).body.curves;
+    const days = 7; // the page's plan period for a daily model
+    for (const l of kept.lines) {
+      const r = ranges.find((c: any) => c.channel === l.channel && c.segment === l.segment).observedSpend;
+      expect(l.spend, `${l.channel} (${l.segment})`).toBeGreaterThanOrEqual(days * r.min * (1 - 1e-6) - 1e-6);
+      expect(l.spend, `${l.channel} (${l.segment})`).toBeLessThanOrEqual(days * r.max * (1 + 1e-6) + 1e-6);
+    }
+    expect(kept.warnings.filter((w: string) => w.includes("the model's data show"))).toEqual([]);
     a11y.plan = await axeViolations(page);
     await page.screenshot({ path: `${SHOTS}/plan.png`, fullPage: true });
 

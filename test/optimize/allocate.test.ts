@@ -115,6 +115,47 @@ describe("allocate: optimality", () => {
   });
 });
 
+describe("allocate: staying within the data", () => {
+  const strong: AllocationLine = { channel: "tv", curve: { form: "hill", coefficient: 9000, slope: 0.9, kappa: 3000 }, observedSpend: { min: 200, max: 800 } };
+  const weak: AllocationLine = {
+    channel: "radio",
+    curve: { form: "hill", coefficient: 2000, slope: 0.8, kappa: 1500 },
+    observedSpend: { min: 100, max: 5000 },
+  };
+
+  it("When withinData is set, then every period's spend stays within the line's observedSpend, the edge binds, and the rest goes where it returns most", () => {
+    for (const periods of [1, 3]) {
+      const lines = [strong, weak].map((l) => ({ ...l, adstock: { alpha: 0.5, normalize: true } }));
+      const budget = { total: 3000 * periods };
+      const free = allocate({ lines, periods, budget }, highs);
+      // without the limit tv takes more than its busiest period in the data
+      expect(Math.max(...(periods > 1 ? free.periods : free.lines).filter((r) => r.channel === "tv").map((r) => r.spend))).toBeGreaterThan(800 * 1.1);
+      const kept = allocate({ lines: lines.map((l) => ({ ...l, withinData: true })), periods, budget }, highs);
+      const rows = periods > 1 ? kept.periods : kept.lines;
+      for (const r of rows) {
+        const range = (r.channel === "tv" ? strong : weak).observedSpend!;
+        expect(r.spend, `${r.channel} period ${r.period}`).toBeGreaterThanOrEqual(range.min - 1e-6);
+        expect(r.spend, `${r.channel} period ${r.period}`).toBeLessThanOrEqual(range.max + 1e-6);
+      }
+      for (const r of rows.filter((x) => x.channel === "tv")) expect(r.spend).toBeCloseTo(800, 6);
+      expect(kept.totals.spend).toBeCloseTo(budget.total, 4);
+      expect(kept.binding.some((b) => b.description.startsWith("tv within the spend its data show ($200 to $800 a period)"))).toBe(true);
+      expect(kept.totals.expectedReturn).toBeLessThan(free.totals.expectedReturn);
+    }
+  });
+
+  it("When the data's least spends cannot fit the budget, or a line has no observed range, then the answer says which limits clash or which line lacks it", () => {
+    const lines = [strong, weak].map((l) => ({ ...l, withinData: true }));
+    expect(() => allocate({ lines, budget: { total: 250, exact: true } }, highs)).toThrow(
+      "These constraints cannot all hold: total budget of exactly $250; tv within the spend its data show ($200 to $800 a period); radio within the spend its data show ($100 to $5,000 a period). Relax one of them.",
+    );
+    const { observedSpend: _o, ...bare } = weak;
+    expect(() => allocate({ lines: [strong, { ...bare, withinData: true }], budget: { total: 1000 } }, highs)).toThrow(
+      "lines[1] (radio): withinData needs the line's observedSpend (the spend per period its data show).",
+    );
+  });
+});
+
 describe("allocate: target marginal ROI", () => {
   it("When spend must keep returning at least $1.50 per $1, then each funded line stops where its next $1 returns $1.50, in a single period and across periods with carry-over", () => {
     const p = randomProblem(4, 1, 21);

@@ -28,6 +28,8 @@ export async function planPage(view, params) {
     const total = h("input", { type: "number", name: "total", min: 0, step: "any", required: true });
     const periods = h("input", { type: "number", name: "periods", min: 1, max: 104, value: 1 });
     const periodLength = h("input", { type: "number", name: "periodLength", min: 1, max: 366, value: m.segments[0]?.model.frequency === "W" ? 1 : 7 });
+    // the curves are measured only over the spend the data show: beyond it the return is the form extrapolated
+    const withinData = h("input", { type: "checkbox", name: "withinData" });
     // the current plan's spend per plan period, to suggest a budget of the same size
     const current = m.segments.reduce((a, s) => a + s.model.curves.reduce((b, c) => b + c.currentSpend, 0), 0);
     total.value = String(Math.round(current * Number(periodLength.value)));
@@ -60,6 +62,11 @@ export async function planPage(view, params) {
         field("Total budget ($ over the plan)", total),
         field("Periods in the plan", periods),
         field(`Model periods per plan period (${m.segments[0]?.model.frequency === "W" ? "weeks" : "days"})`, periodLength),
+        field(
+          "Stay within the data",
+          withinData,
+          "Keep each line's spend per period between the least and the most its data show, where its return was measured",
+        ),
       ),
       h("h2", {}, "Limits per channel (each of its segment lines)"),
       table(
@@ -98,6 +105,7 @@ export async function planPage(view, params) {
         periods: Number(periods.value),
         periodLength: Number(periodLength.value),
         budget: { total: Number(total.value) },
+        ...(withinData.checked && { withinData: true }),
         ...(limits.length && { limits }),
         ...(chosenGroups.length && { groups: chosenGroups }),
       };
