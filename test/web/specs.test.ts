@@ -30,11 +30,12 @@ const cases: [string, Record<string, unknown>, number][] = [
   [
     "curvesSpec",
     specs.curvesSpec([
-      { channel: "tv", spend: 0, response: 0, lower: 0, upper: 0, current: false },
-      { channel: "tv", spend: 10, response: 5, lower: 4, upper: 6, current: false },
-      { channel: "tv", spend: 5, response: 3, lower: null, upper: null, current: true },
+      { channel: "tv", kind: "observed", min: 2, max: 8 },
+      { channel: "tv", kind: "curve", spend: 0, response: 0, lower: 0, upper: 0 },
+      { channel: "tv", kind: "curve", spend: 10, response: 5, lower: 4, upper: 6 },
+      { channel: "tv", kind: "current", spend: 5, response: 3 },
     ]),
-    3,
+    4,
   ],
   [
     "fanSpec",

@@ -100,14 +100,17 @@ export function shareSpec(rows, { segment = "" } = {}) {
 }
 
 /**
- * Response curves per channel with their band, current spend marked.
- * rows: {channel, spend, response, lower, upper, current: boolean}
+ * Response curves per channel with their band, current spend marked, and the spend the model's data show shaded:
+ * the curve is measured there and its form extrapolated beyond. rows: {channel, kind: "curve", spend, response,
+ * lower, upper} | {channel, kind: "current", spend, response} | {channel, kind: "observed", min, max}.
  */
 export function curvesSpec(rows, { target = "sales", period = "period", segment = "", columns = 3 } = {}) {
+  const marker = { type: "nominal", title: "Marker", scale: { domain: ["current spend", "spend the data show"], range: ["#a40e26", "#d5dbe2"] } };
   return {
     $schema: SCHEMA,
     title: `Response curves${segment ? ` (${segment})` : ""}: ${target} per ${period} against spend per ${period}`,
-    description: "One panel per channel: incremental sales by spend, the credible band shaded, the current spend marked",
+    description:
+      "One panel per channel: incremental sales by spend, the credible band shaded, the current spend marked, the range of spend the data show shaded grey",
     data: { values: rows },
     facet: { field: "channel", type: "nominal", title: "Channel" },
     columns,
@@ -117,7 +120,16 @@ export function curvesSpec(rows, { target = "sales", period = "period", segment 
       height: 150,
       layer: [
         {
-          transform: [{ filter: "!datum.current" }],
+          transform: [{ filter: "datum.kind === 'observed'" }],
+          mark: { type: "rect", opacity: 0.6, tooltip: true },
+          encoding: {
+            x: { field: "min", type: "quantitative" },
+            x2: { field: "max" },
+            color: { datum: "spend the data show", ...marker },
+          },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'curve'" }],
           mark: { type: "area", opacity: 0.25, color: "#0b5cad" },
           encoding: {
             x: { field: "spend", type: "quantitative", title: `Spend per ${period} ($)` },
@@ -126,17 +138,17 @@ export function curvesSpec(rows, { target = "sales", period = "period", segment 
           },
         },
         {
-          transform: [{ filter: "!datum.current" }],
+          transform: [{ filter: "datum.kind === 'curve'" }],
           mark: { type: "line", color: "#0b5cad" },
           encoding: { x: { field: "spend", type: "quantitative" }, y: { field: "response", type: "quantitative" } },
         },
         {
-          transform: [{ filter: "datum.current" }],
+          transform: [{ filter: "datum.kind === 'current'" }],
           mark: { type: "point", filled: true, size: 70, tooltip: true },
           encoding: {
             x: { field: "spend", type: "quantitative" },
             y: { field: "response", type: "quantitative" },
-            color: { datum: "current spend", type: "nominal", title: "Marker", scale: { range: ["#a40e26"] } },
+            color: { datum: "current spend", ...marker },
           },
         },
       ],

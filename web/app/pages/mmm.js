@@ -212,22 +212,16 @@ function segmentView(m, s) {
   ]);
   const period = s.model.frequency === "W" ? "week" : "day";
   const curves = s.model.curves.flatMap((c) => [
+    ...(c.observedSpend ? [{ channel: c.channel, kind: "observed", min: c.observedSpend.min, max: c.observedSpend.max }] : []),
     ...c.spend.map((x, i) => ({
       channel: c.channel,
+      kind: "curve",
       spend: x,
       response: c.response[i],
       lower: c.responseLower?.[i] ?? c.response[i],
       upper: c.responseUpper?.[i] ?? c.response[i],
-      current: false,
     })),
-    {
-      channel: c.channel,
-      spend: c.currentSpend,
-      response: interpolate(c.spend, c.response, c.currentSpend),
-      lower: null,
-      upper: null,
-      current: true,
-    },
+    { channel: c.channel, kind: "current", spend: c.currentSpend, response: interpolate(c.spend, c.response, c.currentSpend) },
   ]);
   return [
     chart(contributionSpec(contribution, { target, segment: seg, period: s.model.frequency === "W" ? "week" : "week (daily data summed)" }), {
