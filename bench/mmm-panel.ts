@@ -1,7 +1,7 @@
 /**
  * A Meridian-style geo panel, simulated (issue 13: 40 geos × 156 weeks × 5 channels with partial pooling in under 3
  * minutes): time, sampler diagnostics, and recovery of the geo ROIs (median error, 90% coverage).
- * Usage: npx tsx bench/mmm-panel.ts [geos=40] [normal|log-normal] [seed=1] [given|auto]
+ * Usage: npx tsx bench/mmm-panel.ts [geos=40] [normal|log-normal] [seed=1] [given|auto]   (PANEL_PROGRESS=1: progress with times on stderr)
  */
 import { parallelChains } from "../src/jobs/parallel-chains.ts";
 import { fitBayesMmm } from "../src/regression/mmm/fit-bayes.ts";
@@ -18,6 +18,9 @@ export async function panelBench(geos: number, geoEffects: "normal" | "log-norma
       forms: Object.fromEntries(Object.keys(panel.input.channels).map((c) => [c, { adstock: "geometric", saturation: "logistic" }])),
     }),
     runChains: parallelChains(),
+    ...(process.env.PANEL_PROGRESS && {
+      onProgress: (f: number, m: string) => console.error(`${new Date().toISOString().slice(11, 19)} ${(100 * f).toFixed(0)}% ${m}`),
+    }),
   });
   const seconds = (performance.now() - t0) / 1000;
   const rows = panel.truth.map((t) => {

@@ -63,6 +63,18 @@ describe("partial pooling with normal geo effects, integrated out", () => {
     expect(target.logDensityGrad(q, new Float64Array(target.dim))).toBeCloseTo(direct, 8);
   });
 
+  it("When a proposal puts a ROI mean at e^140 with a spread of e^48, then the density rejects it rather than return Woodbury's rounding as a vast log density", () => {
+    const d = { ...smallData("partial", FORMS), geoEffects: "normal" as const };
+    const target = geoDensity(d);
+    const q = pointIn(d, 3);
+    const sane = target.logDensityGrad(q, new Float64Array(target.dim));
+    expect(Number.isFinite(sane)).toBe(true);
+    q[target.layout.roiOffset] = 140;
+    q[target.layout.roiOffset + 1] = 48;
+    // before the guard: ra and bc agreed to 16 digits and their difference, rounding, made log p ≈ +1e117 on a 40-geo panel
+    expect(target.logDensityGrad(q, new Float64Array(target.dim))).toBe(-Infinity);
+  });
+
   for (const seed of [1, 2]) {
     it(`When the forms mix geometric, delayed and Weibull carry-overs (point ${seed}), then the gradient matches central differences`, () => {
       const d = { ...smallData("partial", FORMS, false, 4), geoEffects: "normal" as const };
