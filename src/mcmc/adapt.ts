@@ -1,10 +1,4 @@
 /**
- * Stan's warm-up (stepsize_adaptation + windowed_adaptation): dual averaging of the log step size toward a target
- * acceptance (Nesterov 2009; Hoffman & Gelman 2014, γ 0.05, t0 10, κ 0.75, μ = log 10ε₀), and a metric (diagonal, or dense covariance)
- * estimated over a fast initial buffer (75), slow doubling windows (from 25), and a terminal buffer (50), each
- * estimate shrunk toward 1e-3 as Stan does. Short warm-ups scale the buffers to 15% / 10% as Stan does.
- */
-/**
  * A covariance from n draws in d dimensions has rank below n, and Stan's shrinkage toward 1e-3·I then leaves the
  * missing directions with tiny variances: on the 40-geo panel (60 parameters) the dense metrics from the 25- and
  * 50-draw windows took 72 gradients an iteration against 16 with the unit metric before them, and the 100-draw one
@@ -13,6 +7,12 @@
  */
 const DENSE_DRAWS_PER_DIM = 2;
 
+/**
+ * Stan's warm-up (stepsize_adaptation + windowed_adaptation): dual averaging of the log step size toward a target
+ * acceptance (Nesterov 2009; Hoffman & Gelman 2014, γ 0.05, t0 10, κ 0.75, μ = log 10ε₀), and a metric (diagonal, or dense covariance)
+ * estimated over a fast initial buffer (75), slow doubling windows (from 25), and a terminal buffer (50), each
+ * estimate shrunk toward 1e-3 as Stan does. Short warm-ups scale the buffers to 15% / 10% as Stan does.
+ */
 export class WindowedAdaptation {
   private readonly initBuffer: number;
   private readonly termBuffer: number;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seededRng } from "../../src/data/random.ts";
+import { WindowedAdaptation } from "../../src/mcmc/adapt.ts";
 import { convergence } from "../../src/mcmc/diagnostics.ts";
 import { nuts, type LogDensity } from "../../src/mcmc/nuts.ts";
 import { conjugateLinear } from "./conjugate.ts";
@@ -105,6 +106,35 @@ describe("NUTS against closed-form posteriors", () => {
     const c = nuts(target, { chains: 2, warmup: 100, draws: 50, seed: 10 });
     expect(a.chains.map((x) => x.draws.map((d) => Array.from(d)))).toEqual(b.chains.map((x) => x.draws.map((d) => Array.from(d))));
     expect(a.chains[0]!.draws[0]).not.toEqual(c.chains[0]!.draws[0]);
+  });
+});
+
+describe("warm-up's metric windows", () => {
+  it("When a window holds fewer than two draws a dimension, then its dense metric keeps only the variances; the 200-draw window sets the full covariance", () => {
+    const dim = 40;
+    const adapt = new WindowedAdaptation(dim, 500, 0.8, true);
+    const rng = seededRng(5);
+    const set: { size: number; offDiagonal: number }[] = [];
+    let drawn = 0;
+    const metric = {
+      set(sigma: Float64Array) {
+        let off = 0;
+        for (let i = 0; i < dim; i++) for (let j = 0; j < dim; j++) if (i !== j) off = Math.max(off, Math.abs(sigma[i * dim + j]!));
+        set.push({ size: drawn, offDiagonal: off });
+      },
+    };
+    for (let it = 0; it < 500; it++) {
+      // correlated draws: every coordinate shares one factor, so a full covariance has off-diagonals near 1
+      const z = rng.normal();
+      const q = Float64Array.from({ length: dim }, () => z + 0.5 * rng.normal());
+      drawn = it + 1;
+      adapt.learnMetric(it, q, metric);
+    }
+    // Stan's windows after a 75-draw start: 25, 50, 100, then 200 to iteration 450
+    expect(set.map((s) => s.size)).toEqual([100, 150, 250, 450]);
+    expect(set.slice(0, 2).map((s) => s.offDiagonal)).toEqual([0, 0]);
+    expect(set[2]!.offDiagonal).toBeGreaterThan(0.5); // 100 draws ≥ 2 · 40
+    expect(set[3]!.offDiagonal).toBeGreaterThan(0.5);
   });
 });
 
