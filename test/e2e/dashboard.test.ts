@@ -134,6 +134,11 @@ describe("the dashboard in a real browser", () => {
     await rendered(page, "what-if");
     const slider = page.locator("#slider-spend_tv-Consumer");
     const max = Number(await slider.getAttribute("max"));
+    // under the slider, the spend the model's data show; the slider reaches past it
+    const seen = ranges.find((c: any) => c.channel === "spend_tv" && c.segment === "Consumer").observedSpend;
+    const dollars = (v: number) => `$${Math.round(v).toLocaleString("en-US")}`;
+    expect(await page.locator(".slider", { has: slider }).locator("small").textContent()).toBe(`the data show ${dollars(seen.min)} to ${dollars(seen.max)}`);
+    expect(max).toBeGreaterThan(seen.max);
     const scenario = page.waitForResponse((r) => r.url().includes("/v1/scenarios?") && r.url().includes("spend.spend_tv.Consumer="));
     await slider.fill(String(Math.round(max * 0.9)));
     const moved = await (await scenario).json();

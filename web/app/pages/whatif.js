@@ -29,7 +29,13 @@ export async function whatIfPage(view, params) {
     const m = await api(`/v1/mmm/${model.value}`);
     const period = m.segments[0]?.model.frequency === "W" ? "week" : "day";
     const lines = m.segments.flatMap((s) =>
-      s.model.curves.map((c) => ({ channel: c.channel, segment: s.segment ?? null, current: c.currentSpend, amount: c.currentSpend })),
+      s.model.curves.map((c) => ({
+        channel: c.channel,
+        segment: s.segment ?? null,
+        current: c.currentSpend,
+        amount: c.currentSpend,
+        observed: c.observedSpend,
+      })),
     );
     const result = h("div", { id: "whatif-result", "aria-live": "polite" });
     const chartSlot = h("div");
@@ -121,7 +127,8 @@ export async function whatIfPage(view, params) {
       }
     };
     const sliders = lines.map((l) => {
-      const max = Math.max(1, Math.ceil(l.current * 3));
+      // far enough to pass the most the data show, so a planner can see where the curve stops being measured
+      const max = Math.max(1, Math.ceil(Math.max(l.current * 3, 1.5 * (l.observed?.max ?? 0))));
       const id = `slider-${l.channel}-${l.segment ?? "all"}`.replace(/[^A-Za-z0-9_-]/g, "_");
       const input = h("input", { type: "range", id, min: 0, max, step: Math.max(1, Math.round(max / 300)), value: Math.round(l.current) });
       const out = h("output", { for: id }, money(l.amount));
@@ -130,7 +137,8 @@ export async function whatIfPage(view, params) {
         out.textContent = money(l.amount);
         void ask(); // ask reports its own errors
       });
-      return h("div", { class: "slider" }, h("label", { for: id }, `${lineName(l)} ($ per ${period})`), input, out);
+      const seen = l.observed ? h("small", { class: "readonly-note" }, `the data show ${money(l.observed.min)} to ${money(l.observed.max)}`) : null;
+      return h("div", { class: "slider" }, h("label", { for: id }, `${lineName(l)} ($ per ${period})`), input, out, seen);
     });
     const copy = h(
       "button",
