@@ -1,13 +1,4 @@
 /**
- * A covariance from n draws in d dimensions has rank below n, and Stan's shrinkage toward 1e-3·I then leaves the
- * missing directions with tiny variances: on the 40-geo panel (60 parameters) the dense metrics from the 25- and
- * 50-draw windows took 72 gradients an iteration against 16 with the unit metric before them, and the 100-draw one
- * 28 against 12 for its diagonal. Below two draws a dimension the window sets a diagonal metric (Stan's diag_e);
- * the slow windows' doubling reaches a dense one before sampling wherever warm-up allows.
- */
-const DENSE_DRAWS_PER_DIM = 2;
-
-/**
  * Stan's warm-up (stepsize_adaptation + windowed_adaptation): dual averaging of the log step size toward a target
  * acceptance (Nesterov 2009; Hoffman & Gelman 2014, γ 0.05, t0 10, κ 0.75, μ = log 10ε₀), and a metric (diagonal, or dense covariance)
  * estimated over a fast initial buffer (75), slow doubling windows (from 25), and a terminal buffer (50), each
@@ -33,6 +24,14 @@ export class WindowedAdaptation {
     private readonly warmup: number,
     private readonly delta: number,
     private readonly dense = false,
+    /**
+     * A dense window sets its full covariance only from this many draws a dimension, its variances alone below
+     * (default 0: always the full one, as Stan's dense_e). A covariance from n draws has rank below n, and Stan's
+     * shrinkage toward 1e-3·I leaves the directions it misses with tiny variances: on the 40-geo panel (60
+     * parameters) the dense metrics from the 25-, 50- and 100-draw windows took 72, 72 and 28 gradients an
+     * iteration against 16 on the unit metric and 12 on the diagonal (BENCHMARKS.md, session 17).
+     */
+    private readonly denseDrawsPerDim = 0,
   ) {
     let init = 75;
     let term = 50;
@@ -99,8 +98,7 @@ export class WindowedAdaptation {
     const n = this.samples;
     const d = this.dim;
     // shrunk toward 1e-3·I as Stan does, so a short window cannot give a singular metric
-    // a dense estimate from fewer than DENSE_DRAWS_PER_DIM draws a dimension keeps only its variances
-    const variancesOnly = this.dense && n < DENSE_DRAWS_PER_DIM * d;
+    const variancesOnly = this.dense && n < this.denseDrawsPerDim * d;
     const sigma = Float64Array.from(this.m2, (m, k) => {
       const diag = !this.dense || Math.floor(k / d) === k % d;
       if (variancesOnly && !diag) return 0;

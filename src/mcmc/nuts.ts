@@ -27,6 +27,8 @@ export interface NutsOptions {
   readonly jitter?: number;
   /** "dense" (default up to 400 parameters) or "diag": the metric's shape (metric.ts). */
   readonly metric?: "dense" | "diag";
+  /** A dense metric's warm-up window keeps only the variances until it has this many draws a dimension (adapt.ts). Default 0. */
+  readonly denseDrawsPerDim?: number;
   /** Called every 50 iterations of each chain (fraction of all chains' work done, message). */
   readonly onProgress?: (fraction: number, message: string) => void;
 }
@@ -144,7 +146,7 @@ export function runChain(target: LogDensity, chain: number, chains: number, opts
   }
 
   const invMetric = new Metric(dim, (opts.metric ?? (dim <= 400 ? "dense" : "diag")) === "dense");
-  const adapt = new WindowedAdaptation(dim, warmup, opts.targetAccept ?? 0.8, invMetric.dense);
+  const adapt = new WindowedAdaptation(dim, warmup, opts.targetAccept ?? 0.8, invMetric.dense, opts.denseDrawsPerDim ?? 0);
   let eps = findReasonableStepSize(cur, invMetric, rng, evalAt);
   adapt.restart(eps);
 

@@ -110,9 +110,9 @@ describe("NUTS against closed-form posteriors", () => {
 });
 
 describe("warm-up's metric windows", () => {
-  it("When a window holds fewer than two draws a dimension, then its dense metric keeps only the variances; the 200-draw window sets the full covariance", () => {
+  it("When asked for two draws a dimension and a window holds fewer, then its dense metric keeps only the variances; the 100- and 200-draw windows set the full covariance", () => {
     const dim = 40;
-    const adapt = new WindowedAdaptation(dim, 500, 0.8, true);
+    const adapt = new WindowedAdaptation(dim, 500, 0.8, true, 2);
     const rng = seededRng(5);
     const set: { size: number; offDiagonal: number }[] = [];
     let drawn = 0;
