@@ -4,7 +4,7 @@ import { allocate, type AllocationResult } from "../optimize/allocate.ts";
 import type { AllocationLine, AllocationProblem } from "../optimize/problem.ts";
 import { highsSolver, jsLpSolver, type LpSolver } from "../optimize/solvers.ts";
 import type { Store } from "../store/store.ts";
-import { beyondObservedWarnings, mmmLines } from "./mmm-lines.ts";
+import { beyondObservedWarnings, lineName, mmmLines } from "./mmm-lines.ts";
 import type { AllocationRequestSchema } from "./schemas.ts";
 
 export type AllocationRequest = z.infer<typeof AllocationRequestSchema>;
@@ -29,8 +29,8 @@ export async function runAllocation(store: Store, req: AllocationRequest): Promi
     );
   }
   const given = req.mmmId ? (await mmmLines(store, req.mmmId, req.periodLength ?? 1, req.periods, warnings)).lines : (req.lines as AllocationLine[]);
-  const unmeasured = given.filter((l) => !l.observedSpend).map((l) => `${l.channel}${l.segment !== undefined ? ` (${l.segment})` : ""}`);
-  if (req.withinData && unmeasured.length)
+  const unmeasured = req.withinData ? given.filter((l) => !l.observedSpend).map(lineName) : [];
+  if (unmeasured.length)
     throw new ValidationError(
       `withinData keeps each line within the spend its data show, and ${unmeasured.join(", ")} ${unmeasured.length > 1 ? "have" : "has"} no observedSpend (${req.mmmId ? "a model fitted before curves carried it: fit it again" : "give each line its observedSpend"}).`,
       [{ path: ["body", "withinData"], message: "lines without observedSpend", code: "needs_observed_spend", value: unmeasured[0] }],

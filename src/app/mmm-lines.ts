@@ -98,7 +98,7 @@ export function beyondObservedWarnings(
     const spend = spendOf(i);
     const high = Math.max(...spend);
     const low = Math.min(...spend);
-    const name = `${prefix}${l.channel}${l.segment !== undefined ? ` (${l.segment})` : ""}`;
+    const name = `${prefix}${lineName(l)}`;
     // a hair of tolerance: the current plan (the recent mean) and LP rounding sit on the edge, not beyond it
     if (high > range.max * (1 + 1e-6) + 1e-9)
       return [
@@ -110,6 +110,11 @@ export function beyondObservedWarnings(
       ];
     return [];
   });
+}
+
+/** A line as the app's messages name it: "channel (segment)". */
+export function lineName(l: Pick<AllocationLine, "channel" | "segment">): string {
+  return `${l.channel}${l.segment !== undefined ? ` (${l.segment})` : ""}`;
 }
 
 /** Money in a sentence: whole units from 100 up, three significant digits below. */
